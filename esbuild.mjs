@@ -1,0 +1,53 @@
+// Builds the bundles in dist/ and copies the two .wasm files they load at run time.
+// Usage: node esbuild.mjs [--production]
+import * as esbuild from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+mkdirSync('dist', { recursive: true });
+
+const nodeBundles = [
+  { in: 'server/src/cli/main.ts', out: 'dist/cli.js', external: [] },
+  { in: 'server/src/lsp/main.ts', out: 'dist/server.js', external: [] },
+  { in: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'] },
+];
+const browserBundles = [{ in: 'simulator/src/webview/main.ts', out: 'dist/webview.js' }];
+
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
+const builds = [
+  ...nodeBundles
+    .filter((b) => existsSync(b.in))
+    .map((b) =>
+      esbuild.build({
+        ...common,
+        entryPoints: [b.in],
+        outfile: b.out,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        external: b.external,
+      }),
+    ),
+  ...browserBundles
+    .filter((b) => existsSync(b.in))
+    .map((b) =>
+      esbuild.build({
+        ...common,
+        entryPoints: [b.in],
+        outfile: b.out,
+        platform: 'browser',
+        format: 'iife',
+        target: 'es2022',
+      }),
+    ),
+];
+await Promise.all(builds);
+
+const wasm = [
+  join(dirname(require.resolve('web-tree-sitter')), 'web-tree-sitter.wasm'),
+  join(dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm'),
+];
+for (const file of wasm) copyFileSync(file, join('dist', file.split(/[\\/]/).pop()));

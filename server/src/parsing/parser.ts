@@ -1,0 +1,69 @@
+/**
+ * The one C parser: web-tree-sitter with tree-sitter-c's WASM grammar.
+ *
+ * The front ends (CLI, language server, tests) load the two .wasm files and hand their bytes in,
+ * so this module touches no file system. Trees live in the WASM heap: whoever gets a Tree from
+ * `parse` owns it and must `delete()` it (see docs/design/parsing.md).
+ */
+import { Language, Parser } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
+import { preprocess } from './preprocess';
+import type { Preprocessed } from './preprocess';
+
+export type { Node, Tree };
+
+export interface WasmSources {
+  /** Bytes or path of web-tree-sitter.wasm (the runtime). */
+  runtime: Uint8Array | string;
+  /** Bytes or path of tree-sitter-c.wasm (the grammar). */
+  grammar: Uint8Array | string;
+}
+
+let language: Language | undefined;
+let initialising: Promise<Language> | undefined;
+
+/** Loads the runtime and the C grammar once per process. */
+export function initParser(sources: WasmSources): Promise<Language> {
+  if (language) return Promise.resolve(language);
+  initialising ??= (async () => {
+    const runtime = sources.runtime;
+    await Parser.init(
+      typeof runtime === 'string'
+        ? { locateFile: () => runtime }
+        : { wasmBinary: runtime },
+    );
+    language = await Language.load(sources.grammar);
+    return language;
+  })();
+  return initialising;
+}
+
+export function cLanguage(): Language {
+  if (!language) throw new Error('initParser() must complete before parsing');
+  return language;
+}
+
+/** A parser bound to the C grammar; callers keep one per thread of work and delete it at the end. */
+export function createParser(): Parser {
+  const parser = new Parser();
+  parser.setLanguage(cLanguage());
+  return parser;
+}
+
+export interface ParsedSource {
+  /** The original text (offsets in the tree are offsets in this text too). */
+  source: string;
+  pre: Preprocessed;
+  tree: Tree;
+}
+
+/**
+ * Parses kernel C after the position-preserving pre-pass. `oldTree` enables incremental
+ * re-parsing; it must already have been `edit()`ed and must have been parsed from pre-passed text.
+ */
+export function parseC(parser: Parser, source: string, oldTree?: Tree): ParsedSource {
+  const pre = preprocess(source);
+  const tree = parser.parse(pre.text, oldTree ?? null);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  return { source, pre, tree };
+}

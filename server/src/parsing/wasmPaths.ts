@@ -1,0 +1,20 @@
+/**
+ * Where the two .wasm files are at run time: beside the bundle (dist/) when running bundled, in
+ * node_modules when running from source (tests, scripts). Node-only; used by the front ends.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { WasmSources } from './parser';
+
+export function wasmSources(): WasmSources {
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  const runtime = join(here, 'web-tree-sitter.wasm');
+  const grammar = join(here, 'tree-sitter-c.wasm');
+  if (existsSync(runtime) && existsSync(grammar)) return { runtime, grammar };
+  const req = createRequire(join(process.cwd(), 'package.json'));
+  return {
+    runtime: join(dirname(req.resolve('web-tree-sitter')), 'web-tree-sitter.wasm'),
+    grammar: join(dirname(req.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm'),
+  };
+}
