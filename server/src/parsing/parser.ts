@@ -11,6 +11,7 @@ import { preprocess } from './preprocess';
 import type { Preprocessed } from './preprocess';
 
 export type { Node, Tree };
+export type { Parser };
 
 export interface WasmSources {
   /** Bytes or path of web-tree-sitter.wasm (the runtime). */

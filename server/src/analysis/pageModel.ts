@@ -1,0 +1,207 @@
+/**
+ * What each event of a function does to pages and their kernel mappings: maps, writes through a
+ * mapping (or the linear map, or a buffer head), flushes, unmaps, marks up to date, hands the
+ * mapping to its caller. Used by the missing-flush-dcache-page rule.
+ */
+import type { Node } from '../parsing/parser';
+import { callArguments, calleeName, exprKey, stripExpr } from '../parsing/nodeText';
+import { normKey, pointerBase } from './events';
+import type { Event } from './events';
+import { pageKey } from './facts';
+import type { FunctionFacts } from './facts';
+import type { FileSummaries } from './summaries';
+import * as K from './knowledge';
+
+export type WriteVia = 'kmap' | 'linear' | 'bh' | 'miter' | 'page-write';
+
+export type PageAction =
+  | { kind: 'map'; page: string; api: string; node: Node }
+  | { kind: 'write'; page: string; via: WriteVia; node: Node; size?: number }
+  | { kind: 'flush'; page: string | null; api: string; node: Node }
+  | { kind: 'unmap'; page: string | null; api: string; node: Node }
+  | { kind: 'publish' | 'unpublish' | 'escape'; page: string; node: Node };
+
+export interface PageInfo {
+  /** The page expression as the code spells it at the mapping (`bvec->bv_page`). */
+  display: string;
+  /** Mapped as a folio (`kmap_local_folio`): the flush is `flush_dcache_folio`. */
+  folio: boolean;
+}
+
+interface Binding {
+  page: string;
+  via: WriteVia;
+}
+
+export interface PageModel {
+  actions: Map<Event, PageAction[]>;
+  pages: Map<string, PageInfo>;
+}
+
+export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageModel {
+  const { canon } = facts;
+  const bindings = new Map<string, Binding>();
+  const pages = new Map<string, PageInfo>();
+  const miters = new Map<string, boolean>(); // miter key → flushes at stop (SG_MITER_TO_SG)
+
+  const notePage = (arg: Node, api: string): string => {
+    const page = canon(pageKey(arg));
+    if (!pages.has(page)) {
+      pages.set(page, { display: stripExpr(arg).text, folio: api.includes('folio') });
+    }
+    return page;
+  };
+  const bvecPage = (arg: Node): { key: string; text: string } => {
+    const s = stripExpr(arg);
+    const inner = s.type === 'pointer_expression' ? s.childForFieldName('argument') : null;
+    const text = inner ? `${inner.text}.bv_page` : `${s.text}->bv_page`;
+    return { key: canon(normKey(text.replace(/\s+/g, ''))), text };
+  };
+
+  /** The page an address expression points into, if the function mapped it. */
+  const addressOf = (n: Node | undefined): Binding | undefined => {
+    if (!n) return undefined;
+    const base = pointerBase(n);
+    if (base.type === 'call_expression') {
+      const name = calleeName(base);
+      const args = callArguments(base);
+      const idx = K.MAP_BY_PAGE.get(name);
+      if (idx !== undefined && args[idx]) return { page: notePage(args[idx], name), via: 'kmap' };
+      if (K.LINEAR_ADDRESS.has(name) && args[0]) return { page: notePage(args[0], name), via: 'linear' };
+      if (K.MAP_BY_BVEC.has(name) && args[0]) {
+        const { key, text } = bvecPage(args[0]);
+        if (!pages.has(key)) pages.set(key, { display: text, folio: false });
+        return { page: key, via: name === 'bvec_virt' ? 'linear' : 'kmap' };
+      }
+      return undefined;
+    }
+    const key = normKey(exprKey(base));
+    const bound = bindings.get(key);
+    if (bound) return bound;
+    const bh = /^(.*)\.b_data$/.exec(key);
+    if (bh?.[1]) {
+      const page = canon(`${bh[1]}.b_page`);
+      if (!pages.has(page)) pages.set(page, { display: `${bh[1].replace(/\./g, '->')}->b_page`, folio: false });
+      return { page, via: 'bh' };
+    }
+    const miter = /^(.*)\.addr$/.exec(key);
+    if (miter?.[1] && miters.has(miter[1])) return { page: `miter:${miter[1]}`, via: 'miter' };
+    return undefined;
+  };
+
+  // Addresses are bound flow-insensitively; two passes settle chains like `q = p + 4`.
+  for (let pass = 0; pass < 2; pass++) {
+    for (const e of facts.all) {
+      if (e.kind === 'call' && e.name === K.SG_MITER_START && e.args[0]) {
+        const flags = e.args[3]?.text ?? '';
+        miters.set(normKey(exprKey(e.args[0])), !/SG_MITER_FROM_SG/.test(flags) || /SG_MITER_TO_SG/.test(flags));
+      }
+      if (e.kind === 'assign' && e.rhs) {
+        const b = addressOf(e.rhs);
+        if (b && !bindings.has(e.lhsKey)) bindings.set(e.lhsKey, b);
+      }
+    }
+  }
+
+  const actions = new Map<Event, PageAction[]>();
+  for (const e of facts.all) {
+    const list = eventActions(e, addressOf, notePage, miters, facts, file);
+    if (list.length > 0) actions.set(e, list);
+  }
+  return { actions, pages };
+}
+
+function eventActions(
+  e: Event,
+  addressOf: (n: Node | undefined) => Binding | undefined,
+  notePage: (arg: Node, api: string) => string,
+  miters: Map<string, boolean>,
+  facts: FunctionFacts,
+  file: FileSummaries,
+): PageAction[] {
+  const out: PageAction[] = [];
+  const write = (n: Node | undefined, node: Node, size?: number): void => {
+    const b = addressOf(n);
+    if (b) out.push(size === undefined ? { kind: 'write', page: b.page, via: b.via, node } : { kind: 'write', page: b.page, via: b.via, node, size });
+  };
+  switch (e.kind) {
+    case 'store': {
+      const lhs = e.node.childForFieldName('left') ?? e.node.childForFieldName('argument');
+      const b = lhs ? addressOf(storeTarget(lhs)) : undefined;
+      if (b) out.push({ kind: 'write', page: b.page, via: b.via, node: e.node });
+      return out;
+    }
+    case 'return':
+    case 'assign': {
+      const value = e.kind === 'return' ? e.value : e.rhs;
+      const b = value ? addressOf(value) : undefined;
+      // A mapping returned to the caller, or parked in a structure, is the caller's to flush.
+      if (b && (e.kind === 'return' || e.lhsKey.includes('.'))) out.push({ kind: 'escape', page: b.page, node: e.node });
+      return out;
+    }
+    case 'call':
+      break;
+  }
+  const { name, args, node } = e;
+  const mapIdx = K.MAP_BY_PAGE.get(name);
+  if (mapIdx !== undefined && args[mapIdx]) out.push({ kind: 'map', page: notePage(args[mapIdx], name), api: name, node });
+  if (K.UNMAP.has(name)) {
+    const b = addressOf(args[0]);
+    out.push({ kind: 'unmap', page: b?.page ?? (args[0] ? facts.canon(pageKey(args[0])) : null), api: name, node });
+  }
+  const flushIdx = K.FLUSH.get(name);
+  if (flushIdx !== undefined) {
+    const arg = args[flushIdx];
+    const page = arg ? (name.includes('bvec') ? null : facts.canon(pageKey(arg))) : null;
+    out.push({ kind: 'flush', page, api: name, node });
+  }
+  const pageWrite = K.UNFLUSHED_PAGE_WRITE.get(name);
+  if (pageWrite !== undefined && args[pageWrite]) {
+    out.push({ kind: 'write', page: notePage(args[pageWrite], name), via: 'page-write', node });
+  }
+  for (const i of K.WRITES_ARGUMENT.get(name) ?? []) write(args[i], node, sizeOf(name, args));
+  if (K.STORE_MACRO.has(name)) write(args[0], node);
+  if (K.MARK_UPTODATE.has(name) && args[0]) out.push({ kind: 'publish', page: facts.canon(pageKey(args[0])), node });
+  if (K.MARK_NOT_UPTODATE.has(name) && args[0]) out.push({ kind: 'unpublish', page: facts.canon(pageKey(args[0])), node });
+  if ((name === K.SG_MITER_NEXT || name === K.SG_MITER_STOP) && args[0]) {
+    const m = normKey(exprKey(args[0]));
+    // sg_miter_next stops the previous page first, which flushes it (lib/scatterlist.c).
+    if (miters.get(m) !== false) out.push({ kind: 'flush', page: `miter:${m}`, api: name, node });
+    if (name === K.SG_MITER_NEXT) out.push({ kind: 'map', page: `miter:${m}`, api: name, node });
+  }
+  const known = K.WRITES_ARGUMENT.has(name) || K.FLUSH.has(name) || K.MAP_BY_PAGE.has(name) || K.UNMAP.has(name);
+  if (!known && name) {
+    const local = file.isDefined(name);
+    args.forEach((arg, i) => {
+      const b = addressOf(arg);
+      if (b && (local ? file.writesParam(name, i) : K.WRITER_NAME.test(name))) {
+        out.push({ kind: 'write', page: b.page, via: b.via, node });
+      }
+    });
+    if (local && file.flushes(name)) out.push({ kind: 'flush', page: null, api: name, node });
+  }
+  return out;
+}
+
+/** The pointer expression a store target writes through: `p->f` gives `p`, `q[i]` gives `q`. */
+function storeTarget(lhs: Node): Node | undefined {
+  for (let n: Node | null = stripExpr(lhs), guard = 0; n && guard < 20; guard++) {
+    if (n.type === 'field_expression') {
+      const arg = n.childForFieldName('argument');
+      if (n.childForFieldName('operator')?.type === '->') return arg ?? undefined;
+      n = arg;
+    } else if (n.type === 'subscript_expression' || n.type === 'pointer_expression') {
+      return n.childForFieldName('argument') ?? undefined;
+    } else {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The byte count of a copy when it is a literal (`memcpy(p, q, 16)`), for the simulator. */
+function sizeOf(name: string, args: Node[]): number | undefined {
+  const idx = name.startsWith('mem') || name.startsWith('copy_from') ? 2 : -1;
+  const t = idx >= 0 ? args[idx]?.text : undefined;
+  return t && /^\d+$/.test(t) ? Number(t) : undefined;
+}

@@ -1,0 +1,317 @@
+/**
+ * Builds a FunctionCfg from a tree-sitter `function_definition`.
+ *
+ * One method per construct; the targets of `break` and `continue` live on a stack of jump
+ * contexts, and `goto` edges are joined to their labels when the label is reached (or at the end,
+ * for forward gotos), the kernel's error-unwinding style:
+ *
+ *     if (err) goto out_unmap;      entry -[true]-> (goto) -> out_unmap
+ *     ...                           entry -[false]-> ... -> out_unmap
+ *   out_unmap:
+ *     kunmap(page);
+ *
+ * Nesting deeper than MAX_DEPTH makes the function "skipped" with a reason instead of risking
+ * the stack (kernel functions nest a dozen levels at most; fuzzed input nests thousands).
+ */
+import type { Node } from '../parsing/parser';
+import { connect } from './graph';
+import type { Block, EdgeKind, FunctionCfg } from './graph';
+import { functionName } from '../parsing/nodeText';
+
+export const MAX_DEPTH = 200;
+export const MAX_BLOCKS = 50_000;
+
+/** Calls after which control never returns (paths through them are not paths to the exit). */
+const NO_RETURN = new Set(['BUG', 'panic', 'do_exit', 'unreachable', '__builtin_unreachable', 'kthread_exit', 'make_task_dead']);
+
+class TooComplex extends Error {}
+
+interface JumpContext {
+  breakTo: Block;
+  continueTo?: Block;
+}
+
+class Builder {
+  readonly blocks: Block[] = [];
+  readonly entry: Block;
+  readonly exit: Block;
+  private current: Block;
+  private readonly jumps: JumpContext[] = [];
+  private readonly labels = new Map<string, Block>();
+  private depth = 0;
+
+  constructor() {
+    this.entry = this.newBlock();
+    this.exit = this.newBlock();
+    this.current = this.entry;
+  }
+
+  newBlock(): Block {
+    if (this.blocks.length >= MAX_BLOCKS) throw new TooComplex(`more than ${MAX_BLOCKS} basic blocks`);
+    const block: Block = { id: this.blocks.length, items: [], succ: [], pred: [] };
+    this.blocks.push(block);
+    return block;
+  }
+
+  /** Ends the current block with an edge to `to`; what follows is unreachable until a label. */
+  private jump(to: Block, kind: EdgeKind, via?: Node): void {
+    connect(this.current, to, kind, via);
+    this.current = this.newBlock();
+  }
+
+  private startBlock(kind: EdgeKind = 'next', via?: Node): Block {
+    const block = this.newBlock();
+    connect(this.current, block, kind, via);
+    this.current = block;
+    return block;
+  }
+
+  private label(name: string): Block {
+    let block = this.labels.get(name);
+    if (!block) {
+      block = this.newBlock();
+      this.labels.set(name, block);
+    }
+    return block;
+  }
+
+  statement(node: Node): void {
+    if (++this.depth > MAX_DEPTH) throw new TooComplex(`statements nested deeper than ${MAX_DEPTH}`);
+    try {
+      this.dispatch(node);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private dispatch(node: Node): void {
+    switch (node.type) {
+      case 'compound_statement':
+      case 'translation_unit':
+      case 'ERROR':
+        return this.sequence(node.namedChildren);
+      case 'if_statement':
+        return this.ifStatement(node);
+      case 'switch_statement':
+        return this.switchStatement(node);
+      case 'while_statement':
+        return this.whileStatement(node);
+      case 'for_statement':
+        return this.forStatement(node);
+      case 'do_statement':
+        return this.doStatement(node);
+      case 'return_statement':
+        this.current.items.push(node);
+        return this.jump(this.exit, 'return', node);
+      case 'break_statement':
+        return this.breakOrContinue(node, 'break');
+      case 'continue_statement':
+        return this.breakOrContinue(node, 'continue');
+      case 'goto_statement': {
+        const name = node.childForFieldName('label')?.text ?? '';
+        return this.jump(this.label(name), 'goto', node);
+      }
+      case 'labeled_statement':
+        return this.labeled(node);
+      case 'attributed_statement':
+        return this.sequence(node.namedChildren.filter((c) => c.type !== 'attribute_declaration'));
+      case 'preproc_if':
+      case 'preproc_ifdef':
+      case 'preproc_elif':
+      case 'preproc_elifdef':
+        return this.preprocBranch(node);
+      case 'preproc_else':
+        return this.sequence(node.namedChildren);
+      case 'case_statement':
+        // A case label outside a switch (broken code): analyse what it labels.
+        return this.sequence(node.namedChildren.filter((c) => c !== node.childForFieldName('value')));
+      case 'comment':
+      case 'preproc_call':
+      case 'preproc_def':
+      case 'preproc_function_def':
+      case 'preproc_include':
+      case ';':
+        return;
+      default:
+        this.current.items.push(node);
+        if (node.type === 'expression_statement' && endsControl(node)) {
+          this.current = this.newBlock();
+        }
+    }
+  }
+
+  private sequence(nodes: Node[]): void {
+    for (const n of nodes) this.statement(n);
+  }
+
+  private ifStatement(node: Node): void {
+    const condition = node.childForFieldName('condition');
+    if (condition) this.current.items.push(condition);
+    const head = this.current;
+    const join = this.newBlock();
+    this.current = head;
+    this.startBlock('true', node);
+    const consequence = node.childForFieldName('consequence');
+    if (consequence) this.statement(consequence);
+    connect(this.current, join, 'next');
+    this.current = head;
+    const alternative = node.childForFieldName('alternative');
+    this.startBlock('false', node);
+    if (alternative) this.sequence(alternative.namedChildren);
+    connect(this.current, join, 'next');
+    this.current = join;
+  }
+
+  private switchStatement(node: Node): void {
+    const condition = node.childForFieldName('condition');
+    if (condition) this.current.items.push(condition);
+    const head = this.current;
+    const after = this.newBlock();
+    this.jumps.push({ breakTo: after, ...this.continueTarget() });
+    let hasDefault = false;
+    let previousEnd: Block | undefined;
+    const body = node.childForFieldName('body');
+    for (const child of body?.namedChildren ?? []) {
+      if (child.type !== 'case_statement') {
+        // Statements before the first label are unreachable; after a label they continue it.
+        if (previousEnd) {
+          this.current = previousEnd;
+          this.statement(child);
+          previousEnd = this.current;
+        }
+        continue;
+      }
+      const value = child.childForFieldName('value');
+      const isDefault = !value;
+      hasDefault ||= isDefault;
+      const start = this.newBlock();
+      connect(head, start, isDefault ? 'default' : 'case', child);
+      if (previousEnd) connect(previousEnd, start, 'next');
+      this.current = start;
+      this.sequence(child.namedChildren.filter((c) => c !== value));
+      previousEnd = this.current;
+    }
+    if (previousEnd) connect(previousEnd, after, 'next');
+    if (!hasDefault) connect(head, after, 'no-case', node);
+    this.jumps.pop();
+    this.current = after;
+  }
+
+  private continueTarget(): { continueTo?: Block } {
+    const outer = this.jumps.at(-1)?.continueTo;
+    return outer ? { continueTo: outer } : {};
+  }
+
+  private loop(node: Node, condition: Node | null, body: Node | null, update: Node | null): void {
+    const head = this.startBlock('next');
+    if (condition) head.items.push(condition);
+    const after = this.newBlock();
+    const latch = this.newBlock();
+    if (update) latch.items.push(update);
+    connect(latch, head, 'loop', node);
+    this.jumps.push({ breakTo: after, continueTo: latch });
+    this.current = head;
+    this.startBlock('true', node);
+    if (body) this.statement(body);
+    connect(this.current, latch, 'next');
+    this.jumps.pop();
+    if (!isAlwaysTrue(condition)) connect(head, after, 'loop-exit', node);
+    this.current = after;
+  }
+
+  private whileStatement(node: Node): void {
+    this.loop(node, node.childForFieldName('condition'), node.childForFieldName('body'), null);
+  }
+
+  private forStatement(node: Node): void {
+    const init = node.childForFieldName('initializer');
+    if (init) this.current.items.push(init);
+    this.loop(
+      node,
+      node.childForFieldName('condition'),
+      node.childForFieldName('body'),
+      node.childForFieldName('update'),
+    );
+  }
+
+  private doStatement(node: Node): void {
+    const body = this.startBlock('next');
+    const after = this.newBlock();
+    const latch = this.newBlock();
+    const condition = node.childForFieldName('condition');
+    if (condition) latch.items.push(condition);
+    this.jumps.push({ breakTo: after, continueTo: latch });
+    this.current = body;
+    const stmt = node.childForFieldName('body');
+    if (stmt) this.statement(stmt);
+    connect(this.current, latch, 'next');
+    this.jumps.pop();
+    // `do { } while (0)` runs once: no back edge.
+    if (condition?.text.replace(/[\s()]/g, '') !== '0') connect(latch, body, 'loop', node);
+    if (!isAlwaysTrue(condition)) connect(latch, after, 'loop-exit', node);
+    this.current = after;
+  }
+
+  private breakOrContinue(node: Node, kind: 'break' | 'continue'): void {
+    const context = this.jumps.at(-1);
+    const target = kind === 'break' ? context?.breakTo : context?.continueTo;
+    if (target) this.jump(target, kind, node);
+  }
+
+  private labeled(node: Node): void {
+    const name = node.childForFieldName('label')?.text ?? '';
+    const block = this.label(name);
+    connect(this.current, block, 'next');
+    this.current = block;
+    this.sequence(node.namedChildren.filter((c) => c.type !== 'statement_identifier'));
+  }
+
+  /** `#if A ... #elif B ... #else ... #endif` inside a body: each branch is a possible path. */
+  private preprocBranch(node: Node): void {
+    const head = this.current;
+    const join = this.newBlock();
+    const alternative = node.childForFieldName('alternative');
+    const skip = new Set([node.childForFieldName('condition'), node.childForFieldName('name'), alternative]);
+    this.current = head;
+    this.startBlock('preproc', node);
+    this.sequence(node.namedChildren.filter((c) => !skip.has(c) && c.type !== 'identifier'));
+    connect(this.current, join, 'next');
+    this.current = head;
+    this.startBlock('preproc', alternative ?? node);
+    if (alternative) this.statement(alternative);
+    connect(this.current, join, 'next');
+    this.current = join;
+  }
+
+  finish(): void {
+    connect(this.current, this.exit, 'next');
+  }
+}
+
+function isAlwaysTrue(condition: Node | null): boolean {
+  if (!condition) return true;
+  const t = condition.text.replace(/[\s()]/g, '');
+  return t === '1' || t === 'true' || t === '';
+}
+
+function endsControl(statement: Node): boolean {
+  const expr = statement.namedChild(0);
+  if (expr?.type !== 'call_expression') return false;
+  return NO_RETURN.has(expr.childForFieldName('function')?.text ?? '');
+}
+
+export function buildCfg(fn: Node): FunctionCfg {
+  const builder = new Builder();
+  const name = functionName(fn);
+  try {
+    const body = fn.childForFieldName('body');
+    if (body) builder.statement(body);
+    builder.finish();
+  } catch (e) {
+    if (!(e instanceof TooComplex)) throw e;
+    const empty = new Builder();
+    empty.finish();
+    return { name, node: fn, entry: empty.entry, exit: empty.exit, blocks: empty.blocks, skipped: e.message };
+  }
+  return { name, node: fn, entry: builder.entry, exit: builder.exit, blocks: builder.blocks };
+}

@@ -1,0 +1,69 @@
+/**
+ * The engine: text in, findings out. Pure (no file system, no LSP); the CLI and the language
+ * server are adapters over `lintSource`.
+ */
+import type { Parser, Tree } from './parsing/parser';
+import { parseC } from './parsing/parser';
+import type { ParsedSource } from './parsing/parser';
+import { functionDefinitions } from './parsing/nodeText';
+import { FileSummaries } from './analysis/summaries';
+import { RULES } from './rules/index';
+import type { Finding, Rule } from './rules/types';
+
+export interface LintOptions {
+  /** Rule ids to run; all when absent or empty. */
+  rules?: readonly string[];
+}
+
+export interface SkippedFunction {
+  function: string;
+  line: number;
+  reason: string;
+}
+
+export interface LintResult {
+  findings: Finding[];
+  /** Functions the rules could not analyse, with why (too deep, too many blocks). */
+  skipped: SkippedFunction[];
+}
+
+export function selectRules(ids: readonly string[] | undefined): Rule[] {
+  return ids && ids.length > 0 ? RULES.filter((r) => ids.includes(r.meta.id)) : [...RULES];
+}
+
+/** Lints an already parsed file (the language server keeps trees for incremental parsing). */
+export function lintParsed(parsed: ParsedSource, options: LintOptions = {}): LintResult {
+  const rules = selectRules(options.rules);
+  const findings: Finding[] = [];
+  const skipped: SkippedFunction[] = [];
+  const { source, pre, tree } = parsed;
+  if (!rules.some((r) => r.relevant(source))) return { findings, skipped };
+  const functions = functionDefinitions(tree.rootNode);
+  const file = new FileSummaries(functions, pre.iterators);
+  for (const fn of functions) {
+    const text = source.slice(fn.startIndex, fn.endIndex);
+    const active = rules.filter((r) => r.relevant(text));
+    if (active.length === 0) continue;
+    const facts = file.factsOf(fn);
+    if (facts.cfg.skipped) {
+      skipped.push({ function: facts.name, line: fn.startPosition.row + 1, reason: facts.cfg.skipped });
+      continue;
+    }
+    for (const rule of active) findings.push(...rule.check({ source, facts, file }));
+  }
+  findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
+  return { findings, skipped };
+}
+
+/** Parses and lints `source`; the tree is deleted before returning. */
+export function lintSource(parser: Parser, source: string, options: LintOptions = {}): LintResult {
+  if (!selectRules(options.rules).some((r) => r.relevant(source))) return { findings: [], skipped: [] };
+  let tree: Tree | undefined;
+  try {
+    const parsed = parseC(parser, source);
+    tree = parsed.tree;
+    return lintParsed(parsed, options);
+  } finally {
+    tree?.delete();
+  }
+}

@@ -1,0 +1,88 @@
+/** Small, pure helpers over tree-sitter nodes. */
+import type { Node } from './parser';
+
+/** The declared name of a function_definition (`<anonymous>` when the declarator is mangled). */
+export function functionName(fn: Node): string {
+  let d: Node | null = fn.childForFieldName('declarator');
+  for (let guard = 0; d && guard < 20; guard++) {
+    if (d.type === 'identifier') return d.text;
+    if (d.type === 'function_declarator' || d.type === 'pointer_declarator' || d.type === 'parenthesized_declarator' || d.type === 'attributed_declarator') {
+      d = d.childForFieldName('declarator') ?? d.namedChild(0);
+      continue;
+    }
+    break;
+  }
+  return '<anonymous>';
+}
+
+/** Names of a function's parameters, in order (`...` and unnamed ones give ''). */
+export function parameterNames(fn: Node): string[] {
+  let d: Node | null = fn.childForFieldName('declarator');
+  while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
+  const list = d?.childForFieldName('parameters');
+  if (!list) return [];
+  return list.namedChildren
+    .filter((p) => p.type === 'parameter_declaration' || p.type === 'variadic_parameter')
+    .map((p) => declaredName(p.childForFieldName('declarator')));
+}
+
+/** The identifier a declarator declares (`*const p[4]` gives `p`). */
+export function declaredName(d: Node | null): string {
+  for (let guard = 0; d && guard < 20; guard++) {
+    if (d.type === 'identifier' || d.type === 'field_identifier') return d.text;
+    d = d.childForFieldName('declarator') ?? d.namedChildren.find((c) => c.type.endsWith('declarator') || c.type === 'identifier') ?? null;
+  }
+  return '';
+}
+
+/** The callee's name of a call_expression, when it is a plain identifier. */
+export function calleeName(call: Node): string {
+  const f = call.childForFieldName('function');
+  return f?.type === 'identifier' ? f.text : '';
+}
+
+export function callArguments(call: Node): Node[] {
+  return call.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+}
+
+/** Removes parentheses and casts around an expression: `((void *)(p))` gives `p`. */
+export function stripExpr(n: Node): Node {
+  for (let guard = 0; guard < 50; guard++) {
+    if (n.type === 'parenthesized_expression' || n.type === 'cast_expression') {
+      const inner = n.type === 'cast_expression' ? n.childForFieldName('value') : n.namedChild(0);
+      if (!inner) return n;
+      n = inner;
+      continue;
+    }
+    return n;
+  }
+  return n;
+}
+
+/** Whitespace-free text of a node, the key under which expressions are compared. */
+export function exprKey(n: Node): string {
+  return stripExpr(n).text.replace(/\s+/g, '');
+}
+
+/** 0-based line of a node's start. */
+export function lineOf(n: Node): number {
+  return n.startPosition.row;
+}
+
+/** Every function_definition in a tree, in source order, without recursion. */
+export function functionDefinitions(root: Node): Node[] {
+  const out: Node[] = [];
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'function_definition') {
+      out.push(n);
+      continue;
+    }
+    for (let i = n.namedChildCount - 1; i >= 0; i--) {
+      const c = n.namedChild(i);
+      if (c) stack.push(c);
+    }
+  }
+  return out;
+}

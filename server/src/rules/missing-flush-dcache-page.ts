@@ -1,0 +1,190 @@
+/**
+ * missing-flush-dcache-page: the kernel wrote a page through a kernel mapping (kmap*, the linear
+ * map, a buffer head) and some path reaches the end of the function without
+ * flush_dcache_page()/flush_dcache_folio() for it. On aliasing D-caches the dirty lines sit under
+ * the kernel alias's colour, and a user mapping of another colour reads stale memory
+ * (Documentation/core-api/cachetlb.rst, "flush_dcache_page"). docs/rules/missing-flush-dcache-page.md
+ */
+import type { Node } from '../parsing/parser';
+import { buildPageModel } from '../analysis/pageModel';
+import type { PageAction, PageModel } from '../analysis/pageModel';
+import { findBadPath } from '../analysis/pathSearch';
+import type { Event } from '../analysis/events';
+import type { FunctionFacts } from '../analysis/facts';
+import * as K from '../analysis/knowledge';
+import { describeEdge, endOfFunctionStep, insertStatementFix, stepAt } from './paths';
+import type { Finding, PathStep, Rule, RuleContext } from './types';
+
+const PENDING = 1;
+const PUBLISHED = 2;
+const ESCAPED = 4;
+
+const RELEVANT = /\b(?:kmap\w*|page_address|folio_address|bvec_kmap_local|bvec_virt|b_data|sg_miter_next|memcpy_page|memset_page|copy_highpage|folio_copy|clear_highpage|copy_page_from_iter_atomic)\b/;
+
+export const rule: Rule = {
+  meta: {
+    id: 'missing-flush-dcache-page',
+    description:
+      'A page written through a kernel mapping reaches the end of the function without flush_dcache_page() on some path.',
+    defaultSeverity: 'warning',
+  },
+  relevant: (text) => RELEVANT.test(text),
+  check(ctx) {
+    const model = buildPageModel(ctx.facts, ctx.file);
+    const findings: Finding[] = [];
+    for (const page of writtenPages(model)) {
+      if (!needsFlush(page, model, ctx)) continue;
+      const finding = checkPage(page, model, ctx);
+      if (finding) findings.push(finding);
+    }
+    return findings;
+  },
+};
+
+function writtenPages(model: PageModel): string[] {
+  const pages = new Set<string>();
+  for (const list of model.actions.values()) for (const a of list) if (a.kind === 'write') pages.add(a.page);
+  return [...pages];
+}
+
+type Origin = 'visible' | 'private' | 'param' | 'unknown';
+
+/** Where the page came from: only pages user space can map need the flush. */
+function originOf(page: string, facts: FunctionFacts): Origin {
+  if (/bv_page|^sg_page\(|^miter:|b_page$/.test(page)) return 'visible';
+  let origin: Origin = facts.params.includes(page.split('.')[0] ?? '') ? 'param' : 'unknown';
+  let published = false;
+  for (const e of facts.all) {
+    if (e.kind === 'call' && K.PUBLISH_PAGE.has(e.name) && e.args.some((a) => facts.canon(a.text.replace(/\s+/g, '')) === page)) {
+      published = true;
+    }
+    if (e.kind !== 'assign' || !e.rhs || facts.canon(e.lhsKey) !== page) continue;
+    const callee = calleeOfValue(e.rhs);
+    if (K.PRIVATE_PAGE_SOURCE.has(callee)) origin = 'private';
+    else if (K.VISIBLE_PAGE_SOURCE.has(callee) && origin !== 'private') origin = 'visible';
+  }
+  return origin === 'private' && published ? 'visible' : origin;
+}
+
+function calleeOfValue(n: Node): string {
+  for (let guard = 0; guard < 10; guard++) {
+    if (n.type === 'parenthesized_expression' || n.type === 'cast_expression') {
+      const inner = n.type === 'cast_expression' ? n.childForFieldName('value') : n.namedChild(0);
+      if (!inner) return '';
+      n = inner;
+    } else break;
+  }
+  return n.type === 'call_expression' ? (n.childForFieldName('function')?.text ?? '') : '';
+}
+
+function needsFlush(page: string, model: PageModel, ctx: RuleContext): boolean {
+  const origin = originOf(page, ctx.facts);
+  if (origin === 'private') return false;
+  const vias = new Set<string>();
+  for (const list of model.actions.values()) for (const a of list) if (a.kind === 'write' && a.page === page) vias.add(a.via);
+  const onlyLinear = [...vias].every((v) => v === 'linear' || v === 'bh');
+  if (onlyLinear) {
+    // Without kmap the write is only suspect on a page-cache page (a buffer head of file data,
+    // recognised by the file size being updated, or a page from a page-cache lookup).
+    if (vias.has('bh')) return ctx.facts.all.some((e) => e.kind === 'call' && e.name === 'i_size_write');
+    return origin === 'visible';
+  }
+  // A page the caller passes in is the caller's to flush when a same-file caller does so.
+  if (origin === 'param' && ctx.file.callerFlushes(ctx.facts.name)) return false;
+  return true;
+}
+
+function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | undefined {
+  const known = new Set(model.pages.keys());
+  const hasPublish = [...model.actions.values()].some((l) => l.some((a) => a.kind === 'publish' && a.page === page));
+  const apply = (state: number, a: PageAction): number => {
+    switch (a.kind) {
+      case 'write':
+        return a.page === page ? state | PENDING : state;
+      case 'flush':
+        return a.page === page || a.page === null || !known.has(a.page) ? state & ~PENDING : state;
+      case 'unpublish':
+        return a.page === page ? state & ~(PENDING | PUBLISHED) : state;
+      case 'publish':
+        return a.page === page ? state | PUBLISHED : state;
+      case 'escape':
+        return a.page === page ? state | ESCAPED : state;
+      case 'map':
+      case 'unmap':
+        return state;
+    }
+  };
+  const step = (state: number, e: Event): number =>
+    (model.actions.get(e) ?? []).reduce(apply, state);
+  const witness = findBadPath(ctx.facts, {
+    initial: 0,
+    step,
+    bad: (s) => (s & PENDING) !== 0 && (s & ESCAPED) === 0 && ((s & PUBLISHED) !== 0 || !hasPublish),
+  });
+  if (!witness) return undefined;
+
+  const info = model.pages.get(page);
+  const display = info?.display ?? page;
+  const flushName = info?.folio ? 'flush_dcache_folio' : 'flush_dcache_page';
+  const { source, facts } = ctx;
+  let steps: PathStep[] = [];
+  let write: PageAction | undefined;
+  let lastUnmap: Node | undefined;
+  let lastReturn: Node | undefined;
+  let state = 0;
+  witness.blocks.forEach((block, i) => {
+    for (const e of facts.events.get(block.id) ?? []) {
+      if (e.kind === 'return') {
+        lastReturn = e.node;
+        steps.push(stepAt(source, e.node, 'return', `returns from ${facts.name}()`));
+      }
+      for (const a of model.actions.get(e) ?? []) {
+        const before = state;
+        state = apply(state, a);
+        if (a.kind === 'map' && a.page === page) {
+          steps.push(stepAt(source, a.node, 'map', `${display} mapped by ${a.api}()`));
+        } else if (a.kind === 'write' && a.page === page) {
+          if ((before & PENDING) === 0) write = a;
+          const step = stepAt(source, a.node, 'write', `written through the mapping by ${writerText(a.node, source)}`);
+          if (a.size !== undefined) step.size = a.size;
+          steps.push(step);
+        } else if (a.kind === 'flush' && (before & PENDING) !== 0 && (state & PENDING) === 0) {
+          steps = steps.filter((s) => s.kind === 'map');
+          write = undefined;
+        } else if (a.kind === 'unmap' && (a.page === page || a.page === null)) {
+          lastUnmap = a.node;
+          const missing = (state & PENDING) !== 0 ? ` without ${flushName}(${display})` : '';
+          steps.push(stepAt(source, a.node, 'unmap', `unmapped by ${a.api}()${missing}`));
+        } else if (a.kind === 'publish' && a.page === page) {
+          steps.push(stepAt(source, a.node, 'publish', `marked up to date: readers may map it now`));
+        }
+      }
+    }
+    const edge = witness.edges[i];
+    if (edge && steps.length > 0) {
+      const branch = describeEdge(edge, source);
+      if (branch) steps.push(stepAt(source, branch.node, 'branch', branch.note));
+    }
+  });
+  if (!write) return undefined;
+  if (!lastReturn) steps.push(endOfFunctionStep(source, facts.cfg.node, facts.name, `${display} still not flushed`));
+  else steps[steps.length - 1]!.note += ` with ${display} not flushed`;
+  const anchor = lastUnmap ?? lastReturn;
+  const fixText = `${flushName}(${display});`;
+  return {
+    rule: rule.meta.id,
+    severity: rule.meta.defaultSeverity,
+    start: write.node.startIndex,
+    end: write.node.endIndex,
+    function: facts.name,
+    message: `${display} is written through a kernel mapping, and on the path shown ${facts.name}() ends without ${flushName}(${display}); on an aliasing D-cache a user mapping of the page can read stale data`,
+    path: steps,
+    fixes: [insertStatementFix(source, facts.cfg.node, anchor, anchor === lastUnmap ? 'after' : 'before', fixText, `Insert ${fixText}`)],
+  };
+}
+
+function writerText(node: Node, source: string): string {
+  if (node.type === 'call_expression') return `${node.childForFieldName('function')?.text ?? 'a call'}()`;
+  const text = source.slice(node.startIndex, node.endIndex).replace(/\s+/g, ' ');
+  return `\`${text.length > 40 ? text.slice(0, 37) + '...' : text}\``;
+}

@@ -1,0 +1,77 @@
+/** The contract between rules, the linter and the front ends. Offsets are UTF-16 string offsets. */
+import type { FunctionFacts } from '../analysis/facts';
+import type { FileSummaries } from '../analysis/summaries';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+/** What a step of a finding's path is; the simulator turns these into cache operations. */
+export type StepKind =
+  | 'map'
+  | 'write'
+  | 'read'
+  | 'flush'
+  | 'unmap'
+  | 'branch'
+  | 'publish'
+  | 'return'
+  | 'vmap'
+  | 'flush-vmap'
+  | 'invalidate-vmap'
+  | 'submit-write'
+  | 'submit-read'
+  | 'complete'
+  | 'call';
+
+export interface PathStep {
+  /** 1-based line. */
+  line: number;
+  kind: StepKind;
+  note: string;
+  /** Offset of the construct the step comes from. */
+  offset: number;
+  /** Bytes written or read, when the code says so. */
+  size?: number;
+}
+
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  start: number;
+  end: number;
+  function: string;
+  message: string;
+  path: PathStep[];
+  /** Behaviour-changing repairs: offered as quick fixes, never applied automatically. */
+  fixes: Fix[];
+}
+
+export interface RuleMeta {
+  id: string;
+  description: string;
+  defaultSeverity: Severity;
+}
+
+export interface RuleContext {
+  source: string;
+  facts: FunctionFacts;
+  file: FileSummaries;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  /** Cheap text test: can this function's text hold a finding at all? */
+  relevant(functionText: string): boolean;
+  check(ctx: RuleContext): Finding[];
+}
+
