@@ -29,6 +29,10 @@ const builds = [
         format: 'cjs',
         target: 'node20',
         external: b.external,
+        // web-tree-sitter's module code asks import.meta.url for its location; in a CJS bundle
+        // that is this file.
+        define: { 'import.meta.url': '__fgImportMetaUrl' },
+        banner: { js: "const __fgImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
       }),
     ),
   ...browserBundles

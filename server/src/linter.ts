@@ -3,7 +3,7 @@
  * server are adapters over `lintSource`.
  */
 import type { Parser, Tree } from './parsing/parser';
-import { parseC } from './parsing/parser';
+import { BudgetExceeded, parseC } from './parsing/parser';
 import type { ParsedSource } from './parsing/parser';
 import { functionDefinitions } from './parsing/nodeText';
 import { FileSummaries } from './analysis/summaries';
@@ -13,6 +13,8 @@ import type { Finding, Rule } from './rules/types';
 export interface LintOptions {
   /** Rule ids to run; all when absent or empty. */
   rules?: readonly string[];
+  /** `performance.now()` value after which the file is given up (BudgetExceeded is thrown). */
+  deadline?: number;
 }
 
 export interface SkippedFunction {
@@ -41,6 +43,9 @@ export function lintParsed(parsed: ParsedSource, options: LintOptions = {}): Lin
   const functions = functionDefinitions(tree.rootNode);
   const file = new FileSummaries(functions, pre.iterators);
   for (const fn of functions) {
+    if (options.deadline !== undefined && performance.now() > options.deadline) {
+      throw new BudgetExceeded('analysis took longer than the time budget');
+    }
     const text = source.slice(fn.startIndex, fn.endIndex);
     const active = rules.filter((r) => r.relevant(text));
     if (active.length === 0) continue;
@@ -60,7 +65,7 @@ export function lintSource(parser: Parser, source: string, options: LintOptions 
   if (!selectRules(options.rules).some((r) => r.relevant(source))) return { findings: [], skipped: [] };
   let tree: Tree | undefined;
   try {
-    const parsed = parseC(parser, source);
+    const parsed = parseC(parser, source, undefined, options.deadline);
     tree = parsed.tree;
     return lintParsed(parsed, options);
   } finally {

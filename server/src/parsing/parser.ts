@@ -62,9 +62,16 @@ export interface ParsedSource {
  * Parses kernel C after the position-preserving pre-pass. `oldTree` enables incremental
  * re-parsing; it must already have been `edit()`ed and must have been parsed from pre-passed text.
  */
-export function parseC(parser: Parser, source: string, oldTree?: Tree): ParsedSource {
+export function parseC(parser: Parser, source: string, oldTree?: Tree, deadline?: number): ParsedSource {
   const pre = preprocess(source);
-  const tree = parser.parse(pre.text, oldTree ?? null);
-  if (!tree) throw new Error('tree-sitter returned no tree');
+  const options = deadline === undefined ? undefined : { progressCallback: () => performance.now() > deadline };
+  const tree = parser.parse(pre.text, oldTree ?? null, options);
+  if (!tree) {
+    parser.reset();
+    throw new BudgetExceeded('parsing took longer than the time budget');
+  }
   return { source, pre, tree };
 }
+
+/** Thrown when a parse or an analysis runs past its deadline. */
+export class BudgetExceeded extends Error {}

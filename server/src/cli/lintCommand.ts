@@ -1,0 +1,91 @@
+/** `flushguard lint`: files in, findings out in text, JSON or SARIF; exit 0/1/2. */
+import { availableParallelism } from 'node:os';
+import { RULE_IDS, RULES } from '../rules/index';
+import { createParser, initParser } from '../parsing/parser';
+import { wasmSources } from '../parsing/wasmPaths';
+import { choice, positiveInt, UsageError } from './args';
+import type { ParsedArgs } from './args';
+import { collectFiles } from './files';
+import { lintFile } from './lintFiles';
+import type { FileOutcome, LintFileOptions } from './lintFiles';
+import { lintInWorkers } from './pool';
+import { formatJson } from './formatters/json';
+import { formatSarif } from './formatters/sarif';
+import { formatText } from './formatters/text';
+import { docsUri, packageVersion, ruleDocMarkdown } from './package';
+
+/** Files fewer than this are linted in the main thread: starting workers costs more. */
+const WORKER_THRESHOLD = 64;
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  isTTY: boolean;
+}
+
+export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
+  const format = choice(args, '--format', ['text', 'json', 'sarif'] as const, 'text');
+  const rules = args.options.get('--rule') ?? [];
+  for (const r of rules) {
+    if (!RULE_IDS.includes(r)) throw new UsageError(`unknown rule '${r}'; known rules: ${RULE_IDS.join(', ')}`);
+  }
+  const jobs = positiveInt(args, '--jobs', Math.max(1, availableParallelism()));
+  const budgetMs = positiveInt(args, '--budget', 20_000);
+  if (args.positional.length === 0) throw new UsageError('lint needs at least one PATH');
+
+  const { files, errors } = collectFiles(args.positional);
+  for (const e of errors) io.err(`flushguard: ${e}\n`);
+  const options: LintFileOptions = { rules, budgetMs };
+  const progress = progressReporter(io, files.length, !args.options.has('--no-progress'));
+  let outcomes: FileOutcome[];
+  if (jobs > 1 && files.length >= WORKER_THRESHOLD) {
+    outcomes = await lintInWorkers(files, options, jobs, progress);
+  } else {
+    await initParser(wasmSources());
+    const parser = createParser();
+    outcomes = files.map((f, i) => {
+      const o = lintFile(parser, f, options);
+      progress(i + 1);
+      return o;
+    });
+    parser.delete();
+  }
+  progress(-1);
+
+  let unreadable = errors.length > 0;
+  let skipped = 0;
+  for (const o of outcomes) {
+    if (o.error) {
+      unreadable = true;
+      io.err(`flushguard: ${o.display}: ${o.error}\n`);
+    } else if (o.skipped) {
+      skipped++;
+      io.err(`flushguard: ${o.display}: skipped: ${o.skipped}\n`);
+    }
+  }
+  const findings = outcomes.flatMap((o) => o.findings);
+  const scanned = outcomes.filter((o) => !o.error && !o.skipped).length;
+  if (format === 'json') io.out(formatJson(findings, scanned, skipped > 0 ? { skipped } : {}));
+  else if (format === 'sarif') {
+    const active = rules.length > 0 ? RULES.filter((r) => rules.includes(r.meta.id)) : RULES;
+    const base = args.options.get('--docs-base')?.[0];
+    io.out(formatSarif(findings, active.map((r) => ({ meta: r.meta, helpUri: docsUri(r.meta.id, base), helpMarkdown: ruleDocMarkdown(r.meta.id) })), packageVersion()));
+  } else io.out(formatText(findings, scanned, args.options.has('--verbose')));
+  if (unreadable) return 2;
+  return findings.length > 0 ? 1 : 0;
+}
+
+function progressReporter(io: Io, total: number, enabled: boolean): (done: number) => void {
+  if (!enabled || !io.isTTY || total < WORKER_THRESHOLD) return () => undefined;
+  let last = 0;
+  return (done) => {
+    if (done < 0) {
+      io.err('\r\x1b[K');
+      return;
+    }
+    const now = Date.now();
+    if (now - last < 200 && done < total) return;
+    last = now;
+    io.err(`\rflushguard: ${done}/${total} files (${Math.floor((100 * done) / total)} %)`);
+  };
+}

@@ -1,0 +1,42 @@
+/** Lints one file for the CLI (in the main thread or a worker): read, budget, report. */
+import { lintSource } from '../linter';
+import { BudgetExceeded } from '../parsing/parser';
+import type { Parser } from '../parsing/parser';
+import { readSource } from './files';
+import type { InputFile } from './files';
+import { LineMap, reportFinding } from './report';
+import type { ReportedFinding } from './report';
+
+export interface FileOutcome {
+  display: string;
+  findings: ReportedFinding[];
+  /** Set when the file was not analysed: binary, over budget. */
+  skipped?: string;
+  /** Set when the file could not be read at all (exit code 2). */
+  error?: string;
+  /** Functions inside the file that could not be analysed. */
+  skippedFunctions: number;
+}
+
+export interface LintFileOptions {
+  rules: string[];
+  budgetMs: number;
+}
+
+export function lintFile(parser: Parser, file: InputFile, options: LintFileOptions): FileOutcome {
+  const read = readSource(file.path);
+  const base = { display: file.display, findings: [], skippedFunctions: 0 };
+  if (!read.ok) return read.unreadable ? { ...base, error: read.reason } : { ...base, skipped: read.reason };
+  try {
+    const result = lintSource(parser, read.text, { rules: options.rules, deadline: performance.now() + options.budgetMs });
+    const lines = new LineMap(read.text);
+    return {
+      ...base,
+      findings: result.findings.map((f) => reportFinding(file.display, read.text, lines, f)),
+      skippedFunctions: result.skipped.length,
+    };
+  } catch (e) {
+    if (e instanceof BudgetExceeded) return { ...base, skipped: `${e.message} (${options.budgetMs} ms)` };
+    return { ...base, skipped: `internal error: ${(e as Error).message}` };
+  }
+}
