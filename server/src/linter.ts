@@ -41,7 +41,7 @@ export function lintParsed(parsed: ParsedSource, options: LintOptions = {}): Lin
   const { source, pre, tree } = parsed;
   if (!rules.some((r) => r.relevant(source))) return { findings, skipped };
   const functions = functionDefinitions(tree.rootNode);
-  const file = new FileSummaries(functions, pre.iterators);
+  const file = new FileSummaries(functions, pre.iterators, source);
   for (const fn of functions) {
     if (options.deadline !== undefined && performance.now() > options.deadline) {
       throw new BudgetExceeded('analysis took longer than the time budget');

@@ -45,6 +45,12 @@ export const FLUSH = new Map<string, number>([
   ['copy_user_highpage', 0],
 ]);
 
+/**
+ * Architecture and subsystem cache maintenance (`flush_cache_page`, `__cpuc_flush_dcache_area`,
+ * `flush_uprobe_xol_access`, `copy_to_user_page`): treated as a flush of whatever page is pending.
+ */
+export const ARCH_FLUSH = /^_*(?:flush|clean|cpuc_flush|sync)_\w*cache|^flush_\w*_access$|^copy_to_user_page$|^flush_anon_page$/;
+
 /** Deprecated names of the flush, with what to write instead. */
 export const DEPRECATED_FLUSH = new Map([['flush_kernel_dcache_page', 'flush_dcache_page']]);
 

@@ -36,6 +36,8 @@ interface Binding {
 export interface PageModel {
   actions: Map<Event, PageAction[]>;
   pages: Map<string, PageInfo>;
+  /** The page an address expression points into (`kaddr`, `kaddr + off`, `kmap(p)`). */
+  addressOf(n: Node | undefined): { page: string; via: WriteVia } | undefined;
 }
 
 export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageModel {
@@ -92,7 +94,9 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
   // Addresses are bound flow-insensitively; two passes settle chains like `q = p + 4`.
   for (let pass = 0; pass < 2; pass++) {
     for (const e of facts.all) {
-      if (e.kind === 'call' && e.name === K.SG_MITER_START && e.args[0]) {
+      // Only a miter of this function's own (`&miter`) ends here; one kept in a structure
+      // is stopped by another function.
+      if (e.kind === 'call' && e.name === K.SG_MITER_START && e.args[0]?.text.startsWith('&')) {
         const flags = e.args[3]?.text ?? '';
         miters.set(normKey(exprKey(e.args[0])), !/SG_MITER_FROM_SG/.test(flags) || /SG_MITER_TO_SG/.test(flags));
       }
@@ -108,7 +112,7 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
     const list = eventActions(e, addressOf, notePage, miters, facts, file);
     if (list.length > 0) actions.set(e, list);
   }
-  return { actions, pages };
+  return { actions, pages, addressOf };
 }
 
 function eventActions(
@@ -169,6 +173,7 @@ function eventActions(
     if (miters.get(m) !== false) out.push({ kind: 'flush', page: `miter:${m}`, api: name, node });
     if (name === K.SG_MITER_NEXT) out.push({ kind: 'map', page: `miter:${m}`, api: name, node });
   }
+  if (K.ARCH_FLUSH.test(name)) out.push({ kind: 'flush', page: null, api: name, node });
   const known = K.WRITES_ARGUMENT.has(name) || K.FLUSH.has(name) || K.MAP_BY_PAGE.has(name) || K.UNMAP.has(name);
   if (!known && name) {
     const local = file.isDefined(name);

@@ -14,6 +14,8 @@ export interface Machine {
   step(state: number, event: Event): number;
   /** Whether reaching the function's exit in `state` is a finding. */
   bad(state: number): boolean;
+  /** Whether `edge` can be taken in `state` (a null test of a page already mapped cannot fail). */
+  feasible?(state: number, edge: Edge): boolean;
 }
 
 export interface Witness {
@@ -40,6 +42,7 @@ export function findBadPath(facts: FunctionFacts, machine: Machine): Witness | u
       continue;
     }
     for (const edge of block.succ) {
+      if (machine.feasible && !machine.feasible(out, edge)) continue;
       const k = key(edge.to, out);
       if (parent.has(k)) continue;
       parent.set(k, { prev: key(block, state), edge });

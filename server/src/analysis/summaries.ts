@@ -9,7 +9,7 @@ import { callArguments, exprKey, functionName } from '../parsing/nodeText';
 import { functionFacts } from './facts';
 import type { FunctionFacts } from './facts';
 import { pointerBase, normKey } from './events';
-import { FLUSH, STORE_MACRO, WRITES_ARGUMENT } from './knowledge';
+import { FLUSH, PRIVATE_PAGE_SOURCE, STORE_MACRO, VISIBLE_PAGE_SOURCE, WRITES_ARGUMENT } from './knowledge';
 
 const FLUSH_CALL = new RegExp(`\\b(?:${[...FLUSH.keys()].join('|')}|sg_miter_stop)\\s*\\(`);
 const MAX_DEPTH = 3;
@@ -19,9 +19,12 @@ export class FileSummaries {
   private readonly facts = new Map<Node, FunctionFacts>();
   private readonly writes = new Map<string, boolean>();
 
+  private fields: Map<string, 'private' | 'visible'> | undefined;
+
   constructor(
     functions: Node[],
     private readonly iterators: Map<number, IteratorLoop>,
+    private readonly source = '',
   ) {
     for (const fn of functions) {
       const name = functionName(fn);
@@ -38,6 +41,16 @@ export class FileSummaries {
       this.facts.set(fn, f);
     }
     return f;
+  }
+
+  /**
+   * Where pages stored in a structure field come from, judged over the whole file:
+   * `rdev->sb_page = alloc_page(...)` makes `sb_page` private, `ctx->ring_pages[i] = page` after
+   * `page = find_or_create_page(...)` makes `ring_pages` visible.
+   */
+  fieldOrigin(field: string): 'private' | 'visible' | undefined {
+    this.fields ??= scanFieldOrigins(this.source);
+    return this.fields.get(field);
   }
 
   isDefined(name: string): boolean {
@@ -105,3 +118,29 @@ function rootOf(key: string): string {
   return m ? m[0] : key;
 }
 
+
+const FIELD_STORE = /(?:->|\.)\s*(\w+)\s*(?:\[[^\]\n]*\])?\s*=\s*(?:\([^()\n]*\)\s*)?(\w+)\s*([(;])/g;
+const LOCAL_STORE = /\b(\w+)\s*=\s*(?:\([^()\n]*\)\s*)?(\w+)\s*\(/g;
+
+function scanFieldOrigins(source: string): Map<string, 'private' | 'visible'> {
+  const locals = new Map<string, 'private' | 'visible'>();
+  for (const m of source.matchAll(LOCAL_STORE)) {
+    const origin = classify(m[2] ?? '');
+    if (origin && m[1]) locals.set(m[1], origin);
+  }
+  const fields = new Map<string, 'private' | 'visible'>();
+  for (const m of source.matchAll(FIELD_STORE)) {
+    const [, field, value, after] = m;
+    if (!field || !value) continue;
+    const origin = after === '(' ? classify(value) : locals.get(value);
+    // Private wins: one allocation site is enough to say the field holds driver pages.
+    if (origin && fields.get(field) !== 'private') fields.set(field, origin);
+  }
+  return fields;
+}
+
+function classify(callee: string): 'private' | 'visible' | undefined {
+  if (PRIVATE_PAGE_SOURCE.has(callee)) return 'private';
+  if (VISIBLE_PAGE_SOURCE.has(callee)) return 'visible';
+  return undefined;
+}

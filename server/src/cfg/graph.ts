@@ -72,13 +72,15 @@ export function reachable(cfg: FunctionCfg): Block[] {
 
 /**
  * A one-line text form of the graph, the oracle of the CFG fixtures: reachable blocks only,
- * named `entry`, `exit` and `bN` in order of creation, edges sorted.
+ * named `entry`, `exit` and `bN` in breadth-first order from the entry.
  * Example: `entry->b1[true] entry->b2[false] b1->exit[return] b2->exit`.
  */
 export function toArrows(cfg: FunctionCfg): string {
-  const name = (b: Block): string => (b === cfg.entry ? 'entry' : b === cfg.exit ? 'exit' : `b${b.id}`);
+  const order = reachable(cfg);
+  const number = new Map(order.filter((b) => b !== cfg.entry && b !== cfg.exit).map((b, i) => [b.id, i + 1]));
+  const name = (b: Block): string => (b === cfg.entry ? 'entry' : b === cfg.exit ? 'exit' : `b${number.get(b.id)}`);
   const arrows: string[] = [];
-  for (const b of reachable(cfg)) {
+  for (const b of order) {
     for (const e of b.succ) {
       arrows.push(`${name(b)}->${name(e.to)}${e.kind === 'next' ? '' : `[${e.kind}]`}`);
     }

@@ -25,12 +25,16 @@ export async function lintInWorkers(
   const results: FileOutcome[] = new Array<FileOutcome>(files.length);
   let next = 0;
   let done = 0;
-  const entry = __filename;
-  // Under tsx (tests, scripts) the worker must load TypeScript the same way.
-  const execArgv = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  // The worker runs the program's own entry script (the bundle, or main.ts under tsx), which
+  // recognises its workerData and serves requests.
+  const entry = process.argv[1] ?? __filename;
+  // Under tsx (tests, scripts) the worker must load TypeScript too: register tsx's CommonJS
+  // hook in the worker before loading the entry.
+  const source = entry.endsWith('.ts') ? `require('tsx/cjs'); require(${JSON.stringify(entry)});` : undefined;
   const run = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const worker = new Worker(entry, { workerData: { flushguardWorker: true, options }, execArgv });
+      const workerData = { flushguardWorker: true, options };
+      const worker = source ? new Worker(source, { eval: true, workerData }) : new Worker(entry, { workerData });
       const feed = (): void => {
         if (next < files.length) {
           const index = next++;

@@ -11,6 +11,8 @@ import type { PageAction, PageModel } from '../analysis/pageModel';
 import { findBadPath } from '../analysis/pathSearch';
 import type { Event } from '../analysis/events';
 import type { FunctionFacts } from '../analysis/facts';
+import { pageKey } from '../analysis/facts';
+import type { Edge } from '../cfg/graph';
 import * as K from '../analysis/knowledge';
 import { describeEdge, endOfFunctionStep, insertStatementFix, stepAt } from './paths';
 import type { Finding, PathStep, Rule, RuleContext } from './types';
@@ -77,16 +79,38 @@ function calleeOfValue(n: Node): string {
   return n.type === 'call_expression' ? (n.childForFieldName('function')?.text ?? '') : '';
 }
 
+/**
+ * Pages of directories, symlinks, b-trees and xattrs live in the page cache but user space
+ * cannot mmap them, so their writes need no flush; such functions say so in their names.
+ */
+const METADATA_FUNCTION = /(?:^|_)(?:dir|dirent|readdir|dentry|bnode|btree|bmap|brec|xattr|symlink|make_empty|dir_el|inline_dir)(?:_|$)|dir$/;
+
+/** The kernel's own helpers (memcpy_page, zero_user_segments...) leave the flush to callers by design. */
+function isKnownHelper(name: string): boolean {
+  return K.UNFLUSHED_PAGE_WRITE.has(name) || K.FLUSH.has(name) || K.WRITES_ARGUMENT.has(name) ||
+    /highpage\w*$|^__?(?:memcpy|memset|memzero|copy)_/.test(name);
+}
+
 function needsFlush(page: string, model: PageModel, ctx: RuleContext): boolean {
-  const origin = originOf(page, ctx.facts);
-  if (origin === 'private') return false;
+  let origin = originOf(page, ctx.facts);
+  if (origin === 'private' || METADATA_FUNCTION.test(ctx.facts.name) || isKnownHelper(ctx.facts.name)) return false;
+  if ((origin === 'unknown' || origin === 'param') && page.includes('.') && !/b_page$/.test(page)) {
+    // A page kept in a structure: trust what the file stores into that field.
+    const field = /(\w+)(?:\[[^\]]*\])?$/.exec(page)?.[1] ?? '';
+    if (ctx.file.fieldOrigin(field) !== 'visible') return false;
+    origin = 'visible';
+  }
   const vias = new Set<string>();
   for (const list of model.actions.values()) for (const a of list) if (a.kind === 'write' && a.page === page) vias.add(a.via);
-  const onlyLinear = [...vias].every((v) => v === 'linear' || v === 'bh');
+  const onlyLinear = [...vias].every((v) => v === 'linear' || v === 'bh' || v === 'page-write');
   if (onlyLinear) {
     // Without kmap the write is only suspect on a page-cache page (a buffer head of file data,
     // recognised by the file size being updated, or a page from a page-cache lookup).
-    if (vias.has('bh')) return ctx.facts.all.some((e) => e.kind === 'call' && e.name === 'i_size_write');
+    // File data copied in, not metadata fields updated: a memcpy-like write plus a size update.
+    if (vias.has('bh')) {
+      const copies = [...model.actions.entries()].some(([e, l]) => e.kind === 'call' && K.WRITES_ARGUMENT.has(e.name) && l.some((a) => a.kind === 'write' && a.page === page));
+      return copies && ctx.facts.all.some((e) => e.kind === 'call' && e.name === 'i_size_write');
+    }
     return origin === 'visible';
   }
   // A page the caller passes in is the caller's to flush when a same-file caller does so.
@@ -119,6 +143,8 @@ function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | 
   const witness = findBadPath(ctx.facts, {
     initial: 0,
     step,
+    // Once written the page is mapped, so `if (!page)` / `if (kaddr)` cannot go the null way.
+    feasible: (s, edge) => (s & PENDING) === 0 || nullTestOutcome(edge, page, model, ctx) !== 'null',
     bad: (s) => (s & PENDING) !== 0 && (s & ESCAPED) === 0 && ((s & PUBLISHED) !== 0 || !hasPublish),
   });
   if (!witness) return undefined;
@@ -181,6 +207,35 @@ function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | 
     path: steps,
     fixes: [insertStatementFix(source, facts.cfg.node, anchor, anchor === lastUnmap ? 'after' : 'before', fixText, `Insert ${fixText}`)],
   };
+}
+
+/** For an edge out of `if (x)`, `if (!x)`, `if (x == NULL)`...: does it go the way x is null? */
+function nullTestOutcome(edge: Edge, page: string, model: PageModel, ctx: RuleContext): 'null' | 'non-null' | undefined {
+  if ((edge.kind !== 'true' && edge.kind !== 'false') || edge.via?.type !== 'if_statement') return undefined;
+  const cond = edge.via.childForFieldName('condition');
+  if (!cond) return undefined;
+  let n = stripParens(cond);
+  let negated = false;
+  for (let guard = 0; guard < 4; guard++) {
+    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '!') {
+      negated = !negated;
+      n = stripParens(n.childForFieldName('argument') ?? n);
+    } else if (n.type === 'binary_expression' && /^(NULL|0)$/.test(n.childForFieldName('right')?.text ?? '')) {
+      const op = n.childForFieldName('operator')?.type;
+      if (op !== '==' && op !== '!=') return undefined;
+      if (op === '==') negated = !negated;
+      n = stripParens(n.childForFieldName('left') ?? n);
+    } else break;
+  }
+  const names = ctx.facts.canon(pageKey(n)) === page || model.addressOf(n)?.page === page;
+  if (!names) return undefined;
+  const trueMeansNull = negated;
+  return (edge.kind === 'true') === trueMeansNull ? 'null' : 'non-null';
+}
+
+function stripParens(n: Node): Node {
+  while (n.type === 'parenthesized_expression' && n.namedChild(0)) n = n.namedChild(0)!;
+  return n;
 }
 
 function writerText(node: Node, source: string): string {

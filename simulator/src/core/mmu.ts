@@ -101,11 +101,15 @@ export class AddressSpace {
     return m;
   }
 
-  /** User VAs currently mapping this physical page (the i_mmap walk of flush_dcache_page). */
-  userMappingsOf(pa: number): bigint[] {
+  /** VAs of this kind currently mapping a physical page (user: the i_mmap walk of flush_dcache_page). */
+  mappingsOf(pa: number, kind: MappingKind): bigint[] {
     const out: bigint[] = [];
-    for (const m of this.maps.values()) if (m.kind === 'user' && m.pa === pa) out.push(m.va);
+    for (const m of this.maps.values()) if (m.kind === kind && m.pa === pa) out.push(m.va);
     return out;
+  }
+
+  isMapped(va: bigint): boolean {
+    return this.maps.has(va & ~this.pageMask);
   }
 
   /** Every cacheable mapping, for seeded speculation: explicit PTEs plus declared lowmem pages. */
@@ -124,9 +128,15 @@ export class AddressSpace {
     return va;
   }
 
-  /** A fixmap slot whose colour is `colour` (kmap_coherent, colour-matched kmap_local). */
+  /**
+   * The first free fixmap slot whose colour is `colour` (kmap_coherent's FIX_CMAP slots and
+   * Xtensa's kmap_local_map_idx both pick the slot by colour; plain fixmap kmaps pass colour 0).
+   */
   fixmapSlot(colour: number): bigint {
-    return this.preset.layout.fixmapBase + BigInt(colour * this.g.pageBytes);
+    const stride = BigInt(this.g.colours * this.g.pageBytes);
+    let va = this.preset.layout.fixmapBase + BigInt(colour * this.g.pageBytes);
+    while (this.maps.has(va)) va += stride;
+    return va;
   }
 
   /** The temporary alias at `colour` (FLUSH_ALIAS_START, TLBTEMP_BASE_1, TMPALIAS_MAP_START). */

@@ -50,6 +50,8 @@ export interface ScenarioEvent {
   va?: AddrRef;
   pa?: PaRef;
   len?: number;
+  /** Offset into the page (dma_*). */
+  off?: number;
   pages?: string[];
   data?: Uint8Array;
   buggy?: Uint8Array;

@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { checkFixture, fixtureFiles, lint, lineOfOffset } from '../../../test/helpers';
+
+const RULE = 'missing-flush-dcache-page';
+const DIR = join(__dirname, '../../../test/fixtures/rules', RULE);
+
+for (const { name, text } of fixtureFiles(DIR)) {
+  test(`${RULE}: fixture ${name}`, async () => {
+    assert.deepEqual(await checkFixture(text, RULE), []);
+  });
+}
+
+test(`${RULE}: the path tells the story step by step`, async () => {
+  const src = [
+    'int f(struct page *page, const void *src, int err)',
+    '{',
+    '\tvoid *addr = kmap_local_page(page);',
+    '\tmemcpy(addr, src, 64);',
+    '\tif (err)',
+    '\t\tgoto out;',
+    '\tflush_dcache_page(page);',
+    'out:',
+    '\tkunmap_local(addr);',
+    '\treturn err;',
+    '}',
+  ].join('\n');
+  const { findings } = await lint(src, [RULE]);
+  assert.equal(findings.length, 1);
+  const f = findings[0]!;
+  assert.equal(f.function, 'f');
+  assert.equal(lineOfOffset(src, f.start), 4);
+  assert.deepEqual(
+    f.path.map((s) => [s.line, s.kind]),
+    [[3, 'map'], [4, 'write'], [5, 'branch'], [6, 'branch'], [9, 'unmap'], [10, 'return']],
+  );
+  assert.match(f.path[4]!.note, /without flush_dcache_page\(page\)/);
+  assert.equal(f.path[1]!.size, 64);
+  assert.match(f.message, /flush_dcache_page\(page\)/);
+});
+
+test(`${RULE}: the fix inserts the flush after the unmap, indented like it`, async () => {
+  const src = 'void f(struct page *page)\n{\n\tchar *p = kmap(page);\n\tp[0] = 1;\n\tkunmap(page);\n}\n';
+  const { findings } = await lint(src, [RULE]);
+  const fix = findings[0]?.fixes[0];
+  assert.ok(fix);
+  const edit = fix.edits[0]!;
+  const fixed = src.slice(0, edit.start) + edit.text + src.slice(edit.end);
+  assert.equal(fixed, 'void f(struct page *page)\n{\n\tchar *p = kmap(page);\n\tp[0] = 1;\n\tkunmap(page);\n\tflush_dcache_page(page);\n}\n');
+  assert.equal((await lint(fixed, [RULE])).findings.length, 0);
+});
