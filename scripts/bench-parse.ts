@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createParser, initParser } from '../server/src/parsing/parser';
 import { preprocess } from '../server/src/parsing/preprocess';
-import { wasmSources } from '../server/src/parsing/wasmPaths';
+import { wasmSources } from '../server/src/host/wasmPaths';
 import type { Node } from 'web-tree-sitter';
 import { kernelTree, listFiles } from './kernelTree';
 

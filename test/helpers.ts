@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createParser, initParser } from '../server/src/parsing/parser';
 import type { Parser } from '../server/src/parsing/parser';
-import { wasmSources } from '../server/src/parsing/wasmPaths';
+import { wasmSources } from '../server/src/host/wasmPaths';
 import { lintSource } from '../server/src/linter';
 import type { LintResult } from '../server/src/linter';
 

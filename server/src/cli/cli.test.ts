@@ -30,7 +30,7 @@ test('cli: text output is gcc-style, one line per finding, then a summary; exit 
   const lines = r.out.trim().split('\n');
   assert.equal(lines.length, 2);
   assert.equal(lines[0], `${join(dir, 'bad.c')}:4:2: warning: ${lines[0]!.split(': warning: ')[1]}`);
-  assert.match(lines[0]!, /\[missing-flush-dcache-page\]$/);
+  assert.match(lines[0], /\[missing-flush-dcache-page\]$/);
   assert.match(lines[1]!, /1 finding in 2 files scanned/);
 });
 

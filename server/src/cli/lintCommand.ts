@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { RULE_IDS, RULES } from '../rules/index';
 import { createParser, initParser } from '../parsing/parser';
-import { wasmSources } from '../parsing/wasmPaths';
+import { wasmSources } from '../host/wasmPaths';
 import { choice, positiveInt, UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { collectFiles } from './files';

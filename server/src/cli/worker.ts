@@ -1,7 +1,7 @@
 /** The worker side of the pool: one parser, files in, outcomes out. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createParser, initParser } from '../parsing/parser';
-import { wasmSources } from '../parsing/wasmPaths';
+import { wasmSources } from '../host/wasmPaths';
 import { lintFile } from './lintFiles';
 import type { LintFileOptions } from './lintFiles';
 import type { WorkerReply, WorkerRequest } from './pool';

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { WasmSources } from './parser';
+import type { WasmSources } from '../parsing/parser';
 
 export function wasmSources(): WasmSources {
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
