@@ -53,7 +53,7 @@ type Origin = 'visible' | 'private' | 'param' | 'unknown';
 
 /** Where the page came from: only pages user space can map need the flush. */
 function originOf(page: string, facts: FunctionFacts): Origin {
-  if (/bv_page|^sg_page\(|^miter:|b_page$/.test(page)) return 'visible';
+  if (/(?:^|\.)bv_page\b|^sg_page\(|^miter:|(?:^|\.)b_page$/.test(page)) return 'visible';
   let origin: Origin = facts.params.includes(page.split('.')[0] ?? '') ? 'param' : 'unknown';
   let published = false;
   for (const e of facts.all) {
@@ -94,7 +94,7 @@ function isKnownHelper(name: string): boolean {
 function needsFlush(page: string, model: PageModel, ctx: RuleContext): boolean {
   let origin = originOf(page, ctx.facts);
   if (origin === 'private' || METADATA_FUNCTION.test(ctx.facts.name) || isKnownHelper(ctx.facts.name)) return false;
-  if ((origin === 'unknown' || origin === 'param') && page.includes('.') && !/b_page$/.test(page)) {
+  if ((origin === 'unknown' || origin === 'param') && page.includes('.') && !/\.b_page$/.test(page)) {
     // A page kept in a structure: trust what the file stores into that field.
     const field = /(\w+)(?:\[[^\]]*\])?$/.exec(page)?.[1] ?? '';
     if (ctx.file.fieldOrigin(field) !== 'visible') return false;
