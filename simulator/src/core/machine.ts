@@ -3,7 +3,7 @@
 // ranges with forEachLine. Nothing here knows about kernel APIs.
 import { addrHex, toHex } from './bytes';
 import { CacheArray } from './cache';
-import { candidateSets, colourOf, low32, setOf, type Geometry } from './geometry';
+import { colourOf, low32, setOf, type Geometry } from './geometry';
 import type { PhysicalMemory } from './memory';
 import type { AddressSpace } from './mmu';
 import type { MaintOp, Preset } from './presets';
@@ -225,9 +225,21 @@ export class Machine {
   /** Every cached copy of a PA line, in every colour (SPARC64 tag walk, coherent snoops). */
   copiesOf(pa: number): { set: number; way: number }[] {
     const paLine = pa - (pa % this.g.lineBytes);
+    const c = this.cache;
     const out: { set: number; way: number }[] = [];
-    for (const set of candidateSets(this.g, paLine)) {
-      for (const way of this.cache.findAllPa(set, paLine)) out.push({ set, way });
+    if (this.g.indexing === 'PIPT') {
+      const set = setOf(this.g, paLine);
+      for (const way of c.findAllPa(set, paLine)) out.push({ set, way });
+      return out;
+    }
+    // One candidate set per colour (geometry.ts candidateSets), scanned without allocating.
+    const first = setOf(this.g, paLine) & (this.g.setsPerPage - 1);
+    for (let k = 0; k < this.g.colours; k++) {
+      const set = first + k * this.g.setsPerPage;
+      for (let way = 0; way < this.g.ways; way++) {
+        const i = c.index(set, way);
+        if (c.valid[i] === 1 && c.paLine[i] === paLine) out.push({ set, way });
+      }
     }
     return out;
   }

@@ -68,7 +68,7 @@ class Parser {
     this.pos = 0;
     this.lineNo = lineNo;
     try {
-      this.statement(raw.slice(0, codeEnd).trim());
+      this.statement(raw.slice(0, codeEnd));
     } catch (e) {
       if (!(e instanceof LineError)) throw e;
       this.errors.push({ line: lineNo, column: e.col, message: e.message });
@@ -94,7 +94,8 @@ class Parser {
     return t.kind === 'word' && t.text === text;
   }
 
-  private statement(text: string): void {
+  /** `code` is the line without its comment; the event's text starts at the op (no prefixes). */
+  private statement(code: string): void {
     let variant: Variant = 'always';
     let cLine: number | undefined;
     for (;;) {
@@ -116,6 +117,7 @@ class Parser {
       this.fail(opTok, `an event (${Object.keys(SIGNATURES).join(', ')}, or preset)`);
     }
     const op: Op = opTok.text;
+    const text = code.slice(opTok.col - 1).trim();
     const e: ScenarioEvent = { op, loc: { line: this.lineNo, column: opTok.col }, variant, text };
     if (cLine !== undefined) e.cLine = cLine;
     if (op === 'page') this.pageDecl(e);
@@ -271,31 +273,40 @@ class Parser {
     return t.text;
   }
 
+  /** A data literal: hex words ("4F4C 44"), "strings", each optionally repeated with *COUNT. */
   private bytes(expected: string): Uint8Array {
-    const out: number[] = [];
+    const parts: { group: Uint8Array; n: number }[] = [];
+    let total = 0;
     for (;;) {
       const t = this.peek();
+      let group: Uint8Array | undefined;
       if (t.kind === 'string') {
-        this.next();
-        for (const ch of t.text) out.push(ch.charCodeAt(0) & 0xff);
+        group = Uint8Array.from(t.text, (ch) => ch.charCodeAt(0) & 0xff);
       } else if (t.kind === 'word' && t.text !== 'buggy' && /^([0-9a-fA-F]{2})+$/.test(t.text)) {
+        group = Uint8Array.from(t.text.match(/../g) ?? [], (h) => parseInt(h, 16));
+      }
+      if (group === undefined || group.length === 0) {
+        if (parts.length === 0) this.fail(t, expected);
+        break;
+      }
+      this.next();
+      let n = 1;
+      if (this.peek().kind === 'punct' && this.peek().text === '*') {
         this.next();
-        const group: number[] = [];
-        for (let i = 0; i < t.text.length; i += 2) group.push(parseInt(t.text.slice(i, i + 2), 16));
-        if (this.peek().kind === 'punct' && this.peek().text === '*') {
-          this.next();
-          const c = this.peek();
-          const n = this.num('a repeat count after \'*\'');
-          if (out.length + n * group.length > LIMITS.maxTransferBytes) {
-            throw new LineError(c.col, 'data larger than the 16 MiB transfer limit');
-          }
-          for (let k = 0; k < n; k++) out.push(...group);
-        } else out.push(...group);
-      } else if (out.length === 0) {
-        this.fail(t, expected);
-      } else break;
+        n = this.num("a repeat count after '*'");
+      }
+      total += n * group.length;
+      if (total > LIMITS.maxTransferBytes) {
+        throw new LineError(t.col, 'data larger than the 16 MiB transfer limit');
+      }
+      parts.push({ group, n });
     }
-    return Uint8Array.from(out);
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const { group, n } of parts) {
+      for (let k = 0; k < n; k++, at += group.length) out.set(group, at);
+    }
+    return out;
   }
 
   private pageDecl(e: ScenarioEvent): void {
