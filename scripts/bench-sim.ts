@@ -1,7 +1,12 @@
 // Times the simulator on a 64 KiB transfer on pa8600-1m (1 MiB, 4-way, 64 colours): the finding
 // is turned into a scenario, parsed, and run as written and with the fix. Median of several runs.
 // Goal: well under 100 ms. Run with `npm run bench:sim`.
-import { parseScenario, runScenario, simulateFinding, type FindingInput } from '../simulator/src/index';
+import {
+  parseScenario,
+  runScenario,
+  simulateFinding,
+  type FindingInput,
+} from '../simulator/src/index';
 
 const PRESET = 'pa8600-1m';
 const BYTES = 64 * 1024;
@@ -38,7 +43,13 @@ const whole = Array.from({ length: RUNS }, () => time(() => simulateFinding(find
 const runOnly = Array.from({ length: RUNS }, () => time(() => runScenario(parsed, PRESET)));
 const lines = warm.asWritten.steps.reduce((n, s) => n + s.accesses.length, 0);
 
-console.log(`bench:sim ${PRESET}, ${BYTES / 1024} KiB transfer, ${RUNS} runs, ${lines} line transactions as written`);
-console.log(`  simulateFinding (generate + parse + both runs): median ${median(whole).toFixed(1)} ms`);
-console.log(`  runScenario (both runs):                        median ${median(runOnly).toFixed(1)} ms`);
+console.log(
+  `bench:sim ${PRESET}, ${BYTES / 1024} KiB transfer, ${RUNS} runs, ${lines} line transactions as written`,
+);
+console.log(
+  `  simulateFinding (generate + parse + both runs): median ${median(whole).toFixed(1)} ms`,
+);
+console.log(
+  `  runScenario (both runs):                        median ${median(runOnly).toFixed(1)} ms`,
+);
 console.log(`  goal: under ${GOAL_MS} ms -> ${median(whole) < GOAL_MS ? 'met' : 'NOT met'}`);

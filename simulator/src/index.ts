@@ -13,7 +13,13 @@ export {
 } from './core/finding';
 export { parseScenario, type ParseError, type ParseResult } from './core/parser';
 export { DEFAULT_PRESET_ID, getPreset, PRESETS, type Preset } from './core/presets';
-export { renderBytes, renderRunText, type RenderableResult, type RenderOptions } from './core/render';
+export {
+  describePreset,
+  renderBytes,
+  renderRunText,
+  type RenderableResult,
+  type RenderOptions,
+} from './core/render';
 export {
   presetInfo,
   runScenario,

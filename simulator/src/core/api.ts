@@ -24,13 +24,18 @@ export interface FindingSimulation {
  * Simulate an engine finding: build the scenario pair on the preset (default arm1176-32k) and run
  * both. Throws SimulatorInputError only for an unknown preset; odd findings still give a scenario.
  */
-export function simulateFinding(finding: FindingInput, presetId: string = DEFAULT_PRESET_ID): FindingSimulation {
+export function simulateFinding(
+  finding: FindingInput,
+  presetId: string = DEFAULT_PRESET_ID,
+): FindingSimulation {
   const gen = findingToScenario(finding, presetId);
   const parsed = parseScenario(gen.text);
   if (!parsed.scenario) {
     const first = parsed.errors[0];
     // A generator bug, not bad input: say where the generated text went wrong.
-    throw new Error(`generated scenario does not parse: ${first ? `${first.line}:${first.column} ${first.message}` : ''}`);
+    throw new Error(
+      `generated scenario does not parse: ${first ? `${first.line}:${first.column} ${first.message}` : ''}`,
+    );
   }
   const r = runScenario(parsed.scenario, presetId);
   const out: FindingSimulation = {

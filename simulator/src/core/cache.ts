@@ -41,16 +41,6 @@ export class CacheArray {
     return -1;
   }
 
-  /** Every valid way in a set holding this PA line (VIVT can hold several in one set). */
-  findAllPa(set: number, paLine: number): number[] {
-    const out: number[] = [];
-    const base = set * this.g.ways;
-    for (let w = 0; w < this.g.ways; w++) {
-      if (this.valid[base + w] === 1 && this.paLine[base + w] === paLine) out.push(w);
-    }
-    return out;
-  }
-
   victimWay(set: number): number {
     const base = set * this.g.ways;
     for (let w = 0; w < this.g.ways; w++) if (this.valid[base + w] !== 1) return w;

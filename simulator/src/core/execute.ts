@@ -102,7 +102,16 @@ export class Executor {
         return io.kunmapCoherent(k, this.va(e.va));
       case 'vmap': {
         const want = e.at ? this.va(e.at) : undefined;
-        return this.bind(e, io.vmap(k, pages.map((n) => this.page(n)), want, this.areas), step);
+        return this.bind(
+          e,
+          io.vmap(
+            k,
+            pages.map((n) => this.page(n)),
+            want,
+            this.areas,
+          ),
+          step,
+        );
       }
       case 'vunmap':
         return io.vunmap(k, this.va(e.va), this.areas);
@@ -163,7 +172,14 @@ export class Executor {
       case 'dma_unmap':
       case 'dma_sync_for_cpu':
       case 'dma_sync_for_device':
-        return io.dmaPage(k, e.op, this.page(pages[0]), e.off ?? 0, this.need(e.len, 'length'), this.need(e.dir, 'direction'));
+        return io.dmaPage(
+          k,
+          e.op,
+          this.page(pages[0]),
+          e.off ?? 0,
+          this.need(e.len, 'length'),
+          this.need(e.dir, 'direction'),
+        );
       case 'dev_read': {
         const len = this.need(e.len, 'length');
         const out = new Uint8Array(len);
@@ -198,12 +214,15 @@ export class Executor {
   }
 
   private store(va: bigint, data: Uint8Array): void {
-    this.k.m.forEachLine(va, data.length, (lineVa, pa, done, n) => this.k.m.store(lineVa, pa, data, done, n));
+    this.k.m.forEachLine(va, data.length, (lineVa, pa, done, n) =>
+      this.k.m.store(lineVa, pa, data, done, n),
+    );
   }
 
   private speculateAny(count: number): void {
     const live = this.k.mmu.liveMappings();
-    if (live.length === 0) throw new RunError('speculate_any: no live mapping to speculate through');
+    if (live.length === 0)
+      throw new RunError('speculate_any: no live mapping to speculate through');
     for (let i = 0; i < count; i++) {
       const m = live[this.prng.below(live.length)];
       if (!m) continue;
@@ -248,12 +267,20 @@ export class Executor {
       observed = this.k.m.dram.bytes(this.pa(e.pa), expected.length);
     } else {
       observer = 'device';
-      if (!this.lastDev) throw new RunError('expect_dev: the device has not read anything yet (dev_read / bio_write)');
+      if (!this.lastDev)
+        throw new RunError(
+          'expect_dev: the device has not read anything yet (dev_read / bio_write)',
+        );
       observed = this.lastDev;
     }
     const bad = firstDifference(expected, observed);
     const r: AssertionResult = {
-      kind: e.op === 'expect_load' ? 'expect_load' : e.op === 'expect_mem' ? 'expect_mem' : 'expect_dev',
+      kind:
+        e.op === 'expect_load'
+          ? 'expect_load'
+          : e.op === 'expect_mem'
+            ? 'expect_mem'
+            : 'expect_dev',
       observer,
       line: e.loc.line,
       expected: toHex(expected),

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SimulatorInputError } from './errors';
-import { candidateSets, colourOf, geometryOf, setOf, low32 } from './geometry';
+import { candidateSet, colourOf, geometryOf, setOf, low32 } from './geometry';
 import { getPreset, PRESETS } from './presets';
 
 describe('geometry of the presets (vipt-hardware.md 5.1)', () => {
@@ -27,10 +27,7 @@ describe('geometry of the presets (vipt-hardware.md 5.1)', () => {
   }
 
   it('covers exactly the preset table', () => {
-    assert.deepEqual(
-      PRESETS.map((p) => p.id).sort(),
-      table.map((t) => t[0]).sort(),
-    );
+    assert.deepEqual(PRESETS.map((p) => p.id).sort(), table.map((t) => t[0]).sort());
   });
 });
 
@@ -57,11 +54,14 @@ describe('indexing', () => {
     assert.equal(setOf(g, low32(0x102000n)), 256);
   });
 
-  it('lists one candidate set per colour for a PA line, and one set for PIPT', () => {
+  it('gives one candidate set per colour for a PA line, and the PA set for PIPT', () => {
     const arm = geometryOf(getPreset('arm1136-64k'));
-    assert.deepEqual(candidateSets(arm, 0x00010020), [1, 129, 257, 385]);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((c) => candidateSet(arm, 0x00010020, c)),
+      [1, 129, 257, 385],
+    );
     const pipt = geometryOf(getPreset('pipt-32k'));
-    assert.deepEqual(candidateSets(pipt, 0x00011040), [(0x00011040 >> 6) & 127]);
+    assert.equal(candidateSet(pipt, 0x00011040, 0), (0x00011040 >> 6) & 127);
   });
 });
 
@@ -71,13 +71,16 @@ describe('absurd parameters are refused with SimulatorInputError', () => {
     ['zero-sized cache', { cacheBytes: 0 }, /positive/],
     ['non-power-of-two sets', { cacheBytes: 24 * 1024 }, /not a power of two/],
     ['line larger than a page', { lineBytes: 8192 }, /line size/],
-    ['gigabyte cache', { cacheBytes: 2 ** 30 }, /exceeds 64 MiB/],
+    ['gigabyte cache', { cacheBytes: 2 ** 30 }, /exceeds 16 MiB/],
     ['zero ways', { ways: 0 }, /ways/],
     ['fractional size', { cacheBytes: 1000.5 }, /positive integer/],
   ];
   for (const [what, o, msg] of cases) {
     it(what, () => {
-      assert.throws(() => geometryOf({ ...base, ...o }), (e: unknown) => e instanceof SimulatorInputError && msg.test(e.message));
+      assert.throws(
+        () => geometryOf({ ...base, ...o }),
+        (e: unknown) => e instanceof SimulatorInputError && msg.test(e.message),
+      );
     });
   }
 });

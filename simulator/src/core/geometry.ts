@@ -31,9 +31,11 @@ export interface Geometry {
 }
 
 export const LIMITS = {
-  maxCacheBytes: 64 * 1024 * 1024,
+  maxCacheBytes: 16 * 1024 * 1024,
   maxWays: 64,
-  maxTransferBytes: 16 * 1024 * 1024,
+  /** Each line touched is a recorded transaction, so transfers stay at 1 MiB. */
+  maxTransferBytes: 1024 * 1024,
+  maxSpeculations: 4096,
   maxPhysAddr: 2 ** 40,
 } as const;
 
@@ -43,8 +45,9 @@ export function geometryOf(p: Preset): Geometry {
   const bad = (why: string): never => {
     throw new SimulatorInputError(`preset '${p.id}': ${why}`);
   };
-  if (!Number.isInteger(p.cacheBytes) || p.cacheBytes <= 0) bad('cache size must be a positive integer');
-  if (p.cacheBytes > LIMITS.maxCacheBytes) bad(`cache size ${p.cacheBytes} exceeds 64 MiB`);
+  if (!Number.isInteger(p.cacheBytes) || p.cacheBytes <= 0)
+    bad('cache size must be a positive integer');
+  if (p.cacheBytes > LIMITS.maxCacheBytes) bad(`cache size ${p.cacheBytes} exceeds 16 MiB`);
   if (!Number.isInteger(p.ways) || p.ways < 1 || p.ways > LIMITS.maxWays) bad('ways must be 1..64');
   if (!isPow2(p.lineBytes) || p.lineBytes < 4 || p.lineBytes > 1024)
     bad('line size must be a power of two between 4 and 1024');
@@ -73,7 +76,7 @@ export function geometryOf(p: Preset): Geometry {
   };
 }
 
-/** Low 32 bits of an address as a number: enough for set and colour (ways are at most 64 MiB). */
+/** Low 32 bits of an address as a number: enough for set and colour (caches are at most 16 MiB). */
 export function low32(a: bigint): number {
   return Number(a & 0xffffffffn);
 }
@@ -87,13 +90,11 @@ export function colourOf(g: Geometry, va: bigint): number {
 }
 
 /**
- * The sets that can hold a given PA line: one per colour (the colour bits come from whatever VA
- * filled it). Used for SPARC64 by-PA invalidation, coherent snoops and alias reports.
+ * The set that holds a PA line when it was filled through a VA of colour `colour`: the set bits
+ * below the page offset come from the PA, the colour bits above it from the VA. Looping over the
+ * colours visits every set a PA can occupy (SPARC64 by-PA invalidation, coherent snoops).
  */
-export function candidateSets(g: Geometry, pa: number): number[] {
-  if (g.indexing === 'PIPT') return [setOf(g, pa)];
-  const inPage = setOf(g, pa) & (g.setsPerPage - 1);
-  const out: number[] = [];
-  for (let c = 0; c < g.colours; c++) out.push(inPage + c * g.setsPerPage);
-  return out;
+export function candidateSet(g: Geometry, pa: number, colour: number): number {
+  if (g.indexing === 'PIPT') return setOf(g, pa);
+  return (setOf(g, pa) & (g.setsPerPage - 1)) + colour * g.setsPerPage;
 }

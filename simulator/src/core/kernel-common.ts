@@ -54,7 +54,9 @@ export function bitName(k: Kernel): string {
 /** flush_dcache_page's deferral: mark the page as having dirty kernel lines, flush at fault time. */
 export function markDeferred(k: Kernel, page: PageInfo): void {
   page.arch1 = k.p.arch1Polarity === 'dirty';
-  k.m.note(`${k.p.arch1Polarity === 'dirty' ? 'set' : 'clear'} ${bitName(k)} on ${page.name}: flush deferred to the next user fault`);
+  k.m.note(
+    `${k.p.arch1Polarity === 'dirty' ? 'set' : 'clear'} ${bitName(k)} on ${page.name}: flush deferred to the next user fault`,
+  );
 }
 
 export function isDeferred(k: Kernel, page: PageInfo): boolean {
@@ -92,7 +94,12 @@ export function readVia(k: Kernel, va: bigint, pa: number, len: number): Uint8Ar
 }
 
 export function describeOp(op: MaintOp): string {
-  return { clean: 'clean', inval: 'invalidate (discard)', clean_inval: 'clean+invalidate', none: 'no-op' }[op];
+  return {
+    clean: 'clean',
+    inval: 'invalidate (discard)',
+    clean_inval: 'clean+invalidate',
+    none: 'no-op',
+  }[op];
 }
 
 export function at(va: bigint): string {

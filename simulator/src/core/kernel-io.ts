@@ -15,7 +15,9 @@ export function kmap(k: Kernel, page: PageInfo, api: string): bigint {
     return lin;
   }
   if (k.p.highmem === 'refused') {
-    throw new RunError(`${page.name} is above lowmem, and ${k.p.id} has no highmem (vipt-hardware.md 1a)`);
+    throw new RunError(
+      `${page.name} is above lowmem, and ${k.p.id} has no highmem (vipt-hardware.md 1a)`,
+    );
   }
   const c = k.p.highmem === 'colour-matched' ? colour(k, BigInt(page.pa)) : 0;
   const slot = k.mmu.fixmapSlot(c);
@@ -74,7 +76,12 @@ function flushCacheVmap(k: Kernel, api: string): void {
   k.m.maintainAll('clean_inval');
 }
 
-export function vmap(k: Kernel, pages: PageInfo[], want: bigint | undefined, areas: Map<bigint, number>): bigint {
+export function vmap(
+  k: Kernel,
+  pages: PageInfo[],
+  want: bigint | undefined,
+  areas: Map<bigint, number>,
+): bigint {
   const va = want ?? k.mmu.allocVmap(pages.length);
   pages.forEach((p, i) => k.mmu.map(va + BigInt(i * k.g.pageBytes), p.pa, 'vmap'));
   areas.set(va, pages.length);
@@ -97,7 +104,9 @@ function vmapRangeOp(k: Kernel, api: string, op: MaintOp, va: bigint, len: numbe
     k.m.note(`${api}: ${len} bytes reach the whole-cache threshold: clean+invalidate everything`);
     return k.m.maintainAll('clean_inval');
   }
-  k.m.note(`${api} on ${k.p.id}: ${describeOp(op)}${op === 'none' ? ' (generic empty inline)' : ' by VA'}`);
+  k.m.note(
+    `${api} on ${k.p.id}: ${describeOp(op)}${op === 'none' ? ' (generic empty inline)' : ' by VA'}`,
+  );
   rangeOp(k, op, va, len);
 }
 
@@ -114,7 +123,8 @@ function dmaMaint(k: Kernel, op: MaintOp, pa: number, len: number, api: string):
   if (op === 'none') return k.m.note(`${api}: no cache maintenance on ${k.p.id}`);
   const pageBase = pa - (pa % k.g.pageBytes);
   const alias = k.mmu.linear(pageBase) ?? k.mmu.mappingsOf(pageBase, 'kmap')[0];
-  if (alias === undefined) return k.m.note(`${api}: no kernel alias of ${at(BigInt(pa))}: nothing maintained`);
+  if (alias === undefined)
+    return k.m.note(`${api}: no kernel alias of ${at(BigInt(pa))}: nothing maintained`);
   const va = alias + BigInt(pa - pageBase);
   k.m.note(`${api}: ${describeOp(op)} the kernel alias ${at(va)}..+${len} only`);
   if (op !== 'inval' || !k.p.dma.cleanPartialEdges) return rangeOp(k, op, va, len);
@@ -132,7 +142,8 @@ export function dmaPa(k: Kernel, call: DmaCall, pa: number, len: number, dir: Dm
   if (k.p.dmaCoherent) return k.m.note(`${call}: ${k.p.id} DMA is coherent, no maintenance`);
   const d = k.p.dma;
   if (call === 'dma_map' || call === 'dma_sync_for_device') {
-    const op = dir === 'to_device' ? d.toDevice : dir === 'from_device' ? d.fromDevice : d.bidirectional;
+    const op =
+      dir === 'to_device' ? d.toDevice : dir === 'from_device' ? d.fromDevice : d.bidirectional;
     return dmaMaint(k, op, pa, len, `${call}(${dir})`);
   }
   if (dir === 'to_device') return k.m.note(`${call}(to_device): nothing to do`);
@@ -145,12 +156,23 @@ export function dmaPa(k: Kernel, call: DmaCall, pa: number, len: number, dir: Dm
   }
 }
 
-export function dmaPage(k: Kernel, call: DmaCall, page: PageInfo, off: number, len: number, dir: DmaDir): void {
+export function dmaPage(
+  k: Kernel,
+  call: DmaCall,
+  page: PageInfo,
+  off: number,
+  len: number,
+  dir: DmaDir,
+): void {
   dmaPa(k, call, page.pa + off, len, dir);
 }
 
 /** The physical chunks (one per page) behind a VA range, for bio_* composites. */
-export function chunks(k: Kernel, va: bigint, len: number): { pa: number; len: number; off: number }[] {
+export function chunks(
+  k: Kernel,
+  va: bigint,
+  len: number,
+): { pa: number; len: number; off: number }[] {
   const out: { pa: number; len: number; off: number }[] = [];
   let done = 0;
   while (done < len) {

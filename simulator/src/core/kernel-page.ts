@@ -54,7 +54,9 @@ function flushKernel(k: Kernel, page: PageInfo, why: string): void {
 
 /** SPARC64 __flush_dcache_page (arch/sparc/mm/ultra.S): invalidate every line tagged with the PA. */
 function sparcFlushPage(k: Kernel, page: PageInfo): void {
-  k.m.note('__flush_dcache_page: invalidate every D-cache line whose tag matches the PA (all colours)');
+  k.m.note(
+    '__flush_dcache_page: invalidate every D-cache line whose tag matches the PA (all colours)',
+  );
   k.m.maintainPa('inval', page.pa, k.g.pageBytes);
 }
 
@@ -72,7 +74,8 @@ export function flushDcachePage(k: Kernel, page: PageInfo): void {
     armFlushPage(k, page, mapping);
     if (mapping && arch === 'arm-v5-vivt') {
       // __flush_dcache_aliases: every shared user mapping in the current mm.
-      for (const u of k.mmu.mappingsOf(page.pa, 'user')) flushUserPage(k, page, u, '__flush_dcache_aliases');
+      for (const u of k.mmu.mappingsOf(page.pa, 'user'))
+        flushUserPage(k, page, u, '__flush_dcache_aliases');
     }
     markFlushed(k, page);
     return;
@@ -92,7 +95,13 @@ export function flushDcachePage(k: Kernel, page: PageInfo): void {
         return;
       }
       flushAtColour(k, page, pc, '__flush_invalidate_dcache_page_alias at the physical colour');
-      if (pc !== ic) flushAtColour(k, page, ic, '__flush_invalidate_dcache_page_alias at the page->index colour');
+      if (pc !== ic)
+        flushAtColour(
+          k,
+          page,
+          ic,
+          '__flush_invalidate_dcache_page_alias at the page->index colour',
+        );
       return;
     }
     case 'parisc': {
@@ -117,17 +126,21 @@ export function lazyFlushAtFault(k: Kernel, page: PageInfo, u: bigint): void {
   const arch = k.p.arch;
   if (arch === 'generic' || !k.g.aliasing) return;
   if (!isDeferred(k, page)) {
-    k.m.note(`${bitName(k)} says the kernel alias is clean: no flush at fault time`);
+    const state = k.p.arch1Polarity === 'clean' ? 'set' : 'clear';
+    k.m.note(`${bitName(k)} is ${state}: the kernel alias is clean, no flush at fault time`);
     return;
   }
   markFlushed(k, page);
   switch (arch) {
     case 'arm-v6':
     case 'arm-v5-vivt':
-      k.m.note(`${arch === 'arm-v6' ? '__sync_icache_dcache' : 'update_mmu_cache'}: test_and_set_bit(PG_dcache_clean) was 0`);
+      k.m.note(
+        `${arch === 'arm-v6' ? '__sync_icache_dcache' : 'update_mmu_cache'}: test_and_set_bit(PG_dcache_clean) was 0`,
+      );
       return armFlushPage(k, page, isFile(page));
     case 'mips-r4k':
-      if (pagesDoAlias(k, kaddr(k, page), u)) return flushKernel(k, page, '__update_cache: pages_do_alias');
+      if (pagesDoAlias(k, kaddr(k, page), u))
+        return flushKernel(k, page, '__update_cache: pages_do_alias');
       k.m.note('__update_cache: same colour as the kernel alias, nothing to flush');
       return;
     case 'sh4':
@@ -144,7 +157,12 @@ export function lazyFlushAtFault(k: Kernel, page: PageInfo, u: bigint): void {
 }
 
 /** flush_cache_page(vma, uaddr, pfn): the user alias, where the architecture implements it. */
-export function flushUserPage(k: Kernel, page: PageInfo | undefined, u: bigint, why = 'flush_cache_page'): void {
+export function flushUserPage(
+  k: Kernel,
+  page: PageInfo | undefined,
+  u: bigint,
+  why = 'flush_cache_page',
+): void {
   if (!k.p.flushCachePage || !k.g.aliasing) {
     k.m.note(`${why}: no-op on ${k.p.id}`);
     return;
@@ -165,7 +183,8 @@ export function flushUserRange(k: Kernel, u: bigint, len: number): void {
 
 /** flush_anon_page (get_user_pages): make the user's writes visible through the kernel alias. */
 export function flushAnonPage(k: Kernel, page: PageInfo, u: bigint): void {
-  if (page.kind !== 'anon') return k.m.note('flush_anon_page: not an anonymous page, nothing to do');
+  if (page.kind !== 'anon')
+    return k.m.note('flush_anon_page: not an anonymous page, nothing to do');
   switch (k.p.arch) {
     case 'arm-v6':
       if (k.g.aliasing) flushAtColour(k, page, colour(k, u), 'flush_pfn_alias(vmaddr)');
@@ -180,7 +199,9 @@ export function flushAnonPage(k: Kernel, page: PageInfo, u: bigint): void {
       const clean = !isDeferred(k, page);
       if (page.mapcount > 0 && clean) {
         const slot = k.mmu.fixmapSlot(colour(k, u));
-        k.m.note(`kmap_coherent at ${at(slot)} (colour ${colour(k, u)}) + ${k.p.arch === 'sh4' ? 'kunmap_coherent purge' : 'Hit_Writeback_Inv_D'}`);
+        k.m.note(
+          `kmap_coherent at ${at(slot)} (colour ${colour(k, u)}) + ${k.p.arch === 'sh4' ? 'kunmap_coherent purge' : 'Hit_Writeback_Inv_D'}`,
+        );
         return pageOp(k, 'clean_inval', slot, page.pa);
       }
       return flushKernel(k, page, '__flush_anon_page');
@@ -195,10 +216,18 @@ export function flushAnonPage(k: Kernel, page: PageInfo, u: bigint): void {
 }
 
 /** Write `data` into a user-visible page the way the preset's colour-aware helpers do. */
-function userPageWrite(k: Kernel, page: PageInfo, u: bigint, off: number, data: Uint8Array, api: string): void {
+function userPageWrite(
+  k: Kernel,
+  page: PageInfo,
+  u: bigint,
+  off: number,
+  data: Uint8Array,
+  api: string,
+): void {
   const arch = k.p.arch;
   const uc = colour(k, u);
-  if (!k.g.aliasing || arch === 'generic') return writeVia(k, kaddr(k, page) + BigInt(off), page.pa + off, data);
+  if (!k.g.aliasing || arch === 'generic')
+    return writeVia(k, kaddr(k, page) + BigInt(off), page.pa + off, data);
   if (arch === 'arm-v6' || arch === 'xtensa' || arch === 'sparc64') {
     // copypage-v6.c discard_old_kernel_data; xtensa/sparc64 write through a user-colour alias.
     if (arch === 'arm-v6') pageOp(k, 'inval', kaddr(k, page), page.pa);
@@ -208,7 +237,8 @@ function userPageWrite(k: Kernel, page: PageInfo, u: bigint, off: number, data: 
   }
   const kva = kaddr(k, page);
   writeVia(k, kva + BigInt(off), page.pa + off, data);
-  if (arch === 'parisc') return flushKernel(k, page, `${api}: kunmap_local flushes (ARCH_HAS_FLUSH_ON_KUNMAP)`);
+  if (arch === 'parisc')
+    return flushKernel(k, page, `${api}: kunmap_local flushes (ARCH_HAS_FLUSH_ON_KUNMAP)`);
   if (arch === 'arm-v5-vivt') return flushKernel(k, page, `${api}: clean the kernel copy`);
   if (pagesDoAlias(k, kva, u)) flushKernel(k, page, `${api}: pages_do_alias`);
 }
@@ -253,8 +283,13 @@ export function copyToUserPage(k: Kernel, page: PageInfo, u: bigint, data: Uint8
   }
   writeVia(k, kva, page.pa + off, data);
   if (!k.g.aliasing) return;
-  if (arch === 'arm-v6') flushAtColour(k, page, colour(k, u), 'flush_ptrace_access: flush_pfn_alias(uaddr)');
-  else if (arch === 'arm-v5-vivt' || arch === 'parisc' || (arch === 'xtensa' && pagesDoAlias(k, kva, u))) {
+  if (arch === 'arm-v6')
+    flushAtColour(k, page, colour(k, u), 'flush_ptrace_access: flush_pfn_alias(uaddr)');
+  else if (
+    arch === 'arm-v5-vivt' ||
+    arch === 'parisc' ||
+    (arch === 'xtensa' && pagesDoAlias(k, kva, u))
+  ) {
     rangeOp(k, 'clean_inval', kva, data.length);
   } else if (arch === 'sparc64') k.m.maintainPa('inval', page.pa + off, data.length);
 }

@@ -49,7 +49,8 @@ export function lexLine(line: string): { tokens: Token[]; errors: LexError[]; co
           i++;
         }
       }
-      if (!closed) errors.push({ col: start + 1, message: 'unterminated string: expected a closing "' });
+      if (!closed)
+        errors.push({ col: start + 1, message: 'unterminated string: expected a closing "' });
       tokens.push({ kind: 'string', text, col: start + 1 });
     } else if (WORD_START.test(ch)) {
       const start = i;

@@ -3,7 +3,7 @@
 // ranges with forEachLine. Nothing here knows about kernel APIs.
 import { addrHex, toHex } from './bytes';
 import { CacheArray } from './cache';
-import { colourOf, low32, setOf, type Geometry } from './geometry';
+import { candidateSet, colourOf, low32, setOf, type Geometry } from './geometry';
 import type { PhysicalMemory } from './memory';
 import type { AddressSpace } from './mmu';
 import type { MaintOp, Preset } from './presets';
@@ -64,14 +64,24 @@ export class Machine {
     return setOf(this.g, this.g.indexing === 'PIPT' ? pa : low32(va));
   }
 
-  private lookup(va: bigint, pa: number): { set: number; way: number; paLine: number; vaLine: bigint } {
+  private lookup(
+    va: bigint,
+    pa: number,
+  ): { set: number; way: number; paLine: number; vaLine: bigint } {
     const paLine = pa - (pa % this.g.lineBytes);
     const vaLine = va & ~this.lineMask;
     const set = this.setFor(va, pa);
     return { set, way: this.cache.find(set, paLine, vaLine), paLine, vaLine };
   }
 
-  private record(op: LineOp, va: bigint | undefined, pa: number, set: number, way: number, extra: Partial<LineAccess>): LineAccess {
+  private record(
+    op: LineOp,
+    va: bigint | undefined,
+    pa: number,
+    set: number,
+    way: number,
+    extra: Partial<LineAccess>,
+  ): LineAccess {
     const c = this.cache;
     const i = way >= 0 ? c.index(set, way) : -1;
     const valid = i >= 0 && c.valid[i] === 1;
@@ -79,7 +89,12 @@ export class Machine {
       op,
       va: va === undefined ? '' : addrHex(va),
       pa: addrHex(pa - (pa % this.g.lineBytes)),
-      colour: va === undefined ? (i >= 0 ? colourOf(this.g, c.vaLine[i] ?? 0n) : 0) : colourOf(this.g, va),
+      colour:
+        va === undefined
+          ? i >= 0
+            ? colourOf(this.g, c.vaLine[i] ?? 0n)
+            : 0
+          : colourOf(this.g, va),
       set,
       way,
       hit: false,
@@ -103,7 +118,11 @@ export class Machine {
   }
 
   /** Allocate a way for the line (evicting, with a whole-line write-back if dirty) and fill it. */
-  private fill(set: number, paLine: number, vaLine: bigint): { way: number; victim?: LineAccess['victim'] } {
+  private fill(
+    set: number,
+    paLine: number,
+    vaLine: bigint,
+  ): { way: number; victim?: LineAccess['victim'] } {
     const c = this.cache;
     const way = c.victimWay(set);
     const i = c.index(set, way);
@@ -111,7 +130,12 @@ export class Machine {
     if (c.valid[i] === 1) {
       const dirty = c.dirty[i] === 1;
       const vVa = c.vaLine[i] ?? 0n;
-      victim = { va: addrHex(vVa), pa: addrHex(c.paLine[i] ?? 0), colour: colourOf(this.g, vVa), dirty };
+      victim = {
+        va: addrHex(vVa),
+        pa: addrHex(c.paLine[i] ?? 0),
+        colour: colourOf(this.g, vVa),
+        dirty,
+      };
       if (dirty) this.writeBack(i);
     }
     this.dram.read(paLine, c.data, i * this.g.lineBytes, this.g.lineBytes);
@@ -123,7 +147,14 @@ export class Machine {
   }
 
   /** CPU load of n bytes within one line; misses fill from DRAM, never from another alias (2.2.2). */
-  load(va: bigint, pa: number, out: Uint8Array, outOff: number, n: number, op: LineOp = 'load'): void {
+  load(
+    va: bigint,
+    pa: number,
+    out: Uint8Array,
+    outOff: number,
+    n: number,
+    op: LineOp = 'load',
+  ): void {
     const l = this.lookup(va, pa);
     let way = l.way;
     const extra: Partial<LineAccess> = { hit: way >= 0 };
@@ -171,7 +202,14 @@ export class Machine {
       return;
     }
     const f = this.fill(l.set, l.paLine, l.vaLine);
-    this.record('speculate', va, pa, l.set, f.way, f.victim ? { filled: true, victim: f.victim } : { filled: true });
+    this.record(
+      'speculate',
+      va,
+      pa,
+      l.set,
+      f.way,
+      f.victim ? { filled: true, victim: f.victim } : { filled: true },
+    );
   }
 
   /** Maintenance by VA on one line: only the line this VA's set and tag find (2.2.6). */
@@ -192,7 +230,13 @@ export class Machine {
     else this.maintainAt('clean_inval', 'evict', va, l.set, l.way);
   }
 
-  private maintainAt(op: Exclude<MaintOp, 'none'>, label: LineOp, va: bigint | undefined, set: number, way: number): void {
+  private maintainAt(
+    op: Exclude<MaintOp, 'none'>,
+    label: LineOp,
+    va: bigint | undefined,
+    set: number,
+    way: number,
+  ): void {
     const c = this.cache;
     const i = c.index(set, way);
     const dirty = c.dirty[i] === 1;
@@ -227,15 +271,8 @@ export class Machine {
     const paLine = pa - (pa % this.g.lineBytes);
     const c = this.cache;
     const out: { set: number; way: number }[] = [];
-    if (this.g.indexing === 'PIPT') {
-      const set = setOf(this.g, paLine);
-      for (const way of c.findAllPa(set, paLine)) out.push({ set, way });
-      return out;
-    }
-    // One candidate set per colour (geometry.ts candidateSets), scanned without allocating.
-    const first = setOf(this.g, paLine) & (this.g.setsPerPage - 1);
-    for (let k = 0; k < this.g.colours; k++) {
-      const set = first + k * this.g.setsPerPage;
+    for (let colour = 0; colour < this.g.colours; colour++) {
+      const set = candidateSet(this.g, paLine, colour);
       for (let way = 0; way < this.g.ways; way++) {
         const i = c.index(set, way);
         if (c.valid[i] === 1 && c.paLine[i] === paLine) out.push({ set, way });
@@ -258,7 +295,8 @@ export class Machine {
     if (this.preset.dmaCoherent) {
       for (let a = pa - (pa % this.g.lineBytes); a < pa + len; a += this.g.lineBytes) {
         for (const { set, way } of this.copiesOf(a)) {
-          if (this.cache.dirty[this.cache.index(set, way)] === 1) this.maintainAt('clean', 'snoop_read', undefined, set, way);
+          if (this.cache.dirty[this.cache.index(set, way)] === 1)
+            this.maintainAt('clean', 'snoop_read', undefined, set, way);
         }
       }
     }
@@ -271,7 +309,8 @@ export class Machine {
       const end = pa + src.length;
       for (let a = pa - (pa % this.g.lineBytes); a < end; a += this.g.lineBytes) {
         const whole = a >= pa && a + this.g.lineBytes <= end;
-        for (const { set, way } of this.copiesOf(a)) this.maintainAt(whole ? 'inval' : 'clean_inval', 'snoop_write', undefined, set, way);
+        for (const { set, way } of this.copiesOf(a))
+          this.maintainAt(whole ? 'inval' : 'clean_inval', 'snoop_write', undefined, set, way);
       }
     }
     this.dram.write(pa, src, 0, src.length);

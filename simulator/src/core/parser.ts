@@ -138,7 +138,7 @@ class Parser {
     for (const kind of s.args) this.arg(e, kind);
     if ('buggy' in s && s.buggy && this.isWord('buggy')) {
       this.next();
-      e.buggy = this.bytes('the bytes of the buggy run after \'buggy\'');
+      e.buggy = this.bytes("the bytes of the buggy run after 'buggy'");
     }
     if ('at' in s && s.at && this.isWord('at')) {
       this.next();
@@ -146,7 +146,7 @@ class Parser {
     }
     if ('as' in s && s.as && this.isWord('as')) {
       this.next();
-      e.bind = this.name('a name after \'as\'');
+      e.bind = this.name("a name after 'as'");
     }
   }
 
@@ -166,7 +166,11 @@ class Parser {
         return;
       case 'count': {
         const t = this.peek();
-        if (t.kind === 'word' && parseNumber(t.text) !== undefined) e.count = this.num('a count');
+        if (t.kind !== 'word' || parseNumber(t.text) === undefined) return;
+        e.count = this.num('a count');
+        if (e.count < 1 || e.count > LIMITS.maxSpeculations) {
+          throw new LineError(t.col, `expected a count from 1 to ${LIMITS.maxSpeculations}`);
+        }
         return;
       }
       case 'page':
@@ -184,7 +188,8 @@ class Parser {
       case 'dir': {
         const t = this.next();
         const d = DIRS[t.text.toLowerCase().replace(/^dma_/, '')];
-        if (t.kind !== 'word' || d === undefined) this.fail(t, 'a DMA direction (to_device, from_device, bidirectional)');
+        if (t.kind !== 'word' || d === undefined)
+          this.fail(t, 'a DMA direction (to_device, from_device, bidirectional)');
         e.dir = d;
         return;
       }
@@ -224,7 +229,10 @@ class Parser {
     const n = this.num('a length in bytes');
     if (n < 1) throw new LineError(t.col, 'expected a length of at least 1 byte');
     if (n > LIMITS.maxTransferBytes) {
-      throw new LineError(t.col, `a transfer of ${n} bytes exceeds the ${LIMITS.maxTransferBytes} byte (16 MiB) limit`);
+      throw new LineError(
+        t.col,
+        `a transfer of ${n} bytes exceeds the ${LIMITS.maxTransferBytes} byte (1 MiB) limit`,
+      );
     }
     return n;
   }
@@ -257,10 +265,12 @@ class Parser {
     if (t.kind !== 'word') this.fail(t, 'a physical address (a number or a page name)');
     const v = parseNumber(t.text);
     if (v !== undefined) {
-      if (v >= BigInt(LIMITS.maxPhysAddr)) throw new LineError(t.col, `PA ${t.text} is beyond the 2^40 limit`);
+      if (v >= BigInt(LIMITS.maxPhysAddr))
+        throw new LineError(t.col, `PA ${t.text} is beyond the 2^40 limit`);
       return { value: v };
     }
-    if (!this.pages.has(t.text)) this.fail(t, "a physical address: a number or a declared page's name");
+    if (!this.pages.has(t.text))
+      this.fail(t, "a physical address: a number or a declared page's name");
     return { page: t.text, value: this.offset() };
   }
 
@@ -268,7 +278,10 @@ class Parser {
     const t = this.next();
     if (t.kind !== 'word') this.fail(t, 'a page name');
     if (!this.pages.has(t.text)) {
-      throw new LineError(t.col, `expected a page name, found unknown page '${t.text}' (declare it with 'page ${t.text} pa=<PA> file|anon')`);
+      throw new LineError(
+        t.col,
+        `expected a page name, found unknown page '${t.text}' (declare it with 'page ${t.text} pa=<PA> file|anon')`,
+      );
     }
     return t.text;
   }
@@ -297,7 +310,7 @@ class Parser {
       }
       total += n * group.length;
       if (total > LIMITS.maxTransferBytes) {
-        throw new LineError(t.col, 'data larger than the 16 MiB transfer limit');
+        throw new LineError(t.col, 'data larger than the 1 MiB transfer limit');
       }
       parts.push({ group, n });
     }
@@ -312,9 +325,18 @@ class Parser {
   private pageDecl(e: ScenarioEvent): void {
     const nameTok = this.peek();
     const name = this.name('a page name');
-    if (this.pages.has(name)) throw new LineError(nameTok.col, `page '${name}' is already declared`);
+    if (this.pages.has(name))
+      throw new LineError(nameTok.col, `page '${name}' is already declared`);
     let pa: number | undefined;
-    const page = { name, pa: 0, kind: 'anon' as 'file' | 'anon', index: 0, mapped: false, mapcount: 0, arch1: false };
+    const page = {
+      name,
+      pa: 0,
+      kind: 'anon' as 'file' | 'anon',
+      index: 0,
+      mapped: false,
+      mapcount: 0,
+      arch1: false,
+    };
     let kindSeen = false;
     while (this.peek().kind !== 'eol') {
       const t = this.next();
@@ -355,26 +377,21 @@ class Parser {
     const t = this.next();
     if (t.kind !== 'word') this.fail(t, 'a preset id');
     if (this.scenario.preset !== undefined) throw new LineError(t.col, 'the preset is already set');
-    let base;
-    try {
-      base = getPreset(t.text);
-    } catch (err) {
-      if (err instanceof SimulatorInputError) throw new LineError(t.col, err.message);
-      throw err;
-    }
     const o: PresetOverrides = {};
     const keys = { size: 'cacheBytes', ways: 'ways', line: 'lineBytes' } as const;
     while (this.peek().kind !== 'eol') {
       const k = this.next();
       const key = keys[k.text as keyof typeof keys] as (typeof keys)[keyof typeof keys] | undefined;
-      if (k.kind !== 'word' || key === undefined) this.fail(k, 'a preset parameter (size=, ways=, line=)');
+      if (k.kind !== 'word' || key === undefined)
+        this.fail(k, 'a preset parameter (size=, ways=, line=)');
       const eq = this.next();
       if (eq.kind !== 'punct' || eq.text !== '=') this.fail(eq, `'=' after '${k.text}'`);
       o[key] = this.num('a number');
     }
     try {
-      geometryOf({ ...base, ...o });
+      geometryOf({ ...getPreset(t.text), ...o });
     } catch (err) {
+      // Unknown id (the message lists the valid ones) or absurd geometry, reported at the id.
       if (err instanceof SimulatorInputError) throw new LineError(t.col, err.message);
       throw err;
     }

@@ -26,7 +26,10 @@ const KIB = 1024;
 const size = (n: number): string => (n % KIB === 0 ? `${n / KIB} KiB` : `${n} B`);
 
 export function describePreset(p: PresetInfo): string {
-  const colours = p.indexing === 'VIVT' ? 'VIVT (every VA is its own line)' : `${p.colours} colour${p.colours === 1 ? '' : 's'}`;
+  const colours =
+    p.indexing === 'VIVT'
+      ? 'VIVT (every VA is its own line)'
+      : `${p.colours} colour${p.colours === 1 ? '' : 's'}`;
   return [
     `${p.id}: ${size(p.cacheBytes)} ${p.ways}-way, ${p.lineBytes} B lines, ${p.sets} sets, ${size(p.pageBytes)} pages`,
     `${p.indexing}, ${colours}, ${p.writePolicy}, ${p.writeAllocate ? 'write-allocate' : 'no write-allocate'}, ` +
@@ -38,10 +41,12 @@ function accessText(a: LineAccess): string {
   const where = a.way >= 0 ? `set ${a.set} way ${a.way}` : `set ${a.set}`;
   const via = a.va ? `${a.va} -> PA ${a.pa}` : `PA ${a.pa}`;
   const what: string[] = [];
-  if (a.op === 'load' || a.op === 'store' || a.op === 'speculate') what.push(a.hit ? 'hit' : 'miss');
+  if (a.op === 'load' || a.op === 'store' || a.op === 'speculate')
+    what.push(a.hit ? 'hit' : 'miss');
   else if (!a.hit) what.push('not cached');
   if (a.filled) what.push('filled from DRAM');
-  if (a.victim) what.push(`evicted ${a.victim.va}${a.victim.dirty ? ' (dirty: whole line written back)' : ''}`);
+  if (a.victim)
+    what.push(`evicted ${a.victim.va}${a.victim.dirty ? ' (dirty: whole line written back)' : ''}`);
   if (a.toDram) what.push('written to DRAM');
   if (a.writtenBack) what.push('written back');
   if (a.lostDirty) what.push('DROPPED WHILE DIRTY: data lost');
@@ -64,10 +69,13 @@ function stepText(s: Step, o: Required<RenderOptions>): string[] {
     const misses = rest.filter((a) => !a.hit && !a.filled).length;
     const wb = rest.filter((a) => a.writtenBack || a.victim?.dirty).length;
     const lost = rest.filter((a) => a.lostDirty).length;
-    out.push(`${pad}... ${rest.length} more lines (${misses} not cached, ${wb} written back, ${lost} lost)`);
+    out.push(
+      `${pad}... ${rest.length} more lines (${misses} not cached, ${wb} written back, ${lost} lost)`,
+    );
   }
   if (s.bytes !== undefined && s.check === undefined) out.push(`${pad}bytes: ${preview(s.bytes)}`);
-  if (s.check) out.push(`${pad}${s.check.ok ? 'as expected' : `MISMATCH at byte ${s.check.firstBadOffset}`}`);
+  if (s.check)
+    out.push(`${pad}${s.check.ok ? 'as expected' : `MISMATCH at byte ${s.check.firstBadOffset}`}`);
   if (s.error) out.push(`${pad}ERROR: ${s.error}`);
   return out;
 }
@@ -78,20 +86,30 @@ function preview(hex: string): string {
 }
 
 /** Expected vs observed, 8 bytes a row, starting at the row of the first bad byte. */
-export function renderBytes(expectedHex: string, observedHex: string, firstBad: number, maxRows = 4): string[] {
+export function renderBytes(
+  expectedHex: string,
+  observedHex: string,
+  firstBad: number,
+  maxRows = 4,
+): string[] {
   const e = fromHex(expectedHex);
   const ob = fromHex(observedHex);
   const n = Math.max(e.length, ob.length);
   const start = firstBad >= 0 ? firstBad - (firstBad % 8) : 0;
-  const cell = (b: Uint8Array, i: number): string => (i < b.length ? spacedHex(b.subarray(i, i + 1)) : '--');
+  const cell = (b: Uint8Array, i: number): string =>
+    i < b.length ? spacedHex(b.subarray(i, i + 1)) : '--';
   const lines = [`  offset  ${'expected'.padEnd(24)}  observed`];
   for (let row = start; row < n && row < start + maxRows * 8; row += 8) {
     const idx = Array.from({ length: Math.min(8, n - row) }, (_, k) => row + k);
     const exp = idx.map((i) => cell(e, i)).join(' ');
     const obs = idx.map((i) => cell(ob, i)).join(' ');
-    lines.push(`  ${('0x' + row.toString(16).padStart(4, '0')).padEnd(8)}${exp.padEnd(24)}  ${obs}`);
+    lines.push(
+      `  ${('0x' + row.toString(16).padStart(4, '0')).padEnd(8)}${exp.padEnd(24)}  ${obs}`,
+    );
     if (firstBad >= row && firstBad < row + 8) {
-      lines.push(`  ${' '.repeat(8)}${' '.repeat(24)}  ${' '.repeat((firstBad - row) * 3)}^^ first bad byte (offset ${firstBad})`);
+      lines.push(
+        `  ${' '.repeat(8)}${' '.repeat(24)}  ${' '.repeat((firstBad - row) * 3)}^^ first bad byte (offset ${firstBad})`,
+      );
     }
   }
   if (start + maxRows * 8 < n) lines.push(`  ... ${n} bytes in all`);
@@ -100,10 +118,21 @@ export function renderBytes(expectedHex: string, observedHex: string, firstBad: 
 
 function verdictText(o: Outcome, maxRows: number): string[] {
   if (o.assertions.length === 0) return ['Verdict: no expectation in the scenario'];
-  const who = { user: 'user space', cpu: 'the CPU', device: 'the device', memory: 'DRAM' }[o.observer];
+  const bad = {
+    user: 'user space sees stale data',
+    cpu: 'the CPU sees stale data',
+    device: 'the device sees stale data',
+    memory: 'DRAM holds the wrong bytes',
+  }[o.observer];
+  const good = {
+    user: 'user space sees',
+    cpu: 'the CPU sees',
+    device: 'the device sees',
+    memory: 'DRAM holds',
+  }[o.observer];
   const head = o.corrupted
-    ? `Verdict: CORRUPTED: ${who} sees stale data (first bad byte at offset ${o.firstBadOffset})`
-    : `Verdict: OK: ${who} sees the expected data`;
+    ? `Verdict: CORRUPTED: ${bad} (first bad byte at offset ${o.firstBadOffset})`
+    : `Verdict: OK: ${good} the expected data`;
   return [head, ...renderBytes(o.expected, o.observed, o.firstBadOffset, maxRows)];
 }
 

@@ -1,7 +1,6 @@
 // A run: one variant of a scenario executed on one preset, precomputed into an immutable list of
 // steps (stepping back in a view is index - 1). runScenario returns both variants.
-import { SimulatorInputError } from './errors';
-import { RunError } from './errors';
+import { RunError, SimulatorInputError } from './errors';
 import { Executor } from './execute';
 import { geometryOf } from './geometry';
 import { Machine } from './machine';
@@ -26,7 +25,8 @@ export interface Outcome {
   observed: string;
   /** First differing byte of the deciding assertion, -1 if none. */
   firstBadOffset: number;
-  steps: Step[];
+  /** Frozen: a view steps back with index - 1, it never re-simulates. */
+  steps: readonly Step[];
   assertions: AssertionResult[];
   /** Events that could not run (page fault, unbound name); the run carries on without them. */
   errors: RunErrorInfo[];
@@ -90,9 +90,12 @@ export function resolvePreset(id: string, overrides?: PresetOverrides): Preset {
   return p;
 }
 
-function verdict(assertions: AssertionResult[]): Pick<Outcome, 'corrupted' | 'observer' | 'expected' | 'observed' | 'firstBadOffset'> {
+function verdict(
+  assertions: AssertionResult[],
+): Pick<Outcome, 'corrupted' | 'observer' | 'expected' | 'observed' | 'firstBadOffset'> {
   const deciding = assertions.find((a) => !a.ok) ?? assertions[assertions.length - 1];
-  if (!deciding) return { corrupted: false, observer: 'cpu', expected: '', observed: '', firstBadOffset: -1 };
+  if (!deciding)
+    return { corrupted: false, observer: 'cpu', expected: '', observed: '', firstBadOffset: -1 };
   return {
     corrupted: !deciding.ok,
     observer: deciding.observer,
@@ -137,8 +140,10 @@ export function runVariant(s: Scenario, preset: Preset, withFix: boolean, seed: 
       step.way = first.way;
       step.hit = first.hit;
     }
+    Object.freeze(step.accesses);
     steps.push(Object.freeze(step));
   }
+  Object.freeze(steps);
   const assertions = steps.flatMap((st) => (st.check ? [st.check] : []));
   return { ...verdict(assertions), steps, assertions, errors };
 }
@@ -149,8 +154,10 @@ export function runVariant(s: Scenario, preset: Preset, withFix: boolean, seed: 
  */
 export function runScenario(scenario: Scenario, presetId?: string, seed = 1): RunResult {
   const id = presetId ?? scenario.preset ?? DEFAULT_PRESET_ID;
-  if (!Number.isInteger(seed)) throw new SimulatorInputError(`seed must be an integer, got ${seed}`);
-  const overrides = presetId === undefined || presetId === scenario.preset ? scenario.overrides : undefined;
+  if (!Number.isInteger(seed))
+    throw new SimulatorInputError(`seed must be an integer, got ${seed}`);
+  const overrides =
+    presetId === undefined || presetId === scenario.preset ? scenario.overrides : undefined;
   const preset = resolvePreset(id, overrides);
   const r: RunResult = {
     preset: presetInfo(preset),

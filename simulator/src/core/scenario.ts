@@ -85,7 +85,19 @@ export interface Scenario {
  * count (optional number), eq ('='), text (string literal).
  * `as` allows a trailing `as NAME`; `at` allows `at VA` (vmap).
  */
-export type ArgKind = 'va' | 'pa' | 'len' | 'page' | 'pages' | 'bytes' | 'dir' | 'off' | 'count' | 'eq' | 'text' | 'name';
+export type ArgKind =
+  | 'va'
+  | 'pa'
+  | 'len'
+  | 'page'
+  | 'pages'
+  | 'bytes'
+  | 'dir'
+  | 'off'
+  | 'count'
+  | 'eq'
+  | 'text'
+  | 'name';
 
 export interface Signature {
   args: readonly ArgKind[];
@@ -96,7 +108,11 @@ export interface Signature {
   help: string;
 }
 
-const sig = (help: string, args: readonly ArgKind[], extra: Partial<Signature> = {}): Signature => ({
+const sig = (
+  help: string,
+  args: readonly ArgKind[],
+  extra: Partial<Signature> = {},
+): Signature => ({
   help,
   args,
   ...extra,
@@ -106,7 +122,10 @@ export const SIGNATURES = {
   title: sig('title "<text>"', ['text']),
   dram: sig('dram <pa> = <bytes>', ['pa', 'eq', 'bytes']),
   let: sig('let <name> = <va>', ['name', 'eq', 'va']),
-  page: sig('page <name> pa=<pa> file|anon [index=<n>] [mapped=<bool>] [mapcount=<n>] [arch1=<0|1>]', []),
+  page: sig(
+    'page <name> pa=<pa> file|anon [index=<n>] [mapped=<bool>] [mapcount=<n>] [arch1=<0|1>]',
+    [],
+  ),
   map_user: sig('map_user <va> <page> [as <name>]', ['va', 'page'], { as: true }),
   unmap_user: sig('unmap_user <va>', ['va']),
   kmap: sig('kmap <page> [as <name>]', ['page'], { as: true }),
@@ -131,7 +150,11 @@ export const SIGNATURES = {
   flush_anon_page: sig('flush_anon_page <page> <user va>', ['page', 'va']),
   flush_cache_page: sig('flush_cache_page <user va>', ['va']),
   flush_cache_range: sig('flush_cache_range <user va> <len>', ['va', 'len']),
-  copy_user_highpage: sig('copy_user_highpage <to page> <from page> <user va>', ['page', 'page', 'va']),
+  copy_user_highpage: sig('copy_user_highpage <to page> <from page> <user va>', [
+    'page',
+    'page',
+    'va',
+  ]),
   clear_user_highpage: sig('clear_user_highpage <page> <user va>', ['page', 'va']),
   copy_to_user_page: sig('copy_to_user_page <page> <user va> <bytes>', ['page', 'va', 'bytes']),
   flush_kernel_vmap_range: sig('flush_kernel_vmap_range <va> <len>', ['va', 'len']),
@@ -139,14 +162,23 @@ export const SIGNATURES = {
   dma_map: sig('dma_map <page> <off> <len> <dir>', ['page', 'off', 'len', 'dir']),
   dma_unmap: sig('dma_unmap <page> <off> <len> <dir>', ['page', 'off', 'len', 'dir']),
   dma_sync_for_cpu: sig('dma_sync_for_cpu <page> <off> <len> <dir>', ['page', 'off', 'len', 'dir']),
-  dma_sync_for_device: sig('dma_sync_for_device <page> <off> <len> <dir>', ['page', 'off', 'len', 'dir']),
+  dma_sync_for_device: sig('dma_sync_for_device <page> <off> <len> <dir>', [
+    'page',
+    'off',
+    'len',
+    'dir',
+  ]),
   dev_read: sig('dev_read <pa> <len>', ['pa', 'len']),
   dev_write: sig('dev_write <pa> <bytes>', ['pa', 'bytes']),
   bio_write: sig('bio_write <va> <len>', ['va', 'len']),
   bio_read: sig('bio_read <va> <bytes>', ['va', 'bytes']),
   note: sig('note "<text>"', ['text']),
-  expect_load: sig('expect_load <va> = <bytes> [buggy <bytes>]', ['va', 'eq', 'bytes'], { buggy: true }),
-  expect_mem: sig('expect_mem <pa> = <bytes> [buggy <bytes>]', ['pa', 'eq', 'bytes'], { buggy: true }),
+  expect_load: sig('expect_load <va> = <bytes> [buggy <bytes>]', ['va', 'eq', 'bytes'], {
+    buggy: true,
+  }),
+  expect_mem: sig('expect_mem <pa> = <bytes> [buggy <bytes>]', ['pa', 'eq', 'bytes'], {
+    buggy: true,
+  }),
   expect_dev: sig('expect_dev = <bytes> [buggy <bytes>]', ['eq', 'bytes'], { buggy: true }),
 } as const satisfies Record<string, Signature>;
 
