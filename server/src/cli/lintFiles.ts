@@ -32,7 +32,7 @@ export function lintFile(parser: Parser, file: InputFile, options: LintFileOptio
     const lines = new LineMap(read.text);
     return {
       ...base,
-      findings: result.findings.map((f) => reportFinding(file.display, read.text, lines, f)),
+      findings: result.findings.map((f) => reportFinding(file.display, lines, f)),
       skippedFunctions: result.skipped.length,
     };
   } catch (e) {

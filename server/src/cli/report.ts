@@ -38,8 +38,7 @@ export class LineMap {
   }
 }
 
-export function reportFinding(file: string, text: string, lines: LineMap, f: Finding): ReportedFinding {
-  void text;
+export function reportFinding(file: string, lines: LineMap, f: Finding): ReportedFinding {
   const start = lines.position(f.start);
   const end = lines.position(f.end);
   return {

@@ -162,16 +162,16 @@ function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | 
     for (const e of facts.events.get(block.id) ?? []) {
       if (e.kind === 'return') {
         lastReturn = e.node;
-        steps.push(stepAt(source, e.node, 'return', `returns from ${facts.name}()`));
+        steps.push(stepAt(e.node, 'return', `returns from ${facts.name}()`));
       }
       for (const a of model.actions.get(e) ?? []) {
         const before = state;
         state = apply(state, a);
         if (a.kind === 'map' && a.page === page) {
-          steps.push(stepAt(source, a.node, 'map', `${display} mapped by ${a.api}()`));
+          steps.push(stepAt(a.node, 'map', `${display} mapped by ${a.api}()`));
         } else if (a.kind === 'write' && a.page === page) {
           if ((before & PENDING) === 0) write = a;
-          const step = stepAt(source, a.node, 'write', `written through the mapping by ${writerText(a.node, source)}`);
+          const step = stepAt(a.node, 'write', `written through the mapping by ${writerText(a.node, source)}`);
           if (a.size !== undefined) step.size = a.size;
           steps.push(step);
         } else if (a.kind === 'flush' && (before & PENDING) !== 0 && (state & PENDING) === 0) {
@@ -180,20 +180,20 @@ function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | 
         } else if (a.kind === 'unmap' && (a.page === page || a.page === null)) {
           lastUnmap = a.node;
           const missing = (state & PENDING) !== 0 ? ` without ${flushName}(${display})` : '';
-          steps.push(stepAt(source, a.node, 'unmap', `unmapped by ${a.api}()${missing}`));
+          steps.push(stepAt(a.node, 'unmap', `unmapped by ${a.api}()${missing}`));
         } else if (a.kind === 'publish' && a.page === page) {
-          steps.push(stepAt(source, a.node, 'publish', `marked up to date: readers may map it now`));
+          steps.push(stepAt(a.node, 'publish', `marked up to date: readers may map it now`));
         }
       }
     }
     const edge = witness.edges[i];
     if (edge && steps.length > 0) {
       const branch = describeEdge(edge, source);
-      if (branch) steps.push(stepAt(source, branch.node, 'branch', branch.note));
+      if (branch) steps.push(stepAt(branch.node, 'branch', branch.note));
     }
   });
   if (!write) return undefined;
-  if (!lastReturn) steps.push(endOfFunctionStep(source, facts.cfg.node, facts.name, `${display} still not flushed`));
+  if (!lastReturn) steps.push(endOfFunctionStep(facts.cfg.node, facts.name, `${display} still not flushed`));
   else steps[steps.length - 1]!.note += ` with ${display} not flushed`;
   const anchor = lastUnmap ?? lastReturn;
   const fixText = `${flushName}(${display});`;

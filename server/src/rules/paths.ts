@@ -22,8 +22,7 @@ export function headOf(source: string, node: Node): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-export function stepAt(source: string, node: Node, kind: StepKind, note: string): PathStep {
-  void source;
+export function stepAt(node: Node, kind: StepKind, note: string): PathStep {
   return { line: node.startPosition.row + 1, kind, note, offset: node.startIndex };
 }
 
@@ -57,10 +56,9 @@ export function describeEdge(edge: Edge, source: string): { node: Node; note: st
   }
 }
 
-export function endOfFunctionStep(source: string, fn: Node, name: string, note: string): PathStep {
+export function endOfFunctionStep(fn: Node, name: string, note: string): PathStep {
   const body = fn.childForFieldName('body') ?? fn;
   const close = Math.max(body.startIndex, body.endIndex - 1);
-  void source;
   return { line: body.endPosition.row + 1, kind: 'return', note: `reaches the end of ${name}(), ${note}`, offset: close };
 }
 

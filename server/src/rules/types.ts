@@ -4,23 +4,9 @@ import type { FileSummaries } from '../analysis/summaries';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
-/** What a step of a finding's path is; the simulator turns these into cache operations. */
-export type StepKind =
-  | 'map'
-  | 'write'
-  | 'read'
-  | 'flush'
-  | 'unmap'
-  | 'branch'
-  | 'publish'
-  | 'return'
-  | 'vmap'
-  | 'flush-vmap'
-  | 'invalidate-vmap'
-  | 'submit-write'
-  | 'submit-read'
-  | 'complete'
-  | 'call';
+/** What a step of a finding's path is: declared once, by the simulator that consumes it. */
+export type { StepKind } from '../../../simulator/src/core/finding';
+import type { StepKind } from '../../../simulator/src/core/finding';
 
 export interface PathStep {
   /** 1-based line. */
