@@ -15,9 +15,13 @@ for (const { name, text } of fixtureFiles(DIR)) {
     const parsed = parseC(await testParser(), text);
     try {
       const fns = functionDefinitions(parsed.tree.rootNode);
-      const expected = [...text.matchAll(/\/\*\s*expect:\s*([^*]*)\*\//g)].map((m) => m[1]!.trim().replace(/\s+/g, ' '));
+      const expected = [...text.matchAll(/\/\*\s*expect:\s*([^*]*)\*\//g)].map((m) =>
+        m[1]!.trim().replace(/\s+/g, ' '),
+      );
       assert.equal(fns.length, expected.length, 'one expect comment per function');
-      fns.forEach((fn, i) => assert.equal(toArrows(buildCfg(fn)), expected[i], `function ${i + 1}`));
+      fns.forEach((fn, i) =>
+        assert.equal(toArrows(buildCfg(fn)), expected[i], `function ${i + 1}`),
+      );
     } finally {
       parsed.tree.delete();
     }
@@ -31,6 +35,20 @@ test('cfg: nesting deeper than the bound makes the function skipped, not a stack
   try {
     const cfg = buildCfg(functionDefinitions(parsed.tree.rootNode)[0]!);
     assert.match(cfg.skipped ?? '', /nested deeper/);
+  } finally {
+    parsed.tree.delete();
+  }
+});
+
+test('cfg: the #if branch holds only its own statements, the #else branch only its own', async () => {
+  const src = 'void f(void)\n{\n#ifdef CONFIG_FOO\n\tx();\n#else\n\ty();\n#endif\n}\n';
+  const parsed = parseC(await testParser(), src);
+  try {
+    const cfg = buildCfg(functionDefinitions(parsed.tree.rootNode)[0]!);
+    const branches = cfg.entry.succ
+      .filter((e) => e.kind === 'preproc')
+      .map((e) => e.to.items.map((n) => n.text).join(' '));
+    assert.deepEqual(branches, ['x();', 'y();']);
   } finally {
     parsed.tree.delete();
   }

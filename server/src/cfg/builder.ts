@@ -22,7 +22,15 @@ export const MAX_DEPTH = 200;
 export const MAX_BLOCKS = 50_000;
 
 /** Calls after which control never returns (paths through them are not paths to the exit). */
-const NO_RETURN = new Set(['BUG', 'panic', 'do_exit', 'unreachable', '__builtin_unreachable', 'kthread_exit', 'make_task_dead']);
+const NO_RETURN = new Set([
+  'BUG',
+  'panic',
+  'do_exit',
+  'unreachable',
+  '__builtin_unreachable',
+  'kthread_exit',
+  'make_task_dead',
+]);
 
 class TooComplex extends Error {}
 
@@ -47,7 +55,8 @@ class Builder {
   }
 
   newBlock(): Block {
-    if (this.blocks.length >= MAX_BLOCKS) throw new TooComplex(`more than ${MAX_BLOCKS} basic blocks`);
+    if (this.blocks.length >= MAX_BLOCKS)
+      throw new TooComplex(`more than ${MAX_BLOCKS} basic blocks`);
     const block: Block = { id: this.blocks.length, items: [], succ: [], pred: [] };
     this.blocks.push(block);
     return block;
@@ -76,7 +85,8 @@ class Builder {
   }
 
   statement(node: Node): void {
-    if (++this.depth > MAX_DEPTH) throw new TooComplex(`statements nested deeper than ${MAX_DEPTH}`);
+    if (++this.depth > MAX_DEPTH)
+      throw new TooComplex(`statements nested deeper than ${MAX_DEPTH}`);
     try {
       this.dispatch(node);
     } finally {
@@ -124,7 +134,9 @@ class Builder {
         return this.sequence(node.namedChildren);
       case 'case_statement':
         // A case label outside a switch (broken code): analyse what it labels.
-        return this.sequence(node.namedChildren.filter((c) => c !== node.childForFieldName('value')));
+        return this.sequence(
+          node.namedChildren.filter((c) => c !== node.childForFieldName('value')),
+        );
       case 'comment':
       case 'preproc_call':
       case 'preproc_def':
@@ -271,10 +283,15 @@ class Builder {
     const head = this.current;
     const join = this.newBlock();
     const alternative = node.childForFieldName('alternative');
-    const skip = new Set([node.childForFieldName('condition'), node.childForFieldName('name'), alternative]);
+    // web-tree-sitter hands out a fresh wrapper object per access, so compare node ids.
+    const skip = new Set(
+      [node.childForFieldName('condition'), node.childForFieldName('name'), alternative].map(
+        (c) => c?.id,
+      ),
+    );
     this.current = head;
     this.startBlock('preproc', node);
-    this.sequence(node.namedChildren.filter((c) => !skip.has(c) && c.type !== 'identifier'));
+    this.sequence(node.namedChildren.filter((c) => !skip.has(c.id) && c.type !== 'identifier'));
     connect(this.current, join, 'next');
     this.current = head;
     this.startBlock('preproc', alternative ?? node);
@@ -311,7 +328,14 @@ export function buildCfg(fn: Node): FunctionCfg {
     if (!(e instanceof TooComplex)) throw e;
     const empty = new Builder();
     empty.finish();
-    return { name, node: fn, entry: empty.entry, exit: empty.exit, blocks: empty.blocks, skipped: e.message };
+    return {
+      name,
+      node: fn,
+      entry: empty.entry,
+      exit: empty.exit,
+      blocks: empty.blocks,
+      skipped: e.message,
+    };
   }
   return { name, node: fn, entry: builder.entry, exit: builder.exit, blocks: builder.blocks };
 }
