@@ -34,9 +34,17 @@ export function pointerBase(n: Node): Node {
         }
       }
     }
+    // `*p++ = v` writes through p.
+    if (n.type === 'update_expression') {
+      const arg = n.childForFieldName('argument');
+      if (arg) {
+        n = arg;
+        continue;
+      }
+    }
     if (n.type === 'pointer_expression' && n.childForFieldName('operator')?.type === '&') {
       const arg = n.childForFieldName('argument');
-      if (arg && (arg.type === 'subscript_expression')) {
+      if (arg && arg.type === 'subscript_expression') {
         n = arg.childForFieldName('argument') ?? arg;
         continue;
       }
@@ -54,7 +62,8 @@ export function storeBaseKey(lhs: Node): string {
       case 'field_expression': {
         const arg = lhs.childForFieldName('argument');
         if (!arg) return '';
-        if (lhs.childForFieldName('operator')?.type === '->') return normKey(exprKey(pointerBase(arg)));
+        if (lhs.childForFieldName('operator')?.type === '->')
+          return normKey(exprKey(pointerBase(arg)));
         lhs = arg;
         continue;
       }
@@ -123,6 +132,9 @@ function emit(n: Node, out: Event[]): void {
       const arg = n.childForFieldName('argument');
       const base = arg ? storeBaseKey(arg) : '';
       if (base) out.push({ kind: 'store', node: n, baseKey: base });
+      // `bv++` moves the variable on: what it named before is no longer what it names.
+      if (arg && !base)
+        out.push({ kind: 'assign', node: n, lhsKey: normKey(exprKey(arg)), rhs: null });
       return;
     }
     case 'return_statement':

@@ -21,6 +21,8 @@ export interface FunctionFacts {
   all: Event[];
   /** Canonical name of an expression key under the function's page-name equivalences. */
   canon: (key: string) => string;
+  /** Names given more than one value (`page = pages[0]; ... page = pages[1]`, `bv++`). */
+  reassigned: Set<string>;
   /** Iterator macros (from the pre-pass) whose loops are in this function, by `while` offset. */
   iterators: Map<number, IteratorLoop>;
 }
@@ -54,7 +56,8 @@ class UnionFind {
   private readonly parent = new Map<string, string>();
   find(k: string): string {
     let root = k;
-    for (let p = this.parent.get(root); p !== undefined && p !== root; p = this.parent.get(root)) root = p;
+    for (let p = this.parent.get(root); p !== undefined && p !== root; p = this.parent.get(root))
+      root = p;
     this.parent.set(k, root);
     return root;
   }
@@ -78,12 +81,21 @@ export function functionFacts(fn: Node, iterators: Map<number, IteratorLoop>): F
     events.set(b.id, list);
     all.push(...list);
   }
-  const uf = new UnionFind();
+  // A name given a value once stands for that page everywhere; one reassigned (`page = pages[1]`
+  // after the write) names several pages, and the rule follows it flow-sensitively instead.
+  const values = new Map<string, Set<string>>();
   for (const e of all) {
-    if (e.kind !== 'assign' || !e.rhs) continue;
-    const rhs = pageKey(e.rhs);
+    if (e.kind !== 'assign') continue;
+    const set = values.get(e.lhsKey) ?? new Set<string>();
+    set.add(e.rhs ? pageKey(e.rhs) : '');
+    values.set(e.lhsKey, set);
+  }
+  const uf = new UnionFind();
+  for (const [lhs, rhsSet] of values) {
+    const [rhs] = rhsSet;
     // Only names of pages join: `page = sg_page(sg)` or `p = bv->bv_page`, not arithmetic.
-    if (SIMPLE_PATH.test(rhs) || /^sg_page\(/.test(rhs)) uf.union(e.lhsKey, rhs);
+    if (rhsSet.size === 1 && rhs && (SIMPLE_PATH.test(rhs) || /^sg_page\(/.test(rhs)))
+      uf.union(lhs, rhs);
   }
   const own = new Map<number, IteratorLoop>();
   for (const [offset, loop] of iterators) {
@@ -96,6 +108,7 @@ export function functionFacts(fn: Node, iterators: Map<number, IteratorLoop>): F
     events,
     all,
     canon: (key) => uf.find(key),
+    reassigned: new Set([...values].filter(([, v]) => v.size > 1 || v.has('')).map(([k]) => k)),
     iterators: own,
   };
 }

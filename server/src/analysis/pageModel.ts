@@ -19,7 +19,9 @@ export type PageAction =
   | { kind: 'write'; page: string; via: WriteVia; node: Node; size?: number }
   | { kind: 'flush'; page: string | null; api: string; node: Node }
   | { kind: 'unmap'; page: string | null; api: string; node: Node }
-  | { kind: 'publish' | 'unpublish' | 'escape'; page: string; node: Node };
+  | { kind: 'publish' | 'unpublish' | 'escape'; page: string; node: Node }
+  /** The name of the page is given another page (`page = pages[1]`, `bv++`). */
+  | { kind: 'rebind'; page: string; node: Node };
 
 export interface PageInfo {
   /** The page expression as the code spells it at the mapping (`bvec->bv_page`). */
@@ -69,7 +71,8 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
       const args = callArguments(base);
       const idx = K.MAP_BY_PAGE.get(name);
       if (idx !== undefined && args[idx]) return { page: notePage(args[idx], name), via: 'kmap' };
-      if (K.LINEAR_ADDRESS.has(name) && args[0]) return { page: notePage(args[0], name), via: 'linear' };
+      if (K.LINEAR_ADDRESS.has(name) && args[0])
+        return { page: notePage(args[0], name), via: 'linear' };
       if (K.MAP_BY_BVEC.has(name) && args[0]) {
         const { key, text } = bvecPage(args[0]);
         if (!pages.has(key)) pages.set(key, { display: text, folio: false });
@@ -83,7 +86,8 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
     const bh = /^(.*)\.b_data$/.exec(key);
     if (bh?.[1]) {
       const page = canon(`${bh[1]}.b_page`);
-      if (!pages.has(page)) pages.set(page, { display: `${bh[1].replace(/\./g, '->')}->b_page`, folio: false });
+      if (!pages.has(page))
+        pages.set(page, { display: `${bh[1].replace(/\./g, '->')}->b_page`, folio: false });
       return { page, via: 'bh' };
     }
     const miter = /^(.*)\.addr$/.exec(key);
@@ -98,7 +102,10 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
       // is stopped by another function.
       if (e.kind === 'call' && e.name === K.SG_MITER_START && e.args[0]?.text.startsWith('&')) {
         const flags = e.args[3]?.text ?? '';
-        miters.set(normKey(exprKey(e.args[0])), !/SG_MITER_FROM_SG/.test(flags) || /SG_MITER_TO_SG/.test(flags));
+        miters.set(
+          normKey(exprKey(e.args[0])),
+          !/SG_MITER_FROM_SG/.test(flags) || /SG_MITER_TO_SG/.test(flags),
+        );
       }
       if (e.kind === 'assign' && e.rhs) {
         const b = addressOf(e.rhs);
@@ -107,9 +114,20 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
     }
   }
 
+  const unmapped = new Set<string>();
+  for (const e of facts.all) {
+    if (e.kind === 'call' && K.UNMAP.has(e.name) && e.args[0])
+      unmapped.add(normKey(exprKey(stripExpr(e.args[0]))));
+  }
   const actions = new Map<Event, PageAction[]>();
   for (const e of facts.all) {
-    const list = eventActions(e, addressOf, notePage, miters, facts, file);
+    const list = eventActions(e, addressOf, notePage, miters, unmapped, facts, file);
+    if (e.kind === 'assign' && facts.reassigned.has(e.lhsKey)) {
+      for (const page of pages.keys()) {
+        if (page === e.lhsKey || page.startsWith(`${e.lhsKey}.`))
+          list.push({ kind: 'rebind', page, node: e.node });
+      }
+    }
     if (list.length > 0) actions.set(e, list);
   }
   return { actions, pages, addressOf };
@@ -120,13 +138,19 @@ function eventActions(
   addressOf: (n: Node | undefined) => Binding | undefined,
   notePage: (arg: Node, api: string) => string,
   miters: Map<string, boolean>,
+  unmapped: Set<string>,
   facts: FunctionFacts,
   file: FileSummaries,
 ): PageAction[] {
   const out: PageAction[] = [];
   const write = (n: Node | undefined, node: Node, size?: number): void => {
     const b = addressOf(n);
-    if (b) out.push(size === undefined ? { kind: 'write', page: b.page, via: b.via, node } : { kind: 'write', page: b.page, via: b.via, node, size });
+    if (b)
+      out.push(
+        size === undefined
+          ? { kind: 'write', page: b.page, via: b.via, node }
+          : { kind: 'write', page: b.page, via: b.via, node, size },
+      );
   };
   switch (e.kind) {
     case 'store': {
@@ -140,7 +164,11 @@ function eventActions(
       const value = e.kind === 'return' ? e.value : e.rhs;
       const b = value ? addressOf(value) : undefined;
       // A mapping returned to the caller, or parked in a structure, is the caller's to flush.
-      if (b && (e.kind === 'return' || e.lhsKey.includes('.'))) out.push({ kind: 'escape', page: b.page, node: e.node });
+      // A field that this function unmaps itself (`kunmap_atomic(it->addr)`) is only a place to
+      // keep the address for a while.
+      const parked = e.kind === 'assign' && e.lhsKey.includes('.') && !unmapped.has(e.lhsKey);
+      if (b && (e.kind === 'return' || parked))
+        out.push({ kind: 'escape', page: b.page, node: e.node });
       return out;
     }
     case 'call':
@@ -148,33 +176,52 @@ function eventActions(
   }
   const { name, args, node } = e;
   const mapIdx = K.MAP_BY_PAGE.get(name);
-  if (mapIdx !== undefined && args[mapIdx]) out.push({ kind: 'map', page: notePage(args[mapIdx], name), api: name, node });
+  if (mapIdx !== undefined && args[mapIdx])
+    out.push({ kind: 'map', page: notePage(args[mapIdx], name), api: name, node });
   if (K.UNMAP.has(name)) {
     const b = addressOf(args[0]);
-    out.push({ kind: 'unmap', page: b?.page ?? (args[0] ? facts.canon(pageKey(args[0])) : null), api: name, node });
+    out.push({
+      kind: 'unmap',
+      page: b?.page ?? (args[0] ? facts.canon(pageKey(args[0])) : null),
+      api: name,
+      node,
+    });
   }
   const flushIdx = K.FLUSH.get(name);
   if (flushIdx !== undefined) {
     const arg = args[flushIdx];
-    const page = arg ? (name.includes('bvec') ? null : facts.canon(pageKey(arg))) : null;
+    const page = arg
+      ? name.includes('bvec')
+        ? null
+        : (addressOf(arg)?.page ?? facts.canon(pageKey(arg)))
+      : null;
     out.push({ kind: 'flush', page, api: name, node });
   }
   const pageWrite = K.UNFLUSHED_PAGE_WRITE.get(name);
   if (pageWrite !== undefined && args[pageWrite]) {
-    out.push({ kind: 'write', page: notePage(args[pageWrite], name), via: 'page-write', node });
+    const via: WriteVia = K.KMAP_PAGE_WRITE.has(name) ? 'kmap' : 'page-write';
+    out.push({ kind: 'write', page: notePage(args[pageWrite], name), via, node });
   }
   for (const i of K.WRITES_ARGUMENT.get(name) ?? []) write(args[i], node, sizeOf(name, args));
-  if (K.STORE_MACRO.has(name)) write(args[0], node);
-  if (K.MARK_UPTODATE.has(name) && args[0]) out.push({ kind: 'publish', page: facts.canon(pageKey(args[0])), node });
-  if (K.MARK_NOT_UPTODATE.has(name) && args[0]) out.push({ kind: 'unpublish', page: facts.canon(pageKey(args[0])), node });
+  const stored = args[K.STORE_MACRO.get(name) ?? -1];
+  if (stored) write(storeTarget(stored) ?? stored, node);
+  if (K.MARK_UPTODATE.has(name) && args[0])
+    out.push({ kind: 'publish', page: facts.canon(pageKey(args[0])), node });
+  if (K.MARK_NOT_UPTODATE.has(name) && args[0])
+    out.push({ kind: 'unpublish', page: facts.canon(pageKey(args[0])), node });
   if ((name === K.SG_MITER_NEXT || name === K.SG_MITER_STOP) && args[0]) {
     const m = normKey(exprKey(args[0]));
     // sg_miter_next stops the previous page first, which flushes it (lib/scatterlist.c).
     if (miters.get(m) !== false) out.push({ kind: 'flush', page: `miter:${m}`, api: name, node });
     if (name === K.SG_MITER_NEXT) out.push({ kind: 'map', page: `miter:${m}`, api: name, node });
   }
-  if (K.ARCH_FLUSH.test(name)) out.push({ kind: 'flush', page: null, api: name, node });
-  const known = K.WRITES_ARGUMENT.has(name) || K.FLUSH.has(name) || K.MAP_BY_PAGE.has(name) || K.UNMAP.has(name);
+  if (flushIdx === undefined && K.ARCH_FLUSH.test(name))
+    out.push({ kind: 'flush', page: null, api: name, node });
+  const known =
+    K.WRITES_ARGUMENT.has(name) ||
+    K.FLUSH.has(name) ||
+    K.MAP_BY_PAGE.has(name) ||
+    K.UNMAP.has(name);
   if (!known && name) {
     const local = file.isDefined(name);
     args.forEach((arg, i) => {
@@ -183,7 +230,18 @@ function eventActions(
         out.push({ kind: 'write', page: b.page, via: b.via, node });
       }
     });
-    if (local && file.flushes(name)) out.push({ kind: 'flush', page: null, api: name, node });
+    const flushed = local ? file.flushedParams(name) : undefined;
+    if (flushed === 'any') out.push({ kind: 'flush', page: null, api: name, node });
+    for (const i of flushed === 'any' ? [] : (flushed ?? [])) {
+      const arg = args[i];
+      if (arg)
+        out.push({
+          kind: 'flush',
+          page: addressOf(arg)?.page ?? facts.canon(pageKey(arg)),
+          api: name,
+          node,
+        });
+    }
   }
   return out;
 }

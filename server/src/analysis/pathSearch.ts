@@ -16,6 +16,8 @@ export interface Machine {
   bad(state: number): boolean;
   /** Whether `edge` can be taken in `state` (a null test of a page already mapped cannot fail). */
   feasible?(state: number, edge: Edge): boolean;
+  /** The state after taking `edge` (correlated conditions), or undefined when it cannot be taken. */
+  onEdge?(state: number, edge: Edge): number | undefined;
 }
 
 export interface Witness {
@@ -24,7 +26,8 @@ export interface Witness {
   edges: Edge[];
 }
 
-const MAX_STATES = 32;
+/** States are below 2^12: a rule's own bits plus two per correlated condition. */
+const MAX_STATES = 1 << 12;
 
 export function findBadPath(facts: FunctionFacts, machine: Machine): Witness | undefined {
   const { cfg } = facts;
@@ -43,10 +46,12 @@ export function findBadPath(facts: FunctionFacts, machine: Machine): Witness | u
     }
     for (const edge of block.succ) {
       if (machine.feasible && !machine.feasible(out, edge)) continue;
-      const k = key(edge.to, out);
+      const next = machine.onEdge ? machine.onEdge(out, edge) : out;
+      if (next === undefined) continue;
+      const k = key(edge.to, next);
       if (parent.has(k)) continue;
       parent.set(k, { prev: key(block, state), edge });
-      queue.push({ block: edge.to, state: out });
+      queue.push({ block: edge.to, state: next });
     }
   }
   return undefined;

@@ -5,11 +5,17 @@
  */
 import type { Node } from '../parsing/parser';
 import type { IteratorLoop } from '../parsing/preprocess';
-import { callArguments, exprKey, functionName } from '../parsing/nodeText';
-import { functionFacts } from './facts';
+import { callArguments, calleeName, exprKey, functionName, stripExpr } from '../parsing/nodeText';
+import { functionFacts, pageKey } from './facts';
 import type { FunctionFacts } from './facts';
 import { pointerBase, normKey } from './events';
-import { FLUSH, PRIVATE_PAGE_SOURCE, STORE_MACRO, VISIBLE_PAGE_SOURCE, WRITES_ARGUMENT } from './knowledge';
+import {
+  FLUSH,
+  PRIVATE_PAGE_SOURCE,
+  STORE_MACRO,
+  VISIBLE_PAGE_SOURCE,
+  WRITES_ARGUMENT,
+} from './knowledge';
 
 const FLUSH_CALL = new RegExp(`\\b(?:${[...FLUSH.keys()].join('|')}|sg_miter_stop)\\s*\\(`);
 const MAX_DEPTH = 3;
@@ -18,6 +24,7 @@ export class FileSummaries {
   private readonly byName = new Map<string, Node[]>();
   private readonly facts = new Map<Node, FunctionFacts>();
   private readonly writes = new Map<string, boolean>();
+  private readonly flushed = new Map<string, number[] | 'any' | undefined>();
 
   private fields: Map<string, 'private' | 'visible'> | undefined;
 
@@ -50,16 +57,78 @@ export class FileSummaries {
    */
   fieldOrigin(field: string): 'private' | 'visible' | undefined {
     this.fields ??= scanFieldOrigins(this.source);
-    return this.fields.get(field);
+    // A field named for user pages (`user_page`, `upages`) holds them, whatever else the file does.
+    return this.fields.get(field) ?? (USER_FIELD.test(field) ? 'visible' : undefined);
   }
 
   isDefined(name: string): boolean {
     return this.byName.has(name);
   }
 
-  /** Some definition of `name` (there may be several under #if/#else) calls a flush. */
-  flushes(name: string): boolean {
-    return (this.byName.get(name) ?? []).some((fn) => FLUSH_CALL.test(fn.text));
+  /**
+   * What a same-file callee flushes for its caller: the indexes of the parameters that are the
+   * flushed page itself, or 'any' when it flushes something else (a field of a parameter, a page
+   * it looks up, an sg_miter), or undefined when it does not flush. Follows same-file callees
+   * (`iomap_write_end` → `__iomap_write_end` → `flush_dcache_folio(folio)`) a few levels deep.
+   */
+  flushedParams(name: string, depth = 0): number[] | 'any' | undefined {
+    if (this.flushed.has(name)) return this.flushed.get(name);
+    if (depth > MAX_DEPTH) return undefined;
+    this.flushed.set(name, undefined); // cuts recursion
+    const result = this.computeFlushedParams(name, depth);
+    this.flushed.set(name, result);
+    return result;
+  }
+
+  private computeFlushedParams(name: string, depth: number): number[] | 'any' | undefined {
+    const params = new Set<number>();
+    let any = false;
+    for (const fn of this.byName.get(name) ?? []) {
+      const facts = this.factsOf(fn);
+      const paramOf = (arg: Node | undefined): number =>
+        arg ? facts.params.indexOf(facts.canon(pageKey(arg))) : -1;
+      let seen = false;
+      for (const e of facts.all) {
+        if (e.kind !== 'call') continue;
+        const idx = FLUSH.get(e.name);
+        let flushed: number[] | 'any' | undefined;
+        if (idx !== undefined) flushed = [idx];
+        else if (e.name === 'sg_miter_stop') flushed = 'any';
+        else if (e.name !== name && this.byName.has(e.name))
+          flushed = this.flushedParams(e.name, depth + 1);
+        if (flushed === undefined) continue;
+        seen = true;
+        if (flushed === 'any') any = true;
+        else
+          for (const i of flushed) {
+            const p = paramOf(e.args[i]);
+            if (p < 0) any = true;
+            else params.add(p);
+          }
+      }
+      // The flush is in the text but hidden from the events (a macro argument, say).
+      if (!seen && FLUSH_CALL.test(fn.text)) any = true;
+    }
+    if (any) return 'any';
+    return params.size > 0 ? [...params] : undefined;
+  }
+
+  /** Where the page a same-file function returns comes from (`return store->filemap[i]`). */
+  returnOrigin(name: string): 'private' | 'visible' | undefined {
+    for (const fn of this.byName.get(name) ?? []) {
+      for (const e of this.factsOf(fn).all) {
+        if (e.kind !== 'return' || !e.value) continue;
+        const v = stripExpr(e.value);
+        if (v.type === 'call_expression') {
+          const origin = classify(calleeName(v));
+          if (origin) return origin;
+        }
+        const field = /(\w+)(?:\[[^\]]*\])?$/.exec(normKey(exprKey(v)))?.[1];
+        const origin = v.type === 'identifier' || !field ? undefined : this.fieldOrigin(field);
+        if (origin) return origin;
+      }
+    }
+    return undefined;
   }
 
   /** Some same-file caller of `name` calls a flush too (the caller flushes for its callee). */
@@ -80,7 +149,9 @@ export class FileSummaries {
     if (known !== undefined) return known;
     if (depth > MAX_DEPTH) return false;
     this.writes.set(key, false);
-    const result = (this.byName.get(name) ?? []).some((fn) => this.definitionWrites(fn, index, depth));
+    const result = (this.byName.get(name) ?? []).some((fn) =>
+      this.definitionWrites(fn, index, depth),
+    );
     this.writes.set(key, result);
     return result;
   }
@@ -91,7 +162,11 @@ export class FileSummaries {
     if (!param) return false;
     const aliases = new Set([param]);
     for (const e of facts.all) {
-      if (e.kind === 'assign' && e.rhs && aliases.has(rootOf(normKey(exprKey(pointerBase(e.rhs)))))) {
+      if (
+        e.kind === 'assign' &&
+        e.rhs &&
+        aliases.has(rootOf(normKey(exprKey(pointerBase(e.rhs)))))
+      ) {
         aliases.add(e.lhsKey);
       }
     }
@@ -101,7 +176,7 @@ export class FileSummaries {
       if (e.kind === 'store' && aliases.has(e.baseKey)) return true;
       if (e.kind !== 'call') continue;
       for (const i of WRITES_ARGUMENT.get(e.name) ?? []) if (through(e.args[i])) return true;
-      if (STORE_MACRO.has(e.name) && through(e.args[0])) return true;
+      if (STORE_MACRO.has(e.name) && through(e.args[STORE_MACRO.get(e.name) ?? 0])) return true;
       if (this.byName.has(e.name)) {
         const args = callArguments(e.node);
         for (let i = 0; i < args.length; i++) {
@@ -118,8 +193,15 @@ function rootOf(key: string): string {
   return m ? m[0] : key;
 }
 
-
-const FIELD_STORE = /(?:->|\.)\s*(\w+)\s*(?:\[[^\]\n]*\])?\s*=\s*(?:\([^()\n]*\)\s*)?(\w+)\s*([(;])/g;
+const FIELD_STORE =
+  /(?:->|\.)\s*(\w+)\s*(?:\[[^\]\n]*\])?\s*=\s*(?:\([^()\n]*\)\s*)?(\w+)\s*([(;])/g;
+const FIELD_FLUSH =
+  /\bflush_dcache_(?:page|folio)\s*\([^;()]*(?:->|\.)\s*(\w+)\s*(?:\[[^\]\n]*\])?\s*\)/g;
+const FIELD_PINNED =
+  /\b(?:pin|get)_user_pages\w*\s*\([^;]*?(?:->|\.)\s*(\w+)\s*(?:\[[^\]\n]*\])?\s*[,)][^;]*;/g;
+const FIELD_INSERTED =
+  /\b(?:vm_insert_pages?|vmf_insert_page|insert_page)\s*\([^;]*?(?:->|\.)\s*(\w+)\s*(?:\[[^\]\n]*\])?\s*[,)][^;]*;/g;
+const USER_FIELD = /^u(?:ser_?)?pages?$|^user_\w*pages?$/;
 const LOCAL_STORE = /\b(\w+)\s*=\s*(?:\([^()\n]*\)\s*)?(\w+)\s*\(/g;
 
 function scanFieldOrigins(source: string): Map<string, 'private' | 'visible'> {
@@ -135,6 +217,11 @@ function scanFieldOrigins(source: string): Map<string, 'private' | 'visible'> {
     const origin = after === '(' ? classify(value) : locals.get(value);
     // Private wins: one allocation site is enough to say the field holds driver pages.
     if (origin && fields.get(field) !== 'private') fields.set(field, origin);
+  }
+  // ...unless the file shows the pages reach user space: it flushes them, pins them from user
+  // space (`pin_user_pages(uaddr, n, flags, req->pages)`) or inserts them into a user VMA.
+  for (const re of [FIELD_FLUSH, FIELD_PINNED, FIELD_INSERTED]) {
+    for (const m of source.matchAll(re)) if (m[1]) fields.set(m[1], 'visible');
   }
   return fields;
 }

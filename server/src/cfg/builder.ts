@@ -294,7 +294,7 @@ class Builder {
     this.sequence(node.namedChildren.filter((c) => !skip.has(c.id) && c.type !== 'identifier'));
     connect(this.current, join, 'next');
     this.current = head;
-    this.startBlock('preproc', alternative ?? node);
+    this.startBlock('preproc-else', node);
     if (alternative) this.statement(alternative);
     connect(this.current, join, 'next');
     this.current = join;

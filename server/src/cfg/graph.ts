@@ -20,7 +20,9 @@ export type EdgeKind =
   | 'continue'
   | 'goto'
   | 'return'
-  | 'preproc';
+  | 'preproc'
+  /** The `#else`/`#elif` side of a `#if`, or past it when there is none; `via` is the `#if`. */
+  | 'preproc-else';
 
 export interface Edge {
   from: Block;
@@ -77,8 +79,11 @@ export function reachable(cfg: FunctionCfg): Block[] {
  */
 export function toArrows(cfg: FunctionCfg): string {
   const order = reachable(cfg);
-  const number = new Map(order.filter((b) => b !== cfg.entry && b !== cfg.exit).map((b, i) => [b.id, i + 1]));
-  const name = (b: Block): string => (b === cfg.entry ? 'entry' : b === cfg.exit ? 'exit' : `b${number.get(b.id)}`);
+  const number = new Map(
+    order.filter((b) => b !== cfg.entry && b !== cfg.exit).map((b, i) => [b.id, i + 1]),
+  );
+  const name = (b: Block): string =>
+    b === cfg.entry ? 'entry' : b === cfg.exit ? 'exit' : `b${number.get(b.id)}`;
   const arrows: string[] = [];
   for (const b of order) {
     for (const e of b.succ) {

@@ -9,19 +9,27 @@ import type { Node } from '../parsing/parser';
 import { buildPageModel } from '../analysis/pageModel';
 import type { PageAction, PageModel } from '../analysis/pageModel';
 import { findBadPath } from '../analysis/pathSearch';
+import { Conditions } from '../analysis/conditions';
 import type { Event } from '../analysis/events';
 import type { FunctionFacts } from '../analysis/facts';
+import type { FileSummaries } from '../analysis/summaries';
 import { pageKey } from '../analysis/facts';
 import type { Edge } from '../cfg/graph';
 import * as K from '../analysis/knowledge';
-import { describeEdge, endOfFunctionStep, insertStatementFix, stepAt } from './paths';
+import { describeEdge, endOfFunctionStep, headOf, insertStatementFix, stepAt } from './paths';
 import type { Finding, PathStep, Rule, RuleContext } from './types';
 
 const PENDING = 1;
 const PUBLISHED = 2;
 const ESCAPED = 4;
+/** Written, then its name was given another page: only a flush of every page can cover it now. */
+const LOST = 8;
+const UNFLUSHED = PENDING | LOST;
+/** The first state bit left for correlated conditions. */
+const STATE_BITS = 4;
 
-const RELEVANT = /\b(?:kmap\w*|page_address|folio_address|bvec_kmap_local|bvec_virt|b_data|sg_miter_next|memcpy_page|memset_page|copy_highpage|folio_copy|clear_highpage|copy_page_from_iter_atomic)\b/;
+const RELEVANT =
+  /\b(?:kmap\w*|page_address|folio_address|bvec_kmap_local|bvec_virt|b_data|sg_miter_next|memcpy_page|memset_page|copy_highpage|folio_copy|clear_highpage|copy_page_from_iter_atomic)\b/;
 
 export const rule: Rule = {
   meta: {
@@ -45,25 +53,32 @@ export const rule: Rule = {
 
 function writtenPages(model: PageModel): string[] {
   const pages = new Set<string>();
-  for (const list of model.actions.values()) for (const a of list) if (a.kind === 'write') pages.add(a.page);
+  for (const list of model.actions.values())
+    for (const a of list) if (a.kind === 'write') pages.add(a.page);
   return [...pages];
 }
 
 type Origin = 'visible' | 'private' | 'param' | 'unknown';
 
 /** Where the page came from: only pages user space can map need the flush. */
-function originOf(page: string, facts: FunctionFacts): Origin {
+function originOf(page: string, facts: FunctionFacts, file: FileSummaries): Origin {
   if (/(?:^|\.)bv_page\b|^sg_page\(|^miter:|(?:^|\.)b_page$/.test(page)) return 'visible';
   let origin: Origin = facts.params.includes(page.split('.')[0] ?? '') ? 'param' : 'unknown';
   let published = false;
   for (const e of facts.all) {
-    if (e.kind === 'call' && K.PUBLISH_PAGE.has(e.name) && e.args.some((a) => facts.canon(a.text.replace(/\s+/g, '')) === page)) {
+    if (
+      e.kind === 'call' &&
+      K.PUBLISH_PAGE.has(e.name) &&
+      e.args.some((a) => facts.canon(a.text.replace(/\s+/g, '')) === page)
+    ) {
       published = true;
     }
     if (e.kind !== 'assign' || !e.rhs || facts.canon(e.lhsKey) !== page) continue;
     const callee = calleeOfValue(e.rhs);
-    if (K.PRIVATE_PAGE_SOURCE.has(callee)) origin = 'private';
-    else if (K.VISIBLE_PAGE_SOURCE.has(callee) && origin !== 'private') origin = 'visible';
+    const returned = file.isDefined(callee) ? file.returnOrigin(callee) : undefined;
+    if (K.PRIVATE_PAGE_SOURCE.has(callee) || returned === 'private') origin = 'private';
+    else if ((K.VISIBLE_PAGE_SOURCE.has(callee) || returned === 'visible') && origin !== 'private')
+      origin = 'visible';
   }
   return origin === 'private' && published ? 'visible' : origin;
 }
@@ -83,33 +98,57 @@ function calleeOfValue(n: Node): string {
  * Pages of directories, symlinks, b-trees and xattrs live in the page cache but user space
  * cannot mmap them, so their writes need no flush; such functions say so in their names.
  */
-const METADATA_FUNCTION = /(?:^|_)(?:dir|dirent|readdir|dentry|bnode|btree|bmap|brec|xattr|symlink|make_empty|dir_el|inline_dir)(?:_|$)|dir$/;
+const METADATA_FUNCTION =
+  /(?:^|_)(?:dir|dirent|readdir|dentry|bnode|btree|bmap|brec|xattr|symlink|make_empty|dir_el|inline_dir)(?:_|$)|dir$/;
 
 /** The kernel's own helpers (memcpy_page, zero_user_segments...) leave the flush to callers by design. */
 function isKnownHelper(name: string): boolean {
-  return K.UNFLUSHED_PAGE_WRITE.has(name) || K.FLUSH.has(name) || K.WRITES_ARGUMENT.has(name) ||
-    /highpage\w*$|^__?(?:memcpy|memset|memzero|copy)_/.test(name);
+  return (
+    K.UNFLUSHED_PAGE_WRITE.has(name) ||
+    K.FLUSH.has(name) ||
+    K.WRITES_ARGUMENT.has(name) ||
+    /highpage\w*$|^__?(?:memcpy|memset|memzero|copy)_/.test(name)
+  );
 }
 
 function needsFlush(page: string, model: PageModel, ctx: RuleContext): boolean {
-  let origin = originOf(page, ctx.facts);
-  if (origin === 'private' || METADATA_FUNCTION.test(ctx.facts.name) || isKnownHelper(ctx.facts.name)) return false;
-  if ((origin === 'unknown' || origin === 'param') && page.includes('.') && !/\.b_page$/.test(page)) {
+  let origin = originOf(page, ctx.facts, ctx.file);
+  if (
+    origin === 'private' ||
+    METADATA_FUNCTION.test(ctx.facts.name) ||
+    isKnownHelper(ctx.facts.name)
+  )
+    return false;
+  if (
+    (origin === 'unknown' || origin === 'param') &&
+    page.includes('.') &&
+    !/\.b_page$/.test(page)
+  ) {
     // A page kept in a structure: trust what the file stores into that field.
     const field = /(\w+)(?:\[[^\]]*\])?$/.exec(page)?.[1] ?? '';
     if (ctx.file.fieldOrigin(field) !== 'visible') return false;
     origin = 'visible';
   }
   const vias = new Set<string>();
-  for (const list of model.actions.values()) for (const a of list) if (a.kind === 'write' && a.page === page) vias.add(a.via);
+  for (const list of model.actions.values())
+    for (const a of list) if (a.kind === 'write' && a.page === page) vias.add(a.via);
   const onlyLinear = [...vias].every((v) => v === 'linear' || v === 'bh' || v === 'page-write');
   if (onlyLinear) {
     // Without kmap the write is only suspect on a page-cache page (a buffer head of file data,
     // recognised by the file size being updated, or a page from a page-cache lookup).
     // File data copied in, not metadata fields updated: a memcpy-like write plus a size update.
     if (vias.has('bh')) {
-      const copies = [...model.actions.entries()].some(([e, l]) => e.kind === 'call' && K.WRITES_ARGUMENT.has(e.name) && l.some((a) => a.kind === 'write' && a.page === page));
-      return copies && ctx.facts.all.some((e) => e.kind === 'call' && e.name === 'i_size_write');
+      const copies = [...model.actions.entries()].some(
+        ([e, l]) =>
+          e.kind === 'call' &&
+          K.WRITES_ARGUMENT.has(e.name) &&
+          l.some((a) => a.kind === 'write' && a.page === page),
+      );
+      // A quota file is file data too: quotactl tools read it (fs/*/super.c *_quota_write).
+      const fileData =
+        /quota_write$/.test(ctx.facts.name) ||
+        ctx.facts.all.some((e) => e.kind === 'call' && e.name === 'i_size_write');
+      return copies && fileData;
     }
     return origin === 'visible';
   }
@@ -119,14 +158,18 @@ function needsFlush(page: string, model: PageModel, ctx: RuleContext): boolean {
 }
 
 function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | undefined {
-  const known = new Set(model.pages.keys());
-  const hasPublish = [...model.actions.values()].some((l) => l.some((a) => a.kind === 'publish' && a.page === page));
+  const hasPublish = [...model.actions.values()].some((l) =>
+    l.some((a) => a.kind === 'publish' && a.page === page),
+  );
   const apply = (state: number, a: PageAction): number => {
     switch (a.kind) {
       case 'write':
         return a.page === page ? state | PENDING : state;
       case 'flush':
-        return a.page === page || a.page === null || !known.has(a.page) ? state & ~PENDING : state;
+        if (a.page === null) return state & ~UNFLUSHED;
+        return flushCovers(a.page, page) ? state & ~PENDING : state;
+      case 'rebind':
+        return a.page === page && (state & PENDING) !== 0 ? (state & ~PENDING) | LOST : state;
       case 'unpublish':
         return a.page === page ? state & ~(PENDING | PUBLISHED) : state;
       case 'publish':
@@ -138,14 +181,32 @@ function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | 
         return state;
     }
   };
+  const conds = new Conditions(ctx.facts, STATE_BITS);
   const step = (state: number, e: Event): number =>
-    (model.actions.get(e) ?? []).reduce(apply, state);
+    (model.actions.get(e) ?? []).reduce(
+      apply,
+      e.kind === 'assign' ? conds.onAssign(state, e.lhsKey) : state,
+    );
+  // User space never maps a slab page: a path on which `PageSlab(page)` held needs no flush.
+  const slab = conds.keys.filter(
+    (k) =>
+      /^(?:PageSlab|folio_test_slab)\(/.test(k) &&
+      ctx.facts.canon(k.slice(k.indexOf('(') + 1, -1)) === page,
+  );
   const witness = findBadPath(ctx.facts, {
     initial: 0,
     step,
     // Once written the page is mapped, so `if (!page)` / `if (kaddr)` cannot go the null way.
-    feasible: (s, edge) => (s & PENDING) === 0 || nullTestOutcome(edge, page, model, ctx) !== 'null',
-    bad: (s) => (s & PENDING) !== 0 && (s & ESCAPED) === 0 && ((s & PUBLISHED) !== 0 || !hasPublish),
+    // A build without ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE has no aliasing to flush for.
+    feasible: (s, edge) =>
+      (s & UNFLUSHED) === 0 ||
+      (nullTestOutcome(edge, page, model, ctx) !== 'null' && !nonAliasingBuild(edge)),
+    onEdge: (s, edge) => conds.onEdge(s, edge),
+    bad: (s) =>
+      (s & UNFLUSHED) !== 0 &&
+      (s & ESCAPED) === 0 &&
+      ((s & PUBLISHED) !== 0 || !hasPublish) &&
+      !slab.some((k) => conds.value(s, k) === true),
   });
   if (!witness) return undefined;
 
@@ -171,15 +232,27 @@ function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | 
           steps.push(stepAt(a.node, 'map', `${display} mapped by ${a.api}()`));
         } else if (a.kind === 'write' && a.page === page) {
           if ((before & PENDING) === 0) write = a;
-          const step = stepAt(a.node, 'write', `written through the mapping by ${writerText(a.node, source)}`);
+          const step = stepAt(
+            a.node,
+            'write',
+            `written through the mapping by ${writerText(a.node, source)}`,
+          );
           if (a.size !== undefined) step.size = a.size;
           steps.push(step);
-        } else if (a.kind === 'flush' && (before & PENDING) !== 0 && (state & PENDING) === 0) {
+        } else if (a.kind === 'rebind' && (state & LOST) !== 0 && (before & LOST) === 0) {
+          steps.push(
+            stepAt(
+              a.node,
+              'call',
+              `\`${headOf(source, a.node)}\`: ${display} now names another page`,
+            ),
+          );
+        } else if (a.kind === 'flush' && (before & UNFLUSHED) !== 0 && (state & UNFLUSHED) === 0) {
           steps = steps.filter((s) => s.kind === 'map');
           write = undefined;
         } else if (a.kind === 'unmap' && (a.page === page || a.page === null)) {
           lastUnmap = a.node;
-          const missing = (state & PENDING) !== 0 ? ` without ${flushName}(${display})` : '';
+          const missing = (state & UNFLUSHED) !== 0 ? ` without ${flushName}(${display})` : '';
           steps.push(stepAt(a.node, 'unmap', `unmapped by ${a.api}()${missing}`));
         } else if (a.kind === 'publish' && a.page === page) {
           steps.push(stepAt(a.node, 'publish', `marked up to date: readers may map it now`));
@@ -193,7 +266,8 @@ function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | 
     }
   });
   if (!write) return undefined;
-  if (!lastReturn) steps.push(endOfFunctionStep(facts.cfg.node, facts.name, `${display} still not flushed`));
+  if (!lastReturn)
+    steps.push(endOfFunctionStep(facts.cfg.node, facts.name, `${display} still not flushed`));
   else steps[steps.length - 1]!.note += ` with ${display} not flushed`;
   const anchor = lastUnmap ?? lastReturn;
   const fixText = `${flushName}(${display});`;
@@ -205,13 +279,50 @@ function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | 
     function: facts.name,
     message: `${display} is written through a kernel mapping, and on the path shown ${facts.name}() ends without ${flushName}(${display}); on an aliasing D-cache a user mapping of the page can read stale data`,
     path: steps,
-    fixes: [insertStatementFix(source, facts.cfg.node, anchor, anchor === lastUnmap ? 'after' : 'before', fixText, `Insert ${fixText}`)],
+    fixes: [
+      insertStatementFix(
+        source,
+        facts.cfg.node,
+        anchor,
+        anchor === lastUnmap ? 'after' : 'before',
+        fixText,
+        `Insert ${fixText}`,
+      ),
+    ],
   };
 }
 
+/**
+ * Whether a flush of `flushed` may cover `page`. A flush of no particular page (an arch-wide
+ * flush, a callee that flushes) covers all; a flush of an expression that is not a plain name
+ * (`virt_to_page(buf + off)`) may be any page; two different plain names (`src` and `dst`,
+ * `pages[0]` and `pages[i]`) are different pages.
+ */
+function flushCovers(flushed: string | null, page: string): boolean {
+  return (
+    flushed === null || flushed === page || !PLAIN_PAGE.test(flushed) || !PLAIN_PAGE.test(page)
+  );
+}
+
+const PLAIN_PAGE = /^[A-Za-z_]\w*(?:\.\w+|\[\w*\])*$/;
+
+/** The `#else` side of `#if ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE`, where flush_dcache_page is a no-op. */
+function nonAliasingBuild(edge: Edge): boolean {
+  return edge.kind === 'preproc-else' && NON_ALIASING_IF.test(edge.via?.text ?? '');
+}
+
+const NON_ALIASING_IF =
+  /^#\s*if(?:def\s+|\s+(?:defined\s*\(?\s*)?)ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE\b/;
+
 /** For an edge out of `if (x)`, `if (!x)`, `if (x == NULL)`...: does it go the way x is null? */
-function nullTestOutcome(edge: Edge, page: string, model: PageModel, ctx: RuleContext): 'null' | 'non-null' | undefined {
-  if ((edge.kind !== 'true' && edge.kind !== 'false') || edge.via?.type !== 'if_statement') return undefined;
+function nullTestOutcome(
+  edge: Edge,
+  page: string,
+  model: PageModel,
+  ctx: RuleContext,
+): 'null' | 'non-null' | undefined {
+  if ((edge.kind !== 'true' && edge.kind !== 'false') || edge.via?.type !== 'if_statement')
+    return undefined;
   const cond = edge.via.childForFieldName('condition');
   if (!cond) return undefined;
   let n = stripParens(cond);
@@ -220,7 +331,10 @@ function nullTestOutcome(edge: Edge, page: string, model: PageModel, ctx: RuleCo
     if (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '!') {
       negated = !negated;
       n = stripParens(n.childForFieldName('argument') ?? n);
-    } else if (n.type === 'binary_expression' && /^(NULL|0)$/.test(n.childForFieldName('right')?.text ?? '')) {
+    } else if (
+      n.type === 'binary_expression' &&
+      /^(NULL|0)$/.test(n.childForFieldName('right')?.text ?? '')
+    ) {
       const op = n.childForFieldName('operator')?.type;
       if (op !== '==' && op !== '!=') return undefined;
       if (op === '==') negated = !negated;
@@ -239,7 +353,8 @@ function stripParens(n: Node): Node {
 }
 
 function writerText(node: Node, source: string): string {
-  if (node.type === 'call_expression') return `${node.childForFieldName('function')?.text ?? 'a call'}()`;
+  if (node.type === 'call_expression')
+    return `${node.childForFieldName('function')?.text ?? 'a call'}()`;
   const text = source.slice(node.startIndex, node.endIndex).replace(/\s+/g, ' ');
   return `\`${text.length > 40 ? text.slice(0, 37) + '...' : text}\``;
 }

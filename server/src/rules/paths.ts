@@ -11,12 +11,17 @@ export function sourceOf(source: string, node: Node): string {
 /** The first line of a construct, shortened: `if (err)`, `bio_for_each_segment(bv, bio, iter)`. */
 export function headOf(source: string, node: Node): string {
   let text = sourceOf(source, node);
-  if (node.type === 'if_statement' || node.type === 'while_statement' || node.type === 'switch_statement') {
+  if (
+    node.type === 'if_statement' ||
+    node.type === 'while_statement' ||
+    node.type === 'switch_statement'
+  ) {
     const cond = node.childForFieldName('condition');
     if (cond) text = source.slice(node.startIndex, cond.endIndex);
   } else if (node.type === 'for_statement' || node.type === 'do_statement') {
     const body = node.childForFieldName('body');
-    if (body && node.type === 'for_statement') text = source.slice(node.startIndex, body.startIndex);
+    if (body && node.type === 'for_statement')
+      text = source.slice(node.startIndex, body.startIndex);
   }
   text = (text.split('\n')[0] ?? '').replace(/\s+/g, ' ').trim();
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
@@ -30,7 +35,8 @@ export function describeEdge(edge: Edge, source: string): { node: Node; note: st
   const via = edge.via;
   if (!via) return undefined;
   const head = `\`${headOf(source, via)}\``;
-  const isLoop = via.type === 'while_statement' || via.type === 'for_statement' || via.type === 'do_statement';
+  const isLoop =
+    via.type === 'while_statement' || via.type === 'for_statement' || via.type === 'do_statement';
   switch (edge.kind) {
     case 'true':
       return { node: via, note: isLoop ? `loop ${head} runs its body` : `branch ${head} taken` };
@@ -49,6 +55,8 @@ export function describeEdge(edge: Edge, source: string): { node: Node; note: st
       return { node: via, note: `loop ${head} ends` };
     case 'preproc':
       return { node: via, note: `preprocessor branch ${head} compiled in` };
+    case 'preproc-else':
+      return { node: via, note: `preprocessor branch ${head} not compiled in` };
     case 'loop':
     case 'return':
     case 'next':
@@ -59,17 +67,39 @@ export function describeEdge(edge: Edge, source: string): { node: Node; note: st
 export function endOfFunctionStep(fn: Node, name: string, note: string): PathStep {
   const body = fn.childForFieldName('body') ?? fn;
   const close = Math.max(body.startIndex, body.endIndex - 1);
-  return { line: body.endPosition.row + 1, kind: 'return', note: `reaches the end of ${name}(), ${note}`, offset: close };
+  return {
+    line: body.endPosition.row + 1,
+    kind: 'return',
+    note: `reaches the end of ${name}(), ${note}`,
+    offset: close,
+  };
 }
 
-const BLOCK_PARENTS = new Set(['compound_statement', 'case_statement', 'labeled_statement', 'translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif']);
+const BLOCK_PARENTS = new Set([
+  'compound_statement',
+  'case_statement',
+  'labeled_statement',
+  'translation_unit',
+  'preproc_if',
+  'preproc_ifdef',
+  'preproc_else',
+  'preproc_elif',
+]);
 
 /** The statement that contains `node` directly (the expression_statement of a call, ...). */
 export function enclosingStatement(node: Node): Node {
   let n: Node = node;
   for (let guard = 0; guard < 100; guard++) {
     const parent = n.parent;
-    if (!parent || BLOCK_PARENTS.has(parent.type) || parent.type === 'if_statement' || parent.type === 'else_clause' || parent.type.endsWith('_statement') && parent.type !== 'expression_statement' && parent.type !== 'return_statement') {
+    if (
+      !parent ||
+      BLOCK_PARENTS.has(parent.type) ||
+      parent.type === 'if_statement' ||
+      parent.type === 'else_clause' ||
+      (parent.type.endsWith('_statement') &&
+        parent.type !== 'expression_statement' &&
+        parent.type !== 'return_statement')
+    ) {
       return n;
     }
     n = parent;
@@ -115,7 +145,10 @@ export function insertStatementFix(
   }
   const indent = lineIndent(source, stmt.startIndex);
   if (where === 'after') {
-    return { title, edits: [{ start: stmt.endIndex, end: stmt.endIndex, text: `${eol}${indent}${text}` }] };
+    return {
+      title,
+      edits: [{ start: stmt.endIndex, end: stmt.endIndex, text: `${eol}${indent}${text}` }],
+    };
   }
   const lineStart = source.lastIndexOf('\n', stmt.startIndex - 1) + 1;
   const alone = source.slice(lineStart, stmt.startIndex).trim() === '';
