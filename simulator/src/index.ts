@@ -16,6 +16,7 @@ export { DEFAULT_PRESET_ID, getPreset, PRESETS, type Preset } from './core/prese
 export {
   describePreset,
   renderBytes,
+  renderOutcomeText,
   renderRunText,
   type RenderableResult,
   type RenderOptions,

@@ -2,6 +2,7 @@
 import { RULES } from '../rules/index';
 import { parseArgs, UsageError, USAGE } from './args';
 import { lintCommand } from './lintCommand';
+import { presetsCommand, simulateCommand } from './simulateCommand';
 import type { Io } from './lintCommand';
 import { isLintWorker, runLintWorker } from './worker';
 
@@ -15,6 +16,10 @@ async function main(argv: string[], io: Io): Promise<number> {
     switch (args.command) {
       case 'lint':
         return await lintCommand(args, io);
+      case 'simulate':
+        return await simulateCommand(args, io);
+      case 'presets':
+        return presetsCommand(args, io);
       case 'rules':
         for (const r of RULES) io.out(`${r.meta.id}\t${r.meta.defaultSeverity}\t${r.meta.description}\n`);
         return 0;

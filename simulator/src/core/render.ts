@@ -145,6 +145,17 @@ function runText(label: string, o: Outcome, opts: Required<RenderOptions>): stri
 }
 
 /** The trace of both runs and their verdicts. */
+/** One run alone (a scenario file without fix steps), with its verdict. */
+export function renderOutcomeText(
+  label: string,
+  preset: PresetInfo,
+  o: Outcome,
+  options: RenderOptions = {},
+): string {
+  const opts: Required<RenderOptions> = { maxAccesses: 6, maxRows: 4, notes: true, ...options };
+  return [`Preset ${describePreset(preset)}`, '', ...runText(label, o, opts)].join('\n') + '\n';
+}
+
 export function renderRunText(r: RenderableResult, options: RenderOptions = {}): string {
   const opts: Required<RenderOptions> = { maxAccesses: 6, maxRows: 4, notes: true, ...options };
   const out: string[] = [];

@@ -1,0 +1,152 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const MAIN = join(__dirname, 'main.ts');
+const ROOT = join(__dirname, '../../..');
+const run = (...args: string[]): { code: number | null; out: string; err: string } => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    encoding: 'utf8',
+    cwd: ROOT,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+const BAD =
+  'void bad(struct page *page)\n{\n\tchar *p = kmap(page);\n\tp[0] = 1;\n\tkunmap(page);\n}\n';
+const GOOD =
+  'void good(struct page *page)\n{\n\tchar *p = kmap(page);\n\tp[0] = 1;\n\tkunmap(page);\n\tflush_dcache_page(page);\n}\n';
+
+function file(name: string, text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'fg-sim-')), name);
+  writeFileSync(path, text);
+  return path;
+}
+
+test('simulate --format json follows the contract: corrupted as written, clean with the fix; exit 0', () => {
+  const path = file('bad.c', BAD);
+  const r = run('simulate', path, '--line', '4', '--format', 'json');
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out) as Record<string, unknown> & {
+    source: Record<string, unknown>;
+    asWritten: Record<string, unknown>;
+    withFix: Record<string, unknown>;
+  };
+  assert.deepEqual(Object.keys(j).slice(0, 4), ['preset', 'source', 'asWritten', 'withFix']);
+  assert.equal(j.preset, 'arm1176-32k');
+  assert.deepEqual(j.source, { file: path, line: 4, rule: 'missing-flush-dcache-page' });
+  assert.deepEqual(Object.keys(j.asWritten).slice(0, 6), [
+    'corrupted',
+    'observer',
+    'expected',
+    'observed',
+    'firstBadOffset',
+    'steps',
+  ]);
+  assert.equal(j.asWritten.corrupted, true);
+  assert.equal(j.asWritten.observer, 'user');
+  assert.equal(j.asWritten.firstBadOffset, 0);
+  assert.notEqual(j.asWritten.expected, j.asWritten.observed);
+  assert.equal(j.withFix.corrupted, false);
+  assert.equal(j.withFix.expected, j.withFix.observed);
+});
+
+test('simulate --line picks the nearest finding; on pipt-32k nothing is corrupted', () => {
+  const path = file('bad.c', BAD);
+  const r = run('simulate', path, '--line', '1', '--preset', 'pipt-32k', '--format', 'json');
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out) as {
+    preset: string;
+    source: { line: number };
+    asWritten: { corrupted: boolean };
+  };
+  assert.equal(j.preset, 'pipt-32k');
+  assert.equal(j.source.line, 4);
+  assert.equal(j.asWritten.corrupted, false);
+});
+
+test('simulate text shows the trace with C lines, both runs and the verdict', () => {
+  const r = run('simulate', file('bad.c', BAD), '--line', '4');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /== As written ==/);
+  assert.match(r.out, /== With the fix ==/);
+  assert.match(r.out, /C:4 /);
+  assert.match(r.out, /CORRUPTED/);
+  assert.match(r.out, /first bad byte/);
+});
+
+test('simulate: a file with no finding, an unknown preset, a missing --line are errors with exit 2', () => {
+  const none = run('simulate', file('good.c', GOOD), '--line', '4');
+  assert.equal(none.code, 2);
+  assert.match(none.err, /no finding to simulate/);
+  const preset = run('simulate', file('bad.c', BAD), '--line', '4', '--preset', 'z80');
+  assert.equal(preset.code, 2);
+  assert.match(preset.err, /unknown preset 'z80'.*arm1176-32k/);
+  const noLine = run('simulate', file('bad.c', BAD));
+  assert.equal(noLine.code, 2);
+  assert.match(noLine.err, /--line/);
+});
+
+test('simulate --scenario runs a scenario file: asWritten and its assertions', () => {
+  const r = run(
+    'simulate',
+    '--scenario',
+    join(ROOT, 'examples/scenarios/s1-missing-flush-dcache-page.fgs'),
+    '--format',
+    'json',
+  );
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out) as {
+    preset: string;
+    asWritten: { corrupted: boolean; assertions: unknown[] };
+    withFix?: unknown;
+  };
+  assert.equal(j.withFix, undefined);
+  assert.ok(j.asWritten.assertions.length > 0);
+  assert.equal(typeof j.asWritten.corrupted, 'boolean');
+});
+
+test('simulate --scenario reports every parse error with line:column, exit 2', () => {
+  const r = run('simulate', '--scenario', file('bad.fgs', 'page P0\nfrobnicate X\nstore\n'));
+  assert.equal(r.code, 2);
+  assert.match(r.err, /bad\.fgs:2:\d+: error: /);
+  assert.match(r.err, /bad\.fgs:3:\d+: error: /);
+});
+
+test('presets --format json lists the nine presets with their geometry', () => {
+  const r = run('presets', '--format', 'json');
+  assert.equal(r.code, 0);
+  const j = JSON.parse(r.out) as { presets: Record<string, unknown>[] };
+  assert.deepEqual(
+    j.presets.map((p) => p.id),
+    [
+      'arm1176-32k',
+      'arm1136-64k',
+      'arm926-16k-vivt',
+      'mips-r4400pc-16k',
+      'sh7750-16k',
+      'xtensa-mmuhifi-c3',
+      'pa8600-1m',
+      'ultrasparc-ii-16k',
+      'pipt-32k',
+    ],
+  );
+  for (const p of j.presets) {
+    for (const k of [
+      'description',
+      'cacheBytes',
+      'ways',
+      'lineBytes',
+      'pageBytes',
+      'colours',
+      'indexing',
+    ])
+      assert.ok(k in p, `${String(p.id)} has ${k}`);
+    assert.match(String(p.indexing), /^(VIPT|VIVT|PIPT)$/);
+  }
+  const text = run('presets');
+  assert.match(text.out, /arm1176-32k \(default\)/);
+});
