@@ -1,0 +1,105 @@
+/**
+ * Findings and suppression reports as LSP diagnostics. Offsets become positions here and only
+ * here (`TextDocument.positionAt`, UTF-16 as LSP wants by default).
+ */
+import { DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver';
+import type { Diagnostic, DiagnosticRelatedInformation, Range } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Finding, Severity } from '../rules/types';
+import type { Suppression } from '../suppress';
+import type { RuleSeverity } from '../config/settings';
+import { docsUri } from '../cli/package';
+
+export const SOURCE = 'flushguard';
+export const UNUSED_SUPPRESSION = 'unused-suppression';
+export const UNKNOWN_RULE = 'unknown-rule';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** What a diagnostic carries back to code actions: which finding of which version. */
+export interface DiagnosticData {
+  rule: string;
+  version: number;
+  start: number;
+}
+
+export function rangeOf(doc: TextDocument, start: number, end: number): Range {
+  return { start: doc.positionAt(start), end: doc.positionAt(end) };
+}
+
+/** The whole line of `offset`, for path steps (editors show a location, not a token). */
+function lineRange(doc: TextDocument, offset: number): Range {
+  const start = doc.positionAt(offset);
+  const next = doc.offsetAt({ line: start.line + 1, character: 0 });
+  const lineEnd = doc.getText().lastIndexOf('\n', next - 1);
+  return { start, end: doc.positionAt(Math.max(offset, lineEnd >= offset ? lineEnd : next)) };
+}
+
+export function findingDiagnostic(
+  doc: TextDocument,
+  f: Finding,
+  severity: Exclude<RuleSeverity, 'off'>,
+): Diagnostic {
+  const related: DiagnosticRelatedInformation[] = f.path.map((s) => ({
+    location: { uri: doc.uri, range: lineRange(doc, s.offset) },
+    message: s.note,
+  }));
+  const data: DiagnosticData = { rule: f.rule, version: doc.version, start: f.start };
+  return {
+    range: rangeOf(doc, f.start, f.end),
+    severity: SEVERITY[severity],
+    code: f.rule,
+    codeDescription: { href: docsUri(f.rule) },
+    source: SOURCE,
+    message: f.message,
+    relatedInformation: related,
+    data,
+  };
+}
+
+export function unusedSuppressionDiagnostic(doc: TextDocument, s: Suppression): Diagnostic {
+  const what = s.rules.length > 0 ? s.rules.join(', ') : 'any rule';
+  return {
+    range: rangeOf(doc, s.start, s.end),
+    severity: DiagnosticSeverity.Hint,
+    tags: [DiagnosticTag.Unnecessary],
+    code: UNUSED_SUPPRESSION,
+    source: SOURCE,
+    message: `Unused suppression: no finding of ${what} on line ${s.targetLine} to silence`,
+    data: {
+      rule: UNUSED_SUPPRESSION,
+      version: doc.version,
+      start: s.start,
+    } satisfies DiagnosticData,
+  };
+}
+
+export function unknownRuleDiagnostic(
+  doc: TextDocument,
+  s: Suppression,
+  rule: string,
+  known: readonly string[],
+): Diagnostic {
+  return {
+    range: rangeOf(doc, s.start, s.end),
+    severity: DiagnosticSeverity.Warning,
+    code: UNKNOWN_RULE,
+    source: SOURCE,
+    message: `Unknown rule '${rule}' in a flushguard suppression; known rules: ${known.join(', ')}`,
+  };
+}
+
+export function isDiagnosticData(v: unknown): v is DiagnosticData {
+  if (typeof v !== 'object' || v === null) return false;
+  const d = v as Record<string, unknown>;
+  return (
+    typeof d['rule'] === 'string' &&
+    typeof d['version'] === 'number' &&
+    typeof d['start'] === 'number'
+  );
+}

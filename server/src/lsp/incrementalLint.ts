@@ -1,0 +1,188 @@
+/**
+ * The linter's loop (linter.ts `lintParsed`) with a per-function cache, for the editor: after a
+ * keystroke only the function that changed is analysed again.
+ *
+ * A function's findings depend on its own text and on what the rules ask the file about it
+ * (`FileSummaries`: does a caller flush, does a callee write its parameter, where do a field's
+ * pages come from). Each cache entry records those questions and their answers; it is reused when
+ * the function's text is the same and every recorded question still gets the same answer from
+ * the new file. Pure: no LSP, no I/O.
+ */
+import type { ParsedSource } from '../parsing/parser';
+import { BudgetExceeded } from '../parsing/parser';
+import { functionDefinitions, functionName } from '../parsing/nodeText';
+import { FileSummaries } from '../analysis/summaries';
+import { selectRules } from '../linter';
+import type { LintResult, SkippedFunction } from '../linter';
+import type { Finding } from '../rules/types';
+
+interface Query {
+  method: string;
+  args: unknown[];
+  result: unknown;
+}
+
+interface Entry {
+  /** Findings with offsets relative to the function's start and lines relative to its first line. */
+  findings: Finding[];
+  skipped?: { function: string; reason: string };
+  /** null: the rules asked something that cannot be compared; never reused. */
+  queries: Query[] | null;
+}
+
+export interface IncrementalStats {
+  functions: number;
+  analysed: number;
+  reused: number;
+}
+
+const isPrimitive = (v: unknown): boolean =>
+  v === null || (typeof v !== 'object' && typeof v !== 'function');
+
+/** A FileSummaries that writes down every question asked and its answer. */
+function recording(file: FileSummaries, log: { queries: Query[] | null }): FileSummaries {
+  return new Proxy(file, {
+    get(target, prop, _receiver) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]): unknown => {
+        const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (log.queries && args.every(isPrimitive) && isPrimitive(result)) {
+          log.queries.push({ method: String(prop), args, result });
+        } else log.queries = null;
+        return result;
+      };
+    },
+  });
+}
+
+function stillValid(queries: readonly Query[], file: FileSummaries): boolean {
+  const target = file as unknown as Record<string, (...a: unknown[]) => unknown>;
+  return queries.every(
+    (q) => typeof target[q.method] === 'function' && target[q.method]!(...q.args) === q.result,
+  );
+}
+
+function shift(f: Finding, by: number, lines: number): Finding {
+  return {
+    ...f,
+    start: f.start + by,
+    end: f.end + by,
+    path: f.path.map((s) => ({ ...s, offset: s.offset + by, line: s.line + lines })),
+    fixes: f.fixes.map((x) => ({
+      ...x,
+      edits: x.edits.map((e) => ({ ...e, start: e.start + by, end: e.end + by })),
+    })),
+  };
+}
+
+export class IncrementalLinter {
+  private cache = new Map<string, Entry>();
+  private rulesKey = '';
+  lastStats: IncrementalStats = { functions: 0, analysed: 0, reused: 0 };
+
+  /**
+   * Lints `parsed`, reusing unchanged functions. A generator: it yields after each function it
+   * really analyses so that the caller can give the event loop a turn and stop when superseded
+   * (then the cache keeps what was finished). The return value is the lint result.
+   */
+  *run(
+    parsed: ParsedSource,
+    ruleIds: readonly string[],
+    deadline?: number,
+  ): Generator<void, LintResult> {
+    const rules = selectRules(ruleIds);
+    const key = rules.map((r) => r.meta.id).join(',');
+    if (key !== this.rulesKey) {
+      this.cache.clear();
+      this.rulesKey = key;
+    }
+    const stats: IncrementalStats = { functions: 0, analysed: 0, reused: 0 };
+    this.lastStats = stats;
+    const findings: Finding[] = [];
+    const skipped: SkippedFunction[] = [];
+    const { source, pre, tree } = parsed;
+    if (rules.length === 0 || !rules.some((r) => r.relevant(source))) {
+      this.cache.clear();
+      return { findings, skipped };
+    }
+    const functions = functionDefinitions(tree.rootNode);
+    const file = new FileSummaries(functions, pre.iterators, source);
+    const next = new Map<string, Entry>();
+    for (const fn of functions) {
+      const text = source.slice(fn.startIndex, fn.endIndex);
+      const active = rules.filter((r) => r.relevant(text));
+      if (active.length === 0) continue;
+      stats.functions++;
+      // The pre-passed text is part of the key: it is what the tree was built from.
+      const cacheKey = `${text}\u0000${pre.text.slice(fn.startIndex, fn.endIndex)}`;
+      const firstLine = fn.startPosition.row + 1;
+      let entry = this.cache.get(cacheKey) ?? next.get(cacheKey);
+      if (entry?.queries && stillValid(entry.queries, file)) {
+        stats.reused++;
+      } else {
+        if (deadline !== undefined && performance.now() > deadline) {
+          throw new BudgetExceeded('analysis took longer than the time budget');
+        }
+        entry = this.analyse(fn, file, parsed, active, firstLine);
+        stats.analysed++;
+        next.set(cacheKey, entry);
+        this.cache.set(cacheKey, entry);
+        yield;
+      }
+      next.set(cacheKey, entry);
+      if (entry.skipped) skipped.push({ ...entry.skipped, line: firstLine });
+      for (const f of entry.findings) findings.push(shift(f, fn.startIndex, firstLine - 1));
+    }
+    this.cache = next;
+    findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
+    return { findings, skipped };
+  }
+
+  /** Runs the generator to its end in one go. */
+  lint(parsed: ParsedSource, ruleIds: readonly string[], deadline?: number): LintResult {
+    const it = this.run(parsed, ruleIds, deadline);
+    for (;;) {
+      const step = it.next();
+      if (step.done === true) return step.value;
+    }
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+
+  private analyse(
+    fn: ParsedSource['tree']['rootNode'],
+    file: FileSummaries,
+    parsed: ParsedSource,
+    active: ReturnType<typeof selectRules>,
+    firstLine: number,
+  ): Entry {
+    const log: { queries: Query[] | null } = { queries: [] };
+    const facts = file.factsOf(fn);
+    if (facts.cfg.skipped) {
+      return {
+        findings: [],
+        skipped: { function: facts.name || functionName(fn), reason: facts.cfg.skipped },
+        queries: [],
+      };
+    }
+    const asked = recording(file, log);
+    const found: Finding[] = [];
+    for (const rule of active)
+      found.push(...rule.check({ source: parsed.source, facts, file: asked }));
+    const inside = (o: number): boolean => o >= fn.startIndex && o <= fn.endIndex;
+    const local = found.every(
+      (f) =>
+        inside(f.start) &&
+        inside(f.end) &&
+        f.path.every((s) => inside(s.offset)) &&
+        f.fixes.every((x) => x.edits.every((e) => inside(e.start) && inside(e.end))),
+    );
+    return {
+      findings: found.map((f) => shift(f, -fn.startIndex, -(firstLine - 1))),
+      queries: local ? log.queries : null,
+    };
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Custom requests of the language server besides `flushguard/simulate` (simulate.ts). Declared
+ * once here for the server and the VS Code client; any LSP client may send them.
+ */
+
+/**
+ * client → server: lint every C file of the workspace folders (honouring `flushguard.exclude`),
+ * publish the diagnostics of files that are not open, and report work-done progress with a
+ * percentage; the progress (or the request) can be cancelled.
+ */
+export const CHECK_WORKSPACE_REQUEST = 'flushguard/checkWorkspace';
+
+export interface CheckWorkspaceResult {
+  /** C files looked at. */
+  files: number;
+  /** Files that were parsed and analysed (the others hold no cache API at all). */
+  analysed: number;
+  findings: number;
+  /** Files with findings. */
+  filesWithFindings: number;
+  cancelled: boolean;
+  elapsedMs: number;
+}
+
+/** Options a client may pass in `initializationOptions`. */
+export interface InitializationOptions {
+  /** Quiet time after an edit before the push diagnostics are computed (default 40 ms). */
+  debounceMs?: number;
+  /** Send a `flushguard/analysed` notification after each analysis (benchmarks, tests). */
+  reportTiming?: boolean;
+}
+
+/** server → client, only when asked for with `reportTiming`: how an analysis went. */
+export const ANALYSED_NOTIFICATION = 'flushguard/analysed';
+
+export interface AnalysedParams {
+  uri: string;
+  version: number;
+  /** Parse plus analysis, in milliseconds, measured by the server. */
+  ms: number;
+  parse: 'full' | 'incremental' | 'unchanged' | 'none';
+  functionsAnalysed: number;
+  functionsReused: number;
+}
