@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { testParser } from '../../../test/helpers';
+import { lintParsed } from '../linter';
+import { RULE_IDS } from '../rules/index';
+import { IncrementalLinter } from './incrementalLint';
+import { ParsedDocument, diffRange } from './parsedDocument';
+
+const DEMO = readFileSync(join(__dirname, '../../../test/lsp/fixtures/demo.c'), 'utf8');
+
+// fill() writes its parameter's page; its only caller flushes, so fill() is silent until the
+// caller's flush goes: the cache must notice although fill()'s own text did not change.
+const CALLER = `
+static void fill(struct page *page, const char *src, size_t len)
+{
+	char *kaddr = kmap_local_page(page);
+
+	memcpy(kaddr, src, len);
+	kunmap_local(kaddr);
+}
+
+static void caller(struct page *page, const char *src, size_t len)
+{
+	fill(page, src, len);
+	flush_dcache_page(page);
+}
+`;
+
+function summary(
+  findings: {
+    rule: string;
+    start: number;
+    end: number;
+    message: string;
+    path: { line: number; offset: number }[];
+  }[],
+): string[] {
+  return findings.map(
+    (f) => `${f.rule}@${f.start}-${f.end}:${f.path.map((s) => `${s.line}/${s.offset}`).join(',')}`,
+  );
+}
+
+test('after edits the cached result equals a fresh lint, and unchanged functions are reused', async () => {
+  const parser = await testParser();
+  const doc = new ParsedDocument();
+  const linter = new IncrementalLinter();
+  let text = DEMO + CALLER;
+  const edits: [string, string][] = [
+    ['st[0] = head;', 'st[0] = head + 1;'],
+    ['#include <linux/highmem.h>\n', '#include <linux/highmem.h>\n\n/* moved down */\n'],
+    ['\tflush_dcache_page(page);\n}', '}'],
+    [
+      'memcpy(kaddr + off, src, len);',
+      'memcpy(kaddr + off, src, len);\n\tflush_dcache_page(page);',
+    ],
+  ];
+  const reused: number[] = [];
+  for (const [from, to] of [['', ''] as [string, string], ...edits]) {
+    text = text.replace(from, to);
+    const parsed = doc.parse(parser, text);
+    const got = linter.lint(parsed, RULE_IDS);
+    reused.push(linter.lastStats.reused);
+    const fresh = lintParsed(parsed);
+    assert.deepEqual(
+      summary(got.findings),
+      summary(fresh.findings),
+      `after replacing ${JSON.stringify(from)}`,
+    );
+  }
+  doc.release();
+  // Three functions mention a mapping (caller() does not, so no rule looks at it). Edit 1
+  // touches one of them; edit 2 moves all three (reused, shifted); edit 3 changes caller(), and
+  // fill() is re-checked because its caller no longer flushes; edit 4 touches demo_fill().
+  assert.deepEqual(reused, [0, 2, 3, 2, 2]);
+});
+
+test('the caller losing its flush makes fill() reported although fill() did not change', async () => {
+  const parser = await testParser();
+  const doc = new ParsedDocument();
+  const linter = new IncrementalLinter();
+  assert.equal(linter.lint(doc.parse(parser, CALLER), RULE_IDS).findings.length, 0);
+  const after = linter.lint(
+    doc.parse(parser, CALLER.replace('\tflush_dcache_page(page);\n', '')),
+    RULE_IDS,
+  );
+  assert.deepEqual(
+    after.findings.map((f) => f.function),
+    ['fill'],
+  );
+  assert.equal(doc.lastParse, 'incremental');
+  doc.release();
+});
+
+test('diffRange finds the smallest single edit', () => {
+  assert.deepEqual(diffRange('abcdef', 'abXdef'), { start: 2, oldEnd: 3, newEnd: 3 });
+  assert.deepEqual(diffRange('aaa', 'aaaa'), { start: 3, oldEnd: 3, newEnd: 4 });
+  assert.equal(diffRange('same', 'same'), undefined);
+});
