@@ -1,0 +1,207 @@
+/**
+ * missing-flush-kernel-vmap-range: the CPU wrote (or may have written) through a vmap alias and
+ * on some path the buffer reaches write I/O without flush_kernel_vmap_range(). The I/O layer only
+ * keeps the linear map coherent; dirty lines of the vmap alias stay in the cache while the device
+ * reads memory (Documentation/core-api/cachetlb.rst, last section). Also exports the helpers
+ * the other vmap rules share. docs/rules/missing-flush-kernel-vmap-range.md
+ */
+import type { Node } from '../parsing/parser';
+import { vmapModel } from '../analysis/vmapModel';
+import type { AliasInfo, VmapAction, VmapFunction } from '../analysis/vmapModel';
+import { findAliasPath } from '../analysis/vmapWitness';
+import type { AliasMachine, TraceItem } from '../analysis/vmapWitness';
+import { NOT_VMAP, NOT_WRITE } from '../analysis/vmapPath';
+import { VMAP_TEST } from '../analysis/vmapKnowledge';
+import { calleeName, stripExpr } from '../parsing/nodeText';
+import { describeEdge, insertStatementFix, stepAt } from './paths';
+import type { Finding, Fix, PathStep, Rule, RuleContext } from './types';
+
+const DIRTY = 1;
+const PREP = 2;
+const SUBMITTED = 4;
+const BAD = 8;
+
+export const VMAP_RELEVANT = /\b(?:vmap|vm_map_ram|v[mz]alloc\w*|is_vmalloc_addr|\w+_is_vmapped|vmalloc_to_page|kmem_to_page|\w+_kernel_vmap_range|bi_end_io|begin_cpu_access|end_cpu_access|complete|transfer_buffer|vaddr|mem\.ptr\.vma|dma_sync_\w+)\b/;
+
+export const rule: Rule = {
+  meta: {
+    id: 'missing-flush-kernel-vmap-range',
+    description: 'A buffer written through a vmap alias reaches write I/O without flush_kernel_vmap_range() on some path.',
+    defaultSeverity: 'warning',
+  },
+  relevant: (text) => VMAP_RELEVANT.test(text),
+  check(ctx) {
+    const model = vmapModel(ctx.facts, ctx.file, ctx.source);
+    const findings: Finding[] = [];
+    for (const alias of boundAliases(model)) {
+      const f = checkAlias(model, alias, ctx);
+      if (f) findings.push(f);
+    }
+    return findings;
+  },
+};
+
+function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Finding | undefined {
+  const callerFlushes = model.file.functions.some((fn) => {
+    const t = ctx.source.slice(fn.startIndex, fn.endIndex);
+    return t.includes(`${model.facts.name}(`) && /\bflush_kernel_vmap_range\s*\(/.test(t) && !t.startsWith(model.facts.name);
+  });
+  const m: AliasMachine = {
+    initial: createdHere(model, alias) || model.entryComplete ? 0 : DIRTY,
+    bad: BAD,
+    apply(s, a) {
+      switch (a.kind) {
+        case 'alias':
+          return a.clean ? s & ~DIRTY : s | DIRTY;
+        case 'write':
+          return s | DIRTY;
+        case 'flush':
+        case 'invalidate':
+          return s & ~(DIRTY | PREP);
+        case 'attach':
+          return s & DIRTY ? s | PREP : s;
+        case 'submit':
+          if (a.dir !== 'read' && s & DIRTY && !(s & (NOT_WRITE | NOT_VMAP))) s |= BAD;
+          return s | SUBMITTED;
+        default:
+          return s;
+      }
+    },
+    exit: (s) => (s & PREP && !(s & (SUBMITTED | NOT_WRITE | NOT_VMAP)) && !callerFlushes ? s | BAD : s),
+  };
+  const path = findAliasPath(model, alias.key, m);
+  if (!path) return undefined;
+  const trigger = path.trigger >= 0 ? path.trace[path.trigger] : undefined;
+  const firstAttach = path.trace.find((t): t is Extract<TraceItem, { t: 'action' }> => t.t === 'action' && t.action.kind === 'attach' && (t.after & PREP) !== 0);
+  const at = trigger?.t === 'action' ? trigger.action : firstAttach?.action;
+  if (!at) return undefined;
+  const { source, facts } = ctx;
+  const steps = traceSteps(model, alias, path.trace, source, path.trigger >= 0 ? path.trigger : path.trace.length - 1);
+  if (path.trigger < 0) steps.push({ ...stepAt(at.node, 'submit-write', `its pages leave ${facts.name}() in an I/O request, to be written to the device`) });
+  const len = lengthFor(model, alias);
+  const call = `flush_kernel_vmap_range(${alias.display}, ${len ?? 'len'});`;
+  const anchor = outermostLoop(earliestIo(path.trace, path.trigger) ?? at.node, facts.cfg.node);
+  const fixes: Fix[] = len ? [insertStatementFix(source, facts.cfg.node, anchor, 'before', guarded(model, alias, call), `Insert ${call}`)] : [];
+  return {
+    rule: rule.meta.id,
+    severity: rule.meta.defaultSeverity,
+    start: at.node.startIndex,
+    end: at.node.endIndex,
+    function: facts.name,
+    message: `${alias.display} is a vmap alias (${alias.note}) and on the path shown it reaches write I/O at ${apiOf(at)}() without ${call.slice(0, -1)}; on an aliasing D-cache the device reads memory the CPU's writes have not reached`,
+    path: steps,
+    fixes,
+  };
+}
+
+/** Aliases that this function sends to I/O or handles for it (not every vmalloc'd table). */
+export function boundAliases(model: VmapFunction): AliasInfo[] {
+  const out: AliasInfo[] = [];
+  const acts = [...model.actions.values()].flat();
+  for (const alias of model.aliases.values()) {
+    const evidence = alias.evidence?.type === 'call_expression' ? calleeName(alias.evidence) : '';
+    const bound =
+      model.context !== 'plain' ||
+      model.file.rangeOf(alias.key) !== undefined ||
+      VMAP_TEST.test(evidence) ||
+      /^(?:vmalloc_to_page|vmalloc_to_pfn|kmem_to_page)$/.test(evidence) ||
+      !alias.evidence ||
+      acts.some((a) => 'alias' in a && a.alias === alias.key && a.kind !== 'alias' && a.kind !== 'write');
+    if (bound) out.push(alias);
+  }
+  return out;
+}
+
+export function createdHere(model: VmapFunction, alias: AliasInfo): boolean {
+  return [...model.actions.values()].some((l) => l.some((a) => a.kind === 'alias' && a.alias === alias.key));
+}
+
+function apiOf(a: VmapAction): string {
+  return 'api' in a ? a.api : a.node.type === 'call_expression' ? calleeName(a.node) : a.kind;
+}
+
+/** The length the code uses with this alias: its own flush/invalidate, the file's, a length parameter. */
+export function lengthFor(model: VmapFunction, alias: AliasInfo): string | undefined {
+  for (const l of model.actions.values()) for (const a of l) if ((a.kind === 'flush' || a.kind === 'invalidate') && a.alias === alias.key && a.len) return a.len;
+  if (alias.len) return alias.len;
+  return model.facts.params.find((p) => /^(?:len|length|size|count|bytes|nbytes|buflen|buf_len|data_len|io_size)$/.test(p));
+}
+
+/** `if (is_vmalloc_addr(p)) call` when the code tests the alias, else the bare call. */
+export function guarded(model: VmapFunction, alias: AliasInfo, call: string): string {
+  const g = [...model.guards][0];
+  if (g && /^\w+$/.test(g)) return `if (${g}) ${call}`;
+  const ev = alias.evidence;
+  if (ev?.type === 'call_expression' && VMAP_TEST.test(calleeName(ev))) return `if (${ev.text.replace(/\s+/g, ' ')}) ${call}`;
+  return call;
+}
+
+function earliestIo(trace: TraceItem[], trigger: number): Node | undefined {
+  let first: Node | undefined;
+  trace.forEach((t, i) => {
+    if (t.t !== 'action' || (trigger >= 0 && i > trigger)) return;
+    if (t.action.kind === 'flush' || t.action.kind === 'invalidate') first = undefined;
+    else if ((t.action.kind === 'attach' || t.action.kind === 'submit') && !first) first = t.action.node;
+  });
+  return first;
+}
+
+const LOOPS = new Set(['for_statement', 'while_statement', 'do_statement']);
+
+/** The outermost loop around `node` in `fn`, so a whole-buffer call goes before the walk. */
+export function outermostLoop(node: Node, fn: Node): Node {
+  let best = node;
+  for (let n = node.parent; n && n.startIndex >= fn.startIndex && n !== fn; n = n.parent) if (LOOPS.has(n.type)) best = n;
+  return best;
+}
+
+/** The trace, up to index `upTo`, as path steps the simulator understands. */
+export function traceSteps(model: VmapFunction, alias: AliasInfo, trace: TraceItem[], source: string, upTo: number): PathStep[] {
+  const fn = model.facts.cfg.node;
+  const steps: PathStep[] = [stepAt(alias.evidence ?? fn, 'vmap', `${alias.display} is a vmap alias: ${alias.note}`)];
+  if (model.contextNote) steps.push(stepAt(fn, 'call', model.contextNote));
+  trace.slice(0, upTo + 1).forEach((t) => {
+    if (t.t === 'return') steps.push(stepAt(t.node, 'return', `returns from ${model.facts.name}()`));
+    else if (t.t === 'edge') {
+      const d = describeEdge(t.edge, source);
+      if (d) steps.push(stepAt(d.node, 'branch', d.note));
+    } else {
+      const s = actionStep(t.action, alias);
+      if (s) steps.push(s);
+    }
+  });
+  return steps;
+}
+
+function actionStep(a: VmapAction, alias: AliasInfo): PathStep | undefined {
+  const n = a.node;
+  switch (a.kind) {
+    case 'alias':
+      return undefined;
+    case 'write': {
+      const s = stepAt(n, 'write', `written through the alias by ${callText(n)}`);
+      if (a.size !== undefined) s.size = a.size;
+      return s;
+    }
+    case 'flush':
+      return stepAt(n, 'flush-vmap', `${a.api}() flushes ${a.alias ? alias.display : 'the buffer'}`);
+    case 'invalidate':
+      return stepAt(n, 'invalidate-vmap', `${a.api}() invalidates ${a.alias ? alias.display : 'the buffer'}`);
+    case 'attach':
+      return stepAt(n, 'call', `pages of ${alias.display} attached to I/O by ${a.api}()`);
+    case 'submit':
+      return stepAt(n, a.dir === 'read' ? 'submit-read' : 'submit-write', `${a.api}() starts ${a.dir === 'unknown' ? 'I/O of unknown direction' : a.dir === 'both' ? 'bidirectional I/O' : `${a.dir} I/O`}`);
+    case 'complete':
+      return stepAt(n, 'complete', `${a.api}(): the device's writes are done`);
+    case 'use':
+      return stepAt(n, 'read', `the buffer is handed on to ${a.api}()`);
+  }
+}
+
+function callText(n: Node): string {
+  const s = stripExpr(n);
+  if (s.type === 'call_expression') return `${calleeName(s)}()`;
+  const t = s.text.replace(/\s+/g, ' ');
+  return `\`${t.length > 40 ? t.slice(0, 37) + '...' : t}\``;
+}
+

@@ -1,0 +1,103 @@
+/**
+ * missing-invalidate-kernel-vmap-range: read I/O into a vmap'd buffer completes (submit_bio_wait
+ * returns, the bi_end_io or URB completion runs, the buffer is synced for the CPU) and the buffer
+ * is handed to the CPU without invalidate_kernel_vmap_range(): lines the CPU speculatively
+ * refilled through the alias while the device wrote memory are read instead of the new data
+ * (Documentation/core-api/cachetlb.rst, last section). docs/rules/missing-invalidate-kernel-vmap-range.md
+ */
+import { vmapModel } from '../analysis/vmapModel';
+import type { AliasInfo, VmapFunction } from '../analysis/vmapModel';
+import { findAliasPath } from '../analysis/vmapWitness';
+import type { AliasMachine } from '../analysis/vmapWitness';
+import { NOT_READ, NOT_VMAP } from '../analysis/vmapPath';
+import { boundAliases, createdHere, guarded, lengthFor, traceSteps, VMAP_RELEVANT } from './missing-flush-kernel-vmap-range';
+import { endOfFunctionStep, insertStatementFix, stepAt } from './paths';
+import type { Finding, Fix, Rule, RuleContext } from './types';
+
+const PENDING = 1;
+const INV = 2;
+const BAD = 4;
+
+export const rule: Rule = {
+  meta: {
+    id: 'missing-invalidate-kernel-vmap-range',
+    description: 'Read I/O into a vmap alias completes and the CPU gets the buffer without invalidate_kernel_vmap_range() on some path.',
+    defaultSeverity: 'warning',
+  },
+  relevant: (text) => VMAP_RELEVANT.test(text),
+  check(ctx) {
+    const model = vmapModel(ctx.facts, ctx.file, ctx.source);
+    const findings: Finding[] = [];
+    for (const alias of boundAliases(model)) {
+      const f = checkAlias(model, alias, ctx);
+      if (f) findings.push(f);
+    }
+    return findings;
+  },
+};
+
+function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Finding | undefined {
+  const exitReads = model.context !== 'end-io' && !createdHere(model, alias);
+  const m: AliasMachine = {
+    initial: model.entryComplete && model.entryDir !== 'write' ? PENDING : 0,
+    bad: BAD,
+    apply(s, a) {
+      switch (a.kind) {
+        case 'submit':
+          return a.dir === 'write' ? s : s & ~INV;
+        case 'complete':
+          return a.dir === 'write' || s & INV ? s : s | PENDING;
+        case 'invalidate':
+          return (s & ~PENDING) | INV;
+        case 'use':
+          return s & PENDING && !(s & (NOT_READ | NOT_VMAP)) ? s | BAD : s;
+        default:
+          return s;
+      }
+    },
+    exit: (s) => (exitReads && s & PENDING && !(s & (NOT_READ | NOT_VMAP)) ? s | BAD : s),
+  };
+  const path = findAliasPath(model, alias.key, m);
+  if (!path) return undefined;
+  const { source, facts } = ctx;
+  const fn = facts.cfg.node;
+  const upTo = path.trigger >= 0 ? path.trigger : path.trace.length - 1;
+  const steps = traceSteps(model, alias, path.trace, source, upTo);
+  if (model.entryComplete) steps.splice(1, 0, stepAt(fn, 'complete', `the device has written the buffer when ${facts.name}() runs`));
+  let completion: (typeof path.trace)[number] | undefined;
+  for (const t of path.trace.slice(0, upTo + 1)) if (t.t === 'action' && t.action.kind === 'complete' && t.after & PENDING) completion = t;
+  const trigger = path.trace[path.trigger];
+  const use = trigger?.t === 'action' ? trigger.action : undefined;
+  if (!use) steps.push({ ...endOfFunctionStep(fn, facts.name, `and the caller reads ${alias.display}`), kind: 'read' });
+  const at = completion?.t === 'action' ? completion.action.node : use?.node ?? fn.childForFieldName('declarator') ?? fn;
+  const len = lengthFor(model, alias);
+  const call = `invalidate_kernel_vmap_range(${alias.display}, ${len ?? 'len'});`;
+  const lastReturn = [...path.trace].reverse().find((t) => t.t === 'return');
+  const fixes: Fix[] = [];
+  if (len && !advanced(model, alias)) {
+    const text = guarded(model, alias, call);
+    fixes.push(
+      completion?.t === 'action'
+        ? insertStatementFix(source, fn, completion.action.node, 'after', text, `Insert ${call}`)
+        : insertStatementFix(source, fn, use?.node ?? (lastReturn?.t === 'return' ? lastReturn.node : undefined), 'before', text, `Insert ${call}`),
+    );
+  }
+  return {
+    rule: rule.meta.id,
+    severity: rule.meta.defaultSeverity,
+    start: at.startIndex,
+    end: at.endIndex,
+    function: facts.name,
+    message: `${alias.display} is a vmap alias (${alias.note}); after read I/O into it completes, on the path shown the CPU ${use ? `hands it to ${'api' in use ? use.api : 'a reader'}()` : 'gets it back'} without ${call.slice(0, -1)}; lines refilled through the alias during the I/O hide the device's data on an aliasing D-cache`,
+    path: steps,
+    fixes,
+  };
+}
+
+/** The address variable was moved by the code (`data += len`): a fix with it would cover the wrong range. */
+function advanced(model: VmapFunction, alias: AliasInfo): boolean {
+  if (!/^\w+$/.test(alias.display)) return false;
+  const re = new RegExp(`\\b${alias.display}\\s*(?:\\+=|-=|\\+\\+|--)|(?:\\+\\+|--)\\s*${alias.display}\\b`);
+  const fn = model.facts.cfg.node;
+  return re.test(fn.text);
+}
