@@ -151,7 +151,7 @@ test('replay: the kernel alias is dirty with the new bytes while DRAM and the us
   assert.equal(pa, 0x10000);
   const dram = [0, 1, 2, 3].map((i) => m.dram.get(0x10000 + i));
   assert.deepEqual(dram, [0xaa, 0xaa, 0xaa, 0xaa]);
-  assert.deepEqual([...(k?.data ?? []).subarray(0, 4)], [0x11, 0x22, 0x33, 0x44]);
+  assert.deepEqual([...(k?.data ?? new Uint8Array()).subarray(0, 4)], [0x11, 0x22, 0x33, 0x44]);
   assert.ok(m.touched.has('0:0'));
   // With the fix, flush_dcache_page writes K back: DRAM has the new bytes, the user line is gone.
   const f = p.withFix.steps;
