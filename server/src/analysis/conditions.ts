@@ -70,9 +70,7 @@ function flatten(n: Node): { op: '&&' | '||'; literals: Literal[] } | undefined 
       } else parts.push(m);
     }
     const literals = parts.map(literal);
-    return literals.every((l) => l !== undefined)
-      ? { op, literals: literals }
-      : undefined;
+    return literals.every((l) => l !== undefined) ? { op, literals: literals } : undefined;
   }
   const l = literal(n);
   return l ? { op: '&&', literals: [l] } : undefined;

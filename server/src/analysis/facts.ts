@@ -68,6 +68,7 @@ class UnionFind {
   }
 }
 
+const NO_PAGE = /^(?:NULL|0|false|true|[A-Z][A-Z0-9_]*|-?\d+|ERR_PTR\(.*\))$/;
 const SIMPLE_PATH = /^[A-Za-z_][\w.]*(\[[\w.]*\])?(\.[\w.]+)*$/;
 
 export function functionFacts(fn: Node, iterators: Map<number, IteratorLoop>): FunctionFacts {
@@ -86,8 +87,11 @@ export function functionFacts(fn: Node, iterators: Map<number, IteratorLoop>): F
   const values = new Map<string, Set<string>>();
   for (const e of all) {
     if (e.kind !== 'assign') continue;
+    const value = e.rhs ? pageKey(e.rhs) : '';
+    // `page = NULL` names no page: it neither joins names nor moves one on.
+    if (NO_PAGE.test(value)) continue;
     const set = values.get(e.lhsKey) ?? new Set<string>();
-    set.add(e.rhs ? pageKey(e.rhs) : '');
+    set.add(value);
     values.set(e.lhsKey, set);
   }
   const uf = new UnionFind();

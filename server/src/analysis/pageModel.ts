@@ -17,11 +17,12 @@ export type WriteVia = 'kmap' | 'linear' | 'bh' | 'miter' | 'page-write';
 export type PageAction =
   | { kind: 'map'; page: string; api: string; node: Node }
   | { kind: 'write'; page: string; via: WriteVia; node: Node; size?: number }
-  | { kind: 'flush'; page: string | null; api: string; node: Node }
+  /** `name`: the page expression as flushed, before names are joined (`kmapped_page`). */
+  | { kind: 'flush'; page: string | null; api: string; node: Node; name?: string }
   | { kind: 'unmap'; page: string | null; api: string; node: Node }
   | { kind: 'publish' | 'unpublish' | 'escape'; page: string; node: Node }
-  /** The name of the page is given another page (`page = pages[1]`, `bv++`). */
-  | { kind: 'rebind'; page: string; node: Node };
+  /** A name is given a value (`page = pages[1]`, `kmapped_page = page`, `bv++`: rhs null). */
+  | { kind: 'rename'; lhs: string; rhs: string | null; node: Node };
 
 export interface PageInfo {
   /** The page expression as the code spells it at the mapping (`bvec->bv_page`). */
@@ -41,6 +42,9 @@ export interface PageModel {
   /** The page an address expression points into (`kaddr`, `kaddr + off`, `kmap(p)`). */
   addressOf(n: Node | undefined): { page: string; via: WriteVia } | undefined;
 }
+
+/** Fields that name where a stream writes (`strm.next_out`), not where it reads (`next_in`). */
+const OUTPUT_FIELD = /\.(?:next_out|out|out_buf|outbuf|dst|dest|output)$/;
 
 export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageModel {
   const { canon } = facts;
@@ -114,20 +118,34 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
     }
   }
 
+  // What this function unmaps itself: the addresses (`kunmap_atomic(it->addr)`) and the pages
+  // (`kunmap(sg_page(sg))`, or the page of an unmapped address).
   const unmapped = new Set<string>();
   for (const e of facts.all) {
-    if (e.kind === 'call' && K.UNMAP.has(e.name) && e.args[0])
-      unmapped.add(normKey(exprKey(stripExpr(e.args[0]))));
+    const arg = e.kind === 'call' && K.UNMAP.has(e.name) ? e.args[0] : undefined;
+    if (!arg) continue;
+    unmapped.add(normKey(exprKey(stripExpr(arg))));
+    unmapped.add(addressOf(arg)?.page ?? facts.canon(pageKey(arg)));
   }
+  /** Mappings kept in fields of a structure the argument names (`&stream` → `stream.next_out`). */
+  const fieldBindings = (n: Node): Binding[] => {
+    const key = normKey(exprKey(stripExpr(n)));
+    return [...bindings]
+      .filter(([k]) => k.startsWith(`${key}.`) && OUTPUT_FIELD.test(k))
+      .map(([, b]) => b);
+  };
   const actions = new Map<Event, PageAction[]>();
   for (const e of facts.all) {
-    const list = eventActions(e, addressOf, notePage, miters, unmapped, facts, file);
-    if (e.kind === 'assign' && facts.reassigned.has(e.lhsKey)) {
-      for (const page of pages.keys()) {
-        if (page === e.lhsKey || page.startsWith(`${e.lhsKey}.`))
-          list.push({ kind: 'rebind', page, node: e.node });
-      }
-    }
+    const list = eventActions(e, addressOf, fieldBindings, notePage, miters, unmapped, facts, file);
+    // Names move on (`page = get_arg_page(...)` in a loop, `bv++`); the rule follows which
+    // names still hold a written page.
+    if (e.kind === 'assign')
+      list.push({
+        kind: 'rename',
+        lhs: e.lhsKey,
+        rhs: e.rhs ? pageKey(e.rhs) : null,
+        node: e.node,
+      });
     if (list.length > 0) actions.set(e, list);
   }
   return { actions, pages, addressOf };
@@ -136,6 +154,7 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
 function eventActions(
   e: Event,
   addressOf: (n: Node | undefined) => Binding | undefined,
+  fieldBindings: (n: Node) => Binding[],
   notePage: (arg: Node, api: string) => string,
   miters: Map<string, boolean>,
   unmapped: Set<string>,
@@ -166,7 +185,11 @@ function eventActions(
       // A mapping returned to the caller, or parked in a structure, is the caller's to flush.
       // A field that this function unmaps itself (`kunmap_atomic(it->addr)`) is only a place to
       // keep the address for a while.
-      const parked = e.kind === 'assign' && e.lhsKey.includes('.') && !unmapped.has(e.lhsKey);
+      const parked =
+        e.kind === 'assign' &&
+        e.lhsKey.includes('.') &&
+        !unmapped.has(e.lhsKey) &&
+        !(b && unmapped.has(b.page));
       if (b && (e.kind === 'return' || parked))
         out.push({ kind: 'escape', page: b.page, node: e.node });
       return out;
@@ -190,12 +213,17 @@ function eventActions(
   const flushIdx = K.FLUSH.get(name);
   if (flushIdx !== undefined) {
     const arg = args[flushIdx];
-    const page = arg
-      ? name.includes('bvec')
-        ? null
-        : (addressOf(arg)?.page ?? facts.canon(pageKey(arg)))
-      : null;
-    out.push({ kind: 'flush', page, api: name, node });
+    const bound = arg ? addressOf(arg) : undefined;
+    if (!arg || name.includes('bvec')) out.push({ kind: 'flush', page: null, api: name, node });
+    else if (bound) out.push({ kind: 'flush', page: bound.page, api: name, node });
+    else
+      out.push({
+        kind: 'flush',
+        page: facts.canon(pageKey(arg)),
+        api: name,
+        node,
+        name: pageKey(arg),
+      });
   }
   const pageWrite = K.UNFLUSHED_PAGE_WRITE.get(name);
   if (pageWrite !== undefined && args[pageWrite]) {
@@ -229,18 +257,22 @@ function eventActions(
       if (b && (local ? file.writesParam(name, i) : K.WRITER_NAME.test(name))) {
         out.push({ kind: 'write', page: b.page, via: b.via, node });
       }
+      // `zlib_inflate(&stream)` with `stream.next_out` pointing into the mapping.
+      if (!b && !local && K.WRITER_NAME.test(name)) {
+        for (const f of fieldBindings(arg))
+          out.push({ kind: 'write', page: f.page, via: f.via, node });
+      }
     });
     const flushed = local ? file.flushedParams(name) : undefined;
     if (flushed === 'any') out.push({ kind: 'flush', page: null, api: name, node });
-    for (const i of flushed === 'any' ? [] : (flushed ?? [])) {
-      const arg = args[i];
-      if (arg)
-        out.push({
-          kind: 'flush',
-          page: addressOf(arg)?.page ?? facts.canon(pageKey(arg)),
-          api: name,
-          node,
-        });
+    for (const { index, path } of flushed === 'any' ? [] : (flushed ?? [])) {
+      const arg = args[index];
+      if (!arg) continue;
+      const page =
+        path === ''
+          ? (addressOf(arg)?.page ?? facts.canon(pageKey(arg)))
+          : facts.canon(pageKey(arg) + path);
+      out.push({ kind: 'flush', page, api: name, node });
     }
   }
   return out;

@@ -26,8 +26,8 @@ export interface Witness {
   edges: Edge[];
 }
 
-/** States are below 2^12: a rule's own bits plus two per correlated condition. */
-const MAX_STATES = 1 << 12;
+/** States are below 2^16: a rule's own bits plus two per correlated condition. */
+const MAX_STATES = 1 << 16;
 
 export function findBadPath(facts: FunctionFacts, machine: Machine): Witness | undefined {
   const { cfg } = facts;

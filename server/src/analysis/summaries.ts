@@ -9,6 +9,7 @@ import { callArguments, calleeName, exprKey, functionName, stripExpr } from '../
 import { functionFacts, pageKey } from './facts';
 import type { FunctionFacts } from './facts';
 import { pointerBase, normKey } from './events';
+import type { Event } from './events';
 import {
   FLUSH,
   PRIVATE_PAGE_SOURCE,
@@ -20,11 +21,17 @@ import {
 const FLUSH_CALL = new RegExp(`\\b(?:${[...FLUSH.keys()].join('|')}|sg_miter_stop)\\s*\\(`);
 const MAX_DEPTH = 3;
 
+/** A page a callee flushes, named from its parameter `index`: `path` is '' or `.field...`. */
+export interface FlushedPlace {
+  index: number;
+  path: string;
+}
+
 export class FileSummaries {
   private readonly byName = new Map<string, Node[]>();
   private readonly facts = new Map<Node, FunctionFacts>();
   private readonly writes = new Map<string, boolean>();
-  private readonly flushed = new Map<string, number[] | 'any' | undefined>();
+  private readonly flushed = new Map<string, FlushedPlace[] | 'any' | undefined>();
 
   private fields: Map<string, 'private' | 'visible'> | undefined;
 
@@ -66,12 +73,13 @@ export class FileSummaries {
   }
 
   /**
-   * What a same-file callee flushes for its caller: the indexes of the parameters that are the
-   * flushed page itself, or 'any' when it flushes something else (a field of a parameter, a page
-   * it looks up, an sg_miter), or undefined when it does not flush. Follows same-file callees
-   * (`iomap_write_end` → `__iomap_write_end` → `flush_dcache_folio(folio)`) a few levels deep.
+   * What a same-file callee flushes for its caller, as places relative to its parameters
+   * (`{ index: 0, path: '' }` for the page parameter itself, `{ index: 0, path: '.pg' }` for
+   * `cs->pg`), or 'any' when it flushes a page the caller cannot name (one it looks up, an
+   * sg_miter), or undefined when it does not flush. Follows same-file callees a few levels deep
+   * (`iomap_write_end` → `__iomap_write_end` → `flush_dcache_folio(folio)`).
    */
-  flushedParams(name: string, depth = 0): number[] | 'any' | undefined {
+  flushedParams(name: string, depth = 0): FlushedPlace[] | 'any' | undefined {
     if (this.flushed.has(name)) return this.flushed.get(name);
     if (depth > MAX_DEPTH) return undefined;
     this.flushed.set(name, undefined); // cuts recursion
@@ -80,66 +88,139 @@ export class FileSummaries {
     return result;
   }
 
-  private computeFlushedParams(name: string, depth: number): number[] | 'any' | undefined {
-    const params = new Set<number>();
+  private computeFlushedParams(name: string, depth: number): FlushedPlace[] | 'any' | undefined {
+    const places = new Map<string, FlushedPlace>();
     let any = false;
     for (const fn of this.byName.get(name) ?? []) {
       const facts = this.factsOf(fn);
-      const paramOf = (arg: Node | undefined): number =>
-        arg ? facts.params.indexOf(facts.canon(pageKey(arg))) : -1;
       let seen = false;
       for (const e of facts.all) {
         if (e.kind !== 'call') continue;
         const idx = FLUSH.get(e.name);
-        let flushed: number[] | 'any' | undefined;
-        if (idx !== undefined) flushed = [idx];
+        let flushed: FlushedPlace[] | 'any' | undefined;
+        if (idx !== undefined) flushed = [{ index: idx, path: '' }];
         else if (e.name === 'sg_miter_stop') flushed = 'any';
         else if (e.name !== name && this.byName.has(e.name))
           flushed = this.flushedParams(e.name, depth + 1);
         if (flushed === undefined) continue;
         seen = true;
-        if (flushed === 'any') any = true;
-        else
-          for (const i of flushed) {
-            const p = paramOf(e.args[i]);
-            if (p < 0) any = true;
-            else params.add(p);
-          }
+        if (flushed === 'any') {
+          any = true;
+          continue;
+        }
+        for (const place of flushed) {
+          const arg = e.args[place.index];
+          const key = arg ? facts.canon(pageKey(arg)) + place.path : '';
+          const root = rootOf(key);
+          const index = facts.params.indexOf(root);
+          const path = key.slice(root.length);
+          if (index < 0 || !/^(?:\.\w+)*$/.test(path)) any = true;
+          else places.set(`${index}${path}`, { index, path });
+        }
       }
       // The flush is in the text but hidden from the events (a macro argument, say).
       if (!seen && FLUSH_CALL.test(fn.text)) any = true;
     }
     if (any) return 'any';
-    return params.size > 0 ? [...params] : undefined;
+    return places.size > 0 ? [...places.values()] : undefined;
   }
 
   /** Where the page a same-file function returns comes from (`return store->filemap[i]`). */
   returnOrigin(name: string): 'private' | 'visible' | undefined {
-    for (const fn of this.byName.get(name) ?? []) {
-      for (const e of this.factsOf(fn).all) {
-        if (e.kind !== 'return' || !e.value) continue;
-        const v = stripExpr(e.value);
-        if (v.type === 'call_expression') {
-          const origin = classify(calleeName(v));
-          if (origin) return origin;
-        }
-        const field = /(\w+)(?:\[[^\]]*\])?$/.exec(normKey(exprKey(v)))?.[1];
-        const origin = v.type === 'identifier' || !field ? undefined : this.fieldOrigin(field);
-        if (origin) return origin;
-      }
-    }
-    return undefined;
+    // Every definition (there may be one per #ifdef) must say private; one visible is enough.
+    const origins = (this.byName.get(name) ?? []).map((fn) => this.definitionReturnOrigin(fn));
+    if (origins.includes('visible')) return 'visible';
+    return origins.length > 0 && origins.every((o) => o === 'private') ? 'private' : undefined;
   }
 
-  /** Some same-file caller of `name` calls a flush too (the caller flushes for its callee). */
-  callerFlushes(name: string): boolean {
-    if (!name || name === '<anonymous>') return false;
-    const call = new RegExp(`\\b${name}\\s*\\(`);
+  private definitionReturnOrigin(fn: Node): 'private' | 'visible' | undefined {
+    const facts = this.factsOf(fn);
+    const found = new Set<'private' | 'visible' | 'container' | 'unknown'>();
+    for (const e of facts.all) {
+      if (e.kind !== 'return' || !e.value) continue;
+      const v = stripExpr(e.value);
+      if (NO_VALUE.test(v.text)) continue;
+      // `return page` after `page = xa_load(...)`: judge the values the local was given.
+      const values =
+        v.type === 'identifier'
+          ? facts.all.flatMap((a) =>
+              a.kind === 'assign' && a.lhsKey === v.text && a.rhs ? [stripExpr(a.rhs)] : [],
+            )
+          : [v];
+      if (values.length === 0) found.add('unknown');
+      for (const value of values) {
+        if (NO_VALUE.test(value.text)) continue;
+        if (value.type === 'call_expression') {
+          const callee = calleeName(value);
+          found.add(classify(callee) ?? (CONTAINER_LOOKUP.has(callee) ? 'container' : 'unknown'));
+          continue;
+        }
+        const field = /(\w+)(?:\[[^\]]*\])?$/.exec(normKey(exprKey(value)))?.[1];
+        found.add(
+          (value.type === 'identifier' || !field ? undefined : this.fieldOrigin(field)) ??
+            'unknown',
+        );
+      }
+    }
+    if (found.has('visible')) return 'visible';
+    if (found.has('unknown') || found.size === 0) return undefined;
+    // A lookup in the file's own xarray or radix tree, in a file that allocates pages and never
+    // takes one from the page cache or user space: the driver's own store (brd's backing pages).
+    if (found.has('container') && !this.ownsPages()) return undefined;
+    return 'private';
+  }
+
+  private owns: boolean | undefined;
+  private ownsPages(): boolean {
+    this.owns ??= ALLOCATES.test(this.source) && !TAKES_VISIBLE.test(this.source);
+    return this.owns;
+  }
+
+  /**
+   * Every same-file caller of `name` (there is at least one) flushes, after the call, the page it
+   * hands over as argument `index` (`path` follows fields: '.bv_page'), or a page it cannot name.
+   * Then the callee's write is the callers' to flush (a helper that fills a page for its caller).
+   */
+  callerFlushes(name: string, index: number, path = ''): boolean {
+    if (!name || name === '<anonymous>' || index < 0) return false;
+    let callers = 0;
     for (const [other, defs] of this.byName) {
       if (other === name) continue;
-      if (defs.some((fn) => call.test(fn.text) && FLUSH_CALL.test(fn.text))) return true;
+      for (const fn of defs) {
+        if (!fn.text.includes(name)) continue;
+        const facts = this.factsOf(fn);
+        const calls = facts.all.flatMap((e, i) =>
+          e.kind === 'call' && e.name === name ? [{ e, i }] : [],
+        );
+        if (calls.length === 0) continue;
+        callers++;
+        for (const { e, i } of calls) {
+          const arg = e.kind === 'call' ? e.args[index] : undefined;
+          if (!arg) return false;
+          const key = facts.canon(pageKey(arg) + path);
+          if (!facts.all.slice(i + 1).some((later) => this.flushesPage(facts, later, key)))
+            return false;
+        }
+      }
     }
-    return false;
+    return callers > 0;
+  }
+
+  private flushesPage(facts: FunctionFacts, e: Event, key: string): boolean {
+    if (e.kind !== 'call') return false;
+    const idx = FLUSH.get(e.name);
+    if (idx !== undefined) {
+      const arg = e.args[idx];
+      return arg !== undefined && facts.canon(pageKey(arg)) === key;
+    }
+    if (e.name === 'sg_miter_stop') return true;
+    if (!this.byName.has(e.name)) return false;
+    const places = this.flushedParams(e.name);
+    if (places === 'any') return true;
+    return (places ?? []).some((p) => {
+      const arg = e.args[p.index];
+      return arg !== undefined && facts.canon(pageKey(arg) + p.path) === key;
+    });
   }
 
   /** Whether `name` writes through its parameter `index` (directly or through its callees). */
@@ -195,6 +276,16 @@ function rootOf(key: string): string {
 
 const FIELD_STORE =
   /(?:->|\.)\s*(\w+)\s*(?:\[[^\]\n]*\])?\s*=\s*(?:\([^()\n]*\)\s*)?(\w+)\s*([(;])/g;
+const NO_VALUE = /^(?:NULL|0|ERR_PTR\(.*\))$/;
+const CONTAINER_LOOKUP = new Set([
+  'xa_load',
+  'radix_tree_lookup',
+  'idr_find',
+  'xa_find',
+  'xa_find_after',
+]);
+const ALLOCATES = new RegExp(`\\b(?:${[...PRIVATE_PAGE_SOURCE].join('|')})\\s*\\(`);
+const TAKES_VISIBLE = new RegExp(`\\b(?:${[...VISIBLE_PAGE_SOURCE].join('|')})\\s*\\(`);
 const FIELD_FLUSH =
   /\bflush_dcache_(?:page|folio)\s*\([^;()]*(?:->|\.)\s*(\w+)\s*(?:\[[^\]\n]*\])?\s*\)/g;
 const FIELD_PINNED =

@@ -25,8 +25,12 @@ const ESCAPED = 4;
 /** Written, then its name was given another page: only a flush of every page can cover it now. */
 const LOST = 8;
 const UNFLUSHED = PENDING | LOST;
+/** Bits 4-6: which of (up to three) names of the page still hold the written page. */
+const HOLD_SHIFT = 4;
+const MAX_NAMES = 3;
+const holdBit = (i: number): number => 1 << (HOLD_SHIFT + i);
 /** The first state bit left for correlated conditions. */
-const STATE_BITS = 4;
+const STATE_BITS = HOLD_SHIFT + MAX_NAMES;
 
 const RELEVANT =
   /\b(?:kmap\w*|page_address|folio_address|bvec_kmap_local|bvec_virt|b_data|sg_miter_next|memcpy_page|memset_page|copy_highpage|folio_copy|clear_highpage|copy_page_from_iter_atomic)\b/;
@@ -75,7 +79,12 @@ function originOf(page: string, facts: FunctionFacts, file: FileSummaries): Orig
     }
     if (e.kind !== 'assign' || !e.rhs || facts.canon(e.lhsKey) !== page) continue;
     const callee = calleeOfValue(e.rhs);
-    const returned = file.isDefined(callee) ? file.returnOrigin(callee) : undefined;
+    // A directory or b-tree page getter (`dir_get_page`) hands out metadata pages.
+    const returned = !file.isDefined(callee)
+      ? undefined
+      : METADATA_FUNCTION.test(callee)
+        ? 'private'
+        : file.returnOrigin(callee);
     if (K.PRIVATE_PAGE_SOURCE.has(callee) || returned === 'private') origin = 'private';
     else if ((K.VISIBLE_PAGE_SOURCE.has(callee) || returned === 'visible') && origin !== 'private')
       origin = 'visible';
@@ -107,7 +116,7 @@ function isKnownHelper(name: string): boolean {
     K.UNFLUSHED_PAGE_WRITE.has(name) ||
     K.FLUSH.has(name) ||
     K.WRITES_ARGUMENT.has(name) ||
-    /highpage\w*$|^__?(?:memcpy|memset|memzero|copy)_/.test(name)
+    /highpage\w*$|^(?:memcpy|memset|memzero|copy)_(?:to_|from_)?(?:page|folio|bvec)s?$/.test(name)
   );
 }
 
@@ -153,7 +162,17 @@ function needsFlush(page: string, model: PageModel, ctx: RuleContext): boolean {
     return origin === 'visible';
   }
   // A page the caller passes in is the caller's to flush when a same-file caller does so.
-  if (origin === 'param' && ctx.file.callerFlushes(ctx.facts.name)) return false;
+  if (origin === 'param') {
+    const root = /^\w+/.exec(page)?.[0] ?? '';
+    if (
+      ctx.file.callerFlushes(
+        ctx.facts.name,
+        ctx.facts.params.indexOf(root),
+        page.slice(root.length),
+      )
+    )
+      return false;
+  }
   return true;
 }
 
@@ -161,15 +180,31 @@ function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | 
   const hasPublish = [...model.actions.values()].some((l) =>
     l.some((a) => a.kind === 'publish' && a.page === page),
   );
+  const names = namesOf(page, model, ctx.facts);
+  const ALL_HOLDS = ((1 << names.length) - 1) << HOLD_SHIFT;
   const apply = (state: number, a: PageAction): number => {
     switch (a.kind) {
       case 'write':
-        return a.page === page ? state | PENDING : state;
-      case 'flush':
+        return a.page === page ? state | PENDING | ALL_HOLDS : state;
+      case 'flush': {
         if (a.page === null) return state & ~UNFLUSHED;
-        return flushCovers(a.page, page) ? state & ~PENDING : state;
-      case 'rebind':
-        return a.page === page && (state & PENDING) !== 0 ? (state & ~PENDING) | LOST : state;
+        if (!flushCovers(a.page, page)) return state;
+        // Flushed through a name that no longer holds the written page: another page.
+        const i = a.name === undefined ? -1 : names.indexOf(a.name);
+        return i < 0 || (state & holdBit(i)) !== 0 ? state & ~PENDING : state;
+      }
+      case 'rename': {
+        let next = state;
+        names.forEach((n, i) => {
+          if (n !== a.lhs && !n.startsWith(`${a.lhs}.`) && !n.startsWith(`${a.lhs}[`)) return;
+          const from = a.rhs === null ? -1 : names.indexOf(a.rhs);
+          next =
+            from >= 0 && (state & holdBit(from)) !== 0 ? next | holdBit(i) : next & ~holdBit(i);
+        });
+        // No name holds the written page any more: only a flush of every page can reach it.
+        const lost = (next & PENDING) !== 0 && names.length > 0 && (next & ALL_HOLDS) === 0;
+        return lost ? (next & ~PENDING) | LOST : next;
+      }
       case 'unpublish':
         return a.page === page ? state & ~(PENDING | PUBLISHED) : state;
       case 'publish':
@@ -239,7 +274,7 @@ function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | 
           );
           if (a.size !== undefined) step.size = a.size;
           steps.push(step);
-        } else if (a.kind === 'rebind' && (state & LOST) !== 0 && (before & LOST) === 0) {
+        } else if (a.kind === 'rename' && (state & LOST) !== 0 && (before & LOST) === 0) {
           steps.push(
             stepAt(
               a.node,
@@ -293,6 +328,21 @@ function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | 
 }
 
 /**
+ * The names a function gives the page (`page`, `kmapped_page`, `bv.bv_page`), as assigned or
+ * flushed; the rule follows up to three of them through assignments.
+ */
+function namesOf(page: string, model: PageModel, facts: FunctionFacts): string[] {
+  const names = new Set<string>();
+  for (const list of model.actions.values()) {
+    for (const a of list) {
+      const name = a.kind === 'rename' ? a.lhs : a.kind === 'flush' ? a.name : undefined;
+      if (name !== undefined && facts.canon(name) === page) names.add(name);
+    }
+  }
+  return [...names].slice(0, MAX_NAMES);
+}
+
+/**
  * Whether a flush of `flushed` may cover `page`. A flush of no particular page (an arch-wide
  * flush, a callee that flushes) covers all; a flush of an expression that is not a plain name
  * (`virt_to_page(buf + off)`) may be any page; two different plain names (`src` and `dst`,
@@ -304,7 +354,7 @@ function flushCovers(flushed: string | null, page: string): boolean {
   );
 }
 
-const PLAIN_PAGE = /^[A-Za-z_]\w*(?:\.\w+|\[\w*\])*$/;
+const PLAIN_PAGE = /^[A-Za-z_]\w*(?:\.\w+|\[[^[\]()]*\])*$/;
 
 /** The `#else` side of `#if ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE`, where flush_dcache_page is a no-op. */
 function nonAliasingBuild(edge: Edge): boolean {
