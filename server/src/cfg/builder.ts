@@ -19,7 +19,8 @@ import type { Block, EdgeKind, FunctionCfg } from './graph';
 import { functionName } from '../parsing/nodeText';
 
 export const MAX_DEPTH = 200;
-export const MAX_BLOCKS = 50_000;
+/** A branch costs about three blocks: 20,000 statements with branches stay analysable. */
+export const MAX_BLOCKS = 200_000;
 
 /** Calls after which control never returns (paths through them are not paths to the exit). */
 const NO_RETURN = new Set([
@@ -156,22 +157,35 @@ class Builder {
     for (const n of nodes) this.statement(n);
   }
 
-  private ifStatement(node: Node): void {
-    const condition = node.childForFieldName('condition');
-    if (condition) this.current.items.push(condition);
-    const head = this.current;
-    const join = this.newBlock();
-    this.current = head;
-    this.startBlock('true', node);
-    const consequence = node.childForFieldName('consequence');
-    if (consequence) this.statement(consequence);
-    connect(this.current, join, 'next');
-    this.current = head;
-    const alternative = node.childForFieldName('alternative');
-    this.startBlock('false', node);
-    if (alternative) this.sequence(alternative.namedChildren);
-    connect(this.current, join, 'next');
-    this.current = join;
+  /**
+   * `if ... else if ... else if ...` is walked as a loop, not by recursion, so a dispatch chain of
+   * any length neither counts against MAX_DEPTH nor grows the stack. The graph is the one the
+   * recursion built: one join per `if`, each inner join falling through to the outer one.
+   */
+  private ifStatement(first: Node): void {
+    const joins: Block[] = [];
+    for (let node: Node | undefined = first; node;) {
+      const condition = node.childForFieldName('condition');
+      if (condition) this.current.items.push(condition);
+      const head = this.current;
+      const join = this.newBlock();
+      joins.push(join);
+      this.current = head;
+      this.startBlock('true', node);
+      const consequence = node.childForFieldName('consequence');
+      if (consequence) this.statement(consequence);
+      connect(this.current, join, 'next');
+      this.current = head;
+      const alternative: Node | null = node.childForFieldName('alternative');
+      this.startBlock('false', node);
+      const rest: Node[] = alternative?.namedChildren ?? [];
+      node = rest.length === 1 && rest[0]?.type === 'if_statement' ? rest[0] : undefined;
+      if (!node) this.sequence(rest);
+    }
+    for (let i = joins.length - 1; i >= 0; i--) {
+      connect(this.current, joins[i]!, 'next');
+      this.current = joins[i]!;
+    }
   }
 
   private switchStatement(node: Node): void {

@@ -1,6 +1,7 @@
 /** Expands the CLI's PATH arguments into C files, and reads them safely. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { MAX_PARSE_CHARS } from '../parsing/parser';
 
 export interface InputFile {
   /** Path as shown in output: as given, or joined under the given directory. */
@@ -28,8 +29,13 @@ export function collectFiles(paths: string[]): { files: InputFile[]; errors: str
 
 function walk(dir: string, files: InputFile[], errors: string[]): void {
   const stack = [dir];
+  // Directories by device and inode: a symlink cycle ends, a linked directory is read once.
+  const seen = new Set<string>();
   while (stack.length > 0) {
     const d = stack.pop()!;
+    const id = statSync(d, { throwIfNoEntry: false });
+    if (id && seen.has(`${id.dev}:${id.ino}`)) continue;
+    if (id) seen.add(`${id.dev}:${id.ino}`);
     let names: string[];
     try {
       names = readdirSync(d).sort();
@@ -53,7 +59,7 @@ export type ReadResult = { ok: true; text: string } | { ok: false; reason: strin
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads a C file; binary files and files that are not UTF-8 are refused with a reason. */
+/** Reads a C file; binary files, files that are not UTF-8 and oversized files are refused with a reason. */
 export function readSource(path: string): ReadResult {
   let bytes: Buffer;
   try {
@@ -61,11 +67,20 @@ export function readSource(path: string): ReadResult {
   } catch (e) {
     return { ok: false, reason: (e as NodeJS.ErrnoException).code ?? 'unreadable', unreadable: true };
   }
-  if (bytes.subarray(0, 65536).includes(0)) return { ok: false, reason: 'binary file (NUL byte), skipped', unreadable: false };
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return { ok: false, reason: `binary file (NUL byte at offset ${nul})`, unreadable: false };
+  let text: string;
   try {
-    return { ok: true, text: utf8.decode(bytes) };
+    text = utf8.decode(bytes);
   } catch {
-    // Kernel sources hold a few Latin-1 files (old copyright lines); read them byte for byte.
-    return { ok: true, text: bytes.toString('latin1') };
+    // Skipped, not guessed: a wrong guess gives columns no editor agrees with (6.1 has none).
+    const lossy = bytes.toString('utf8');
+    const line = lossy.slice(0, Math.max(0, lossy.indexOf('\uFFFD'))).split('\n').length;
+    return { ok: false, reason: `not valid UTF-8 (first bad byte on line ${line})`, unreadable: false };
   }
+  if (text.length > MAX_PARSE_CHARS) {
+    const mib = (n: number): string => (n / 1024 / 1024).toFixed(1);
+    return { ok: false, reason: `${mib(text.length)} MiB of text, more than the ${mib(MAX_PARSE_CHARS)} MiB limit`, unreadable: false };
+  }
+  return { ok: true, text };
 }

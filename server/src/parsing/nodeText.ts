@@ -6,7 +6,12 @@ export function functionName(fn: Node): string {
   let d: Node | null = fn.childForFieldName('declarator');
   for (let guard = 0; d && guard < 20; guard++) {
     if (d.type === 'identifier') return d.text;
-    if (d.type === 'function_declarator' || d.type === 'pointer_declarator' || d.type === 'parenthesized_declarator' || d.type === 'attributed_declarator') {
+    if (
+      d.type === 'function_declarator' ||
+      d.type === 'pointer_declarator' ||
+      d.type === 'parenthesized_declarator' ||
+      d.type === 'attributed_declarator'
+    ) {
       d = d.childForFieldName('declarator') ?? d.namedChild(0);
       continue;
     }
@@ -30,7 +35,10 @@ export function parameterNames(fn: Node): string[] {
 export function declaredName(d: Node | null): string {
   for (let guard = 0; d && guard < 20; guard++) {
     if (d.type === 'identifier' || d.type === 'field_identifier') return d.text;
-    d = d.childForFieldName('declarator') ?? d.namedChildren.find((c) => c.type.endsWith('declarator') || c.type === 'identifier') ?? null;
+    d =
+      d.childForFieldName('declarator') ??
+      d.namedChildren.find((c) => c.type.endsWith('declarator') || c.type === 'identifier') ??
+      null;
   }
   return '';
 }
@@ -42,7 +50,9 @@ export function calleeName(call: Node): string {
 }
 
 export function callArguments(call: Node): Node[] {
-  return call.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  return (
+    call.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? []
+  );
 }
 
 /** Removes parentheses and casts around an expression: `((void *)(p))` gives `p`. */
@@ -59,9 +69,17 @@ export function stripExpr(n: Node): Node {
   return n;
 }
 
+/**
+ * Expressions longer than this are keyed by position: no page or pointer is named by 2,000
+ * characters, and keying every node of a 10,000-deep `a = b = ...` chain by its text is quadratic.
+ */
+export const MAX_KEY_CHARS = 2000;
+
 /** Whitespace-free text of a node, the key under which expressions are compared. */
 export function exprKey(n: Node): string {
-  return stripExpr(n).text.replace(/\s+/g, '');
+  const e = stripExpr(n);
+  if (e.endIndex - e.startIndex > MAX_KEY_CHARS) return `<expression at ${e.startIndex}>`;
+  return e.text.replace(/\s+/g, '');
 }
 
 /** 0-based line of a node's start. */

@@ -29,9 +29,7 @@ export function initParser(sources: WasmSources): Promise<Language> {
   initialising ??= (async () => {
     const runtime = sources.runtime;
     await Parser.init(
-      typeof runtime === 'string'
-        ? { locateFile: () => runtime }
-        : { wasmBinary: runtime },
+      typeof runtime === 'string' ? { locateFile: () => runtime } : { wasmBinary: runtime },
     );
     language = await Language.load(sources.grammar);
     return language;
@@ -62,9 +60,16 @@ export interface ParsedSource {
  * Parses kernel C after the position-preserving pre-pass. `oldTree` enables incremental
  * re-parsing; it must already have been `edit()`ed and must have been parsed from pre-passed text.
  */
-export function parseC(parser: Parser, source: string, oldTree?: Tree, deadline?: number): ParsedSource {
+export function parseC(
+  parser: Parser,
+  source: string,
+  oldTree?: Tree,
+  deadline?: number,
+): ParsedSource {
+  checkParseable(source);
   const pre = preprocess(source);
-  const options = deadline === undefined ? undefined : { progressCallback: () => performance.now() > deadline };
+  const options =
+    deadline === undefined ? undefined : { progressCallback: () => performance.now() > deadline };
   const tree = parser.parse(pre.text, oldTree ?? null, options);
   if (!tree) {
     parser.reset();
@@ -75,3 +80,24 @@ export function parseC(parser: Parser, source: string, oldTree?: Tree, deadline?
 
 /** Thrown when a parse or an analysis runs past its deadline. */
 export class BudgetExceeded extends Error {}
+
+/**
+ * The largest text handed to tree-sitter. Its WASM heap is capped at 2 GiB and a tree costs
+ * about 80 bytes per character of dense C: 30 MB parsed here, 50 MB aborted the WASM module
+ * (and every later parse in that thread). Kernel sources worth parsing stay below 1 MB.
+ */
+export const MAX_PARSE_CHARS = 16 * 1024 * 1024;
+
+/** Throws SourceTooLarge for a text the parser must not be given; call it before `parser.parse`. */
+export function checkParseable(source: string): void {
+  if (source.length > MAX_PARSE_CHARS) throw new SourceTooLarge(source.length);
+}
+
+/** Thrown, before any WASM work, for a text longer than MAX_PARSE_CHARS. */
+export class SourceTooLarge extends BudgetExceeded {
+  constructor(readonly chars: number) {
+    super(
+      `${(chars / 1024 / 1024).toFixed(1)} MiB of text is more than the parser's ${MAX_PARSE_CHARS / 1024 / 1024} MiB limit`,
+    );
+  }
+}
