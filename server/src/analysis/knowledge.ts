@@ -52,6 +52,20 @@ export const FLUSH = new Map<string, number>([
 export const ARCH_FLUSH =
   /^_*(?:flush|clean|cpuc_flush|sync)_\w*cache|^flush_\w*_access$|^copy_to_user_page$|^flush_anon_page$/;
 
+/**
+ * Helpers that flush the pages a walk wrote (include/crypto/scatterwalk.h: scatterwalk_done →
+ * scatterwalk_pagedone → flush_dcache_page when writing; __scatterwalk_flush_dcache_pages).
+ */
+export const FLUSHES_WALKED_PAGES = new Set([
+  'scatterwalk_done',
+  'scatterwalk_pagedone',
+  '__scatterwalk_flush_dcache_pages',
+  'scatterwalk_unmap_and_advance',
+]);
+
+/** Iterators over block-integrity (T10 PI) vectors: their pages are kmalloc'd protection buffers. */
+export const PRIVATE_BVEC_ITERATOR = new Set(['bip_for_each_vec']);
+
 /** Deprecated names of the flush, with what to write instead. */
 export const DEPRECATED_FLUSH = new Map([['flush_kernel_dcache_page', 'flush_dcache_page']]);
 

@@ -111,7 +111,9 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
           !/SG_MITER_FROM_SG/.test(flags) || /SG_MITER_TO_SG/.test(flags),
         );
       }
-      if (e.kind === 'assign' && e.rhs) {
+      // `*out = kaddr` binds no local name: `out` points to where the address is kept.
+      const derefStore = e.node.childForFieldName('left')?.type === 'pointer_expression';
+      if (e.kind === 'assign' && e.rhs && !derefStore) {
         const b = addressOf(e.rhs);
         if (b && !bindings.has(e.lhsKey)) bindings.set(e.lhsKey, b);
       }
@@ -174,6 +176,11 @@ function eventActions(
   switch (e.kind) {
     case 'store': {
       const lhs = e.node.childForFieldName('left') ?? e.node.childForFieldName('argument');
+      // `*out = kaddr` hands the mapping to the caller through a pointer-to-pointer: it stores
+      // the address, it does not write the page.
+      const stored =
+        e.node.type === 'assignment_expression' ? e.node.childForFieldName('right') : null;
+      if (stored && addressOf(stored)) return out;
       const b = lhs ? addressOf(storeTarget(lhs)) : undefined;
       if (b) out.push({ kind: 'write', page: b.page, via: b.via, node: e.node });
       return out;
@@ -243,6 +250,7 @@ function eventActions(
     if (miters.get(m) !== false) out.push({ kind: 'flush', page: `miter:${m}`, api: name, node });
     if (name === K.SG_MITER_NEXT) out.push({ kind: 'map', page: `miter:${m}`, api: name, node });
   }
+  if (K.FLUSHES_WALKED_PAGES.has(name)) out.push({ kind: 'flush', page: null, api: name, node });
   if (flushIdx === undefined && K.ARCH_FLUSH.test(name))
     out.push({ kind: 'flush', page: null, api: name, node });
   const known =

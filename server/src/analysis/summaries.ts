@@ -68,6 +68,11 @@ export class FileSummaries {
     return this.fields.get(field) ?? (USER_FIELD.test(field) ? 'visible' : undefined);
   }
 
+  /** The file's text between two offsets (iterator macro arguments, for instance). */
+  text(start: number, end: number): string {
+    return this.source.slice(start, end);
+  }
+
   isDefined(name: string): boolean {
     return this.byName.has(name);
   }

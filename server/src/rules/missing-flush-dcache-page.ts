@@ -66,6 +66,7 @@ type Origin = 'visible' | 'private' | 'param' | 'unknown';
 
 /** Where the page came from: only pages user space can map need the flush. */
 function originOf(page: string, facts: FunctionFacts, file: FileSummaries): Origin {
+  if (integrityVector(page, facts, file)) return 'private';
   if (/(?:^|\.)bv_page\b|^sg_page\(|^miter:|(?:^|\.)b_page$/.test(page)) return 'visible';
   let origin: Origin = facts.params.includes(page.split('.')[0] ?? '') ? 'param' : 'unknown';
   let published = false;
@@ -92,6 +93,22 @@ function originOf(page: string, facts: FunctionFacts, file: FileSummaries): Orig
   return origin === 'private' && published ? 'visible' : origin;
 }
 
+/** `bv.bv_page` where `bip_for_each_vec(bv, bip, iter)` walks a block-integrity payload. */
+function integrityVector(page: string, facts: FunctionFacts, file: FileSummaries): boolean {
+  if (/^bip\.bip_vec|\.bip_vec\b/.test(page)) return true;
+  const bvec = /^(\w+)\.bv_page$/.exec(page)?.[1];
+  if (!bvec) return false;
+  for (const loop of facts.iterators.values()) {
+    if (!K.PRIVATE_BVEC_ITERATOR.has(loop.macro)) continue;
+    const first = file
+      .text(loop.argsOpen + 1, loop.argsClose)
+      .split(',')[0]
+      ?.trim();
+    if (first === bvec) return true;
+  }
+  return false;
+}
+
 function calleeOfValue(n: Node): string {
   for (let guard = 0; guard < 10; guard++) {
     if (n.type === 'parenthesized_expression' || n.type === 'cast_expression') {
@@ -108,7 +125,7 @@ function calleeOfValue(n: Node): string {
  * cannot mmap them, so their writes need no flush; such functions say so in their names.
  */
 const METADATA_FUNCTION =
-  /(?:^|_)(?:dir|dirent|readdir|dentry|bnode|btree|bmap|brec|xattr|symlink|make_empty|dir_el|inline_dir)(?:_|$)|dir$/;
+  /(?:^|_)(?:dir|dirent|readdir|dentry|bnode|btree|bmap|brec|xattr|symlink|make_empty|dir_el|inline_dir|extent_buffer|cpfile|sufile|ifile|mdt)(?:_|$)|dir$/;
 
 /** The kernel's own helpers (memcpy_page, zero_user_segments...) leave the flush to callers by design. */
 function isKnownHelper(name: string): boolean {
