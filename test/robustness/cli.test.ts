@@ -1,0 +1,97 @@
+/**
+ * Pathological files through the real CLI: each odd file is skipped with its reason on stderr,
+ * or linted, and the run goes on to the other files.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const MAIN = join(__dirname, '..', '..', 'server', 'src', 'cli', 'main.ts');
+const BAD =
+  'void bad(struct page *page)\n{\n\tchar *p = kmap(page);\n\tp[0] = 1;\n\tkunmap(page);\n}\n';
+
+interface Run {
+  code: number | null;
+  out: string;
+  err: string;
+  json: { filesScanned: number; skipped?: number; findings: { file: string; line: number }[] };
+}
+
+function lint(...paths: string[]): Run {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', MAIN, 'lint', '--format', 'json', '--jobs', '1', ...paths],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  return {
+    code: r.status,
+    out: r.stdout,
+    err: r.stderr,
+    json: JSON.parse(r.stdout) as Run['json'],
+  };
+}
+
+function dirWith(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fg-robust-'));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  writeFileSync(join(dir, 'z_bad.c'), BAD);
+  return dir;
+}
+
+test('cli robustness: an empty file is scanned and gives nothing', () => {
+  const r = lint(dirWith({ 'empty.c': '', 'blank.h': '\n\n' }));
+  assert.equal(r.code, 1, r.err);
+  assert.equal(r.json.filesScanned, 3);
+  assert.equal(r.json.findings.length, 1);
+  assert.equal(r.err, '');
+});
+
+test('cli robustness: a binary file is skipped with a message, even with its NUL past 64 KiB', () => {
+  const late = Buffer.concat([Buffer.from('int x;\n'.repeat(20_000)), Buffer.from([0, 1, 2])]);
+  const dir = dirWith({ 'elf.c': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1]), 'late.h': late });
+  const r = lint(dir);
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, /elf\.c: skipped: binary file \(NUL byte at offset 4\)/);
+  assert.match(r.err, /late\.h: skipped: binary file \(NUL byte at offset 140000\)/);
+  assert.equal(r.json.skipped, 2);
+  assert.equal(r.json.findings.length, 1);
+});
+
+test('cli robustness: invalid UTF-8 is skipped with a message naming the line', () => {
+  const latin1 = Buffer.concat([
+    Buffer.from('/* line 1 */\n/* Copyright Jos'),
+    Buffer.from([0xe9]),
+    Buffer.from(' */\n' + BAD),
+  ]);
+  const r = lint(
+    dirWith({ 'latin1.c': latin1, 'truncated.c': Buffer.from([0x69, 0x6e, 0x74, 0xe2, 0x82]) }),
+  );
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, /latin1\.c: skipped: not valid UTF-8 \(first bad byte on line 2\)/);
+  assert.match(r.err, /truncated\.c: skipped: not valid UTF-8 \(first bad byte on line 1\)/);
+  assert.equal(r.json.skipped, 2);
+});
+
+test('cli robustness: a 50 MB file is skipped with its size, the others are linted', () => {
+  const unit = BAD.replace('bad', 'big');
+  const r = lint(dirWith({ 'huge.c': unit.repeat(Math.ceil(50e6 / unit.length)) }));
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, /huge\.c: skipped: 47\.7 MiB of text, more than the 16\.0 MiB limit/);
+  assert.equal(r.json.findings.length, 1);
+  assert.match(r.json.findings[0]!.file, /z_bad\.c$/);
+});
+
+test('cli robustness: a symlink cycle ends, and a linked directory is read once', () => {
+  const dir = dirWith({});
+  mkdirSync(join(dir, 'sub'));
+  writeFileSync(join(dir, 'sub', 'also_bad.c'), BAD);
+  symlinkSync('..', join(dir, 'sub', 'loop'));
+  symlinkSync('sub', join(dir, 'sub-link'));
+  const r = lint(dir);
+  assert.equal(r.code, 1, r.err);
+  assert.equal(r.json.filesScanned, 2);
+  assert.equal(r.json.findings.length, 2);
+});
