@@ -1,6 +1,6 @@
 /** Expands the CLI's PATH arguments into C files, and reads them safely. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { MAX_PARSE_CHARS } from '../parsing/parser';
 
 export interface InputFile {
@@ -83,4 +83,28 @@ export function readSource(path: string): ReadResult {
     return { ok: false, reason: `${mib(text.length)} MiB of text, more than the ${mib(MAX_PARSE_CHARS)} MiB limit`, unreadable: false };
   }
   return { ok: true, text };
+}
+
+/**
+ * The `.flushguard.json` that applies: `--config FILE` when given, else the nearest one in the
+ * current directory or above it. Its directory is the root its exclude globs are relative to.
+ */
+export function findConfigFile(
+  explicit: string | undefined,
+  fileName: string,
+  from = process.cwd(),
+): { path: string; root: string; text: string } | { error: string } | undefined {
+  const read = (path: string, root: string, shown: string): { path: string; root: string; text: string } | { error: string } => {
+    try {
+      return { path: shown, root, text: readFileSync(path, 'utf8') };
+    } catch (e) {
+      return { error: `${shown}: cannot read the configuration file (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+    }
+  };
+  if (explicit !== undefined) return read(explicit, dirname(resolve(explicit)), explicit);
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const path = join(dir, fileName);
+    if (statSync(path, { throwIfNoEntry: false })?.isFile()) return read(path, dir, relative(from, path) || path);
+    if (dirname(dir) === dir) return undefined;
+  }
 }

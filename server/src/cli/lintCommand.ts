@@ -5,7 +5,11 @@ import { createParser, initParser } from '../parsing/parser';
 import { wasmSources } from '../host/wasmPaths';
 import { choice, positiveInt, UsageError } from './args';
 import type { ParsedArgs } from './args';
-import { collectFiles } from './files';
+import { collectFiles, findConfigFile } from './files';
+import { CONFIG_FILE, enabledRules, parseConfigText, severityOf } from '../config/settings';
+import type { Settings } from '../config/settings';
+import { GlobSet } from '../config/glob';
+import { relative, resolve, sep } from 'node:path';
 import { lintFile } from './lintFiles';
 import type { FileOutcome, LintFileOptions } from './lintFiles';
 import { lintInWorkers } from './pool';
@@ -33,9 +37,18 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   const budgetMs = positiveInt(args, '--budget', 20_000);
   if (args.positional.length === 0) throw new UsageError('lint needs at least one PATH');
 
-  const { files, errors } = collectFiles(args.positional);
+  const config = readConfig(args);
+  if ('problems' in config) {
+    for (const p of config.problems) io.err(`flushguard: ${p}\n`);
+    return 2;
+  }
+  const collected = collectFiles(args.positional);
+  const errors = collected.errors;
   for (const e of errors) io.err(`flushguard: ${e}\n`);
-  const options: LintFileOptions = { rules, budgetMs };
+  const files = excludeFiles(collected.files, config, args.positional, io);
+  const ran = rules.length > 0 ? rules : enabledRules(config.settings);
+  const severities = Object.fromEntries(ran.map((id) => [id, severityOf(config.settings, id)]));
+  const options: LintFileOptions = { rules: ran, budgetMs, severities };
   const progress = progressReporter(io, files.length, !args.options.has('--no-progress'));
   let outcomes: FileOutcome[];
   if (jobs > 1 && files.length >= WORKER_THRESHOLD) {
@@ -73,6 +86,34 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   } else io.out(formatText(findings, scanned, args.options.has('--verbose')));
   if (unreadable) return 2;
   return findings.length > 0 ? 1 : 0;
+}
+
+interface Config {
+  settings: Settings;
+  root: string;
+  file?: string;
+}
+
+/** `.flushguard.json` (or `--config FILE`): settings, or the problems that make it unusable. */
+function readConfig(args: ParsedArgs): Config | { problems: string[] } {
+  const found = findConfigFile(args.options.get('--config')?.[0], CONFIG_FILE);
+  if (!found) return { settings: { rules: {}, exclude: [] }, root: process.cwd() };
+  if ('error' in found) return { problems: [found.error] };
+  const { settings, problems } = parseConfigText(found.text, found.path);
+  return problems.length > 0 ? { problems } : { settings, root: found.root, file: found.path };
+}
+
+/** Drops files matched by `exclude`; one named on the command line is mentioned on stderr. */
+function excludeFiles<T extends { path: string }>(files: T[], config: Config, named: string[], io: Io): T[] {
+  if (config.settings.exclude.length === 0) return files;
+  const globs = new GlobSet(config.settings.exclude);
+  const explicit = new Set(named.map((n) => resolve(n)));
+  return files.filter((f) => {
+    const abs = resolve(f.path);
+    const excluded = globs.matches(relative(config.root, abs).split(sep).join('/'));
+    if (excluded && explicit.has(abs)) io.err(`flushguard: ${f.path}: excluded by ${config.file ?? CONFIG_FILE}\n`);
+    return !excluded;
+  });
 }
 
 function progressReporter(io: Io, total: number, enabled: boolean): (done: number) => void {

@@ -1,5 +1,9 @@
 /** Lints one file for the CLI (in the main thread or a worker): read, budget, report. */
 import { lintSource } from '../linter';
+import { applySuppressions } from '../suppress';
+import { RULE_IDS } from '../rules/index';
+import type { Finding } from '../rules/types';
+import type { RuleSeverity } from '../config/settings';
 import { BudgetExceeded } from '../parsing/parser';
 import type { Parser } from '../parsing/parser';
 import { readSource } from './files';
@@ -21,6 +25,8 @@ export interface FileOutcome {
 export interface LintFileOptions {
   rules: string[];
   budgetMs: number;
+  /** Severity per rule id from `.flushguard.json` (plain data: it crosses to worker threads). */
+  severities?: Record<string, RuleSeverity>;
 }
 
 export function lintFile(parser: Parser, file: InputFile, options: LintFileOptions): FileOutcome {
@@ -30,9 +36,16 @@ export function lintFile(parser: Parser, file: InputFile, options: LintFileOptio
   try {
     const result = lintSource(parser, read.text, { rules: options.rules, deadline: performance.now() + options.budgetMs });
     const lines = new LineMap(read.text);
+    // Suppression comments are honoured here exactly as in the editor (server/src/suppress.ts).
+    const ran = options.rules.length > 0 ? options.rules : RULE_IDS;
+    const kept = applySuppressions(read.text, result.findings, ran, RULE_IDS).findings;
+    const severity = (f: Finding): Finding['severity'] => {
+      const s = options.severities?.[f.rule];
+      return s === undefined || s === 'off' ? f.severity : s;
+    };
     return {
       ...base,
-      findings: result.findings.map((f) => reportFinding(file.display, lines, f)),
+      findings: kept.map((f) => reportFinding(file.display, lines, { ...f, severity: severity(f) })),
       skippedFunctions: result.skipped.length,
     };
   } catch (e) {

@@ -164,9 +164,10 @@ export function parseConfigText(text: string, file: string, known: Known = known
   } catch (e) {
     const message = (e as Error).message;
     const at = /position (\d+)/.exec(message);
+    const atEnd = /end of JSON input/.test(message);
     let where = '';
-    if (at?.[1]) {
-      const offset = Number(at[1]);
+    if (at?.[1] !== undefined || atEnd) {
+      const offset = atEnd ? text.length : Number(at?.[1]);
       const before = text.slice(0, offset);
       const line = before.split('\n').length;
       where = `:${line}:${offset - before.lastIndexOf('\n')}`;
