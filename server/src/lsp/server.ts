@@ -217,6 +217,7 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
       });
     });
     ctx.store = store;
+    store.pushed = options.settings?.flushguard;
     const folders =
       params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     store.roots = folders.map((u) => uriToPath(u)).filter((p): p is string => p !== undefined);

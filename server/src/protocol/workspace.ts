@@ -28,6 +28,11 @@ export interface InitializationOptions {
   debounceMs?: number;
   /** Send a `flushguard/analysed` notification after each analysis (benchmarks, tests). */
   reportTiming?: boolean;
+  /**
+   * Settings for clients that neither answer `workspace/configuration` nor send
+   * `didChangeConfiguration` (plain Neovim 0.7 without lspconfig): `{ flushguard: {...} }`.
+   */
+  settings?: { flushguard?: unknown };
 }
 
 /** server → client, only when asked for with `reportTiming`: how an analysis went. */
