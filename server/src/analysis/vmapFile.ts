@@ -5,7 +5,14 @@
  * helpers do with their parameters. Computed once per file and memoised on the FileSummaries.
  */
 import type { Node } from '../parsing/parser';
-import { callArguments, calleeName, exprKey, functionDefinitions, functionName, stripExpr } from '../parsing/nodeText';
+import {
+  callArguments,
+  calleeName,
+  exprKey,
+  functionDefinitions,
+  functionName,
+  stripExpr,
+} from '../parsing/nodeText';
 import { normKey, pointerBase } from './events';
 import type { FunctionFacts } from './facts';
 import type { FileSummaries } from './summaries';
@@ -70,7 +77,9 @@ export class VmapFile {
     this.pipes = snd && rcv ? 'unknown' : snd ? 'write' : rcv ? 'read' : 'unknown';
     // Two passes: a field learns it holds an alias from a function that may come later.
     for (const pass of [1, 2]) for (const fn of this.functions) this.scan(fn, pass === 1);
-    for (const m of source.matchAll(/\.\s*(begin_cpu_access|finish|end_cpu_access|prepare)\s*=\s*(\w+)/g)) {
+    for (const m of source.matchAll(
+      /\.\s*(begin_cpu_access|finish|end_cpu_access|prepare)\s*=\s*(\w+)/g,
+    )) {
       const [, op, name] = m;
       if (!op || !name || this.callbacks.has(name)) continue;
       const kind = V.CPU_ACCESS_OP.has(op) ? 'cpu-access' : 'device-access';
@@ -90,6 +99,12 @@ export class VmapFile {
   /** The file flushes or invalidates this address somewhere: it is an alias used for I/O. */
   rangeOf(key: string): RangeCall | undefined {
     return this.ranges.find((r) => r.key === key);
+  }
+
+  private usedForIo(field: string): boolean {
+    return new RegExp(
+      `\\b(?:vmalloc_to_page|vmalloc_to_pfn|kmem_to_page|\\w+_kernel_vmap_range)\\s*\\([^;]*\\b${field}\\b`,
+    ).test(this.source);
   }
 
   private isAlias(key: string, local: Set<string>): boolean {
@@ -121,19 +136,26 @@ export class VmapFile {
           if (cb?.type === 'identifier') registered.push(cb.text);
           if (ctx) owner = addrKey(ctx);
           const buf = e.args[fill[0]];
-          if (buf && this.isAlias(addrKey(buf), localAliases)) this.aliasFields.set('transfer_buffer', 'an alias');
+          if (buf && this.isAlias(addrKey(buf), localAliases))
+            this.aliasFields.set('transfer_buffer', 'an alias');
         }
       }
       if (e.kind !== 'assign' || !e.rhs) continue;
       const field = /\.(\w+)$/.exec(e.lhsKey)?.[1];
       const rhs = stripExpr(e.rhs);
-      if (field && V.CALLBACK_FIELD.has(field) && rhs.type === 'identifier') registered.push(rhs.text);
+      if (field && V.CALLBACK_FIELD.has(field)) {
+        const choices =
+          rhs.type === 'conditional_expression' ? rhs.namedChildren.slice(1).map(stripExpr) : [rhs];
+        for (const c of choices) if (c.type === 'identifier') registered.push(c.text);
+      }
       if (field && V.PRIVATE_FIELD.has(field)) owner = addrKey(rhs);
       if (rhs.type === 'call_expression') {
         const callee = calleeName(rhs);
         if (V.VMAP_SOURCE.has(callee)) {
-          localAliases.add(e.lhsKey);
-          if (field) this.aliasFields.set(field, callee);
+          if (V.PAGES_ALIAS_SOURCE.has(callee)) localAliases.add(e.lhsKey);
+          // vmalloc'd fields are mostly CPU-only tables: an alias for I/O only if the file says so.
+          if (field && (V.PAGES_ALIAS_SOURCE.has(callee) || this.usedForIo(field)))
+            this.aliasFields.set(field, callee);
           const pages = callArguments(rhs)[0];
           const pf = pages ? /\.(\w+)$/.exec(addrKey(pages))?.[1] : undefined;
           if (pf && field) this.pagesFields.set(pf, field);
@@ -145,7 +167,11 @@ export class VmapFile {
     }
     for (const cb of registered) {
       if (!first || this.callbacks.has(cb)) continue;
-      const info: CallbackInfo = { kind: 'end-io', registrar: name, dir: this.ioDirection(facts, text) };
+      const info: CallbackInfo = {
+        kind: 'end-io',
+        registrar: name,
+        dir: this.ioDirection(facts, text),
+      };
       if (owner) info.owner = owner;
       this.callbacks.set(cb, info);
     }
@@ -181,7 +207,7 @@ export class VmapFile {
       const i0 = index(e.args[0]);
       if (e.name === V.FLUSH_VMAP && i0 >= 0) s.flushes.add(i0);
       if (e.name === V.INVALIDATE_VMAP && i0 >= 0) s.invalidates.add(i0);
-      if ((V.ALIAS_PAGE.has(e.name) || V.VMAP_TEST.test(e.name)) && i0 >= 0) s.binds.add(i0);
+      if (V.ALIAS_PAGE.has(e.name) && i0 >= 0) s.binds.add(i0);
       const at = V.ATTACH_PAGE.get(e.name);
       const page = at === undefined ? undefined : e.args[at];
       if (page) {
@@ -190,7 +216,8 @@ export class VmapFile {
       }
       const d = submitDirection(e.name, e.args, facts);
       if (d) dirs.push(d);
-      const sub = this.isDefined(e.name) && e.name !== name ? this.helper(e.name, depth + 1) : undefined;
+      const sub =
+        this.isDefined(e.name) && e.name !== name ? this.helper(e.name, depth + 1) : undefined;
       if (sub) {
         const args = callArguments(e.node);
         args.forEach((a, j) => {
@@ -224,7 +251,12 @@ export function bioDirection(facts: FunctionFacts): Dir {
   };
   for (const e of facts.all) {
     if (e.kind === 'call' && /^bio_(?:alloc\w*|init|reset|set_op_attrs)$/.test(e.name)) {
-      const op = e.name === 'bio_set_op_attrs' ? e.args[1] : e.name === 'bio_reset' ? e.args[2] : e.args[e.name === 'bio_init' ? 4 : 2];
+      const op =
+        e.name === 'bio_set_op_attrs'
+          ? e.args[1]
+          : e.name === 'bio_reset'
+            ? e.args[2]
+            : e.args[e.name === 'bio_init' ? 4 : 2];
       if (op) judge(op);
     } else if (e.kind === 'assign' && e.rhs && /\.bi_opf$/.test(e.lhsKey)) judge(e.rhs);
   }

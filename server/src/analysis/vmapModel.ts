@@ -6,10 +6,18 @@
 import type { Node } from '../parsing/parser';
 import { callArguments, calleeName, stripExpr } from '../parsing/nodeText';
 import type { Event } from './events';
+import { pointerBase } from './events';
 import type { FunctionFacts } from './facts';
 import { WRITES_ARGUMENT } from './knowledge';
 import type { FileSummaries } from './summaries';
-import { addrKey, bioDirection, dmaDirection, rootOf, submitDirection, vmapFileOf } from './vmapFile';
+import {
+  addrKey,
+  bioDirection,
+  dmaDirection,
+  rootOf,
+  submitDirection,
+  vmapFileOf,
+} from './vmapFile';
 import type { Dir, VmapFile } from './vmapFile';
 import * as V from './vmapKnowledge';
 
@@ -33,7 +41,8 @@ export type VmapAction =
   | { kind: 'attach'; alias: string; node: Node; api: string }
   | { kind: 'submit'; dir: Dir; node: Node; api: string; sync: boolean }
   | { kind: 'complete'; dir: Dir; node: Node; api: string }
-  | { kind: 'use'; node: Node; api: string };
+  | { kind: 'use'; node: Node; api: string }
+  | { kind: 'unmap'; alias: string; node: Node; api: string };
 
 export type Context = 'plain' | 'end-io' | 'cpu-access' | 'device-access';
 
@@ -55,9 +64,14 @@ export interface VmapFunction {
 }
 
 const CLEAN_SOURCE = new Set(['vmap', 'vm_map_ram', 'dma_vmap_noncontiguous', 'vmap_pfn']);
-const HANDOFF = /^(?:complete|complete_all|wake_up\w*|queue_work|schedule_work|tasklet_schedule|\w+_ioend\w*|\w+_done)$/;
+const HANDOFF =
+  /^(?:complete|complete_all|wake_up\w*|queue_work|schedule_work|tasklet_schedule|\w+_ioend\w*|\w+_done)$/;
 
-export function vmapModel(facts: FunctionFacts, summaries: FileSummaries, source: string): VmapFunction {
+export function vmapModel(
+  facts: FunctionFacts,
+  summaries: FileSummaries,
+  source: string,
+): VmapFunction {
   const file = vmapFileOf(summaries, facts.cfg.node, source);
   const fnText = source.slice(facts.cfg.node.startIndex, facts.cfg.node.endIndex);
   const text = (n: Node): string => source.slice(n.startIndex, n.endIndex).replace(/\s+/g, ' ');
@@ -69,7 +83,13 @@ export function vmapModel(facts: FunctionFacts, summaries: FileSummaries, source
     return /^\w+$/.test(c) ? c + k.slice(root.length) : k;
   };
   const key = (n: Node): string => canon(addrKey(n));
-  const add = (raw: string, display: string, note: string, evidence?: Node, clean = false): void => {
+  const add = (
+    raw: string,
+    display: string,
+    note: string,
+    evidence?: Node,
+    clean = false,
+  ): void => {
     const key = canon(raw);
     if (!key || aliases.has(key)) return;
     const info: AliasInfo = { key, display, note, clean };
@@ -80,7 +100,11 @@ export function vmapModel(facts: FunctionFacts, summaries: FileSummaries, source
   };
   const cb = file.callbacks.get(facts.name);
   let context: Context = cb?.kind ?? 'plain';
-  let contextNote = cb ? (cb.registrar ? `${facts.name}() is the completion callback set up in ${cb.registrar}()` : `${facts.name}() runs as ${cb.kind === 'cpu-access' ? 'begin-CPU-access' : 'end-CPU-access'} for a DMA buffer`) : '';
+  let contextNote = cb
+    ? cb.registrar
+      ? `${facts.name}() is the completion callback set up in ${cb.registrar}()`
+      : `${facts.name}() runs as ${cb.kind === 'cpu-access' ? 'begin-CPU-access' : 'end-CPU-access'} for a DMA buffer`
+    : '';
   const guards = new Set<string>();
   const pagesOf = new Map<string, string>();
   const io = facts.params[0] ?? '';
@@ -90,22 +114,47 @@ export function vmapModel(facts: FunctionFacts, summaries: FileSummaries, source
     if (e.kind === 'assign' && e.rhs) {
       const rhs = stripExpr(e.rhs);
       const callee = rhs.type === 'call_expression' ? calleeName(rhs) : '';
-      if (V.VMAP_SOURCE.has(callee)) add(e.lhsKey, text(e.node.childForFieldName('left') ?? e.node.childForFieldName('declarator') ?? e.node).replace(/^\*+\s*/, ''), `mapped by ${callee}()`, e.node, CLEAN_SOURCE.has(callee));
+      if (V.VMAP_SOURCE.has(callee))
+        add(
+          e.lhsKey,
+          text(
+            e.node.childForFieldName('left') ?? e.node.childForFieldName('declarator') ?? e.node,
+          ).replace(/^\*+\s*/, ''),
+          `mapped by ${callee}()`,
+          e.node,
+          CLEAN_SOURCE.has(callee),
+        );
       if (V.VMAP_TEST.test(callee)) guards.add(canon(e.lhsKey));
-      if (V.ALIAS_PAGE.has(callee) && callArguments(rhs)[0]) pagesOf.set(canon(e.lhsKey), key(callArguments(rhs)[0]!));
-      if (/\.(?:bi_private|context)$/.test(addrKey(rhs)) && rootOf(addrKey(rhs)) === io) owner = e.lhsKey;
+      // `page = vmalloc_to_page(data)`, also as one side of `is_vmalloc ? vmalloc_to_page(p) : virt_to_page(p)`.
+      for (const c of rhs.type === 'conditional_expression'
+        ? rhs.namedChildren.map(stripExpr)
+        : [rhs]) {
+        const arg =
+          c.type === 'call_expression' && V.ALIAS_PAGE.has(calleeName(c))
+            ? callArguments(c)[0]
+            : undefined;
+        if (arg) pagesOf.set(canon(e.lhsKey), key(arg));
+      }
+      if (/\.(?:bi_private|context)$/.test(addrKey(rhs)) && rootOf(addrKey(rhs)) === io)
+        owner = e.lhsKey;
     }
     if (e.kind !== 'call') continue;
     const a0 = e.args[0];
     if (!a0) continue;
-    if (e.name === 'is_vmalloc_addr' || e.name === 'is_vmalloc_or_module_addr') {
+    if (
+      (e.name === 'is_vmalloc_addr' || e.name === 'is_vmalloc_or_module_addr') &&
+      !rejects(e.node)
+    ) {
       add(key(a0), text(a0), `\`${text(e.node)}\` says it may be a vmalloc address`, e.node);
     } else if (V.VMAP_TEST.test(e.name)) {
       const o = key(a0);
-      for (const r of file.ranges) if (rootOf(r.key) === o) add(r.key, r.addr, `\`${text(e.node)}\` says it is vmapped`, e.node);
-      for (const f of file.aliasFields.keys()) add(`${o}.${f}`, `${text(a0)}->${f}`, `\`${text(e.node)}\` says it is vmapped`, e.node);
+      for (const r of file.ranges)
+        if (rootOf(r.key) === o)
+          add(r.key, r.addr, `\`${text(e.node)}\` says it is vmapped`, e.node);
+      for (const f of file.aliasFields.keys())
+        add(`${o}.${f}`, `${text(a0)}->${f}`, `\`${text(e.node)}\` says it is vmapped`, e.node);
     } else if (V.ALIAS_PAGE.has(e.name)) {
-      add(key(a0), text(a0), `its pages are looked up with ${e.name}()`, e.node);
+      add(key(a0), text(pointerBase(a0)), `its pages are looked up with ${e.name}()`, e.node);
     } else if (e.name === V.FLUSH_VMAP || e.name === V.INVALIDATE_VMAP) {
       add(key(a0), text(a0), `a vmap range (${e.name}() here)`, e.node);
     }
@@ -113,29 +162,55 @@ export function vmapModel(facts: FunctionFacts, summaries: FileSummaries, source
   // Fields the file fills with an alias, and addresses the file flushes or invalidates elsewhere.
   for (const [field, how] of file.aliasFields) {
     const re = new RegExp(`\\b(\\w+)\\s*(?:->|\\.)\\s*${field}\\b(?!\\s*\\()`, 'g');
-    for (const m of fnText.matchAll(re)) add(`${m[1]}.${field}`, `${m[1]}->${field}`, how === 'an alias' ? `${field} holds a vmap alias in this file` : `${field} is set by ${how}() in this file`);
+    for (const m of fnText.matchAll(re))
+      add(
+        `${m[1]}.${field}`,
+        `${m[1]}->${field}`,
+        how === 'an alias'
+          ? `${field} holds a vmap alias in this file`
+          : `${field} is set by ${how}() in this file`,
+      );
   }
   const flat = fnText.replace(/\s+/g, ' ');
   // The same owner name in a registered callback: `buffer->vaddr` flushed in end_cpu_access, synced in begin_cpu_access.
   const doesIo = cb !== undefined;
   for (const r of file.ranges) {
     if (r.fn === facts.name) continue;
-    const named = new RegExp(`\\b${rootOf(r.addr.replace(/^[(&*\s]+/, ''))}\\b`).test(fnText);
-    if (flat.includes(r.addr) || (doesIo && named)) add(r.key, r.addr, `${r.fn}() treats it as a vmap range`);
+    const bare = r.addr.replace(/^[(&*\s]+/, '');
+    const named = new RegExp(`\\b${rootOf(bare)}\\b`).test(fnText);
+    const mentioned = new RegExp(`(?<![\\w.>])${bare.replace(/[^\w\s]/g, '\\$&')}(?!\\w)`).test(
+      flat,
+    );
+    if (mentioned || (doesIo && named)) add(r.key, r.addr, `${r.fn}() treats it as a vmap range`);
   }
-  for (const m of fnText.matchAll(/\b(\w+)\s*(?:->|\.)\s*mem\.ptr\.vma\b/g)) add(`${m[1]}.mem.ptr.vma`, m[0].replace(/\s+/g, ''), 'DM_IO_VMA memory is vmalloc memory (drivers/md/dm-io.c)');
+  for (const m of fnText.matchAll(/\b(\w+)\s*(?:->|\.)\s*mem\.ptr\.vma\b/g))
+    add(
+      `${m[1]}.mem.ptr.vma`,
+      m[0].replace(/\s+/g, ''),
+      'DM_IO_VMA memory is vmalloc memory (drivers/md/dm-io.c)',
+    );
   if (cb?.owner && owner) {
     for (const r of file.ranges) {
       if (rootOf(r.key) !== cb.owner) continue;
       const key = owner + r.key.slice(cb.owner.length);
-      add(key, owner + r.addr.slice(r.addr.indexOf(cb.owner) + cb.owner.length), `${cb.registrar}() passes it to this callback`);
+      add(
+        key,
+        owner + r.addr.slice(r.addr.indexOf(cb.owner) + cb.owner.length),
+        `${cb.registrar}() passes it to this callback`,
+      );
     }
   }
   if (context === 'end-io' && aliases.size === 0 && io && file.aliasFields.has('transfer_buffer')) {
-    add(`${io}.transfer_buffer`, `${io}->transfer_buffer`, `the URB's buffer is a vmap alias (${cb?.registrar ?? ''}())`);
+    add(
+      `${io}.transfer_buffer`,
+      `${io}->transfer_buffer`,
+      `the URB's buffer is a vmap alias (${cb?.registrar ?? ''}())`,
+    );
   }
   // A function that syncs a DMA buffer for the CPU hands it to the CPU when it returns.
-  const syncsForCpu = facts.all.some((e) => e.kind === 'call' && V.DMA_FOR_CPU.has(e.name) && e.name.includes('sync'));
+  const syncsForCpu = facts.all.some(
+    (e) => e.kind === 'call' && V.DMA_FOR_CPU.has(e.name) && e.name.includes('sync'),
+  );
   if (context === 'plain' && syncsForCpu) {
     context = 'cpu-access';
     contextNote = `${facts.name}() gives the buffer back to the CPU`;
@@ -148,11 +223,24 @@ export function vmapModel(facts: FunctionFacts, summaries: FileSummaries, source
     if (!n) return undefined;
     let k = key(n);
     const inner = stripExpr(n);
-    if (inner.type === 'call_expression' && V.ALIAS_PAGE.has(calleeName(inner)) && callArguments(inner)[0]) k = key(callArguments(inner)[0]!);
+    if (
+      inner.type === 'call_expression' &&
+      V.ALIAS_PAGE.has(calleeName(inner)) &&
+      callArguments(inner)[0]
+    )
+      k = key(callArguments(inner)[0]!);
     k = pagesOf.get(k) ?? k;
     const pages = /^(\w+)\.(\w+)(?:\[[^\]]*\])?$/.exec(k);
     const field = pages ? file.pagesFields.get(pages[2]!) : undefined;
-    if (pages && field) k = `${pages[1]}.${field}`;
+    if (pages && field) {
+      k = `${pages[1]}.${field}`;
+      add(
+        k,
+        `${pages[1]}->${field}`,
+        `its pages ${pages[1]}->${pages[2]} are vmapped into ${pages[1]}->${field} in this file`,
+        n,
+      );
+    }
     return aliases.has(k) ? k : undefined;
   };
   const dmIoVma = V.DM_IO_VMA.test(fnText);
@@ -166,26 +254,49 @@ export function vmapModel(facts: FunctionFacts, summaries: FileSummaries, source
       const k = aliases.has(canon(e.lhsKey)) ? canon(e.lhsKey) : undefined;
       const rhs = stripExpr(e.rhs);
       const callee = rhs.type === 'call_expression' ? calleeName(rhs) : '';
-      if (k && (V.VMAP_SOURCE.has(callee) || V.MAYBE_VMAP_SOURCE.has(callee))) list.push({ kind: 'alias', alias: k, node: e.node, clean: CLEAN_SOURCE.has(callee) });
+      if (k && (V.VMAP_SOURCE.has(callee) || V.MAYBE_VMAP_SOURCE.has(callee)))
+        list.push({ kind: 'alias', alias: k, node: e.node, clean: CLEAN_SOURCE.has(callee) });
+      // `buf->vaddr = NULL`: no alias from here on.
+      else if (k && /^(?:NULL|0)$/.test(rhs.text))
+        list.push({ kind: 'unmap', alias: k, node: e.node, api: 'NULL' });
     } else if (e.kind === 'call') {
       classifyCall(e, list);
     }
     if (list.length > 0) actions.set(e, list);
   }
-  return { facts, file, aliases, actions, context, contextNote, entryDir: cb?.dir ?? 'unknown', entryComplete: cb?.kind === 'end-io' || (cb?.kind === 'cpu-access' && !syncsForCpu), guards, canon };
+  return {
+    facts,
+    file,
+    aliases,
+    actions,
+    context,
+    contextNote,
+    entryDir: cb?.dir ?? 'unknown',
+    entryComplete: cb?.kind === 'end-io' || (cb?.kind === 'cpu-access' && !syncsForCpu),
+    guards,
+    canon,
+  };
 
   function classifyCall(e: Extract<Event, { kind: 'call' }>, list: VmapAction[]): void {
     const { name, args, node } = e;
     if (V.VMAP_TEST.test(name) || V.ALIAS_PAGE.has(name)) return;
     if (name === V.FLUSH_VMAP || name === V.INVALIDATE_VMAP) {
-      const action: VmapAction = { kind: name === V.FLUSH_VMAP ? 'flush' : 'invalidate', alias: aliasOf(args[0]) ?? key(args[0] ?? node), node, api: name };
+      const action: VmapAction = {
+        kind: name === V.FLUSH_VMAP ? 'flush' : 'invalidate',
+        alias: aliasOf(args[0]) ?? key(args[0] ?? node),
+        node,
+        api: name,
+      };
       if (args[1]) action.len = text(args[1]);
       list.push(action);
       return;
     }
     if (V.HANDLES_VMAP.has(name) || (name === V.DM_IO && dmIoVma)) {
       // The helper flushes before and invalidates after the I/O it does for us.
-      list.push({ kind: 'flush', alias: null, node, api: name }, { kind: 'invalidate', alias: null, node, api: name });
+      list.push(
+        { kind: 'flush', alias: null, node, api: name },
+        { kind: 'invalidate', alias: null, node, api: name },
+      );
       return;
     }
     const sync = V.SUBMIT_BIO.get(name);
@@ -196,7 +307,13 @@ export function vmapModel(facts: FunctionFacts, summaries: FileSummaries, source
       return;
     }
     if (V.SUBMIT_URB.has(name)) {
-      list.push({ kind: 'submit', dir: file.ioDirection(facts, 'usb_submit_urb'), node, api: name, sync: false });
+      list.push({
+        kind: 'submit',
+        dir: file.ioDirection(facts, 'usb_submit_urb'),
+        node,
+        api: name,
+        sync: false,
+      });
       return;
     }
     const dir = submitDirection(name, args, facts);
@@ -206,7 +323,14 @@ export function vmapModel(facts: FunctionFacts, summaries: FileSummaries, source
     }
     const cpu = V.DMA_FOR_CPU.get(name);
     if (cpu !== undefined) {
-      list.push({ kind: 'complete', dir: dmaDirection(args[cpu]), node, api: name });
+      const d = dmaDirection(args[cpu]);
+      if (name.includes('sync') || d === 'read')
+        list.push({ kind: 'complete', dir: d, node, api: name });
+      return;
+    }
+    if (V.UNMAP_ALIAS.has(name)) {
+      const k = aliasOf(args[name === 'dma_vunmap_noncontiguous' ? 1 : 0]);
+      if (k) list.push({ kind: 'unmap', alias: k, node, api: name });
       return;
     }
     const at = V.ATTACH_PAGE.get(name) ?? V.ATTACH_ADDR.get(name);
@@ -218,19 +342,24 @@ export function vmapModel(facts: FunctionFacts, summaries: FileSummaries, source
     const h = file.isDefined(name) && name !== facts.name ? file.helper(name) : undefined;
     if (h) {
       const touched = (j: number): string[] => {
-        const k = args[j] ? key(args[j]!) : '';
+        const k = args[j] ? key(args[j]) : '';
         const found = aliasOf(args[j]);
         return found ? [found] : [...aliases.keys()].filter((a) => k && rootOf(a) === k);
       };
       args.forEach((_, j) => {
         for (const k of touched(j)) {
           if (h.flushes.has(j)) list.push({ kind: 'flush', alias: k, node, api: name });
-          if (h.binds.has(j)) list.push({ kind: 'attach', alias: k, node, api: name });
+          // Pages attached by the helper: only for the alias itself, not any field of an owner passed.
+          if (h.binds.has(j) && k === aliasOf(args[j]))
+            list.push({ kind: 'attach', alias: k, node, api: name });
         }
       });
-      if (h.submits) list.push({ kind: 'submit', dir: h.submits, node, api: name, sync: false });
+      // The helper's I/O concerns our alias only if the alias (or its owner) is passed to it.
+      if (h.submits && args.some((_, j) => touched(j).length > 0))
+        list.push({ kind: 'submit', dir: h.submits, node, api: name, sync: false });
       args.forEach((_, j) => {
-        if (h.invalidates.has(j)) for (const k of touched(j)) list.push({ kind: 'invalidate', alias: k, node, api: name });
+        if (h.invalidates.has(j))
+          for (const k of touched(j)) list.push({ kind: 'invalidate', alias: k, node, api: name });
       });
       if (list.length > 0) return;
     }
@@ -249,15 +378,40 @@ export function vmapModel(facts: FunctionFacts, summaries: FileSummaries, source
       const k = key(a);
       return aliases.has(k) || owners.has(k) || aliasOf(a) !== undefined;
     });
-    if (passes || (context === 'end-io' && HANDOFF.test(name))) list.push({ kind: 'use', node, api: name || text(node.childForFieldName('function') ?? node) });
+    if (passes || (context === 'end-io' && HANDOFF.test(name)))
+      list.push({
+        kind: 'use',
+        node,
+        api: name || text(node.childForFieldName('function') ?? node),
+      });
   }
 }
 
 /** A call in the arguments of flush/invalidate_kernel_vmap_range (`xfs_buf_vmap_len(bp)`) runs before it. */
 function insideRangeCall(n: Node): boolean {
   for (let p = n.parent; p; p = p.parent) {
-    if (p.type === 'call_expression' && (calleeName(p) === V.FLUSH_VMAP || calleeName(p) === V.INVALIDATE_VMAP)) return true;
+    if (
+      p.type === 'call_expression' &&
+      (calleeName(p) === V.FLUSH_VMAP || calleeName(p) === V.INVALIDATE_VMAP)
+    )
+      return true;
     if (p.type.endsWith('statement')) return false;
+  }
+  return false;
+}
+
+/** `if (is_vmalloc_addr(buf)) return -EFAULT;`: vmalloc memory is refused, so it is no alias here. */
+function rejects(test: Node): boolean {
+  for (let p = test.parent; p; p = p.parent) {
+    if (p.type === 'if_statement') {
+      const body = p.childForFieldName('consequence')?.text ?? '';
+      return (
+        (/\breturn\s+(?:-E|ERR_PTR|NULL)|\bgoto\s+\w*(?:err|fail)/.test(body) ||
+          /^\{?\s*(?:vfree|kvfree|vunmap)\s*\(/.test(body)) &&
+        !/_kernel_vmap_range|vmalloc_to_page/.test(body)
+      );
+    }
+    if (p.type.endsWith('statement') || p.type === 'declaration') return false;
   }
   return false;
 }

@@ -27,7 +27,11 @@ export interface EdgeMachine {
 /** Whether an expression tests the alias: `is_vmalloc_addr(p)`, a saved result, `buf->vaddr`. */
 export type GuardTest = (n: Node) => boolean;
 
-export function searchPath(facts: FunctionFacts, m: EdgeMachine, isGuard: GuardTest): Witness | undefined {
+export function searchPath(
+  facts: FunctionFacts,
+  m: EdgeMachine,
+  isGuard: GuardTest,
+): Witness | undefined {
   const { cfg } = facts;
   if (cfg.skipped) return undefined;
   const key = (b: Block, s: number): number => b.id * STATES + s;
@@ -54,7 +58,11 @@ export function searchPath(facts: FunctionFacts, m: EdgeMachine, isGuard: GuardT
   return undefined;
 }
 
-function unwind(parent: Map<number, { prev: number; edge: Edge } | null>, last: number, exit: Block): Witness {
+function unwind(
+  parent: Map<number, { prev: number; edge: Edge } | null>,
+  last: number,
+  exit: Block,
+): Witness {
   const blocks: Block[] = [exit];
   const edges: Edge[] = [];
   for (let link = parent.get(last); link; link = parent.get(link.prev)) {
@@ -117,7 +125,10 @@ function bitsOf(a: Atom, holds: boolean): number {
 function flatten(n: Node, op: string): Node[] {
   n = stripExpr(n);
   if (n.type === 'binary_expression' && n.childForFieldName('operator')?.type === op) {
-    return [...flatten(n.childForFieldName('left')!, op), ...flatten(n.childForFieldName('right')!, op)];
+    return [
+      ...flatten(n.childForFieldName('left')!, op),
+      ...flatten(n.childForFieldName('right')!, op),
+    ];
   }
   return [n];
 }
@@ -138,7 +149,11 @@ function atomOf(n: Node, isGuard: GuardTest): Atom | undefined {
       n = n.childForFieldName('argument')!;
       continue;
     }
-    if (n.type === 'call_expression' && /^(?:un)?likely$/.test(calleeName(n)) && callArguments(n)[0]) {
+    if (
+      n.type === 'call_expression' &&
+      /^(?:un)?likely$/.test(calleeName(n)) &&
+      callArguments(n)[0]
+    ) {
       n = callArguments(n)[0]!;
       continue;
     }

@@ -34,7 +34,9 @@ export interface AliasPath {
 
 /** Actions of `e` that concern alias `key` (I/O events concern every alias of the function). */
 export function actionsFor(model: VmapFunction, e: Event, key: string): VmapAction[] {
-  return (model.actions.get(e) ?? []).filter((a) => !('alias' in a) || a.alias === null || a.alias === key);
+  return (model.actions.get(e) ?? []).filter(
+    (a) => !('alias' in a) || a.alias === null || a.alias === key,
+  );
 }
 
 export function guardTest(model: VmapFunction, key: string): GuardTest {
@@ -45,10 +47,19 @@ export function guardTest(model: VmapFunction, key: string): GuardTest {
   };
 }
 
-export function findAliasPath(model: VmapFunction, key: string, m: AliasMachine): AliasPath | undefined {
-  const step = (s: number, e: Event): number => actionsFor(model, e, key).reduce((x, a) => m.apply(x, a), s);
+export function findAliasPath(
+  model: VmapFunction,
+  key: string,
+  m: AliasMachine,
+): AliasPath | undefined {
+  const step = (s: number, e: Event): number =>
+    actionsFor(model, e, key).reduce((x, a) => m.apply(x, a), s);
   const isGuard = guardTest(model, key);
-  const witness = searchPath(model.facts, { initial: m.initial, step, bad: (s) => (m.exit(s) & m.bad) !== 0 }, isGuard);
+  const witness = searchPath(
+    model.facts,
+    { initial: m.initial, step, bad: (s) => (m.exit(s) & m.bad) !== 0 },
+    isGuard,
+  );
   if (!witness) return undefined;
   const trace: TraceItem[] = [];
   let state = m.initial;
@@ -60,7 +71,8 @@ export function findAliasPath(model: VmapFunction, key: string, m: AliasMachine)
         const before = state;
         state = m.apply(state, a);
         trace.push({ t: 'action', action: a, before, after: state });
-        if (trigger < 0 && (before & m.bad) === 0 && (state & m.bad) !== 0) trigger = trace.length - 1;
+        if (trigger < 0 && (before & m.bad) === 0 && (state & m.bad) !== 0)
+          trigger = trace.length - 1;
       }
     }
     const edge = witness.edges[i];

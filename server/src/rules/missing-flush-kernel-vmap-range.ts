@@ -11,7 +11,7 @@ import type { AliasInfo, VmapAction, VmapFunction } from '../analysis/vmapModel'
 import { findAliasPath } from '../analysis/vmapWitness';
 import type { AliasMachine, TraceItem } from '../analysis/vmapWitness';
 import { NOT_VMAP, NOT_WRITE } from '../analysis/vmapPath';
-import { VMAP_TEST } from '../analysis/vmapKnowledge';
+import { BIO_ATTACH, VMAP_TEST } from '../analysis/vmapKnowledge';
 import { calleeName, stripExpr } from '../parsing/nodeText';
 import { describeEdge, insertStatementFix, stepAt } from './paths';
 import type { Finding, Fix, PathStep, Rule, RuleContext } from './types';
@@ -21,12 +21,14 @@ const PREP = 2;
 const SUBMITTED = 4;
 const BAD = 8;
 
-export const VMAP_RELEVANT = /\b(?:vmap|vm_map_ram|v[mz]alloc\w*|is_vmalloc_addr|\w+_is_vmapped|vmalloc_to_page|kmem_to_page|\w+_kernel_vmap_range|bi_end_io|begin_cpu_access|end_cpu_access|complete|transfer_buffer|vaddr|mem\.ptr\.vma|dma_sync_\w+)\b/;
+export const VMAP_RELEVANT =
+  /\b(?:vmap|vm_map_ram|v[mz]alloc\w*|is_vmalloc_addr|\w+_is_vmapped|vmalloc_to_page|kmem_to_page|\w+_kernel_vmap_range|bi_end_io|begin_cpu_access|end_cpu_access|complete|transfer_buffer|vaddr|mem\.ptr\.vma|dma_sync_\w+)\b/;
 
 export const rule: Rule = {
   meta: {
     id: 'missing-flush-kernel-vmap-range',
-    description: 'A buffer written through a vmap alias reaches write I/O without flush_kernel_vmap_range() on some path.',
+    description:
+      'A buffer written through a vmap alias reaches write I/O without flush_kernel_vmap_range() on some path.',
     defaultSeverity: 'warning',
   },
   relevant: (text) => VMAP_RELEVANT.test(text),
@@ -44,8 +46,15 @@ export const rule: Rule = {
 function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Finding | undefined {
   const callerFlushes = model.file.functions.some((fn) => {
     const t = ctx.source.slice(fn.startIndex, fn.endIndex);
-    return t.includes(`${model.facts.name}(`) && /\bflush_kernel_vmap_range\s*\(/.test(t) && !t.startsWith(model.facts.name);
+    return (
+      t.includes(`${model.facts.name}(`) &&
+      /\bflush_kernel_vmap_range\s*\(/.test(t) &&
+      !t.startsWith(model.facts.name)
+    );
   });
+  // A request that leaves unsubmitted is the caller's to submit, unless this function submits
+  // it on other paths (then the error paths that skip the submission are fine).
+  const submits = [...model.actions.values()].some((l) => l.some((a) => a.kind === 'submit'));
   const m: AliasMachine = {
     initial: createdHere(model, alias) || model.entryComplete ? 0 : DIRTY,
     bad: BAD,
@@ -59,29 +68,65 @@ function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Fi
         case 'invalidate':
           return s & ~(DIRTY | PREP);
         case 'attach':
-          return s & DIRTY ? s | PREP : s;
+          // Only a bio leaves the function to be submitted as it is; a scatterlist is mapped later.
+          return s & DIRTY && (BIO_ATTACH.test(a.api) || model.file.isDefined(a.api))
+            ? s | PREP
+            : s;
+        case 'unmap':
+          return s & ~(DIRTY | PREP);
         case 'submit':
           if (a.dir !== 'read' && s & DIRTY && !(s & (NOT_WRITE | NOT_VMAP))) s |= BAD;
           return s | SUBMITTED;
-        default:
+        case 'complete':
+        case 'use':
           return s;
       }
     },
-    exit: (s) => (s & PREP && !(s & (SUBMITTED | NOT_WRITE | NOT_VMAP)) && !callerFlushes ? s | BAD : s),
+    exit: (s) =>
+      s & PREP && !(s & (SUBMITTED | NOT_WRITE | NOT_VMAP)) && !callerFlushes && !submits
+        ? s | BAD
+        : s,
   };
   const path = findAliasPath(model, alias.key, m);
   if (!path) return undefined;
   const trigger = path.trigger >= 0 ? path.trace[path.trigger] : undefined;
-  const firstAttach = path.trace.find((t): t is Extract<TraceItem, { t: 'action' }> => t.t === 'action' && t.action.kind === 'attach' && (t.after & PREP) !== 0);
+  const firstAttach = path.trace.find(
+    (t): t is Extract<TraceItem, { t: 'action' }> =>
+      t.t === 'action' && t.action.kind === 'attach' && (t.after & PREP) !== 0,
+  );
   const at = trigger?.t === 'action' ? trigger.action : firstAttach?.action;
   if (!at) return undefined;
   const { source, facts } = ctx;
-  const steps = traceSteps(model, alias, path.trace, source, path.trigger >= 0 ? path.trigger : path.trace.length - 1);
-  if (path.trigger < 0) steps.push({ ...stepAt(at.node, 'submit-write', `its pages leave ${facts.name}() in an I/O request, to be written to the device`) });
+  const steps = traceSteps(
+    model,
+    alias,
+    path.trace,
+    source,
+    path.trigger >= 0 ? path.trigger : path.trace.length - 1,
+  );
+  if (path.trigger < 0)
+    steps.push({
+      ...stepAt(
+        at.node,
+        'submit-write',
+        `its pages leave ${facts.name}() in an I/O request, to be written to the device`,
+      ),
+    });
   const len = lengthFor(model, alias);
   const call = `flush_kernel_vmap_range(${alias.display}, ${len ?? 'len'});`;
   const anchor = outermostLoop(earliestIo(path.trace, path.trigger) ?? at.node, facts.cfg.node);
-  const fixes: Fix[] = len ? [insertStatementFix(source, facts.cfg.node, anchor, 'before', guarded(model, alias, call), `Insert ${call}`)] : [];
+  const fixes: Fix[] = len
+    ? [
+        insertStatementFix(
+          source,
+          facts.cfg.node,
+          anchor,
+          'before',
+          guarded(model, alias, call),
+          `Insert ${call}`,
+        ),
+      ]
+    : [];
   return {
     rule: rule.meta.id,
     severity: rule.meta.defaultSeverity,
@@ -106,14 +151,20 @@ export function boundAliases(model: VmapFunction): AliasInfo[] {
       VMAP_TEST.test(evidence) ||
       /^(?:vmalloc_to_page|vmalloc_to_pfn|kmem_to_page)$/.test(evidence) ||
       !alias.evidence ||
-      acts.some((a) => 'alias' in a && a.alias === alias.key && a.kind !== 'alias' && a.kind !== 'write');
+      acts.some(
+        (a) =>
+          (a.kind === 'attach' || a.kind === 'flush' || a.kind === 'invalidate') &&
+          a.alias === alias.key,
+      );
     if (bound) out.push(alias);
   }
   return out;
 }
 
 export function createdHere(model: VmapFunction, alias: AliasInfo): boolean {
-  return [...model.actions.values()].some((l) => l.some((a) => a.kind === 'alias' && a.alias === alias.key));
+  return [...model.actions.values()].some((l) =>
+    l.some((a) => a.kind === 'alias' && a.alias === alias.key),
+  );
 }
 
 function apiOf(a: VmapAction): string {
@@ -122,9 +173,14 @@ function apiOf(a: VmapAction): string {
 
 /** The length the code uses with this alias: its own flush/invalidate, the file's, a length parameter. */
 export function lengthFor(model: VmapFunction, alias: AliasInfo): string | undefined {
-  for (const l of model.actions.values()) for (const a of l) if ((a.kind === 'flush' || a.kind === 'invalidate') && a.alias === alias.key && a.len) return a.len;
+  for (const l of model.actions.values())
+    for (const a of l)
+      if ((a.kind === 'flush' || a.kind === 'invalidate') && a.alias === alias.key && a.len)
+        return a.len;
   if (alias.len) return alias.len;
-  return model.facts.params.find((p) => /^(?:len|length|size|count|bytes|nbytes|buflen|buf_len|data_len|io_size)$/.test(p));
+  return model.facts.params.find((p) =>
+    /^(?:len|length|size|count|bytes|nbytes|buflen|buf_len|data_len|io_size)$/.test(p),
+  );
 }
 
 /** `if (is_vmalloc_addr(p)) call` when the code tests the alias, else the bare call. */
@@ -132,7 +188,8 @@ export function guarded(model: VmapFunction, alias: AliasInfo, call: string): st
   const g = [...model.guards][0];
   if (g && /^\w+$/.test(g)) return `if (${g}) ${call}`;
   const ev = alias.evidence;
-  if (ev?.type === 'call_expression' && VMAP_TEST.test(calleeName(ev))) return `if (${ev.text.replace(/\s+/g, ' ')}) ${call}`;
+  if (ev?.type === 'call_expression' && VMAP_TEST.test(calleeName(ev)))
+    return `if (${ev.text.replace(/\s+/g, ' ')}) ${call}`;
   return call;
 }
 
@@ -141,7 +198,8 @@ function earliestIo(trace: TraceItem[], trigger: number): Node | undefined {
   trace.forEach((t, i) => {
     if (t.t !== 'action' || (trigger >= 0 && i > trigger)) return;
     if (t.action.kind === 'flush' || t.action.kind === 'invalidate') first = undefined;
-    else if ((t.action.kind === 'attach' || t.action.kind === 'submit') && !first) first = t.action.node;
+    else if ((t.action.kind === 'attach' || t.action.kind === 'submit') && !first)
+      first = t.action.node;
   });
   return first;
 }
@@ -150,30 +208,46 @@ const LOOPS = new Set(['for_statement', 'while_statement', 'do_statement']);
 
 /** The outermost loop around `node` in `fn`, so a whole-buffer call goes before the walk. */
 export function outermostLoop(node: Node, fn: Node): Node {
-  let best = node;
-  for (let n = node.parent; n && n.startIndex >= fn.startIndex && n !== fn; n = n.parent) if (LOOPS.has(n.type)) best = n;
+  let best = statementOf(node);
+  for (let n = node.parent; n && n.startIndex >= fn.startIndex && n !== fn; n = n.parent)
+    if (LOOPS.has(n.type)) best = n;
   return best;
 }
 
 /** The trace, up to index `upTo`, as path steps the simulator understands. */
-export function traceSteps(model: VmapFunction, alias: AliasInfo, trace: TraceItem[], source: string, upTo: number): PathStep[] {
+export function traceSteps(
+  model: VmapFunction,
+  alias: AliasInfo,
+  trace: TraceItem[],
+  source: string,
+  upTo: number,
+  /** How I/O of unknown direction is shown: the direction the rule is about. */
+  unknownIo: 'read' | 'write' = 'write',
+): PathStep[] {
   const fn = model.facts.cfg.node;
-  const steps: PathStep[] = [stepAt(alias.evidence ?? fn, 'vmap', `${alias.display} is a vmap alias: ${alias.note}`)];
+  const steps: PathStep[] = [
+    stepAt(alias.evidence ?? fn, 'vmap', `${alias.display} is a vmap alias: ${alias.note}`),
+  ];
   if (model.contextNote) steps.push(stepAt(fn, 'call', model.contextNote));
   trace.slice(0, upTo + 1).forEach((t) => {
-    if (t.t === 'return') steps.push(stepAt(t.node, 'return', `returns from ${model.facts.name}()`));
+    if (t.t === 'return')
+      steps.push(stepAt(t.node, 'return', `returns from ${model.facts.name}()`));
     else if (t.t === 'edge') {
       const d = describeEdge(t.edge, source);
       if (d) steps.push(stepAt(d.node, 'branch', d.note));
     } else {
-      const s = actionStep(t.action, alias);
+      const s = actionStep(t.action, alias, unknownIo);
       if (s) steps.push(s);
     }
   });
   return steps;
 }
 
-function actionStep(a: VmapAction, alias: AliasInfo): PathStep | undefined {
+function actionStep(
+  a: VmapAction,
+  alias: AliasInfo,
+  unknownIo: 'read' | 'write',
+): PathStep | undefined {
   const n = a.node;
   switch (a.kind) {
     case 'alias':
@@ -184,17 +258,33 @@ function actionStep(a: VmapAction, alias: AliasInfo): PathStep | undefined {
       return s;
     }
     case 'flush':
-      return stepAt(n, 'flush-vmap', `${a.api}() flushes ${a.alias ? alias.display : 'the buffer'}`);
+      return stepAt(
+        n,
+        'flush-vmap',
+        `${a.api}() flushes ${a.alias ? alias.display : 'the buffer'}`,
+      );
     case 'invalidate':
-      return stepAt(n, 'invalidate-vmap', `${a.api}() invalidates ${a.alias ? alias.display : 'the buffer'}`);
+      return stepAt(
+        n,
+        'invalidate-vmap',
+        `${a.api}() invalidates ${a.alias ? alias.display : 'the buffer'}`,
+      );
     case 'attach':
       return stepAt(n, 'call', `pages of ${alias.display} attached to I/O by ${a.api}()`);
     case 'submit':
-      return stepAt(n, a.dir === 'read' ? 'submit-read' : 'submit-write', `${a.api}() starts ${a.dir === 'unknown' ? 'I/O of unknown direction' : a.dir === 'both' ? 'bidirectional I/O' : `${a.dir} I/O`}`);
+      return stepAt(
+        n,
+        a.dir === 'read' || (a.dir !== 'write' && unknownIo === 'read')
+          ? 'submit-read'
+          : 'submit-write',
+        `${a.api}() starts ${a.dir === 'unknown' ? 'I/O of unknown direction' : a.dir === 'both' ? 'bidirectional I/O' : `${a.dir} I/O`}`,
+      );
     case 'complete':
       return stepAt(n, 'complete', `${a.api}(): the device's writes are done`);
     case 'use':
       return stepAt(n, 'read', `the buffer is handed on to ${a.api}()`);
+    case 'unmap':
+      return stepAt(n, 'unmap', `${a.api}() ends the alias`);
   }
 }
 
@@ -205,3 +295,36 @@ function callText(n: Node): string {
   return `\`${t.length > 40 ? t.slice(0, 37) + '...' : t}\``;
 }
 
+const BLOCKS = new Set([
+  'compound_statement',
+  'case_statement',
+  'labeled_statement',
+  'translation_unit',
+]);
+
+/** The whole statement a node is part of, `if (...)` included when the node is in its condition. */
+function statementOf(node: Node): Node {
+  let n = node;
+  while (n.parent && !BLOCKS.has(n.parent.type) && n.parent.type !== 'function_definition') {
+    if (
+      n.parent.type === 'else_clause' ||
+      (n.parent.type.endsWith('_statement') &&
+        n !== n.parent.childForFieldName('condition') &&
+        n.parent.childForFieldName('condition')?.startIndex !== n.startIndex &&
+        !isConditionPart(n))
+    )
+      break;
+    n = n.parent;
+  }
+  return n;
+}
+
+function isConditionPart(n: Node): boolean {
+  const cond = n.parent?.childForFieldName('condition');
+  return (
+    cond !== null &&
+    cond !== undefined &&
+    cond.startIndex <= n.startIndex &&
+    n.endIndex <= cond.endIndex
+  );
+}

@@ -10,7 +10,14 @@ import type { AliasInfo, VmapFunction } from '../analysis/vmapModel';
 import { findAliasPath } from '../analysis/vmapWitness';
 import type { AliasMachine } from '../analysis/vmapWitness';
 import { NOT_READ, NOT_VMAP } from '../analysis/vmapPath';
-import { boundAliases, createdHere, guarded, lengthFor, traceSteps, VMAP_RELEVANT } from './missing-flush-kernel-vmap-range';
+import {
+  boundAliases,
+  createdHere,
+  guarded,
+  lengthFor,
+  traceSteps,
+  VMAP_RELEVANT,
+} from './missing-flush-kernel-vmap-range';
 import { endOfFunctionStep, insertStatementFix, stepAt } from './paths';
 import type { Finding, Fix, Rule, RuleContext } from './types';
 
@@ -21,7 +28,8 @@ const BAD = 4;
 export const rule: Rule = {
   meta: {
     id: 'missing-invalidate-kernel-vmap-range',
-    description: 'Read I/O into a vmap alias completes and the CPU gets the buffer without invalidate_kernel_vmap_range() on some path.',
+    description:
+      'Read I/O into a vmap alias completes and the CPU gets the buffer without invalidate_kernel_vmap_range() on some path.',
     defaultSeverity: 'warning',
   },
   relevant: (text) => VMAP_RELEVANT.test(text),
@@ -49,9 +57,14 @@ function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Fi
           return a.dir === 'write' || s & INV ? s : s | PENDING;
         case 'invalidate':
           return (s & ~PENDING) | INV;
+        case 'unmap':
+          return s & ~PENDING;
         case 'use':
           return s & PENDING && !(s & (NOT_READ | NOT_VMAP)) ? s | BAD : s;
-        default:
+        case 'alias':
+        case 'attach':
+        case 'flush':
+        case 'write':
           return s;
       }
     },
@@ -62,14 +75,27 @@ function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Fi
   const { source, facts } = ctx;
   const fn = facts.cfg.node;
   const upTo = path.trigger >= 0 ? path.trigger : path.trace.length - 1;
-  const steps = traceSteps(model, alias, path.trace, source, upTo);
-  if (model.entryComplete) steps.splice(1, 0, stepAt(fn, 'complete', `the device has written the buffer when ${facts.name}() runs`));
+  const steps = traceSteps(model, alias, path.trace, source, upTo, 'read');
+  if (model.entryComplete)
+    steps.splice(
+      1,
+      0,
+      stepAt(fn, 'complete', `the device has written the buffer when ${facts.name}() runs`),
+    );
   let completion: (typeof path.trace)[number] | undefined;
-  for (const t of path.trace.slice(0, upTo + 1)) if (t.t === 'action' && t.action.kind === 'complete' && t.after & PENDING) completion = t;
+  for (const t of path.trace.slice(0, upTo + 1))
+    if (t.t === 'action' && t.action.kind === 'complete' && t.after & PENDING) completion = t;
   const trigger = path.trace[path.trigger];
   const use = trigger?.t === 'action' ? trigger.action : undefined;
-  if (!use) steps.push({ ...endOfFunctionStep(fn, facts.name, `and the caller reads ${alias.display}`), kind: 'read' });
-  const at = completion?.t === 'action' ? completion.action.node : use?.node ?? fn.childForFieldName('declarator') ?? fn;
+  if (!use)
+    steps.push({
+      ...endOfFunctionStep(fn, facts.name, `and the caller reads ${alias.display}`),
+      kind: 'read',
+    });
+  const at =
+    completion?.t === 'action'
+      ? completion.action.node
+      : (use?.node ?? fn.childForFieldName('declarator') ?? fn);
   const len = lengthFor(model, alias);
   const call = `invalidate_kernel_vmap_range(${alias.display}, ${len ?? 'len'});`;
   const lastReturn = [...path.trace].reverse().find((t) => t.t === 'return');
@@ -79,7 +105,14 @@ function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Fi
     fixes.push(
       completion?.t === 'action'
         ? insertStatementFix(source, fn, completion.action.node, 'after', text, `Insert ${call}`)
-        : insertStatementFix(source, fn, use?.node ?? (lastReturn?.t === 'return' ? lastReturn.node : undefined), 'before', text, `Insert ${call}`),
+        : insertStatementFix(
+            source,
+            fn,
+            use?.node ?? (lastReturn?.t === 'return' ? lastReturn.node : undefined),
+            'before',
+            text,
+            `Insert ${call}`,
+          ),
     );
   }
   return {
@@ -97,7 +130,9 @@ function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Fi
 /** The address variable was moved by the code (`data += len`): a fix with it would cover the wrong range. */
 function advanced(model: VmapFunction, alias: AliasInfo): boolean {
   if (!/^\w+$/.test(alias.display)) return false;
-  const re = new RegExp(`\\b${alias.display}\\s*(?:\\+=|-=|\\+\\+|--)|(?:\\+\\+|--)\\s*${alias.display}\\b`);
+  const re = new RegExp(
+    `\\b${alias.display}\\s*(?:\\+=|-=|\\+\\+|--)|(?:\\+\\+|--)\\s*${alias.display}\\b`,
+  );
   const fn = model.facts.cfg.node;
   return re.test(fn.text);
 }
