@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { testParser } from '../../../test/helpers';
+import { fixtureFiles, testParser } from '../../../test/helpers';
 import { lintParsed } from '../linter';
 import { RULE_IDS } from '../rules/index';
 import { IncrementalLinter } from './incrementalLint';
@@ -97,4 +97,32 @@ test('diffRange finds the smallest single edit', () => {
   assert.deepEqual(diffRange('abcdef', 'abXdef'), { start: 2, oldEnd: 3, newEnd: 3 });
   assert.deepEqual(diffRange('aaa', 'aaaa'), { start: 3, oldEnd: 3, newEnd: 4 });
   assert.equal(diffRange('same', 'same'), undefined);
+});
+
+test('on every rule fixture, edits in each function give what a fresh lint gives', async () => {
+  const parser = await testParser();
+  const root = join(__dirname, '../../../test/fixtures/rules');
+  let checked = 0;
+  for (const dir of readdirSync(root)) {
+    for (const { name, text } of fixtureFiles(join(root, dir))) {
+      const doc = new ParsedDocument();
+      const linter = new IncrementalLinter();
+      linter.lint(doc.parse(parser, text), RULE_IDS);
+      // One edit per function body in turn: a blank line after its opening brace, then undone.
+      for (let at = text.indexOf('\n{\n'); at >= 0; at = text.indexOf('\n{\n', at + 3)) {
+        for (const version of [text.slice(0, at + 3) + '\n' + text.slice(at + 3), text]) {
+          const parsed = doc.parse(parser, version);
+          const got = summary(linter.lint(parsed, RULE_IDS).findings);
+          assert.deepEqual(
+            got,
+            summary(lintParsed(parsed).findings),
+            `${dir}/${name} after an edit at ${at}`,
+          );
+          checked++;
+        }
+      }
+      doc.release();
+    }
+  }
+  assert.ok(checked > 50, `only ${checked} edits checked`);
 });

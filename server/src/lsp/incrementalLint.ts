@@ -8,7 +8,7 @@
  * the function's text is the same and every recorded question still gets the same answer from
  * the new file. Pure: no LSP, no I/O.
  */
-import type { ParsedSource } from '../parsing/parser';
+import type { Node, ParsedSource } from '../parsing/parser';
 import { BudgetExceeded } from '../parsing/parser';
 import { functionDefinitions, functionName } from '../parsing/nodeText';
 import { FileSummaries } from '../analysis/summaries';
@@ -16,10 +16,14 @@ import { selectRules } from '../linter';
 import type { LintResult, SkippedFunction } from '../linter';
 import type { Finding } from '../rules/types';
 
+/** An argument as recorded: a plain value, or a function definition named by its text. */
+type Arg = { value: unknown } | { fn: string };
+
 interface Query {
   method: string;
-  args: unknown[];
-  result: unknown;
+  args: Arg[];
+  /** The answer, serialised; undefined for `factsOf` (same text, same facts). */
+  result: string | undefined;
 }
 
 interface Entry {
@@ -39,28 +43,99 @@ export interface IncrementalStats {
 const isPrimitive = (v: unknown): boolean =>
   v === null || (typeof v !== 'object' && typeof v !== 'function');
 
-/** A FileSummaries that writes down every question asked and its answer. */
-function recording(file: FileSummaries, log: { queries: Query[] | null }): FileSummaries {
+const isNode = (v: unknown): v is Node =>
+  typeof v === 'object' && v !== null && 'startIndex' in v && 'tree' in v && 'type' in v;
+
+class Uncomparable extends Error {}
+
+/** Plain data (primitives, arrays, sets, maps, plain objects) as a stable string. */
+function serialise(v: unknown): string {
+  const walk = (x: unknown, depth: number): unknown => {
+    if (depth > 8) throw new Uncomparable();
+    if (isPrimitive(x)) return x === undefined ? '\u0000undefined' : x;
+    if (Array.isArray(x)) return x.map((e) => walk(e, depth + 1));
+    if (x instanceof Set)
+      return ['\u0000set', ...[...x].map((e) => JSON.stringify(walk(e, depth + 1))).sort()];
+    if (x instanceof Map)
+      return [
+        '\u0000map',
+        ...[...x].map(([k, e]) => JSON.stringify([walk(k, depth + 1), walk(e, depth + 1)])).sort(),
+      ];
+    if (typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
+      return Object.entries(x as Record<string, unknown>)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, e]) => [k, walk(e, depth + 1)]);
+    }
+    throw new Uncomparable();
+  };
+  return JSON.stringify(walk(v, 0));
+}
+
+/**
+ * A FileSummaries that writes down every question asked and its answer. A question about another
+ * function (`factsOf(fn)`) is recorded by that function's text.
+ */
+function recording(
+  file: FileSummaries,
+  source: string,
+  log: { queries: Query[] | null },
+): FileSummaries {
   return new Proxy(file, {
     get(target, prop, _receiver) {
       const value: unknown = Reflect.get(target, prop, target);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]): unknown => {
         const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
-        if (log.queries && args.every(isPrimitive) && isPrimitive(result)) {
-          log.queries.push({ method: String(prop), args, result });
-        } else log.queries = null;
+        if (!log.queries) return result;
+        try {
+          const recorded: Arg[] = args.map((a) => {
+            if (isPrimitive(a)) return { value: a };
+            if (isNode(a) && a.type === 'function_definition')
+              return { fn: source.slice(a.startIndex, a.endIndex) };
+            throw new Uncomparable();
+          });
+          const method = String(prop);
+          log.queries.push({
+            method,
+            args: recorded,
+            result: method === 'factsOf' ? undefined : serialise(result),
+          });
+        } catch (e) {
+          if (!(e instanceof Uncomparable)) throw e;
+          log.queries = null;
+        }
         return result;
       };
     },
   });
 }
 
-function stillValid(queries: readonly Query[], file: FileSummaries): boolean {
+function stillValid(
+  queries: readonly Query[],
+  file: FileSummaries,
+  functionsByText: Map<string, Node>,
+): boolean {
   const target = file as unknown as Record<string, (...a: unknown[]) => unknown>;
-  return queries.every(
-    (q) => typeof target[q.method] === 'function' && target[q.method]!(...q.args) === q.result,
-  );
+  return queries.every((q) => {
+    const args: unknown[] = [];
+    for (const a of q.args) {
+      if ('value' in a) args.push(a.value);
+      else {
+        const fn = functionsByText.get(a.fn);
+        if (!fn) return false;
+        args.push(fn);
+      }
+    }
+    if (q.result === undefined) return true;
+    const method = target[q.method];
+    if (typeof method !== 'function') return false;
+    try {
+      return serialise(method.apply(file, args)) === q.result;
+    } catch (e) {
+      if (e instanceof Uncomparable) return false;
+      throw e;
+    }
+  });
 }
 
 function shift(f: Finding, by: number, lines: number): Finding {
@@ -109,6 +184,8 @@ export class IncrementalLinter {
     const functions = functionDefinitions(tree.rootNode);
     const file = new FileSummaries(functions, pre.iterators, source);
     const next = new Map<string, Entry>();
+    const byText = new Map<string, Node>();
+    for (const fn of functions) byText.set(source.slice(fn.startIndex, fn.endIndex), fn);
     for (const fn of functions) {
       const text = source.slice(fn.startIndex, fn.endIndex);
       const active = rules.filter((r) => r.relevant(text));
@@ -118,7 +195,7 @@ export class IncrementalLinter {
       const cacheKey = `${text}\u0000${pre.text.slice(fn.startIndex, fn.endIndex)}`;
       const firstLine = fn.startPosition.row + 1;
       let entry = this.cache.get(cacheKey) ?? next.get(cacheKey);
-      if (entry?.queries && stillValid(entry.queries, file)) {
+      if (entry?.queries && stillValid(entry.queries, file, byText)) {
         stats.reused++;
       } else {
         if (deadline !== undefined && performance.now() > deadline) {
@@ -168,7 +245,7 @@ export class IncrementalLinter {
         queries: [],
       };
     }
-    const asked = recording(file, log);
+    const asked = recording(file, parsed.source, log);
     const found: Finding[] = [];
     for (const rule of active)
       found.push(...rule.check({ source: parsed.source, facts, file: asked }));

@@ -1,0 +1,209 @@
+/**
+ * Language-server benchmark (not a test): the shipped server (bin/flushguard-language-server.js,
+ * dist/server.js) driven over stdio like an editor. Prints medians and percentiles of this run:
+ *
+ *   1. a one-character edit to fresh diagnostics on fs/btrfs/inode.c (~11,750 lines): measured at
+ *      the client (didChange sent → publishDiagnostics of that version received, debounce 0) and
+ *      by the server (parse + analysis, its `flushguard/analysed` notification);
+ *   2. server start to first diagnostics on the same file (fresh process each time);
+ *   3. server memory (RSS) with 50 kernel files open;
+ *   4. server memory before and after 10,000 edits (every WASM tree must be deleted).
+ *
+ * Usage: npm run build && npm run bench:lsp [-- --edits N --latency N --starts N]
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { LspClient } from '../test/lsp/client';
+import { kernelTree, listFiles } from './kernelTree';
+
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const SERVER = [
+  process.execPath,
+  join(__dirname, '..', 'bin', 'flushguard-language-server.js'),
+  '--stdio',
+];
+
+function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+}
+const ms = (v: number): string => `${v.toFixed(1)} ms`;
+
+function rssMiB(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+async function start(root: string): Promise<LspClient> {
+  return LspClient.start({
+    rootPath: root,
+    command: SERVER,
+    settings: {},
+    initializationOptions: { debounceMs: 0, reportTiming: true },
+    timeoutMs: 120_000,
+  });
+}
+
+/** Offsets of lines inside function bodies (tab-indented statements), spread over the file. */
+function editPoints(text: string, count: number): number[] {
+  const points: number[] = [];
+  for (let i = text.indexOf('\n\t'); i >= 0; i = text.indexOf('\n\t', i + 1)) {
+    if (/^\n\t[a-z]\w*\(/.test(text.slice(i, i + 40))) points.push(i + 2);
+  }
+  const step = Math.max(1, Math.floor(points.length / count));
+  return points.filter((_, k) => k % step === 0).slice(0, count);
+}
+
+function positionAt(text: string, offset: number): { line: number; character: number } {
+  let line = 0;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, character: offset - start };
+}
+
+/** Types one character and then deletes it again at `offset`; returns the timings of both edits. */
+async function typeAndUndo(
+  client: LspClient,
+  uri: string,
+  text: string,
+  offset: number,
+): Promise<{ client: number[]; server: number[] }> {
+  const pos = positionAt(text, offset);
+  const out = { client: [] as number[], server: [] as number[] };
+  const steps: [string, { range: { start: typeof pos; end: typeof pos }; text: string }][] = [
+    [
+      text.slice(0, offset) + ' ' + text.slice(offset),
+      { range: { start: pos, end: pos }, text: ' ' },
+    ],
+    [
+      text,
+      { range: { start: pos, end: { line: pos.line, character: pos.character + 1 } }, text: '' },
+    ],
+  ];
+  for (const [next, change] of steps) {
+    const mark = client.mark();
+    const t0 = performance.now();
+    const version = await client.change(uri, [change], next);
+    const timing = client.waitFor<{ uri: string; version: number; ms: number }>(
+      'flushguard/analysed',
+      (p) => p.uri === uri && p.version === version,
+      mark,
+    );
+    await client.waitFor<{ uri: string; version?: number }>(
+      'textDocument/publishDiagnostics',
+      (p) => p.uri === uri && p.version === version,
+      mark,
+    );
+    out.client.push(performance.now() - t0);
+    out.server.push((await timing).ms);
+  }
+  return out;
+}
+
+async function latency(kernel: string, file: string, edits: number): Promise<void> {
+  const text = readFileSync(file, 'utf8');
+  const client = await start(kernel);
+  const uri = pathToFileURL(file).href;
+  await client.open(uri, text);
+  await client.diagnosticsFor(uri, 1);
+  const clientMs: number[] = [];
+  const serverMs: number[] = [];
+  for (const offset of editPoints(text, Math.ceil(edits / 2))) {
+    const r = await typeAndUndo(client, uri, text, offset);
+    clientMs.push(...r.client);
+    serverMs.push(...r.server);
+  }
+  console.log(
+    `1. one-character edit → fresh diagnostics, ${file.split('/').slice(-3).join('/')} (${text.split('\n').length} lines), ${clientMs.length} edits:`,
+  );
+  console.log(
+    `   at the client: p50 ${ms(percentile(clientMs, 50))}, p95 ${ms(percentile(clientMs, 95))}; server parse+analysis: p50 ${ms(percentile(serverMs, 50))}, p95 ${ms(percentile(serverMs, 95))}`,
+  );
+  await client.stop();
+}
+
+async function startup(kernel: string, file: string, runs: number): Promise<void> {
+  const times: number[] = [];
+  const text = readFileSync(file, 'utf8');
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const client = await start(kernel);
+    const uri = pathToFileURL(file).href;
+    await client.open(uri, text);
+    await client.diagnosticsFor(uri, 1);
+    times.push(performance.now() - t0);
+    await client.stop();
+  }
+  console.log(
+    `2. server start → first diagnostics on the same file, ${runs} fresh processes: median ${ms(percentile(times, 50))}, max ${ms(Math.max(...times))}`,
+  );
+}
+
+async function openMany(kernel: string, count: number): Promise<void> {
+  const files = listFiles(join(kernel, 'fs'), ['.c'])
+    .filter((_, i) => i % 25 === 0)
+    .slice(0, count);
+  const client = await start(mkdtempSync(join(tmpdir(), 'fg-bench-')));
+  const before = rssMiB(client.child.pid);
+  let lines = 0;
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    lines += text.split('\n').length;
+    const uri = pathToFileURL(f).href;
+    await client.open(uri, text);
+    await client.diagnosticsFor(uri, 1);
+  }
+  console.log(
+    `3. ${files.length} kernel files open (${lines} lines in all): server RSS ${rssMiB(client.child.pid).toFixed(0)} MiB (${before.toFixed(0)} MiB after initialize)`,
+  );
+  await client.stop();
+}
+
+async function manyEdits(kernel: string, file: string, edits: number): Promise<void> {
+  const text = readFileSync(file, 'utf8');
+  const client = await start(kernel);
+  const uri = pathToFileURL(file).href;
+  await client.open(uri, text);
+  await client.diagnosticsFor(uri, 1);
+  const points = editPoints(text, 200);
+  const samples: string[] = [];
+  let done = 0;
+  let first = NaN;
+  while (done < edits) {
+    for (const offset of points) {
+      if (done >= edits) break;
+      await typeAndUndo(client, uri, text, offset);
+      done += 2;
+      if (done === 1000) first = rssMiB(client.child.pid);
+      if (done % 2000 === 0) samples.push(`${done}: ${rssMiB(client.child.pid).toFixed(0)}`);
+    }
+  }
+  const last = rssMiB(client.child.pid);
+  console.log(
+    `4. ${edits} edits on ${file.split('/').pop()}: server RSS after 1,000 edits ${first.toFixed(0)} MiB, after ${edits} ${last.toFixed(0)} MiB (${samples.join(', ')} MiB)`,
+  );
+  await client.stop();
+}
+
+async function main(): Promise<void> {
+  const kernel = kernelTree();
+  const file = join(kernel, 'fs', 'btrfs', 'inode.c');
+  await latency(kernel, file, arg('latency', 400));
+  await startup(kernel, file, arg('starts', 7));
+  await openMany(kernel, 50);
+  await manyEdits(kernel, file, arg('edits', 10_000));
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
