@@ -21,17 +21,22 @@ function rect(x0, y0, w, h, r, c) {
       let cover = 0;
       for (let sy = 0; sy < 4; sy++)
         for (let sx = 0; sx < 4; sx++) {
-          const fx = x + (sx + 0.5) / 4, fy = y + (sy + 0.5) / 4;
+          const fx = x + (sx + 0.5) / 4,
+            fy = y + (sy + 0.5) / 4;
           const dx = Math.max(x0 + r - fx, 0, fx - (x0 + w - r));
           const dy = Math.max(y0 + r - fy, 0, fy - (y0 + h - r));
-          if (fx >= x0 && fx <= x0 + w && fy >= y0 && fy <= y0 + h && dx * dx + dy * dy <= r * r) cover++;
+          if (fx >= x0 && fx <= x0 + w && fy >= y0 && fy <= y0 + h && dx * dx + dy * dy <= r * r)
+            cover++;
         }
-      if (cover) put(x, y, [c[0], c[1], c[2], Math.round((c[3] ?? 255) * cover / 16)]);
+      if (cover) put(x, y, [c[0], c[1], c[2], Math.round(((c[3] ?? 255) * cover) / 16)]);
     }
 }
 
 rect(0, 0, 128, 128, 22, [30, 34, 44]);
-const cell = 22, gap = 5, ox = 64 - (4 * cell + 3 * gap) / 2, oy = 64 - (4 * cell + 3 * gap) / 2;
+const cell = 22,
+  gap = 5,
+  ox = 64 - (4 * cell + 3 * gap) / 2,
+  oy = 64 - (4 * cell + 3 * gap) / 2;
 for (let row = 0; row < 4; row++)
   for (let col = 0; col < 4; col++) {
     let c = [70, 78, 96];
@@ -55,19 +60,26 @@ function png(w, h, rgba) {
     return (c ^ 0xffffffff) >>> 0;
   };
   const chunk = (type, data) => {
-    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
     const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(crc(td));
     return Buffer.concat([len, td, c]);
   };
   const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; ihdr[9] = 6; // 8-bit RGBA
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 6; // 8-bit RGBA
   const raw = Buffer.alloc((w * 4 + 1) * h);
-  for (let y = 0; y < h; y++) Buffer.from(rgba.buffer, y * w * 4, w * 4).copy(raw, y * (w * 4 + 1) + 1);
+  for (let y = 0; y < h; y++)
+    Buffer.from(rgba.buffer, y * w * 4, w * 4).copy(raw, y * (w * 4 + 1) + 1);
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0)),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
   ]);
 }
 writeFileSync(new URL('./icon.png', import.meta.url), png(N, N, px));

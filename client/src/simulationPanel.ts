@@ -15,6 +15,9 @@ export const SIMULATION_VIEW_TYPE = 'flushguard.simulation';
 /** workspaceState key of the preset last picked in the view (per workspace, as issue 6 asks). */
 export const PRESET_STATE_KEY = 'flushguard.simulation.preset';
 
+/** Timeline position meaning "the last step": a new simulation opens on its deciding check. */
+const LAST_STEP = Number.MAX_SAFE_INTEGER;
+
 export interface SimulationHandlers {
   /** The same simulation on another preset (the client asks the language server). */
   requestPreset: (preset: string) => Promise<SimulationPayload>;
@@ -52,7 +55,7 @@ function documentFor(payload: SimulationPayload): vscode.Uri | undefined {
 
 class SimulationPanel {
   private payload: SimulationPayload | undefined;
-  private position = 0;
+  private position = LAST_STEP;
   private highlighted: vscode.Uri | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -91,7 +94,7 @@ class SimulationPanel {
     payload: SimulationPayload,
     handlers: SimulationHandlers,
     link: vscode.Uri | undefined,
-    position = 0,
+    position = LAST_STEP,
   ): void {
     this.payload = payload;
     this.handlers = handlers;
@@ -115,9 +118,10 @@ class SimulationPanel {
         if (this.payload) this.show(this.payload, this.handlers, this.link, this.position);
         return;
       case 'reveal':
-        this.handlers.revealLine(m.line);
+        this.reveal(m.line);
         return;
       case 'step':
+        this.position = m.position;
         this.highlight(m.line);
         return;
       case 'preset':
@@ -131,10 +135,29 @@ class SimulationPanel {
     try {
       const next = await this.handlers.requestPreset(preset);
       await this.context.workspaceState.update(PRESET_STATE_KEY, next.preset);
-      this.show(next, this.handlers, this.link, 0);
+      this.show(next, this.handlers, this.link);
     } catch (e) {
       this.post({ type: 'error', message: `Could not simulate on ${preset}: ${errorText(e)}` });
     }
+  }
+
+  /**
+   * Reveals a step's line where the document is already shown (beside the panel, not over it);
+   * otherwise the caller's handler opens it.
+   */
+  private reveal(line: number): void {
+    const uri = this.link?.toString();
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);
+    if (!editor) return this.handlers.revealLine(line);
+    const pos = new vscode.Position(
+      Math.min(Math.max(0, line - 1), editor.document.lineCount - 1),
+      0,
+    );
+    void vscode.window.showTextDocument(editor.document, {
+      viewColumn: editor.viewColumn ?? vscode.ViewColumn.One,
+      selection: new vscode.Range(pos, pos),
+      preserveFocus: false,
+    });
   }
 
   /** Highlights the current step's line in every editor showing the simulated document. */

@@ -5,8 +5,12 @@ import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 
 const vsix = process.argv[2] ?? 'flushguard.vsix';
-const entries = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('\n').filter(Boolean);
-const manifest = JSON.parse(execFileSync('unzip', ['-p', vsix, 'extension/package.json'], { encoding: 'utf8' }));
+const entries = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' })
+  .split('\n')
+  .filter(Boolean);
+const manifest = JSON.parse(
+  execFileSync('unzip', ['-p', vsix, 'extension/package.json'], { encoding: 'utf8' }),
+);
 const failures = [];
 let checks = 0;
 const check = (ok, what) => {
@@ -25,7 +29,10 @@ for (const f of [
   'extension/images/icon.png',
   'extension/package.json',
 ])
-  check(entries.includes(f) || (f.endsWith('LICENSE.txt') && entries.includes('extension/LICENSE')), `contains ${f}`);
+  check(
+    entries.includes(f) || (f.endsWith('LICENSE.txt') && entries.includes('extension/LICENSE')),
+    `contains ${f}`,
+  );
 check(manifest.main === './dist/client.js', `manifest main is ./dist/client.js (${manifest.main})`);
 check(manifest.icon === 'images/icon.png', 'manifest icon is images/icon.png');
 check(
@@ -33,7 +40,10 @@ check(
   'contributes flushguard.simulateScenario',
 );
 const stray = entries.filter((e) => /node_modules\/|\.ts$|\.map$|\.bench\/|\/test\//.test(e));
-check(stray.length === 0, `no sources, maps, tests or node_modules (${stray.slice(0, 5).join(', ') || 'none'})`);
+check(
+  stray.length === 0,
+  `no sources, maps, tests or node_modules (${stray.slice(0, 5).join(', ') || 'none'})`,
+);
 const size = statSync(vsix).size;
 check(size < 4 * 1024 * 1024, `size ${(size / 1024).toFixed(0)} KiB < 4 MiB`);
 console.log(`${checks - failures.length} passed, ${failures.length} failed`);

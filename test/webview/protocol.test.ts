@@ -17,8 +17,8 @@ const toServer = (p: ViewPayload): SimulationPayload => p;
 test('view messages: each variant is accepted with its fields and refused without', () => {
   assert.ok(isViewMessage({ type: 'ready' }));
   assert.ok(isViewMessage({ type: 'reveal', line: 12 }));
-  assert.ok(isViewMessage({ type: 'step', line: null }));
-  assert.ok(isViewMessage({ type: 'step', line: 3 }));
+  assert.ok(isViewMessage({ type: 'step', line: null, position: 0 }));
+  assert.ok(isViewMessage({ type: 'step', line: 3, position: 4 }));
   assert.ok(isViewMessage({ type: 'preset', preset: 'pipt-32k' }));
   for (const bad of [
     null,
@@ -30,6 +30,8 @@ test('view messages: each variant is accepted with its fields and refused withou
     { type: 'reveal', line: 1.5 },
     { type: 'reveal', line: '12' },
     { type: 'step' },
+    { type: 'step', line: 3 },
+    { type: 'step', line: 3, position: -1 },
     { type: 'preset', preset: '' },
     { type: 'preset', preset: '../../etc/passwd' },
     { type: 'preset', preset: 'a b' },

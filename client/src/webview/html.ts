@@ -76,13 +76,13 @@ button:hover { background: var(--vscode-button-secondaryHoverBackground); }
 :focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
 .fg-position { margin-left: 6px; }
 .fg-error { color: var(--vscode-errorForeground); }
-.fg-runs { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 16px; }
+.fg-runs { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 16px; }
 .fg-run { border: 1px solid var(--vscode-panel-border); padding: 0 10px 10px; }
 .fg-verdict { padding: 6px 8px; border-left: 4px solid; }
 .fg-verdict.bad { border-color: var(--vscode-errorForeground); background: var(--vscode-inputValidation-errorBackground); }
 .fg-verdict.ok { border-color: var(--vscode-testing-iconPassed); background: var(--vscode-editor-inactiveSelectionBackground); }
 table { border-collapse: collapse; font-family: var(--vscode-editor-font-family); font-size: 0.9em; }
-th, td { padding: 1px 4px; text-align: center; } th { font-weight: normal; opacity: 0.8; text-align: right; }
+th, td { padding: 1px 4px; text-align: center; } th { font-weight: normal; opacity: 0.8; text-align: right; white-space: nowrap; }
 .fg-byte.bad, .fg-byte.stale { color: var(--vscode-errorForeground); font-weight: bold; }
 .fg-byte.first-bad { outline: 2px solid var(--vscode-errorForeground); }
 .fg-grid td.fg-cell { min-width: 4.5em; border: 1px solid var(--vscode-panel-border); }
@@ -94,6 +94,10 @@ th, td { padding: 1px 4px; text-align: center; } th { font-weight: normal; opaci
 .fg-cell.dirty { font-weight: bold; }
 .fg-cell.touched { outline: 2px solid var(--vscode-focusBorder); }
 .fg-colour { opacity: 0.8; }
+.fg-legend { display: flex; flex-wrap: wrap; gap: 4px 10px; font-size: 0.85em; margin: 4px 0; }
+.fg-key { padding: 0 4px; } .fg-key.alias-kernel { background: color-mix(in srgb, var(--vscode-charts-blue) 35%, transparent); }
+.fg-key.alias-user { background: color-mix(in srgb, var(--vscode-charts-orange) 35%, transparent); } .fg-key.alias-vmap { background: color-mix(in srgb, var(--vscode-charts-purple) 35%, transparent); }
+.fg-key.touched { outline: 2px solid var(--vscode-focusBorder); }
 .fg-memory tr.alias-kernel th { color: var(--vscode-charts-blue); } .fg-memory tr.alias-user th { color: var(--vscode-charts-orange); } .fg-memory tr.alias-vmap th { color: var(--vscode-charts-purple); }
 .fg-more { opacity: 0.7; font-size: 0.9em; }
 .fg-step-text ul { margin: 4px 0; padding-left: 18px; }

@@ -43,7 +43,16 @@ function draw(): void {
   const tree = render({ ...current, playing: timer !== undefined }, current.prep);
   root.replaceChildren(mount(document, tree));
   if (focused) document.getElementById(focused)?.focus();
-  document.getElementById(`fg-row-${current.position}`)?.scrollIntoView({ block: 'nearest' });
+  keepRowVisible(current.position);
+}
+
+/** Scrolls the timeline list (only the list, not the page) so the current row is in view. */
+function keepRowVisible(position: number): void {
+  const list = document.getElementById('fg-steps');
+  const row = document.getElementById(`fg-row-${position}`);
+  if (!list || !row) return;
+  const top = row.offsetTop - list.offsetTop;
+  list.scrollTop = Math.max(0, top - list.clientHeight / 2);
 }
 
 function show(
@@ -66,7 +75,11 @@ function moved(): void {
     presets: current.presets,
     position: current.position,
   });
-  vscode.postMessage({ type: 'step', line: current.prep.rows[current.position]?.cLine ?? null });
+  vscode.postMessage({
+    type: 'step',
+    line: current.prep.rows[current.position]?.cLine ?? null,
+    position: current.position,
+  });
   draw();
 }
 

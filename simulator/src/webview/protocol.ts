@@ -43,7 +43,8 @@ export type HostMessage =
 export type ViewMessage =
   | { type: 'ready' }
   | { type: 'reveal'; line: number }
-  | { type: 'step'; line: number | null }
+  /** The timeline moved: `line` is the C line to highlight, `position` the row (kept by the host). */
+  | { type: 'step'; line: number | null; position: number }
   | { type: 'preset'; preset: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -121,7 +122,12 @@ export function isViewMessage(v: unknown): v is ViewMessage {
     case 'reveal':
       return isLine(v.line);
     case 'step':
-      return v.line === null || isLine(v.line);
+      return (
+        (v.line === null || isLine(v.line)) &&
+        typeof v.position === 'number' &&
+        Number.isInteger(v.position) &&
+        v.position >= 0
+      );
     case 'preset':
       return isPresetId(v.preset);
     default:

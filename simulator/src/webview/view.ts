@@ -13,6 +13,7 @@ import {
   touchedSets,
   verdictSentence,
   watchedPa,
+  type Alias,
   type MachineView,
   type TimelineRow,
 } from './model';
@@ -28,7 +29,12 @@ const RUNS: { id: RunId; title: string }[] = [
 /** Rows of the cache grid shown per run; the rest are summarised. */
 export const MAX_GRID_SETS = 24;
 /** Bytes of the watched region shown in the memory panel. */
-export const WATCH_BYTES = 16;
+export const WATCH_BYTES = 8;
+
+/** First byte of the shown window: the row of WATCH_BYTES holding the first bad byte. */
+export function windowStart(o: Outcome): number {
+  return o.firstBadOffset > 0 ? o.firstBadOffset - (o.firstBadOffset % WATCH_BYTES) : 0;
+}
 
 export interface ViewInput {
   payload: ViewPayload;
@@ -138,7 +144,7 @@ function toolbar(input: ViewInput, prep: Prepared, pos: number): VNode {
           'aria-label': 'First step',
           title: 'First step (Home)',
         },
-        '⏮',
+        '|◀',
       ),
       h(
         'button',
@@ -154,7 +160,7 @@ function toolbar(input: ViewInput, prep: Prepared, pos: number): VNode {
           'aria-pressed': input.playing ? 'true' : 'false',
           title: 'Play / pause (Space)',
         },
-        input.playing ? '⏸' : '▶',
+        input.playing ? '❚❚' : '▶',
       ),
       h(
         'button',
@@ -199,6 +205,7 @@ function runPanel(p: ViewPayload, run: RunId, title: string, step: number, prep:
     compare(o, run),
     h('h3', {}, 'Cache (sets × ways)'),
     grid(p.presetInfo, prep, m, run),
+    legend(aliases),
     prep.hiddenSets > 0 &&
       h(
         'p',
@@ -215,8 +222,9 @@ function runPanel(p: ViewPayload, run: RunId, title: string, step: number, prep:
 /** Expected and observed bytes of the deciding check, the first differing byte marked. */
 function compare(o: Outcome, run: RunId): VNode | false {
   if (o.expected === '') return false;
-  const exp = fromHex(o.expected).subarray(0, WATCH_BYTES);
-  const obs = fromHex(o.observed).subarray(0, WATCH_BYTES);
+  const start = windowStart(o);
+  const exp = fromHex(o.expected).subarray(start, start + WATCH_BYTES);
+  const obs = fromHex(o.observed).subarray(start, start + WATCH_BYTES);
   const row = (label: string, bytes: Uint8Array, mark: boolean): VNode =>
     h(
       'tr',
@@ -224,13 +232,15 @@ function compare(o: Outcome, run: RunId): VNode | false {
       h('th', {}, label),
       Array.from(bytes, (b, i) => {
         const bad = mark && b !== exp[i];
-        const first = mark && i === o.firstBadOffset;
+        const first = mark && start + i === o.firstBadOffset;
         return h(
           'td',
           {
             class: `fg-byte${bad ? ' bad' : ''}${first ? ' first-bad' : ''}`,
             id: first ? `fg-first-bad-${run}` : undefined,
-            'aria-label': first ? `first differing byte, offset ${i}: ${byteHex(b)}` : undefined,
+            'aria-label': first
+              ? `first differing byte, offset ${start + i}: ${byteHex(b)}`
+              : undefined,
           },
           byteHex(b),
         );
@@ -242,6 +252,16 @@ function compare(o: Outcome, run: RunId): VNode | false {
       class: 'fg-compare',
       'aria-label': `Bytes the ${o.observer === 'user' ? 'user mapping' : o.observer} expects and sees`,
     },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', {}, 'offset'),
+        Array.from(exp, (_, i) => h('th', {}, `+${start + i}`)),
+      ),
+    ),
     h('tbody', {}, row('expected', exp, false), row(`${o.observer} sees`, obs, true)),
   );
 }
@@ -282,6 +302,30 @@ function grid(p: PresetInfo, prep: Prepared, m: MachineView, run: RunId): VNode 
   );
 }
 
+function legend(aliases: readonly Alias[]): VNode {
+  const seen = new Map<string, Alias>();
+  for (const a of aliases) if (!seen.has(a.name)) seen.set(a.name, a);
+  const kinds: Record<Alias['kind'], string> = {
+    kernel: 'kernel alias',
+    user: 'user mapping',
+    vmap: 'vmap alias',
+    other: 'address',
+  };
+  return h(
+    'p',
+    { class: 'fg-legend' },
+    [...seen.values()].map((a) =>
+      h(
+        'span',
+        { class: `fg-key alias-${a.kind}` },
+        `${a.name}: ${kinds[a.kind]} ${a.base.toString(16).replace(/^/, '0x')}`,
+      ),
+    ),
+    h('span', { class: 'fg-key' }, 'D: dirty'),
+    h('span', { class: 'fg-key touched' }, 'outlined: this step'),
+  );
+}
+
 function cell(m: MachineView, set: number, way: number): VNode {
   const key = cellKey(set, way);
   const l = m.lines.get(key);
@@ -310,9 +354,11 @@ function cell(m: MachineView, set: number, way: number): VNode {
 
 /** DRAM and every cached copy of the watched bytes, side by side. */
 function memory(o: Outcome, p: PresetInfo, m: MachineView, current: Step | undefined): VNode {
-  const pa = watchedPa(o, p);
-  if (pa === undefined) return h('p', {}, 'No physical page in this run.');
-  const expected = o.expected !== '' ? fromHex(o.expected) : undefined;
+  const base = watchedPa(o, p);
+  if (base === undefined) return h('p', {}, 'No physical page in this run.');
+  const start = windowStart(o);
+  const pa = base + start;
+  const expected = o.expected !== '' ? fromHex(o.expected).subarray(start) : undefined;
   const offs = Array.from({ length: WATCH_BYTES }, (_, i) => i);
   const bytesRow = (label: string, get: (i: number) => number | undefined, cls: string): VNode =>
     h(
@@ -331,18 +377,18 @@ function memory(o: Outcome, p: PresetInfo, m: MachineView, current: Step | undef
     .filter((l) => l.valid && l.data && pa >= l.pa && pa < l.pa + p.lineBytes)
     .sort((a, b) => a.set - b.set || a.way - b.way);
   for (const l of copies) {
-    const base = pa - l.pa;
-    const name = l.alias ? `${l.alias.name} (${l.alias.kind})` : 'cache';
+    const at = pa - l.pa;
+    const name = l.alias ? `${l.alias.name} ${l.alias.kind}` : 'cache';
     rows.push(
       bytesRow(
-        `${name} set ${l.set}${l.dirty ? ', dirty' : ''}`,
-        (i) => (base + i < p.lineBytes ? l.data?.[base + i] : undefined),
+        `${name} · set ${l.set}${l.dirty ? ' · dirty' : ''}`,
+        (i) => (at + i < p.lineBytes ? l.data?.[at + i] : undefined),
         `alias-${l.alias?.kind ?? 'other'}`,
       ),
     );
   }
   if (current?.check) {
-    const seen = fromHex(current.check.observed);
+    const seen = fromHex(current.check.observed).subarray(start);
     rows.push(bytesRow(`${current.check.observer} reads`, (i) => seen[i], 'observer'));
   }
   return h(
