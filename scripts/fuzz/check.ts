@@ -1,0 +1,110 @@
+/**
+ * One fuzz case through the engine and the simulator, with the oracle: no exception, no run over
+ * the budget, no finding or scenario error outside the text. Returns the problem, or undefined.
+ */
+import { BudgetExceeded } from '../../server/src/parsing/parser';
+import type { Parser } from '../../server/src/parsing/parser';
+import { lintSource } from '../../server/src/linter';
+import { simulateEngineFinding } from '../../server/src/simulation';
+import { parseScenario, runScenario, SimulatorInputError } from '../../simulator/src/index';
+import { resultViolations } from '../../test/robustness/invariants';
+
+export interface FuzzCase {
+  kind: 'c' | 'fgs';
+  text: string;
+  /** Where the text came from (kernel file, generator, scenario), for the report. */
+  origin: string;
+}
+
+export interface CheckResult {
+  /** `kind: detail`; the kind alone decides whether a smaller input "fails the same way". */
+  problem?: string;
+  ms: number;
+  findings: number;
+}
+
+/** Simulated findings per case: each costs two simulator runs. */
+const SIMULATED_PER_CASE = 2;
+
+function describe(e: unknown): string {
+  if (e instanceof Error) return `${e.name}: ${e.message.split('\n')[0]!.slice(0, 200)}`;
+  return String(e).slice(0, 200);
+}
+
+export function checkCase(parser: Parser, c: FuzzCase, budgetMs: number): CheckResult {
+  const t0 = performance.now();
+  const over = (what: string): string | undefined => {
+    const ms = performance.now() - t0;
+    return ms > budgetMs ? `over budget: ${what} took ${Math.round(ms)} ms` : undefined;
+  };
+  if (c.kind === 'fgs')
+    return {
+      problem: checkScenario(c.text) ?? over('scenario'),
+      ms: performance.now() - t0,
+      findings: 0,
+    };
+  let result;
+  try {
+    result = lintSource(parser, c.text, { deadline: t0 + budgetMs });
+  } catch (e) {
+    const problem =
+      e instanceof BudgetExceeded ? `over budget: ${e.message}` : `crash: ${describe(e)}`;
+    return { problem, ms: performance.now() - t0, findings: 0 };
+  }
+  const violations = resultViolations(c.text, result);
+  if (violations.length > 0)
+    return {
+      problem: `out of range: ${violations[0]!}`,
+      ms: performance.now() - t0,
+      findings: result.findings.length,
+    };
+  const lintOver = over('lint');
+  if (lintOver)
+    return { problem: lintOver, ms: performance.now() - t0, findings: result.findings.length };
+  for (const f of result.findings.slice(0, SIMULATED_PER_CASE)) {
+    try {
+      const sim = simulateEngineFinding(c.text, 'fuzz.c', f, 'arm1176-32k');
+      if (!sim.scenario)
+        return {
+          problem: 'simulate: empty scenario',
+          ms: performance.now() - t0,
+          findings: result.findings.length,
+        };
+    } catch (e) {
+      return {
+        problem: `simulate crash: ${describe(e)}`,
+        ms: performance.now() - t0,
+        findings: result.findings.length,
+      };
+    }
+  }
+  return {
+    problem: over('lint and simulate'),
+    ms: performance.now() - t0,
+    findings: result.findings.length,
+  };
+}
+
+/** Parse errors must sit on the text; a scenario that parses must run (or be refused politely). */
+function checkScenario(text: string): string | undefined {
+  let parsed;
+  try {
+    parsed = parseScenario(text);
+  } catch (e) {
+    return `scenario parse crash: ${describe(e)}`;
+  }
+  const lines = text.split('\n');
+  for (const err of parsed.errors) {
+    const line = lines[err.line - 1];
+    if (line === undefined || err.column < 1 || err.column > line.length + 1)
+      return `scenario error out of range: ${err.line}:${err.column} ${err.message}`;
+    if (!err.message) return `scenario error without a message at ${err.line}:${err.column}`;
+  }
+  if (!parsed.scenario) return undefined;
+  try {
+    runScenario(parsed.scenario, parsed.scenario.preset);
+  } catch (e) {
+    if (!(e instanceof SimulatorInputError)) return `scenario run crash: ${describe(e)}`;
+  }
+  return undefined;
+}
