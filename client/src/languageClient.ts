@@ -29,6 +29,8 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
       { scheme: 'file', language: 'cpp', pattern: '**/*.h' },
     ],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/.flushguard.json') },
+    // The extension registers flushguard.simulate/checkWorkspace itself (webview, progress UI).
+    initializationOptions: { clientSideCommands: true },
     middleware: {
       workspace: {
         configuration: (params, token, next) => {

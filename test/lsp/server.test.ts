@@ -225,6 +225,18 @@ describe('language server, push diagnostics', () => {
       client.request('flushguard/simulate', { uri, line: 7, preset: 'no-such-cpu' }),
       /unknown preset 'no-such-cpu'/,
     );
+    // Editors without their own command (Neovim's codelens.run) execute the lens on the server.
+    const mark = client.mark();
+    const viaCommand = await client.request<{ preset: string }>(
+      'workspace/executeCommand',
+      lenses[0]!.command,
+    );
+    assert.equal(viaCommand.preset, 'arm1176-32k');
+    const shown = await client.waitFor<{ message: string }>('window/showMessage', () => true, mark);
+    assert.match(
+      shown.message,
+      /^FlushGuard simulated .*g\.c:8 on arm1176-32k: as written, the user reads .* instead of .*; with the fix, the user reads .* as expected\.$/,
+    );
   });
 
   test('requests about unknown documents get errors or empty answers, and the server lives on', async () => {

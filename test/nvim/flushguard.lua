@@ -110,7 +110,12 @@ for _, res in pairs(lenses or {}) do
   for _, l in ipairs(res.result or {}) do lens = l end
 end
 if not lens or lens.command.title ~= 'Simulate' then return fail('no Simulate lens') end
-local sim = vim.lsp.buf_request_sync(bufnr, 'flushguard/simulate', lens.command.arguments[1], 10000)
+-- What vim.lsp.codelens.run() does with it: workspace/executeCommand, which the server offers.
+local provider = vim.lsp.get_client_by_id(client_id).server_capabilities.executeCommandProvider
+if not provider or not vim.tbl_contains(provider.commands, lens.command.command) then
+  return fail('the server does not offer ' .. lens.command.command)
+end
+local sim = vim.lsp.buf_request_sync(bufnr, 'workspace/executeCommand', lens.command, 10000)
 local payload
 for _, res in pairs(sim or {}) do payload = res.result end
 if not payload or payload.source.rule ~= RULE then return fail('simulate gave no payload') end

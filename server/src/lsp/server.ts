@@ -29,7 +29,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Parser } from '../parsing/parser';
 import { RULE_IDS } from '../rules/index';
 import { packageVersion } from '../cli/package';
-import { ANALYSED_NOTIFICATION, CHECK_WORKSPACE_REQUEST } from '../protocol/workspace';
+import {
+  ANALYSED_NOTIFICATION,
+  CHECK_WORKSPACE_REQUEST,
+  SERVER_COMMANDS,
+} from '../protocol/workspace';
 import type { AnalysedParams, InitializationOptions } from '../protocol/workspace';
 import { PRESETS_REQUEST, SIMULATE_REQUEST } from '../protocol/simulate';
 import type { SimulateParams } from '../protocol/simulate';
@@ -44,7 +48,7 @@ import { buildCodeActions } from './codeActions';
 import { hoverAt, lensesFor } from './views';
 import { SettingsStore, uriToPath } from './settingsStore';
 import { runWorkspaceCheck } from './workspaceCommand';
-import { listPresetsResult, simulate } from './simulateRequest';
+import { listPresetsResult, simulate, summarise } from './simulateRequest';
 
 /** Trees kept in memory for documents not being edited; the others are re-parsed when needed. */
 const MAX_TREES = 12;
@@ -233,6 +237,9 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
         },
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
+        ...(options.clientSideCommands === true
+          ? {}
+          : { executeCommandProvider: { commands: [...SERVER_COMMANDS] } }),
         ...(pull
           ? {
               diagnosticProvider: {
@@ -319,6 +326,26 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
     CHECK_WORKSPACE_REQUEST,
     async (_params: unknown, token: CancellationToken) => runWorkspaceCheck(ctx, token),
   );
+
+  connection.onExecuteCommand(async (params, token) => {
+    if (params.command === 'flushguard.checkWorkspace') {
+      const r = await runWorkspaceCheck(ctx, token);
+      const message = `FlushGuard: ${r.findings} finding(s) in ${r.filesWithFindings} file(s); ${r.files} C files checked${r.cancelled ? ' (stopped)' : ''}`;
+      void connection.sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Info,
+        message,
+      });
+      return r;
+    }
+    if (params.command !== 'flushguard.simulate')
+      throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
+    const payload = await simulate(ctx, params.arguments?.[0] as SimulateParams, token);
+    void connection.sendNotification(ShowMessageNotification.type, {
+      type: MessageType.Info,
+      message: summarise(payload),
+    });
+    return payload;
+  });
 
   connection.onShutdown(async () => {
     for (const t of timers.values()) clearTimeout(t);

@@ -82,3 +82,13 @@ export async function simulate(
     throw e;
   }
 }
+
+/** One line for editors without a simulation view (Neovim, Emacs): what the two runs showed. */
+export function summarise(p: SimulationPayload): string {
+  const cut = (t: string): string => (t.length > 24 ? `${t.slice(0, 21)}...` : t);
+  const run = (o: SimulationPayload['asWritten']): string =>
+    o.corrupted
+      ? `the ${o.observer} reads ${cut(o.observed)} instead of ${cut(o.expected)}`
+      : `the ${o.observer} reads ${cut(o.observed)} as expected`;
+  return `FlushGuard simulated ${p.source.file}:${p.source.line} on ${p.preset}: as written, ${run(p.asWritten)}; with the fix, ${run(p.withFix)}.`;
+}

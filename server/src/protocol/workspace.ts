@@ -33,7 +33,16 @@ export interface InitializationOptions {
    * `didChangeConfiguration` (plain Neovim 0.7 without lspconfig): `{ flushguard: {...} }`.
    */
   settings?: { flushguard?: unknown };
+  /**
+   * The client registers `flushguard.simulate` and `flushguard.checkWorkspace` itself (the VS
+   * Code extension). Otherwise the server offers them as `workspace/executeCommand` commands,
+   * so that other editors can run the Simulate code lens and the workspace check.
+   */
+  clientSideCommands?: boolean;
 }
+
+/** Commands the server executes for clients without their own (see `clientSideCommands`). */
+export const SERVER_COMMANDS = ['flushguard.simulate', 'flushguard.checkWorkspace'] as const;
 
 /** server → client, only when asked for with `reportTiming`: how an analysis went. */
 export const ANALYSED_NOTIFICATION = 'flushguard/analysed';
