@@ -32,6 +32,8 @@ export interface CallbackInfo {
   registrar: string;
   /** Key of the owner the registrar passes (bi_private / urb context), if any. */
   owner?: string;
+  /** The registrar passes the alias itself: `bio->bi_private = data` (block/blk-map.c bio_map_kern). */
+  passesAlias?: string;
   dir: Dir;
 }
 
@@ -119,6 +121,7 @@ export class VmapFile {
     const facts = this.summaries.factsOf(fn);
     const localAliases = new Set<string>();
     let owner: string | undefined;
+    let passesAlias: string | undefined;
     const registered: string[] = [];
     for (const e of facts.all) {
       if (e.kind === 'call') {
@@ -148,7 +151,10 @@ export class VmapFile {
           rhs.type === 'conditional_expression' ? rhs.namedChildren.slice(1).map(stripExpr) : [rhs];
         for (const c of choices) if (c.type === 'identifier') registered.push(c.text);
       }
-      if (field && V.PRIVATE_FIELD.has(field)) owner = addrKey(rhs);
+      if (field && V.PRIVATE_FIELD.has(field)) {
+        owner = addrKey(rhs);
+        if (this.isAlias(owner, localAliases)) passesAlias = field;
+      }
       if (rhs.type === 'call_expression') {
         const callee = calleeName(rhs);
         if (V.VMAP_SOURCE.has(callee)) {
@@ -158,7 +164,9 @@ export class VmapFile {
             this.aliasFields.set(field, callee);
           const pages = callArguments(rhs)[0];
           const pf = pages ? /\.(\w+)$/.exec(addrKey(pages))?.[1] : undefined;
-          if (pf && field) this.pagesFields.set(pf, field);
+          // vmap(pages, ...) and vm_map_ram(pages, ...) take the page array first.
+          if (pf && field && (callee === 'vmap' || callee === 'vm_map_ram'))
+            this.pagesFields.set(pf, field);
         }
       } else if (field && !V.PRIVATE_FIELD.has(field) && this.isAlias(addrKey(rhs), localAliases)) {
         // `urb->transfer_buffer = uvc_urb->buffer`: the field now holds the alias too.
@@ -173,6 +181,7 @@ export class VmapFile {
         dir: this.ioDirection(facts, text),
       };
       if (owner) info.owner = owner;
+      if (passesAlias) info.passesAlias = passesAlias;
       this.callbacks.set(cb, info);
     }
   }
@@ -258,7 +267,10 @@ export function bioDirection(facts: FunctionFacts): Dir {
             ? e.args[2]
             : e.args[e.name === 'bio_init' ? 4 : 2];
       if (op) judge(op);
-    } else if (e.kind === 'assign' && e.rhs && /\.bi_opf$/.test(e.lhsKey)) judge(e.rhs);
+    } else if (e.kind === 'assign' && e.rhs && /\.bi_opf$/.test(e.lhsKey)) {
+      // `bi_opf |= REQ_FUA` adds a flag; only a plain store sets the operation.
+      if (e.node.childForFieldName('operator')?.text === '=') judge(e.rhs);
+    }
   }
   if (seen.size === 1) return [...seen][0]!;
   return 'unknown';

@@ -61,6 +61,11 @@ export interface VmapFunction {
   guards: Set<string>;
   /** The alias key of an expression key, under the function's name equivalences. */
   canon: (key: string) => string;
+  /**
+   * A cache-maintenance wrapper (`persistent_memory_flush_cache(ptr, size)`, dm-writecache) that
+   * tests its parameter with is_vmalloc_addr() and then does no maintenance at all.
+   */
+  emptyWrapper?: { kind: 'flush' | 'invalidate'; test: Node; param: string };
 }
 
 const CLEAN_SOURCE = new Set(['vmap', 'vm_map_ram', 'dma_vmap_noncontiguous', 'vmap_pfn']);
@@ -157,6 +162,14 @@ export function vmapModel(
       add(key(a0), text(pointerBase(a0)), `its pages are looked up with ${e.name}()`, e.node);
     } else if (e.name === V.FLUSH_VMAP || e.name === V.INVALIDATE_VMAP) {
       add(key(a0), text(a0), `a vmap range (${e.name}() here)`, e.node);
+    } else if (file.isDefined(e.name) && e.name !== facts.name) {
+      // A same-file helper looks its pages up with vmalloc_to_page() (or attaches them to I/O).
+      const h = file.helper(e.name);
+      for (const j of h?.binds ?? []) {
+        const arg = e.args[j];
+        if (arg)
+          add(key(arg), text(pointerBase(arg)), `its pages go to I/O through ${e.name}()`, e.node);
+      }
     }
   }
   // Fields the file fills with an alias, and addresses the file flushes or invalidates elsewhere.
@@ -172,10 +185,11 @@ export function vmapModel(
       );
   }
   const flat = fnText.replace(/\s+/g, ' ');
-  // The same owner name in a registered callback: `buffer->vaddr` flushed in end_cpu_access, synced in begin_cpu_access.
-  const doesIo = cb !== undefined;
+  // The same owner name in a registered dma-buf/vb2 CPU-access op: `buffer->vaddr` flushed in end_cpu_access, synced in begin_cpu_access.
+  const doesIo = cb !== undefined && cb.kind !== 'end-io';
   for (const r of file.ranges) {
-    if (r.fn === facts.name) continue;
+    // `bio->bi_private` and `urb->context` hold anything: only the callback logic below follows them.
+    if (r.fn === facts.name || /\.(?:bi_private|context)$/.test(r.key)) continue;
     const bare = r.addr.replace(/^[(&*\s]+/, '');
     const named = new RegExp(`\\b${rootOf(bare)}\\b`).test(fnText);
     const mentioned = new RegExp(`(?<![\\w.>])${bare.replace(/[^\w\s]/g, '\\$&')}(?!\\w)`).test(
@@ -189,9 +203,16 @@ export function vmapModel(
       m[0].replace(/\s+/g, ''),
       'DM_IO_VMA memory is vmalloc memory (drivers/md/dm-io.c)',
     );
+  if (cb?.passesAlias && io && context === 'end-io') {
+    add(
+      `${io}.${cb.passesAlias}`,
+      `${io}->${cb.passesAlias}`,
+      `${cb.registrar}() stores the vmap address there`,
+    );
+  }
   if (cb?.owner && owner) {
     for (const r of file.ranges) {
-      if (rootOf(r.key) !== cb.owner) continue;
+      if (rootOf(r.key) !== cb.owner || r.fn !== cb.registrar) continue;
       const key = owner + r.key.slice(cb.owner.length);
       add(
         key,
@@ -226,6 +247,13 @@ export function vmapModel(
     if (
       inner.type === 'call_expression' &&
       V.ALIAS_PAGE.has(calleeName(inner)) &&
+      callArguments(inner)[0]
+    )
+      k = key(callArguments(inner)[0]!);
+    // A same-file helper that returns vmalloc_to_page() of its argument.
+    else if (
+      inner.type === 'call_expression' &&
+      file.helper(calleeName(inner))?.binds.has(0) &&
       callArguments(inner)[0]
     )
       k = key(callArguments(inner)[0]!);
@@ -264,7 +292,7 @@ export function vmapModel(
     }
     if (list.length > 0) actions.set(e, list);
   }
-  return {
+  const model: VmapFunction = {
     facts,
     file,
     aliases,
@@ -276,6 +304,9 @@ export function vmapModel(
     guards,
     canon,
   };
+  const wrapper = emptyWrapper(facts);
+  if (wrapper) model.emptyWrapper = wrapper;
+  return model;
 
   function classifyCall(e: Extract<Event, { kind: 'call' }>, list: VmapAction[]): void {
     const { name, args, node } = e;
@@ -414,4 +445,31 @@ function rejects(test: Node): boolean {
     if (p.type.endsWith('statement') || p.type === 'declaration') return false;
   }
   return false;
+}
+
+const FLUSH_NAME = /flush|clean|writeback/;
+const INVALIDATE_NAME = /invalidat|inval\b/;
+
+function emptyWrapper(facts: FunctionFacts): VmapFunction['emptyWrapper'] {
+  const name = facts.name;
+  const kind = INVALIDATE_NAME.test(name)
+    ? 'invalidate'
+    : FLUSH_NAME.test(name) && /cache|vmap|range/.test(name)
+      ? 'flush'
+      : undefined;
+  if (!kind) return undefined;
+  let test: Node | undefined;
+  let param = '';
+  for (const e of facts.all) {
+    if (e.kind !== 'call') continue;
+    if (
+      e.name === 'is_vmalloc_addr' &&
+      e.args[0] &&
+      facts.params.includes(stripExpr(e.args[0]).text)
+    ) {
+      test = e.node;
+      param = stripExpr(e.args[0]).text;
+    } else if (!/^(?:un)?likely$/.test(e.name)) return undefined;
+  }
+  return test ? { kind, test, param } : undefined;
 }

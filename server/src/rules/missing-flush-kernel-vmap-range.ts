@@ -11,9 +11,9 @@ import type { AliasInfo, VmapAction, VmapFunction } from '../analysis/vmapModel'
 import { findAliasPath } from '../analysis/vmapWitness';
 import type { AliasMachine, TraceItem } from '../analysis/vmapWitness';
 import { NOT_VMAP, NOT_WRITE } from '../analysis/vmapPath';
-import { BIO_ATTACH, VMAP_TEST } from '../analysis/vmapKnowledge';
+import { BIO_ATTACH, FLUSH_VMAP, VMAP_TEST } from '../analysis/vmapKnowledge';
 import { calleeName, stripExpr } from '../parsing/nodeText';
-import { describeEdge, insertStatementFix, stepAt } from './paths';
+import { describeEdge, endOfFunctionStep, insertStatementFix, stepAt } from './paths';
 import type { Finding, Fix, PathStep, Rule, RuleContext } from './types';
 
 const DIRTY = 1;
@@ -21,8 +21,9 @@ const PREP = 2;
 const SUBMITTED = 4;
 const BAD = 8;
 
+/** Cheap pre-filter: vmap words, completion callbacks (`struct bio *`/`struct urb *` parameters), DMA syncs. */
 export const VMAP_RELEVANT =
-  /\b(?:vmap|vm_map_ram|v[mz]alloc\w*|is_vmalloc_addr|\w+_is_vmapped|vmalloc_to_page|kmem_to_page|\w+_kernel_vmap_range|bi_end_io|begin_cpu_access|end_cpu_access|complete|transfer_buffer|vaddr|mem\.ptr\.vma|dma_sync_\w+)\b/;
+  /vmap|vm_map_ram|v[mz]alloc|_is_vmapped|kmem_to_page|_kernel_vmap_range|bi_end_io|begin_cpu_access|end_cpu_access|\bcomplete\b|transfer_buffer|vaddr|mem\.ptr\.vma|dma_sync_|struct\s+(?:bio|urb)\s*\*/;
 
 export const rule: Rule = {
   meta: {
@@ -34,6 +35,8 @@ export const rule: Rule = {
   relevant: (text) => VMAP_RELEVANT.test(text),
   check(ctx) {
     const model = vmapModel(ctx.facts, ctx.file, ctx.source);
+    if (model.emptyWrapper?.kind === 'flush')
+      return [emptyWrapperFinding(model, rule, 'flush_kernel_vmap_range', ctx.source)];
     const findings: Finding[] = [];
     for (const alias of boundAliases(model)) {
       const f = checkAlias(model, alias, ctx);
@@ -327,4 +330,56 @@ function isConditionPart(n: Node): boolean {
     cond.startIndex <= n.startIndex &&
     n.endIndex <= cond.endIndex
   );
+}
+
+/**
+ * A maintenance wrapper that tests is_vmalloc_addr(param) and then does nothing: its callers
+ * count on it before (flush) or after (invalidate) their I/O.
+ */
+export function emptyWrapperFinding(
+  model: VmapFunction,
+  r: Rule,
+  api: string,
+  source: string,
+): Finding {
+  const w = model.emptyWrapper!;
+  const fn = model.facts.cfg.node;
+  const len = model.facts.params.find((p) => p !== w.param) ?? 'len';
+  const call = `${api}(${w.param}, ${len});`;
+  const flush = api === FLUSH_VMAP;
+  const steps: PathStep[] = [
+    stepAt(w.test, 'vmap', `\`${w.test.text}\` says ${w.param} may be a vmap alias`),
+  ];
+  if (flush)
+    steps.push(endOfFunctionStep(fn, model.facts.name, `and the caller's write I/O follows`), {
+      ...stepAt(fn, 'submit-write', 'the caller submits write I/O'),
+      line: fn.endPosition.row + 1,
+    });
+  else
+    steps.push(
+      { ...stepAt(fn, 'complete', 'the caller calls this after read I/O') },
+      {
+        ...endOfFunctionStep(fn, model.facts.name, `and the caller reads ${w.param}`),
+        kind: 'read',
+      },
+    );
+  return {
+    rule: r.meta.id,
+    severity: r.meta.defaultSeverity,
+    start: w.test.startIndex,
+    end: w.test.endIndex,
+    function: model.facts.name,
+    message: `${model.facts.name}() tests \`${w.test.text}\` but never calls ${call.slice(0, -1)}; its callers rely on it ${flush ? 'before write I/O' : 'after read I/O'}`,
+    path: steps,
+    fixes: [
+      insertStatementFix(
+        source,
+        fn,
+        undefined,
+        'before',
+        `if (${w.test.text}) ${call}`,
+        `Insert ${call}`,
+      ),
+    ],
+  };
 }

@@ -11,6 +11,7 @@ import { findAliasPath } from '../analysis/vmapWitness';
 import type { AliasMachine } from '../analysis/vmapWitness';
 import { NOT_READ, NOT_VMAP } from '../analysis/vmapPath';
 import {
+  emptyWrapperFinding,
   boundAliases,
   createdHere,
   guarded,
@@ -35,6 +36,8 @@ export const rule: Rule = {
   relevant: (text) => VMAP_RELEVANT.test(text),
   check(ctx) {
     const model = vmapModel(ctx.facts, ctx.file, ctx.source);
+    if (model.emptyWrapper?.kind === 'invalidate')
+      return [emptyWrapperFinding(model, rule, 'invalidate_kernel_vmap_range', ctx.source)];
     const findings: Finding[] = [];
     for (const alias of boundAliases(model)) {
       const f = checkAlias(model, alias, ctx);

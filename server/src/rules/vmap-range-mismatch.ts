@@ -41,7 +41,7 @@ export const rule: Rule = {
       for (const [i, arg] of args.slice(0, 2).entries()) {
         const v = stripExpr(arg);
         if (v.type !== 'identifier') continue;
-        const moved = movedBefore(fn, v.text, a.node);
+        const moved = movedBefore(fn, v.text, a.node, i === 0 ? 'address' : 'length');
         if (!moved) continue;
         findings.push(
           finding(
@@ -108,7 +108,12 @@ export const rule: Rule = {
 };
 
 /** A change of `name` (`+=`, `-=`, `++`, `--`) inside a loop that ends before `call`, outside that loop. */
-function movedBefore(fn: Node, name: string, call: Node): { by: Node; loop: Node } | undefined {
+function movedBefore(
+  fn: Node,
+  name: string,
+  call: Node,
+  what: 'address' | 'length',
+): { by: Node; loop: Node } | undefined {
   const stack: Node[] = [fn];
   while (stack.length > 0) {
     const n = stack.pop()!;
@@ -122,8 +127,13 @@ function movedBefore(fn: Node, name: string, call: Node): { by: Node; loop: Node
           : null;
     if (!target || stripExpr(target).text !== name) continue;
     const op =
-      n.type === 'assignment_expression' ? (n.childForFieldName('operator')?.text ?? '') : '++';
-    if (op === '=') continue;
+      n.type === 'assignment_expression'
+        ? (n.childForFieldName('operator')?.text ?? '')
+        : n.text.includes('--')
+          ? '--'
+          : '++';
+    // An address walks forward; a length counts down (`len += bv_len` sums the total instead).
+    if (op === '=' || (what === 'length' && op !== '-=' && op !== '--')) continue;
     let loop: Node | undefined;
     for (let p = n.parent; p && p !== fn; p = p.parent)
       if (LOOPS.has(p.type)) {
