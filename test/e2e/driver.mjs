@@ -18,6 +18,7 @@ const t0 = Date.now();
 const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 const DRIVER_FILE = 'demo_blk.c';
 const HOSTILE_FILE = 'evil<img src=x onerror=alert(1)>.c';
+const SCENARIO_FILE = 's1-missing-flush-dcache-page.fgs';
 
 const ctx = await chromium.launchPersistentContext(
   process.env.E2E_PROFILE || join(outDir, '.chromium-profile'),
@@ -72,10 +73,11 @@ async function openFile(name, typed = name) {
   await page.waitForSelector(S.editorLines);
 }
 
-async function goToLine(line) {
+/** Ctrl+G to a 1-based line (and column: the cursor must sit inside a finding for Ctrl+.). */
+async function goToLine(line, column = 1) {
   await page.keyboard.press('Control+G');
   await page.waitForSelector(S.quickInput, { state: 'visible' });
-  await page.keyboard.type(String(line));
+  await page.keyboard.type(`${line}:${column}`);
   await page.keyboard.press('Enter');
   await page.locator(S.selectionStatus, { hasText: `Ln ${line},` }).waitFor();
 }
@@ -119,7 +121,7 @@ try {
 
   // 2. Ctrl+. on the finding, apply "Insert flush_dcache_page(status_page);"
   await page.locator(S.editorLines).first().click();
-  await goToLine(61);
+  await goToLine(61, 3);
   await page.keyboard.press('Control+.');
   const fix = page
     .locator(S.actionRow, { hasText: 'Insert flush_dcache_page(status_page)' })
@@ -201,7 +203,7 @@ try {
   await page.keyboard.press('Control+Shift+M');
   await page.locator(S.problemRow, { hasText: 'flush_dcache_page' }).first().waitFor();
   await goToLine(10);
-  await command('FlushGuard: Simulate');
+  await command('FlushGuard: Simulate Finding at Cursor');
   const title = view().locator(S.title, { hasText: 'evil<img' });
   await title.waitFor({ timeout: 30000 });
   const imgs = await view().locator('img, svg, iframe').count();
@@ -214,6 +216,22 @@ try {
     );
   pass(`hostile file name shown as text: "${await title.innerText()}", no markup, no dialog`);
   await shot('7-hostile.png');
+
+  // 8. a scenario file opens in the same view (on the preset this workspace last picked)
+  await openFile(SCENARIO_FILE, 's1-missing');
+  await command('FlushGuard: Simulate Scenario');
+  await view().locator(S.title, { hasText: SCENARIO_FILE }).waitFor({ timeout: 30000 });
+  await view()
+    .locator(`${S.verdict('asWritten')}[data-corrupted="false"]`)
+    .waitFor();
+  await view().locator(S.preset).selectOption('arm1176-32k');
+  const s1 = view().locator(`${S.verdict('asWritten')}[data-corrupted="true"]`);
+  await s1.waitFor({ timeout: 30000 });
+  const s1Verdict = (await s1.innerText()).replace(/\s+/g, ' ');
+  if (!s1Verdict.includes('User space reads AA AA AA AA at offset 0; the kernel wrote 11 22 33 44'))
+    throw new Error(`scenario verdict: ${s1Verdict}`);
+  pass(`scenario file: clean on pipt-32k, on arm1176-32k "${s1Verdict}"`);
+  await shot('8-scenario.png');
   ok = true;
 } catch (e) {
   console.error('FAIL:', e instanceof Error ? e.message : e);

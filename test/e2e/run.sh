@@ -68,6 +68,7 @@ cat > "$WORK/data/User/settings.json" <<'JSON'
 JSON
 cp examples/demo_blk.c "$WORK/ws/drivers/demo_blk.c"
 cp test/e2e/hostile.c "$WORK/ws/drivers/evil<img src=x onerror=alert(1)>.c"
+mkdir -p "$WORK/ws/scenarios"; cp examples/scenarios/s1-missing-flush-dcache-page.fgs "$WORK/ws/scenarios/"
 
 t "${CS[@]}" --install-extension "$ROOT/flushguard.vsix" > "$OUT/install-extension.log" 2>&1 \
   || { cat "$OUT/install-extension.log" >&2; echo "e2e: FAIL: extension install" >&2; exit 1; }

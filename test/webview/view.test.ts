@@ -181,3 +181,13 @@ test('the rendered grid, memory panel and step text follow the position', () => 
   assert.equal(byId(view, `fg-row-${store}`)?.attrs['aria-selected'], 'true');
   assert.equal(spaced('00112233445566', 2, 3), '22 33 44');
 });
+
+test('on a PIPT cache one line serves both aliases, and the cell names both', () => {
+  const p = rerunPayload(scenarioPayload(), 'pipt-32k');
+  const steps = p.asWritten.steps;
+  const m = replay(steps, steps.length - 1, p.presetInfo);
+  const lines = [...m.lines.values()].filter((l) => l.valid && l.pa === 0x10000);
+  assert.equal(lines.length, 1);
+  assert.deepEqual([...(lines[0]?.names ?? [])].sort(), ['K', 'U']);
+  assert.equal(lines[0]?.dirty, true);
+});

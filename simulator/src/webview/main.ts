@@ -77,10 +77,19 @@ function moved(): void {
   });
   vscode.postMessage({
     type: 'step',
-    line: current.prep.rows[current.position]?.cLine ?? null,
+    line: lineAtOrBefore(current.position),
     position: current.position,
   });
   draw();
+}
+
+/** The C line of the current step, else of the nearest earlier step that has one. */
+function lineAtOrBefore(position: number): number | null {
+  for (let r = position; r >= 0 && current; r--) {
+    const line = current.prep.rows[r]?.cLine;
+    if (line !== undefined) return line;
+  }
+  return null;
 }
 
 function goTo(position: number): void {

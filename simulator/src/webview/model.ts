@@ -23,6 +23,8 @@ export interface CacheLine {
   va: string;
   colour: number;
   alias?: Alias;
+  /** Every alias that reached this line since it was filled (one PA line, many VAs on PIPT). */
+  names: string[];
   /** Line contents, when the trace recorded them. */
   data?: Uint8Array;
 }
@@ -222,9 +224,14 @@ function applyAccess(
     pa,
     va,
     colour: a.va !== '' ? a.colour : (before?.colour ?? a.colour),
+    names: [],
   };
   const alias = aliasFor(aliases, va);
   if (alias) line.alias = alias;
+  const names = a.filled || !before || before.pa !== pa || !before.valid ? [] : [...before.names];
+  const own = aliasFor(aliases, a.va)?.name;
+  if (own !== undefined && !names.includes(own)) names.push(own);
+  line.names = names;
   if (a.data) line.data = fromHex(a.data);
   else if (before?.data && before.pa === pa) line.data = before.data;
   view.lines.set(key, line);

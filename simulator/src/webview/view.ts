@@ -339,7 +339,7 @@ function cell(m: MachineView, set: number, way: number): VNode {
       },
       '·',
     );
-  const who = l.alias ? `${l.alias.name}` : 'phys';
+  const who = l.names.length > 0 ? l.names.join('+') : (l.alias?.name ?? 'phys');
   const label = `set ${set} way ${way}: ${l.alias ? `${l.alias.kind} alias ${l.alias.name}` : 'line'}, PA 0x${l.pa.toString(16)}, ${l.dirty ? 'dirty' : 'clean'}`;
   return h(
     'td',
@@ -378,7 +378,12 @@ function memory(o: Outcome, p: PresetInfo, m: MachineView, current: Step | undef
     .sort((a, b) => a.set - b.set || a.way - b.way);
   for (const l of copies) {
     const at = pa - l.pa;
-    const name = l.alias ? `${l.alias.name} ${l.alias.kind}` : 'cache';
+    const name =
+      l.names.length > 1
+        ? l.names.join('+')
+        : l.alias
+          ? `${l.alias.name} ${l.alias.kind}`
+          : 'cache';
     rows.push(
       bytesRow(
         `${name} · set ${l.set}${l.dirty ? ' · dirty' : ''}`,
