@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { rerunPayload } from '../../client/src/webview/rerun';
+import { listPresets } from '../../simulator/src/index';
 import {
+  aliasesOf,
   mergeTimeline,
   replay,
   spaced,
@@ -190,4 +193,43 @@ test('on a PIPT cache one line serves both aliases, and the cell names both', ()
   assert.equal(lines.length, 1);
   assert.deepEqual([...(lines[0]?.names ?? [])].sort(), ['K', 'U']);
   assert.equal(lines[0]?.dirty, true);
+});
+
+test('every example scenario renders on every preset, its verdict agreeing with the run', () => {
+  const dir = 'examples/scenarios';
+  const presets = listPresets().map((p) => p.id);
+  let corrupted = 0;
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.fgs'))) {
+    for (const preset of presets) {
+      const p = scenarioPayload(`${dir}/${f}`, preset);
+      const view = render({ payload: p, presets: PRESETS, position: 1e9, playing: false });
+      for (const run of ['asWritten', 'withFix'] as const) {
+        const v = byId(view, `fg-verdict-${run}`);
+        assert.ok(v, `${f} ${preset} ${run}: verdict shown`);
+        assert.equal(v.attrs['data-corrupted'], String(p[run].corrupted), `${f} ${preset} ${run}`);
+        if (p[run].corrupted) {
+          assert.match(
+            textOf(v),
+            /(reads|holds) [0-9A-F ]+ at offset \d+; the (kernel|device) wrote/,
+          );
+          assert.ok(byId(view, `fg-first-bad-${run}`), `${f} ${preset}: first bad byte marked`);
+        }
+      }
+      if (p.asWritten.corrupted) corrupted++;
+    }
+  }
+  assert.ok(corrupted > 10, `some runs show corruption (${corrupted})`);
+});
+
+test('vmap aliases and the device as observer are named as such', () => {
+  const p = scenarioPayload('examples/scenarios/s3-missing-flush-kernel-vmap-range.fgs');
+  const aliases = aliasesOf(p.asWritten.steps, p.presetInfo);
+  assert.deepEqual(
+    aliases.map((a) => [a.name, a.kind]),
+    [['V', 'vmap']],
+  );
+  assert.match(
+    verdictSentence(p.asWritten, p.preset),
+    /^The device reads 4F 4C 44 21 at offset 0; the kernel wrote 58 46 53 42\.$/,
+  );
 });
