@@ -42,6 +42,8 @@ export interface HelperSummary {
   invalidates: Set<number>;
   /** Parameters whose pages the helper attaches to I/O (kmem_to_page(param), bio_add_page...). */
   binds: Set<number>;
+  /** Parameters whose pages it looks up (`return vmalloc_to_page(addr)`), for I/O or not. */
+  lookups: Set<number>;
   submits?: Dir;
 }
 
@@ -200,15 +202,23 @@ export class VmapFile {
     this.helpers.set(name, null);
     const facts = this.summaries.factsOf(fn);
     const params = facts.params;
+    // Flushes count for the owner of a field (`flush(bp->b_addr)` flushes for `bp`); page
+    // lookups only for the parameter itself.
     const index = (n: Node | undefined): number => (n ? params.indexOf(rootOf(addrKey(n))) : -1);
+    const exact = (n: Node | undefined): number => (n ? params.indexOf(addrKey(n)) : -1);
     const pagesOf = new Map<string, number>();
-    const s: HelperSummary = { flushes: new Set(), invalidates: new Set(), binds: new Set() };
+    const s: HelperSummary = {
+      flushes: new Set(),
+      invalidates: new Set(),
+      binds: new Set(),
+      lookups: new Set(),
+    };
     const dirs: Dir[] = [];
     for (const e of facts.all) {
       if (e.kind === 'assign' && e.rhs) {
         const rhs = stripExpr(e.rhs);
         if (rhs.type === 'call_expression' && V.ALIAS_PAGE.has(calleeName(rhs))) {
-          const i = index(callArguments(rhs)[0]);
+          const i = exact(callArguments(rhs)[0]);
           if (i >= 0) pagesOf.set(e.lhsKey, i);
         }
       }
@@ -216,7 +226,7 @@ export class VmapFile {
       const i0 = index(e.args[0]);
       if (e.name === V.FLUSH_VMAP && i0 >= 0) s.flushes.add(i0);
       if (e.name === V.INVALIDATE_VMAP && i0 >= 0) s.invalidates.add(i0);
-      if (V.ALIAS_PAGE.has(e.name) && i0 >= 0) s.binds.add(i0);
+      if (V.ALIAS_PAGE.has(e.name) && exact(e.args[0]) >= 0) s.lookups.add(exact(e.args[0]));
       const at = V.ATTACH_PAGE.get(e.name);
       const page = at === undefined ? undefined : e.args[at];
       if (page) {
@@ -234,7 +244,7 @@ export class VmapFile {
           if (i < 0) return;
           if (sub.flushes.has(j)) s.flushes.add(i);
           if (sub.invalidates.has(j)) s.invalidates.add(i);
-          if (sub.binds.has(j)) s.binds.add(i);
+          if (sub.binds.has(j) && exact(a) >= 0) s.binds.add(exact(a));
         });
         if (sub.submits) dirs.push(sub.submits);
       }

@@ -115,6 +115,9 @@ export function vmapModel(
   const io = facts.params[0] ?? '';
   let owner = '';
 
+  const submitsHere = facts.all.some(
+    (e) => e.kind === 'call' && submitDirection(e.name, e.args, facts) !== undefined,
+  );
   for (const e of facts.all) {
     if (e.kind === 'assign' && e.rhs) {
       const rhs = stripExpr(e.rhs);
@@ -164,10 +167,12 @@ export function vmapModel(
       add(key(a0), text(a0), `a vmap range (${e.name}() here)`, e.node);
     } else if (file.isDefined(e.name) && e.name !== facts.name) {
       // A same-file helper looks its pages up with vmalloc_to_page() (or attaches them to I/O).
+      // Evidence only where this function does I/O, or hands the page straight to bio_add_page().
       const h = file.helper(e.name);
-      for (const j of h?.binds ?? []) {
+      const asPage = attachedPage(e.node);
+      for (const j of [...(h?.binds ?? []), ...(asPage ? (h?.lookups ?? []) : [])]) {
         const arg = e.args[j];
-        if (arg)
+        if (arg && (asPage || submitsHere))
           add(key(arg), text(pointerBase(arg)), `its pages go to I/O through ${e.name}()`, e.node);
       }
     }
@@ -253,7 +258,7 @@ export function vmapModel(
     // A same-file helper that returns vmalloc_to_page() of its argument.
     else if (
       inner.type === 'call_expression' &&
-      file.helper(calleeName(inner))?.binds.has(0) &&
+      file.helper(calleeName(inner))?.lookups.has(0) &&
       callArguments(inner)[0]
     )
       k = key(callArguments(inner)[0]!);
@@ -472,4 +477,11 @@ function emptyWrapper(facts: FunctionFacts): VmapFunction['emptyWrapper'] {
     } else if (!/^(?:un)?likely$/.test(e.name)) return undefined;
   }
   return test ? { kind, test, param } : undefined;
+}
+
+/** The call is the page argument of bio_add_page()/sg_set_page(). */
+function attachedPage(call: Node): boolean {
+  const outer = call.parent?.type === 'argument_list' ? call.parent.parent : null;
+  const at = outer?.type === 'call_expression' ? V.ATTACH_PAGE.get(calleeName(outer)) : undefined;
+  return at !== undefined && callArguments(outer!)[at]?.startIndex === call.startIndex;
 }
