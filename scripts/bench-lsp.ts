@@ -17,6 +17,9 @@ import { pathToFileURL } from 'node:url';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { LspClient } from '../test/lsp/client';
+import { createParser, initParser } from '../server/src/parsing/parser';
+import { wasmSources } from '../server/src/host/wasmPaths';
+import { ParsedDocument } from '../server/src/lsp/parsedDocument';
 import { kernelTree, listFiles } from './kernelTree';
 
 const arg = (name: string, fallback: number): number => {
@@ -76,9 +79,9 @@ async function typeAndUndo(
   uri: string,
   text: string,
   offset: number,
-): Promise<{ client: number[]; server: number[] }> {
+): Promise<{ client: number[]; server: number[]; full: number[] }> {
   const pos = positionAt(text, offset);
-  const out = { client: [] as number[], server: [] as number[] };
+  const out = { client: [] as number[], server: [] as number[], full: [] as number[] };
   const steps: [string, { range: { start: typeof pos; end: typeof pos }; text: string }][] = [
     [
       text.slice(0, offset) + ' ' + text.slice(offset),
@@ -93,9 +96,15 @@ async function typeAndUndo(
     const mark = client.mark();
     const t0 = performance.now();
     const version = await client.change(uri, [change], next);
-    const timing = client.waitFor<{ uri: string; version: number; ms: number }>(
+    type Timing = { uri: string; version: number; ms: number; phase: string };
+    const first = client.waitFor<Timing>(
       'flushguard/analysed',
       (p) => p.uri === uri && p.version === version,
+      mark,
+    );
+    const full = client.waitFor<Timing>(
+      'flushguard/analysed',
+      (p) => p.uri === uri && p.version === version && p.phase === 'full',
       mark,
     );
     await client.waitFor<{ uri: string; version?: number }>(
@@ -104,7 +113,9 @@ async function typeAndUndo(
       mark,
     );
     out.client.push(performance.now() - t0);
-    out.server.push((await timing).ms);
+    out.server.push((await first).ms);
+    // The next edit waits for the full re-check, as a typist's next key would not.
+    out.full.push((await full).ms);
   }
   return out;
 }
@@ -117,18 +128,40 @@ async function latency(kernel: string, file: string, edits: number): Promise<voi
   await client.diagnosticsFor(uri, 1);
   const clientMs: number[] = [];
   const serverMs: number[] = [];
-  for (const offset of editPoints(text, Math.ceil(edits / 2))) {
+  const fullMs: number[] = [];
+  const points = editPoints(text, Math.ceil(edits / 2));
+  for (const offset of points) {
     const r = await typeAndUndo(client, uri, text, offset);
     clientMs.push(...r.client);
     serverMs.push(...r.server);
+    fullMs.push(...r.full);
   }
+  await client.stop();
+  // The floor, in this process and this run: the pre-pass plus tree-sitter's incremental re-parse.
+  await initParser(wasmSources());
+  const parser = createParser();
+  const doc = new ParsedDocument();
+  doc.parse(parser, text);
+  const parseMs: number[] = [];
+  for (const offset of points) {
+    for (const next of [text.slice(0, offset) + ' ' + text.slice(offset), text]) {
+      const t0 = performance.now();
+      doc.parse(parser, next);
+      parseMs.push(performance.now() - t0);
+    }
+  }
+  doc.release();
+  parser.delete();
+  const p = (v: number[]): string => `p50 ${ms(percentile(v, 50))}, p95 ${ms(percentile(v, 95))}`;
   console.log(
     `1. one-character edit → fresh diagnostics, ${file.split('/').slice(-3).join('/')} (${text.split('\n').length} lines), ${clientMs.length} edits:`,
   );
+  console.log(`   diagnostics at the client (debounce 0): ${p(clientMs)}`);
+  console.log(`   server, edited functions (first publish): ${p(serverMs)}`);
+  console.log(`   server, full re-check of dependants (second publish): ${p(fullMs)}`);
   console.log(
-    `   at the client: p50 ${ms(percentile(clientMs, 50))}, p95 ${ms(percentile(clientMs, 95))}; server parse+analysis: p50 ${ms(percentile(serverMs, 50))}, p95 ${ms(percentile(serverMs, 95))}`,
+    `   floor, pre-pass + incremental parse alone: ${p(parseMs)}; ratio of medians server/floor ${(percentile(serverMs, 50) / percentile(parseMs, 50)).toFixed(2)}`,
   );
-  await client.stop();
 }
 
 async function startup(kernel: string, file: string, runs: number): Promise<void> {

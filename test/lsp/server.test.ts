@@ -164,16 +164,24 @@ describe('language server, push diagnostics', () => {
       [{ range: { start: { line, character }, end: { line, character } }, text: '+1' }],
       next,
     );
-    const timing = await client.waitFor<{
+    type Timing = {
       uri: string;
       version: number;
+      phase: string;
       parse: string;
       functionsAnalysed: number;
       functionsReused: number;
-    }>('flushguard/analysed', (p) => p.uri === uri && p.version === version, mark);
-    assert.equal(timing.parse, 'incremental');
-    assert.equal(timing.functionsAnalysed, 1);
-    assert.equal(timing.functionsReused, 1);
+    };
+    const of = (phase: string) => (p: Timing) =>
+      p.uri === uri && p.version === version && p.phase === phase;
+    // First the edited function alone (published at once), then the full re-check.
+    const quick = await client.waitFor<Timing>('flushguard/analysed', of('quick'), mark);
+    assert.equal(quick.parse, 'incremental');
+    assert.equal(quick.functionsAnalysed, 1);
+    assert.equal(quick.functionsReused, 1);
+    const full = await client.waitFor<Timing>('flushguard/analysed', of('full'), mark);
+    assert.equal(full.functionsAnalysed, 0);
+    assert.equal(full.functionsReused, 2);
     assert.equal((await client.diagnosticsFor(uri, version)).length, 1);
   });
 

@@ -5,7 +5,7 @@
  */
 import type { Parser } from '../parsing/parser';
 import { BudgetExceeded } from '../parsing/parser';
-import type { SkippedFunction } from '../linter';
+import type { LintResult, SkippedFunction } from '../linter';
 import type { Finding } from '../rules/types';
 import { RULE_IDS } from '../rules/index';
 import { applySuppressions } from '../suppress';
@@ -28,6 +28,8 @@ export interface Analysis {
   note?: string;
   stats?: IncrementalStats;
   parse?: ParsedDocument['lastParse'];
+  /** An interim result: unchanged functions not yet re-checked against the edit. */
+  quick?: boolean;
 }
 
 /** Time an analysis may take before giving up on the file (the CLI's default budget). */
@@ -53,6 +55,7 @@ export class DocumentAnalysis {
     settings: Settings,
     excludedBy: string | undefined,
     cancelled: () => boolean,
+    interim?: (a: Analysis) => void,
   ): Promise<Analysis | undefined> {
     const generation = ++this.generation;
     this.lastUsed = Date.now();
@@ -73,32 +76,28 @@ export class DocumentAnalysis {
     this.running = true;
     try {
       const parsed = this.parsed.parse(parser, source, deadline);
-      const it = this.linter.run(parsed, rules, deadline);
-      let sliceEnd = performance.now() + SLICE_MS;
-      for (;;) {
-        const step = it.next();
-        if (step.done === true) {
-          const suppressed = applySuppressions(source, step.value.findings, rules, RULE_IDS);
-          const findings = suppressed.findings.map((f) => ({
-            ...f,
-            severity: severityOrWarning(settings, f.rule),
-          }));
-          return this.finish({
-            version,
-            source,
-            findings,
-            unused: suppressed.unused,
-            unknown: suppressed.unknown,
-            skipped: step.value.skipped,
-            stats: this.linter.lastStats,
-            parse: this.parsed.lastParse,
-          });
+      const parse = this.parsed.lastParse;
+      // First the edited functions, then (when there was an earlier version) everything that
+      // may depend on them; the interim result is shown meanwhile.
+      const passes = interim && this.last ? [true, false] : [false];
+      let result: Analysis | undefined;
+      for (const quick of passes) {
+        const it = this.linter.run(parsed, rules, deadline, quick);
+        let sliceEnd = performance.now() + SLICE_MS;
+        for (;;) {
+          const step = it.next();
+          if (step.done === true) {
+            result = this.result(version, source, settings, rules, step.value, parse, quick);
+            break;
+          }
+          if (performance.now() < sliceEnd) continue;
+          await turn();
+          if (generation !== this.generation || cancelled()) return undefined;
+          sliceEnd = performance.now() + SLICE_MS;
         }
-        if (performance.now() < sliceEnd) continue;
-        await turn();
-        if (generation !== this.generation || cancelled()) return undefined;
-        sliceEnd = performance.now() + SLICE_MS;
+        if (quick && interim) interim(result);
       }
+      return result && this.finish(result);
     } catch (e) {
       if (!(e instanceof BudgetExceeded)) throw e;
       this.release();
@@ -114,6 +113,32 @@ export class DocumentAnalysis {
     } finally {
       if (generation === this.generation) this.running = false;
     }
+  }
+
+  private result(
+    version: number,
+    source: string,
+    settings: Settings,
+    rules: string[],
+    lint: LintResult,
+    parse: ParsedDocument['lastParse'],
+    quick: boolean,
+  ): Analysis {
+    const suppressed = applySuppressions(source, lint.findings, rules, RULE_IDS);
+    return {
+      version,
+      source,
+      findings: suppressed.findings.map((f) => ({
+        ...f,
+        severity: severityOrWarning(settings, f.rule),
+      })),
+      unused: suppressed.unused,
+      unknown: suppressed.unknown,
+      skipped: lint.skipped,
+      stats: { ...this.linter.lastStats },
+      parse,
+      quick,
+    };
   }
 
   private finish(a: Analysis): Analysis {

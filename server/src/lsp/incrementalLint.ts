@@ -30,6 +30,8 @@ interface Entry {
   /** Findings with offsets relative to the function's start and lines relative to its first line. */
   findings: Finding[];
   skipped?: { function: string; reason: string };
+  /** The function's pre-passed text. */
+  pre?: string;
   /** null: the rules asked something that cannot be compared; never reused. */
   queries: Query[] | null;
 }
@@ -114,6 +116,7 @@ function stillValid(
   queries: readonly Query[],
   file: FileSummaries,
   functionsByText: Map<string, Node>,
+  answers: Map<string, string | null>,
 ): boolean {
   const target = file as unknown as Record<string, (...a: unknown[]) => unknown>;
   return queries.every((q) => {
@@ -127,14 +130,22 @@ function stillValid(
       }
     }
     if (q.result === undefined) return true;
-    const method = target[q.method];
-    if (typeof method !== 'function') return false;
-    try {
-      return serialise(method.apply(file, args)) === q.result;
-    } catch (e) {
-      if (e instanceof Uncomparable) return false;
-      throw e;
+    // Entries ask the same questions (does this callee flush?): answer each once per run.
+    const key = `${q.method}\u0000${JSON.stringify(q.args)}`;
+    let answer = answers.get(key);
+    if (answer === undefined) {
+      const method = target[q.method];
+      answer = null;
+      if (typeof method === 'function') {
+        try {
+          answer = serialise(method.apply(file, args));
+        } catch (e) {
+          if (!(e instanceof Uncomparable)) throw e;
+        }
+      }
+      answers.set(key, answer);
     }
+    return answer === q.result;
   });
 }
 
@@ -161,10 +172,15 @@ export class IncrementalLinter {
    * really analyses so that the caller can give the event loop a turn and stop when superseded
    * (then the cache keeps what was finished). The return value is the lint result.
    */
+  /*
+   * With `quick`, an unchanged function's findings are reused without asking the file again: the
+   * edited functions are fresh, their callers and callees may be stale until a full run follows.
+   */
   *run(
     parsed: ParsedSource,
     ruleIds: readonly string[],
     deadline?: number,
+    quick = false,
   ): Generator<void, LintResult> {
     const rules = selectRules(ruleIds);
     const key = rules.map((r) => r.meta.id).join(',');
@@ -185,23 +201,30 @@ export class IncrementalLinter {
     const file = new FileSummaries(functions, pre.iterators, source);
     const next = new Map<string, Entry>();
     const byText = new Map<string, Node>();
+    const answers = new Map<string, string | null>();
     for (const fn of functions) byText.set(source.slice(fn.startIndex, fn.endIndex), fn);
     for (const fn of functions) {
       const text = source.slice(fn.startIndex, fn.endIndex);
       const active = rules.filter((r) => r.relevant(text));
       if (active.length === 0) continue;
       stats.functions++;
-      // The pre-passed text is part of the key: it is what the tree was built from.
-      const cacheKey = `${text}\u0000${pre.text.slice(fn.startIndex, fn.endIndex)}`;
+      // Keyed by the text; the pre-passed text (what the tree was built from) must match too.
+      // Both are compared as slices, without building a combined key string per edit.
+      const cacheKey = text;
+      const preText = pre.text.slice(fn.startIndex, fn.endIndex);
       const firstLine = fn.startPosition.row + 1;
       let entry = this.cache.get(cacheKey) ?? next.get(cacheKey);
-      if (entry?.queries && stillValid(entry.queries, file, byText)) {
+      if (
+        entry?.queries &&
+        entry.pre === preText &&
+        (quick || stillValid(entry.queries, file, byText, answers))
+      ) {
         stats.reused++;
       } else {
         if (deadline !== undefined && performance.now() > deadline) {
           throw new BudgetExceeded('analysis took longer than the time budget');
         }
-        entry = this.analyse(fn, file, parsed, active, firstLine);
+        entry = { ...this.analyse(fn, file, parsed, active, firstLine), pre: preText };
         stats.analysed++;
         next.set(cacheKey, entry);
         this.cache.set(cacheKey, entry);

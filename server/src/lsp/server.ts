@@ -105,12 +105,26 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
     uri: string,
     version: number,
     token?: CancellationToken,
+    interim?: (a: Analysis) => void,
   ): Promise<Analysis | undefined> => {
     const doc = documents.get(uri);
     if (!doc || doc.version !== version) return undefined;
     const resolved = await store.resolve(uri);
     const p = await parser();
     const t0 = performance.now();
+    const timing = (a: Analysis): void => {
+      if (!reportTiming) return;
+      const params: AnalysedParams = {
+        uri,
+        version,
+        ms: performance.now() - t0,
+        phase: a.quick === true ? 'quick' : 'full',
+        parse: a.parse ?? 'none',
+        functionsAnalysed: a.stats?.analysed ?? 0,
+        functionsReused: a.stats?.reused ?? 0,
+      };
+      void connection.sendNotification(ANALYSED_NOTIFICATION, params);
+    };
     const a = await stateOf(uri).analyse(
       p,
       doc.getText(),
@@ -118,18 +132,13 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
       resolved.settings,
       resolved.excludedBy,
       () => token?.isCancellationRequested === true || documents.get(uri)?.version !== version,
+      interim &&
+        ((quick) => {
+          timing(quick);
+          interim(quick);
+        }),
     );
-    if (a && reportTiming) {
-      const params: AnalysedParams = {
-        uri,
-        version,
-        ms: performance.now() - t0,
-        parse: a.parse ?? 'none',
-        functionsAnalysed: a.stats?.analysed ?? 0,
-        functionsReused: a.stats?.reused ?? 0,
-      };
-      void connection.sendNotification(ANALYSED_NOTIFICATION, params);
-    }
+    if (a) timing(a);
     releaseIdleTrees();
     return a;
   };
@@ -138,6 +147,7 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
   const analysis = async (
     uri: string,
     token?: CancellationToken,
+    interim?: (a: Analysis) => void,
   ): Promise<Analysis | undefined> => {
     for (let attempt = 0; attempt < 5; attempt++) {
       const doc = documents.get(uri);
@@ -146,7 +156,7 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
       if (last?.version === doc.version) return last;
       let p = pending.get(uri);
       if (p?.version !== doc.version) {
-        const promise = analyseNow(uri, doc.version, token).finally(() => {
+        const promise = analyseNow(uri, doc.version, token, interim).finally(() => {
           if (pending.get(uri)?.promise === promise) pending.delete(uri);
         });
         p = { version: doc.version, promise };
@@ -161,14 +171,16 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
 
   const publish = async (uri: string): Promise<void> => {
     try {
-      const a = await analysis(uri);
-      const doc = documents.get(uri);
-      if (!a || !doc || doc.version !== a.version) return;
-      await connection.sendDiagnostics({
-        uri,
-        version: a.version,
-        diagnostics: toDiagnostics(doc, a),
-      });
+      const send = (a: Analysis | undefined): void => {
+        const doc = documents.get(uri);
+        if (!a || !doc || doc.version !== a.version) return;
+        void connection.sendDiagnostics({
+          uri,
+          version: a.version,
+          diagnostics: toDiagnostics(doc, a),
+        });
+      };
+      send(await analysis(uri, undefined, send));
     } catch (e) {
       connection.console.error(
         `flushguard: analysis of ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,

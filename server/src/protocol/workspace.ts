@@ -52,6 +52,8 @@ export interface AnalysedParams {
   version: number;
   /** Parse plus analysis, in milliseconds, measured by the server. */
   ms: number;
+  /** `quick`: the edited functions only (an interim result); `full`: everything re-checked. */
+  phase: 'quick' | 'full';
   parse: 'full' | 'incremental' | 'unchanged' | 'none';
   functionsAnalysed: number;
   functionsReused: number;
