@@ -66,6 +66,8 @@ export interface VmapFunction {
    * tests its parameter with is_vmalloc_addr() and then does no maintenance at all.
    */
   emptyWrapper?: { kind: 'flush' | 'invalidate'; test: Node; param: string };
+  /** Aliases known only through their owner (`xfs_buf_is_vmapped(bp)`): no address for a fix. */
+  placeholders: Set<string>;
 }
 
 const CLEAN_SOURCE = new Set(['vmap', 'vm_map_ram', 'dma_vmap_noncontiguous', 'vmap_pfn']);
@@ -103,14 +105,46 @@ export function vmapModel(
     if (range?.len) info.len = range.len;
     aliases.set(key, info);
   };
+  /** An owner with a vmap alias: its known alias fields, else the owner itself as a stand-in. */
+  const ownerAlias = (o: string, display: string, note: string, evidence?: Node): void => {
+    const known = [...aliases.keys()].some((k) => rootOf(k) === o && k !== o);
+    if (known) return;
+    add(o, display, note, evidence);
+    placeholders.add(canon(o));
+  };
+  /** A flush of `bp->b_addr` covers the stand-in alias `bp`. */
+  const ownerOf = (n: Node | undefined): string | undefined => {
+    const root = n ? canon(rootOf(addrKey(n))) : '';
+    return placeholders.has(root) ? root : undefined;
+  };
+  const syncsOwner = (o: string): boolean =>
+    facts.all.some(
+      (e) =>
+        e.kind === 'call' &&
+        /^dma_sync_\w+_for_(?:cpu|device)$/.test(e.name) &&
+        e.args.some((a) => {
+          const t = a.text;
+          if (t.includes(`${o}->`)) return true;
+          return facts.all.some(
+            (x) => x.kind === 'assign' && x.lhsKey === t && x.rhs?.text.includes(`${o}->`) === true,
+          );
+        }),
+    );
   const cb = file.callbacks.get(facts.name);
-  let context: Context = cb?.kind ?? 'plain';
+  // Not registered in this file: the signature or the op name still says what runs when.
+  const sig = cb ? undefined : signatureContext(fnText, facts.name);
+  const kind = cb?.kind ?? sig;
+  let context: Context = kind ?? 'plain';
   let contextNote = cb
     ? cb.registrar
       ? `${facts.name}() is the completion callback set up in ${cb.registrar}()`
       : `${facts.name}() runs as ${cb.kind === 'cpu-access' ? 'begin-CPU-access' : 'end-CPU-access'} for a DMA buffer`
-    : '';
+    : sig
+      ? `${facts.name}() runs ${sig === 'end-io' ? 'when the I/O completes' : sig === 'cpu-access' ? 'before the CPU reads the DMA buffer' : 'before the device reads the DMA buffer'}`
+      : '';
   const guards = new Set<string>();
+  /** Owners known to have a vmap alias whose field we cannot name (`xfs_buf_is_vmapped(bp)`). */
+  const placeholders = new Set<string>();
   const pagesOf = new Map<string, string>();
   const io = facts.params[0] ?? '';
   let owner = '';
@@ -161,6 +195,7 @@ export function vmapModel(
           add(r.key, r.addr, `\`${text(e.node)}\` says it is vmapped`, e.node);
       for (const f of file.aliasFields.keys())
         add(`${o}.${f}`, `${text(a0)}->${f}`, `\`${text(e.node)}\` says it is vmapped`, e.node);
+      ownerAlias(o, text(a0), `\`${text(e.node)}\` says it is vmapped`, e.node);
     } else if (V.ALIAS_PAGE.has(e.name)) {
       add(key(a0), text(pointerBase(a0)), `its pages are looked up with ${e.name}()`, e.node);
     } else if (e.name === V.FLUSH_VMAP || e.name === V.INVALIDATE_VMAP) {
@@ -176,6 +211,17 @@ export function vmapModel(
           add(key(arg), text(pointerBase(arg)), `its pages go to I/O through ${e.name}()`, e.node);
       }
     }
+  }
+  // `if (buffer->vmap_cnt)`: the owner has a vmap (dma-buf heaps).
+  for (const m of fnText.matchAll(/\b(\w+)\s*->\s*vmap_cnt\b/g))
+    ownerAlias(canon(m[1]!), m[1]!, `${m[1]!}->vmap_cnt counts its vmaps`);
+  // `if (buf->vaddr)` around the sync of the same buffer's sg table (videobuf2-dma-contig).
+  for (const m of fnText.matchAll(
+    /\bif\s*\(\s*(\w+)\s*->\s*(vaddr|vmap_addr|vmap_ptr|kvaddr)\s*\)/g,
+  )) {
+    const [, o, f] = m;
+    if (o && f && syncsOwner(o))
+      add(`${canon(o)}.${f}`, `${o}->${f}`, `the kernel mapping of the buffer ${o} syncs for DMA`);
   }
   // Fields the file fills with an alias, and addresses the file flushes or invalidates elsewhere.
   for (const [field, how] of file.aliasFields) {
@@ -225,6 +271,23 @@ export function vmapModel(
         `${cb.registrar}() passes it to this callback`,
       );
     }
+  }
+  // A URB completion syncing an sg table for the CPU: the buffer is dma_vmap_noncontiguous()
+  // memory (Documentation/core-api/dma-api.rst, dma_vmap_noncontiguous; uvc, stk1160).
+  if (
+    context === 'end-io' &&
+    aliases.size === 0 &&
+    io &&
+    /\bstruct\s+urb\s*\*/.test(fnText) &&
+    /\bdma_sync_sgtable_for_cpu\s*\(/.test(fnText)
+  ) {
+    add(
+      `${io}.transfer_buffer`,
+      `${io}->transfer_buffer`,
+      'the URB buffer is synced as an sg table: dma_vmap_noncontiguous() memory',
+    );
+    const info = aliases.get(canon(`${io}.transfer_buffer`));
+    if (info && !info.len) info.len = `${io}->transfer_buffer_length`;
   }
   if (context === 'end-io' && aliases.size === 0 && io && file.aliasFields.has('transfer_buffer')) {
     add(
@@ -305,11 +368,12 @@ export function vmapModel(
     context,
     contextNote,
     entryDir: cb?.dir ?? 'unknown',
-    entryComplete: cb?.kind === 'end-io' || (cb?.kind === 'cpu-access' && !syncsForCpu),
+    placeholders,
+    entryComplete: kind === 'end-io' || (kind === 'cpu-access' && !syncsForCpu),
     guards,
     canon,
   };
-  const wrapper = emptyWrapper(facts);
+  const wrapper = emptyWrapper(facts) ?? namedWrapper(facts, fnText);
   if (wrapper) model.emptyWrapper = wrapper;
   return model;
 
@@ -319,7 +383,7 @@ export function vmapModel(
     if (name === V.FLUSH_VMAP || name === V.INVALIDATE_VMAP) {
       const action: VmapAction = {
         kind: name === V.FLUSH_VMAP ? 'flush' : 'invalidate',
-        alias: aliasOf(args[0]) ?? key(args[0] ?? node),
+        alias: aliasOf(args[0]) ?? ownerOf(args[0]) ?? key(args[0] ?? node),
         node,
         api: name,
       };
@@ -477,6 +541,35 @@ function emptyWrapper(facts: FunctionFacts): VmapFunction['emptyWrapper'] {
     } else if (!/^(?:un)?likely$/.test(e.name)) return undefined;
   }
   return test ? { kind, test, param } : undefined;
+}
+
+/**
+ * `bio_invalidate_vmalloc_pages()`: a function named for vmap maintenance that does none
+ * (block/blk-map.c). Only the name is left to tell; it must not call anything that could.
+ */
+function namedWrapper(facts: FunctionFacts, fnText: string): VmapFunction['emptyWrapper'] {
+  const m = /(invalidate|flush)\w*(?:vmalloc|vmap)|(?:vmalloc|vmap)\w*(invalidate|flush)/.exec(
+    facts.name,
+  );
+  if (!m || /_kernel_vmap_range\s*\(/.test(fnText)) return undefined;
+  if (
+    facts.all.some(
+      (e) => e.kind === 'call' && !/^(?:un)?likely$|^bio_op$|^op_is_write$/.test(e.name),
+    )
+  )
+    return undefined;
+  const decl = facts.cfg.node.childForFieldName('declarator') ?? facts.cfg.node;
+  return { kind: (m[1] ?? m[2]) === 'invalidate' ? 'invalidate' : 'flush', test: decl, param: '' };
+}
+
+/** What a function is by its shape when no registration in the file says so. */
+function signatureContext(fnText: string, name: string): Context | undefined {
+  const head = fnText.slice(0, fnText.indexOf('{') + 1).replace(/\s+/g, ' ');
+  if (/^(?:static )?(?:inline )?void \w+\( ?struct (?:bio|urb) \*\w+ ?\) ?\{$/.test(head))
+    return 'end-io';
+  if (/begin_cpu_access$/.test(name)) return 'cpu-access';
+  if (/end_cpu_access$/.test(name)) return 'device-access';
+  return undefined;
 }
 
 /** The call is the page argument of bio_add_page()/sg_set_page(). */

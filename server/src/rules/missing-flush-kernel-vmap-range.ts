@@ -176,6 +176,7 @@ function apiOf(a: VmapAction): string {
 
 /** The length the code uses with this alias: its own flush/invalidate, the file's, a length parameter. */
 export function lengthFor(model: VmapFunction, alias: AliasInfo): string | undefined {
+  if (model.placeholders.has(alias.key)) return undefined;
   for (const l of model.actions.values())
     for (const a of l)
       if ((a.kind === 'flush' || a.kind === 'invalidate') && a.alias === alias.key && a.len)
@@ -347,8 +348,15 @@ export function emptyWrapperFinding(
   const len = model.facts.params.find((p) => p !== w.param) ?? 'len';
   const call = `${api}(${w.param}, ${len});`;
   const flush = api === FLUSH_VMAP;
+  const named = w.param === '';
   const steps: PathStep[] = [
-    stepAt(w.test, 'vmap', `\`${w.test.text}\` says ${w.param} may be a vmap alias`),
+    stepAt(
+      w.test,
+      'vmap',
+      named
+        ? `${model.facts.name}() is named for vmap maintenance`
+        : `\`${w.test.text}\` says ${w.param} may be a vmap alias`,
+    ),
   ];
   if (flush)
     steps.push(endOfFunctionStep(fn, model.facts.name, `and the caller's write I/O follows`), {
@@ -369,17 +377,21 @@ export function emptyWrapperFinding(
     start: w.test.startIndex,
     end: w.test.endIndex,
     function: model.facts.name,
-    message: `${model.facts.name}() tests \`${w.test.text}\` but never calls ${call.slice(0, -1)}; its callers rely on it ${flush ? 'before write I/O' : 'after read I/O'}`,
+    message: named
+      ? `${model.facts.name}() is named for vmap maintenance but never calls ${api}(); its callers rely on it ${flush ? 'before write I/O' : 'after read I/O'}`
+      : `${model.facts.name}() tests \`${w.test.text}\` but never calls ${call.slice(0, -1)}; its callers rely on it ${flush ? 'before write I/O' : 'after read I/O'}`,
     path: steps,
-    fixes: [
-      insertStatementFix(
-        source,
-        fn,
-        undefined,
-        'before',
-        `if (${w.test.text}) ${call}`,
-        `Insert ${call}`,
-      ),
-    ],
+    fixes: named
+      ? []
+      : [
+          insertStatementFix(
+            source,
+            fn,
+            undefined,
+            'before',
+            `if (${w.test.text}) ${call}`,
+            `Insert ${call}`,
+          ),
+        ],
   };
 }
