@@ -25,6 +25,8 @@ const ROOT = join(__dirname, '..', '..');
 export interface StartOptions {
   rootPath: string;
   pull?: boolean;
+  /** Announce `workspace/diagnostic/refresh` support (with pull). */
+  refresh?: boolean;
   /** What `workspace/configuration` answers for the `flushguard` section; undefined: no such capability. */
   settings?: Record<string, unknown> | null;
   initializationOptions?: Record<string, unknown>;
@@ -86,6 +88,7 @@ export class LspClient {
       workspace: {
         configuration: o.settings !== undefined,
         didChangeConfiguration: { dynamicRegistration: false },
+        ...(o.refresh ? { diagnostics: { refreshSupport: true } } : {}),
       },
       window: { workDoneProgress: true },
       textDocument: {

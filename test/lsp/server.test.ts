@@ -385,6 +385,41 @@ describe('language server, pull diagnostics and the workspace check', () => {
     }
   });
 
+  test('a pull answer may come before callers are re-checked; a refresh follows when they change', async () => {
+    const dir = workspace();
+    const client = await LspClient.start({
+      rootPath: dir,
+      pull: true,
+      refresh: true,
+      settings: {},
+    });
+    try {
+      const uri = uriIn(dir, 'caller.c');
+      const text = readFileSync(join(__dirname, 'fixtures', 'caller.c'), 'utf8');
+      await client.open(uri, text);
+      const pull = () =>
+        client.request<{ items: Diagnostic[] }>('textDocument/diagnostic', {
+          textDocument: { uri },
+        });
+      assert.deepEqual((await pull()).items, []);
+      // Dropping the caller's flush changes fill()'s verdict although fill() did not change.
+      const edited = text.replace('\tflush_dcache_page(page);\n', '');
+      const mark = client.mark();
+      await client.change(uri, [{ text: edited }], edited);
+      const quick = await pull();
+      await client.waitFor('workspace/diagnostic/refresh', () => true, mark);
+      const after = await pull();
+      assert.deepEqual(quick.items, []);
+      assert.deepEqual(
+        after.items.map((d) => d.code),
+        [RULE],
+      );
+      assert.match(after.items[0]!.message as string, /fill\(\)/);
+    } finally {
+      await client.stop();
+    }
+  });
+
   test('check workspace lints closed files with progress and publishes their findings', async () => {
     const clean = DEMO.replace(
       '\tkunmap_local(kaddr);\n',

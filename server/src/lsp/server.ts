@@ -311,12 +311,24 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
   connection.languages.diagnostics.on(async (params, token) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || !isCDocument(doc)) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-    const a = await analysis(doc.uri, token);
+    // Answer with the edited functions' result as soon as it exists; when the full re-check
+    // then changes anything, ask the client to pull again (it gets the stored full result).
+    let quick: (a: Analysis) => void = () => undefined;
+    const first = new Promise<Analysis>((resolve) => (quick = resolve));
+    const full = analysis(doc.uri, token, refreshSupport ? (a) => quick(a) : undefined);
+    const a = await Promise.race([first, full]);
     if (!a)
       throw new ResponseError(LSPErrorCodes.ServerCancelled, 'superseded by a newer edit', {
         retriggerRequest: true,
       });
-    return { kind: DocumentDiagnosticReportKind.Full, items: toDiagnostics(doc, a) };
+    const items = toDiagnostics(doc, a);
+    if (a.quick === true) {
+      void full.then((done) => {
+        const changed = done && JSON.stringify(toDiagnostics(doc, done)) !== JSON.stringify(items);
+        if (changed === true) void connection.languages.diagnostics.refresh();
+      });
+    }
+    return { kind: DocumentDiagnosticReportKind.Full, items };
   });
 
   connection.onCodeAction(async (params, token) => {
