@@ -165,6 +165,21 @@ try {
   const before = await view().locator(S.position).innerText();
   await view().locator(S.stepBack).click();
   await view().locator(S.position).filter({ hasNotText: before }).waitFor();
+  const total = before.replace(/^Step \d+ of /, '');
+  await view().locator(S.play).click();
+  await view()
+    .locator(S.position, { hasText: `Step ${total} of ${total}` })
+    .waitFor();
+  await view().locator(S.steps).focus();
+  await page.keyboard.press('Home');
+  await view()
+    .locator(S.position, { hasText: `Step 1 of ${total}` })
+    .waitFor();
+  await page.keyboard.press('ArrowDown');
+  await view()
+    .locator(S.position, { hasText: `Step 2 of ${total}` })
+    .waitFor();
+  pass('timeline: play runs to the last step; Home and ArrowDown move through the list');
   const row = view().locator(`${S.row}[data-line]`).nth(1);
   const line = Number(await row.getAttribute('data-line'));
   await row.click();

@@ -33,15 +33,18 @@ rm -rf "$OUT"; mkdir -p "$OUT"
 if [ ! -f "$CS_DIR/.complete" ]; then
   mkdir -p "$(dirname "$CS_DIR")" "$OUT"
   echo "e2e: installing code-server $CS_VERSION into $CS_DIR (one time)"
-  if ! t sh test/e2e/install-code-server.sh "$CS_VERSION" "$CS_DIR" > "$OUT/code-server-install.log" 2>&1; then
+  s=$SECONDS
+  if ! sh test/e2e/install-code-server.sh "$CS_VERSION" "$CS_DIR" > "$OUT/code-server-install.log" 2>&1; then
     tail -40 "$OUT/code-server-install.log" >&2
     echo "e2e: FAIL: code-server could not be installed (log: $OUT/code-server-install.log)" >&2
     exit 1
   fi
+  echo "e2e: code-server installed in $((SECONDS - s)) s"
 fi
 
 # 3. the .vsix, as a user would install it
-t npm run -s package > /dev/null
+t npm run -s package > "$OUT/package.log" 2>&1 \
+  || { cat "$OUT/package.log" >&2; echo "e2e: FAIL: npm run package" >&2; exit 1; }
 node test/e2e/package-smoke.mjs flushguard.vsix
 
 # 4. a throw-away profile and workspace; code-server kept out of $HOME

@@ -22,5 +22,7 @@ export const S = {
   position: '#fg-position',
   stepForward: '#fg-step',
   stepBack: '#fg-back',
+  play: '#fg-play',
+  steps: '#fg-steps',
   row: '.fg-row',
 };
