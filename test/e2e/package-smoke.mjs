@@ -39,6 +39,11 @@ check(
   (manifest.contributes?.commands ?? []).some((c) => c.command === 'flushguard.simulateScenario'),
   'contributes flushguard.simulateScenario',
 );
+// The README's screenshots ship too: VS Code shows them on the extension's page, offline.
+const readme = execFileSync('unzip', ['-p', vsix, 'extension/readme.md'], { encoding: 'utf8' });
+const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+check(images.length > 0, `README shows screenshots (${images.length})`);
+for (const img of images) check(entries.includes(`extension/${img}`), `contains ${img} (README)`);
 const stray = entries.filter((e) => /node_modules\/|\.ts$|\.map$|\.bench\/|\/test\//.test(e));
 check(
   stray.length === 0,
