@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
-import { rerunPayload } from '../../client/src/webview/rerun';
+import { rerunPayload, simulateScenarioText } from '../../client/src/webview/rerun';
 import { listPresets } from '../../simulator/src/index';
 import {
   aliasesOf,
@@ -231,5 +231,12 @@ test('vmap aliases and the device as observer are named as such', () => {
   assert.match(
     verdictSentence(p.asWritten, p.preset),
     /^The device reads 4F 4C 44 21 at offset 0; the kernel wrote 58 46 53 42\.$/,
+  );
+});
+
+test('a scenario with an error is refused with its file, line and column', () => {
+  assert.throws(
+    () => simulateScenarioText({ file: 'bad.fgs', text: 'page P pa=0x1000 file\nfrobnicate P\n' }),
+    /^Error: bad\.fgs:2:\d+: /,
   );
 });
