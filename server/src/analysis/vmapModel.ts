@@ -183,11 +183,9 @@ export function vmapModel(
     if (e.kind !== 'call') continue;
     const a0 = e.args[0];
     if (!a0) continue;
-    if (
-      (e.name === 'is_vmalloc_addr' || e.name === 'is_vmalloc_or_module_addr') &&
-      !rejects(e.node)
-    ) {
-      add(key(a0), text(a0), `\`${text(e.node)}\` says it may be a vmalloc address`, e.node);
+    if (e.name === 'is_vmalloc_addr' || e.name === 'is_vmalloc_or_module_addr') {
+      if (!rejects(e.node))
+        add(key(a0), text(a0), `\`${text(e.node)}\` says it may be a vmalloc address`, e.node);
     } else if (V.VMAP_TEST.test(e.name)) {
       const o = key(a0);
       for (const r of file.ranges)
@@ -548,10 +546,11 @@ function emptyWrapper(facts: FunctionFacts): VmapFunction['emptyWrapper'] {
  * (block/blk-map.c). Only the name is left to tell; it must not call anything that could.
  */
 function namedWrapper(facts: FunctionFacts, fnText: string): VmapFunction['emptyWrapper'] {
-  const m = /(invalidate|flush)\w*(?:vmalloc|vmap)|(?:vmalloc|vmap)\w*(invalidate|flush)/.exec(
-    facts.name,
-  );
-  if (!m || /_kernel_vmap_range\s*\(/.test(fnText)) return undefined;
+  // Only "vmalloc" names: flush_cache_vmap() and vmap_*_noflush() are mm's own, not I/O helpers.
+  const m = /(invalidate|flush)\w*vmalloc|vmalloc\w*(invalidate|flush)/.exec(facts.name);
+  const body = facts.cfg.node.childForFieldName('body');
+  if (!m || /_kernel_vmap_range\s*\(/.test(fnText) || /noflush/.test(facts.name)) return undefined;
+  if (!body || body.namedChildren.every((c) => c.type === 'comment')) return undefined;
   if (
     facts.all.some(
       (e) => e.kind === 'call' && !/^(?:un)?likely$|^bio_op$|^op_is_write$/.test(e.name),
