@@ -43,6 +43,7 @@ export class LspClient {
   readonly diagnostics: PublishDiagnosticsParams[] = [];
   readonly messages: { type: number; message: string }[] = [];
   readonly progress: unknown[] = [];
+  readonly progressTokens: (string | number)[] = [];
   readonly notifications: { method: string; params: unknown }[] = [];
   settings: Record<string, unknown> | null;
   private readonly waiters: Waiter<{ method: string; params: unknown }>[] = [];
@@ -147,7 +148,10 @@ export class LspClient {
     c.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
       p.items.map(() => this.settings),
     );
-    c.onRequest('window/workDoneProgress/create', () => null);
+    c.onRequest('window/workDoneProgress/create', (p: { token: string | number }) => {
+      this.progressTokens.push(p.token);
+      return null;
+    });
     c.onRequest('workspace/diagnostic/refresh', () => {
       record('workspace/diagnostic/refresh', null);
       return null;

@@ -420,6 +420,31 @@ describe('language server, pull diagnostics and the workspace check', () => {
     }
   });
 
+  test('cancelling the workspace check progress stops it early', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 400; i++) files[`f${String(i).padStart(3, '0')}.c`] = DEMO;
+    const dir = workspace(files);
+    const client = await LspClient.start({ rootPath: dir, settings: {} });
+    try {
+      const result = client.request<{ files: number; cancelled: boolean }>(
+        'flushguard/checkWorkspace',
+        {},
+      );
+      await client.waitFor<{ value: { kind: string } }>(
+        '$/progress',
+        (p) => p.value.kind === 'report',
+      );
+      await client.connection.sendNotification('window/workDoneProgress/cancel', {
+        token: client.progressTokens[0],
+      });
+      const r = await result;
+      assert.equal(r.cancelled, true);
+      assert.ok(r.files < 400, `checked ${r.files} of 400 files after the cancel`);
+    } finally {
+      await client.stop();
+    }
+  });
+
   test('check workspace lints closed files with progress and publishes their findings', async () => {
     const clean = DEMO.replace(
       '\tkunmap_local(kaddr);\n',
