@@ -119,7 +119,12 @@ export class VmapFile {
   private scan(fn: Node, first: boolean): void {
     const name = functionName(fn);
     const text = this.source.slice(fn.startIndex, fn.endIndex);
-    if (!/vmap|vmalloc|vm_map_ram|bi_end_io|complete|usb_fill_|_is_vmapped/.test(text)) return;
+    if (
+      !/vmap|vmalloc|vm_map_ram|bi_end_io|complete\s*=|usb_fill_|_is_vmapped|_private\s*=|context\s*=/.test(
+        text,
+      )
+    )
+      return;
     const facts = this.summaries.factsOf(fn);
     const localAliases = new Set<string>();
     let owner: string | undefined;

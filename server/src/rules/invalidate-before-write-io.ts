@@ -14,7 +14,7 @@ import {
   boundAliases,
   createdHere,
   traceSteps,
-  VMAP_RELEVANT,
+  vmapRelevant,
 } from './missing-flush-kernel-vmap-range';
 import { stepAt } from './paths';
 import type { Finding, Fix, Rule, RuleContext } from './types';
@@ -32,11 +32,7 @@ export const rule: Rule = {
   },
   relevant: (text) => text.includes('invalidate_kernel_vmap_range'),
   check(ctx) {
-    if (
-      !VMAP_RELEVANT.test(
-        ctx.source.slice(ctx.facts.cfg.node.startIndex, ctx.facts.cfg.node.endIndex),
-      )
-    )
+    if (!vmapRelevant(ctx.source.slice(ctx.facts.cfg.node.startIndex, ctx.facts.cfg.node.endIndex)))
       return [];
     const model = vmapModel(ctx.facts, ctx.file, ctx.source);
     const findings: Finding[] = [];

@@ -21,9 +21,30 @@ const PREP = 2;
 const SUBMITTED = 4;
 const BAD = 8;
 
-/** Cheap pre-filter: vmap words, completion callbacks (`struct bio *`/`struct urb *` parameters), DMA syncs. */
-export const VMAP_RELEVANT =
-  /vmap|vm_map_ram|v[mz]alloc|_is_vmapped|kmem_to_page|_kernel_vmap_range|bi_end_io|begin_cpu_access|end_cpu_access|\bcomplete\b|transfer_buffer|vaddr|mem\.ptr\.vma|dma_sync_|struct\s+(?:bio|urb)\s*\*/;
+/** Words without which a file holds no vmap alias the rules could find... */
+const VMAP_WORD =
+  /\bvmap|dma_vmap|vm_map_ram|(?<!k)vmalloc|\bvzalloc|_is_vmapped|kmem_to_page|mem\.ptr\.vma|vmap_cnt/;
+/** ...and no I/O for them to go to. The maintenance calls and sg-table syncs suffice alone. */
+const IO_WORD =
+  /submit_bio|bio_add_\w*page|usb_submit_urb|usb_fill_|dma_map_|dma_sync_|dma_unmap_|crypto_ahash|bi_end_io|bi_private|struct\s+(?:bio|urb)\s*\*|_cpu_access|vm_dp_init|DM_IO_VMA/;
+const VMAP_FILE = {
+  test: (t: string): boolean =>
+    /_kernel_vmap_range|dma_sync_sgtable|is_vmalloc_addr/.test(t) ||
+    (VMAP_WORD.test(t) && IO_WORD.test(t)),
+};
+/** Inside such a file, functions that may take part: the above, callbacks, DMA syncs. */
+const VMAP_FUNCTION =
+  /bi_end_io|\bcomplete\b|transfer_buffer|vaddr|dma_sync_|dma_map_|dma_unmap_|submit_bio|usb_submit_urb|struct\s+(?:bio|urb)\s*\*/;
+
+/**
+ * Cheap pre-filter. The linter asks first about the whole file (which starts with its licence
+ * comment or an #include), then about each function: only the file needs the strong words.
+ */
+export function vmapRelevant(text: string): boolean {
+  if (VMAP_FILE.test(text)) return true;
+  const wholeFile = /^\s*(?:\/\/|\/\*|#)/.test(text);
+  return !wholeFile && (VMAP_WORD.test(text) || VMAP_FUNCTION.test(text));
+}
 
 export const rule: Rule = {
   meta: {
@@ -32,7 +53,7 @@ export const rule: Rule = {
       'A buffer written through a vmap alias reaches write I/O without flush_kernel_vmap_range() on some path.',
     defaultSeverity: 'warning',
   },
-  relevant: (text) => VMAP_RELEVANT.test(text),
+  relevant: vmapRelevant,
   check(ctx) {
     const model = vmapModel(ctx.facts, ctx.file, ctx.source);
     if (model.emptyWrapper?.kind === 'flush')

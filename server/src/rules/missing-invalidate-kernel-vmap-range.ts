@@ -17,7 +17,7 @@ import {
   guarded,
   lengthFor,
   traceSteps,
-  VMAP_RELEVANT,
+  vmapRelevant,
 } from './missing-flush-kernel-vmap-range';
 import { endOfFunctionStep, insertStatementFix, stepAt } from './paths';
 import type { Finding, Fix, Rule, RuleContext } from './types';
@@ -33,7 +33,7 @@ export const rule: Rule = {
       'Read I/O into a vmap alias completes and the CPU gets the buffer without invalidate_kernel_vmap_range() on some path.',
     defaultSeverity: 'warning',
   },
-  relevant: (text) => VMAP_RELEVANT.test(text),
+  relevant: vmapRelevant,
   check(ctx) {
     const model = vmapModel(ctx.facts, ctx.file, ctx.source);
     if (model.emptyWrapper?.kind === 'invalidate')

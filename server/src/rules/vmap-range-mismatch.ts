@@ -10,7 +10,7 @@ import { vmapModel } from '../analysis/vmapModel';
 import type { VmapAction } from '../analysis/vmapModel';
 import { FLUSH_VMAP, INVALIDATE_VMAP } from '../analysis/vmapKnowledge';
 import { stripExpr } from '../parsing/nodeText';
-import { outermostLoop, VMAP_RELEVANT } from './missing-flush-kernel-vmap-range';
+import { outermostLoop, vmapRelevant } from './missing-flush-kernel-vmap-range';
 import { stepAt } from './paths';
 import type { Finding, PathStep, Rule } from './types';
 
@@ -27,7 +27,7 @@ export const rule: Rule = {
   check(ctx) {
     const { facts, source } = ctx;
     const fn = facts.cfg.node;
-    if (!VMAP_RELEVANT.test(source.slice(fn.startIndex, fn.endIndex))) return [];
+    if (!vmapRelevant(source.slice(fn.startIndex, fn.endIndex))) return [];
     const model = vmapModel(facts, ctx.file, source);
     const acts = [...model.actions.values()].flat();
     const findings: Finding[] = [];
