@@ -10,12 +10,8 @@ import type { AliasInfo, VmapFunction } from '../analysis/vmapModel';
 import { findAliasPath } from '../analysis/vmapWitness';
 import type { AliasMachine } from '../analysis/vmapWitness';
 import { NOT_READ, NOT_VMAP } from '../analysis/vmapPath';
-import {
-  boundAliases,
-  createdHere,
-  traceSteps,
-  vmapRelevant,
-} from './missing-flush-kernel-vmap-range';
+import { boundAliases, createdHere, vmapRelevant } from '../analysis/vmapQueries';
+import { traceSteps } from './missing-flush-kernel-vmap-range';
 import { stepAt } from './paths';
 import type { Finding, Fix, Rule, RuleContext } from './types';
 

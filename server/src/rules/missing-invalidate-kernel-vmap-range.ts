@@ -11,14 +11,13 @@ import { findAliasPath } from '../analysis/vmapWitness';
 import type { AliasMachine } from '../analysis/vmapWitness';
 import { NOT_READ, NOT_VMAP } from '../analysis/vmapPath';
 import {
-  emptyWrapperFinding,
   boundAliases,
   createdHere,
   guarded,
   lengthFor,
-  traceSteps,
   vmapRelevant,
-} from './missing-flush-kernel-vmap-range';
+} from '../analysis/vmapQueries';
+import { emptyWrapperFinding, traceSteps } from './missing-flush-kernel-vmap-range';
 import { endOfFunctionStep, insertStatementFix, stepAt } from './paths';
 import type { Finding, Fix, Rule, RuleContext } from './types';
 

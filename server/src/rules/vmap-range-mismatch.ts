@@ -10,7 +10,7 @@ import { vmapModel } from '../analysis/vmapModel';
 import type { VmapAction } from '../analysis/vmapModel';
 import { FLUSH_VMAP, INVALIDATE_VMAP } from '../analysis/vmapKnowledge';
 import { stripExpr } from '../parsing/nodeText';
-import { outermostLoop, vmapRelevant } from './missing-flush-kernel-vmap-range';
+import { outermostLoop, vmapRelevant } from '../analysis/vmapQueries';
 import { stepAt } from './paths';
 import type { Finding, PathStep, Rule } from './types';
 

@@ -1,0 +1,128 @@
+/**
+ * Questions the vmap rules ask of the model: is the file worth analysing, which aliases go to
+ * I/O, what length the code uses for an alias, where a whole-buffer call belongs.
+ */
+import type { Node } from '../parsing/parser';
+import { calleeName } from '../parsing/nodeText';
+import type { AliasInfo, VmapFunction } from './vmapModel';
+import { VMAP_TEST } from './vmapKnowledge';
+
+/** Words without which a file holds no vmap alias the rules could find... */
+const VMAP_WORD =
+  /\bvmap|dma_vmap|vm_map_ram|(?<!k)vmalloc|\bvzalloc|_is_vmapped|kmem_to_page|mem\.ptr\.vma|vmap_cnt/;
+/** ...and no I/O for them to go to. The maintenance calls and sg-table syncs suffice alone. */
+const IO_WORD =
+  /submit_bio|bio_add_\w*page|usb_submit_urb|usb_fill_|dma_map_|dma_sync_|dma_unmap_|crypto_ahash|bi_end_io|bi_private|struct\s+(?:bio|urb)\s*\*|_cpu_access|vm_dp_init|DM_IO_VMA/;
+const VMAP_FILE = {
+  test: (t: string): boolean =>
+    /_kernel_vmap_range|dma_sync_sgtable|is_vmalloc_addr/.test(t) ||
+    (VMAP_WORD.test(t) && IO_WORD.test(t)),
+};
+/** Inside such a file, functions that may take part: the above, callbacks, DMA syncs. */
+const VMAP_FUNCTION =
+  /bi_end_io|\bcomplete\b|transfer_buffer|vaddr|dma_sync_|dma_map_|dma_unmap_|submit_bio|usb_submit_urb|struct\s+(?:bio|urb)\s*\*/;
+
+/**
+ * Cheap pre-filter. The linter asks first about the whole file (which starts with its licence
+ * comment or an #include), then about each function: only the file needs the strong words.
+ */
+export function vmapRelevant(text: string): boolean {
+  if (VMAP_FILE.test(text)) return true;
+  const wholeFile = /^\s*(?:\/\/|\/\*|#)/.test(text);
+  return !wholeFile && (VMAP_WORD.test(text) || VMAP_FUNCTION.test(text));
+}
+
+/** Aliases that this function sends to I/O or handles for it (not every vmalloc'd table). */
+export function boundAliases(model: VmapFunction): AliasInfo[] {
+  const out: AliasInfo[] = [];
+  const acts = [...model.actions.values()].flat();
+  for (const alias of model.aliases.values()) {
+    const evidence = alias.evidence?.type === 'call_expression' ? calleeName(alias.evidence) : '';
+    const bound =
+      model.context !== 'plain' ||
+      model.file.rangeOf(alias.key) !== undefined ||
+      VMAP_TEST.test(evidence) ||
+      /^(?:vmalloc_to_page|vmalloc_to_pfn|kmem_to_page)$/.test(evidence) ||
+      !alias.evidence ||
+      acts.some(
+        (a) =>
+          (a.kind === 'attach' || a.kind === 'flush' || a.kind === 'invalidate') &&
+          a.alias === alias.key,
+      );
+    if (bound) out.push(alias);
+  }
+  return out;
+}
+
+export function createdHere(model: VmapFunction, alias: AliasInfo): boolean {
+  return [...model.actions.values()].some((l) =>
+    l.some((a) => a.kind === 'alias' && a.alias === alias.key),
+  );
+}
+
+/** The length the code uses with this alias: its own flush/invalidate, the file's, a length parameter. */
+export function lengthFor(model: VmapFunction, alias: AliasInfo): string | undefined {
+  if (model.placeholders.has(alias.key)) return undefined;
+  for (const l of model.actions.values())
+    for (const a of l)
+      if ((a.kind === 'flush' || a.kind === 'invalidate') && a.alias === alias.key && a.len)
+        return a.len;
+  if (alias.len) return alias.len;
+  return model.facts.params.find((p) =>
+    /^(?:len|length|size|count|bytes|nbytes|buflen|buf_len|data_len|io_size)$/.test(p),
+  );
+}
+
+/** `if (is_vmalloc_addr(p)) call` when the code tests the alias, else the bare call. */
+export function guarded(model: VmapFunction, alias: AliasInfo, call: string): string {
+  const g = [...model.guards][0];
+  if (g && /^\w+$/.test(g)) return `if (${g}) ${call}`;
+  const ev = alias.evidence;
+  if (ev?.type === 'call_expression' && VMAP_TEST.test(calleeName(ev)))
+    return `if (${ev.text.replace(/\s+/g, ' ')}) ${call}`;
+  return call;
+}
+
+const LOOPS = new Set(['for_statement', 'while_statement', 'do_statement']);
+
+/** The outermost loop around `node` in `fn`, so a whole-buffer call goes before the walk. */
+export function outermostLoop(node: Node, fn: Node): Node {
+  let best = statementOf(node);
+  for (let n = node.parent; n && n.startIndex >= fn.startIndex && n !== fn; n = n.parent)
+    if (LOOPS.has(n.type)) best = n;
+  return best;
+}
+
+const BLOCKS = new Set([
+  'compound_statement',
+  'case_statement',
+  'labeled_statement',
+  'translation_unit',
+]);
+
+/** The whole statement a node is part of, `if (...)` included when the node is in its condition. */
+function statementOf(node: Node): Node {
+  let n = node;
+  while (n.parent && !BLOCKS.has(n.parent.type) && n.parent.type !== 'function_definition') {
+    if (
+      n.parent.type === 'else_clause' ||
+      (n.parent.type.endsWith('_statement') &&
+        n !== n.parent.childForFieldName('condition') &&
+        n.parent.childForFieldName('condition')?.startIndex !== n.startIndex &&
+        !isConditionPart(n))
+    )
+      break;
+    n = n.parent;
+  }
+  return n;
+}
+
+function isConditionPart(n: Node): boolean {
+  const cond = n.parent?.childForFieldName('condition');
+  return (
+    cond !== null &&
+    cond !== undefined &&
+    cond.startIndex <= n.startIndex &&
+    n.endIndex <= cond.endIndex
+  );
+}
