@@ -118,7 +118,7 @@ export function vmapModel(
   const ownerAlias = (o: string, display: string, note: string, evidence?: Node): void => {
     const known = [...aliases.keys()].some((k) => rootOf(k) === o && k !== o);
     if (known) return;
-    add(o, `the vmap of ${display}`, note, evidence);
+    add(o, display, note, evidence);
     placeholders.add(canon(o));
   };
   /** A flush of `bp->b_addr` covers the stand-in alias `bp`. */

@@ -126,3 +126,22 @@ function isConditionPart(n: Node): boolean {
     n.endIndex <= cond.endIndex
   );
 }
+
+/** How messages name the alias, and the call they ask for (`api(addr, len)`). */
+export function aliasWords(
+  model: VmapFunction,
+  alias: AliasInfo,
+  api: string,
+  len: string | undefined,
+): { subject: string; call: string } {
+  if (model.placeholders.has(alias.key)) {
+    return {
+      subject: `${alias.display} has a vmap alias`,
+      call: `${api}() on ${alias.display}'s vmap address`,
+    };
+  }
+  return {
+    subject: `${alias.display} is a vmap alias`,
+    call: `${api}(${alias.display}, ${len ?? 'len'})`,
+  };
+}

@@ -95,8 +95,8 @@ export function namedWrapper(facts: FunctionFacts, fnText: string): EmptyWrapper
 /** What a function is by its shape when no registration in the file says so. */
 export function signatureContext(fnText: string, name: string): Context | undefined {
   const head = fnText.slice(0, fnText.indexOf('{') + 1).replace(/\s+/g, ' ');
-  if (/^(?:static )?(?:inline )?void \w+\( ?struct (?:bio|urb) \*\w+ ?\) ?\{$/.test(head))
-    return 'end-io';
+  // `static void f(struct bio *bio)`, also under xfs's STATIC or other attribute macros.
+  if (/^(?:\w+ )*void \w+ ?\( ?struct (?:bio|urb) ?\* ?\w+ ?\) ?\{$/.test(head)) return 'end-io';
   if (/begin_cpu_access$/.test(name)) return 'cpu-access';
   if (/end_cpu_access$/.test(name)) return 'device-access';
   return undefined;

@@ -14,6 +14,7 @@ import { NOT_VMAP, NOT_WRITE } from '../analysis/vmapPath';
 import { BIO_ATTACH, FLUSH_VMAP } from '../analysis/vmapKnowledge';
 import { calleeName, stripExpr } from '../parsing/nodeText';
 import {
+  aliasWords,
   boundAliases,
   createdHere,
   guarded,
@@ -121,6 +122,7 @@ function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Fi
     });
   const len = lengthFor(model, alias);
   const call = `flush_kernel_vmap_range(${alias.display}, ${len ?? 'len'});`;
+  const words = aliasWords(model, alias, 'flush_kernel_vmap_range', len);
   const anchor = outermostLoop(earliestIo(path.trace, path.trigger) ?? at.node, facts.cfg.node);
   const fixes: Fix[] = len
     ? [
@@ -140,7 +142,7 @@ function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Fi
     start: at.node.startIndex,
     end: at.node.endIndex,
     function: facts.name,
-    message: `${alias.display} is a vmap alias (${alias.note}) and on the path shown it reaches write I/O at ${apiOf(at)}() without ${call.slice(0, -1)}; on an aliasing D-cache the device reads memory the CPU's writes have not reached`,
+    message: `${words.subject} (${alias.note}) and on the path shown it reaches write I/O at ${apiOf(at)}() without ${words.call}; on an aliasing D-cache the device reads memory the CPU's writes have not reached`,
     path: steps,
     fixes,
   };
@@ -173,7 +175,11 @@ export function traceSteps(
 ): PathStep[] {
   const fn = model.facts.cfg.node;
   const steps: PathStep[] = [
-    stepAt(alias.evidence ?? fn, 'vmap', `${alias.display} is a vmap alias: ${alias.note}`),
+    stepAt(
+      alias.evidence ?? fn,
+      'vmap',
+      `${model.placeholders.has(alias.key) ? `${alias.display} has a vmap alias` : `${alias.display} is a vmap alias`}: ${alias.note}`,
+    ),
   ];
   if (model.contextNote) steps.push(stepAt(fn, 'call', model.contextNote));
   trace.slice(0, upTo + 1).forEach((t) => {

@@ -11,6 +11,7 @@ import { findAliasPath } from '../analysis/vmapWitness';
 import type { AliasMachine } from '../analysis/vmapWitness';
 import { NOT_READ, NOT_VMAP } from '../analysis/vmapPath';
 import {
+  aliasWords,
   boundAliases,
   createdHere,
   guarded,
@@ -100,6 +101,7 @@ function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Fi
       : (use?.node ?? fn.childForFieldName('declarator') ?? fn);
   const len = lengthFor(model, alias);
   const call = `invalidate_kernel_vmap_range(${alias.display}, ${len ?? 'len'});`;
+  const words = aliasWords(model, alias, 'invalidate_kernel_vmap_range', len);
   const lastReturn = [...path.trace].reverse().find((t) => t.t === 'return');
   const fixes: Fix[] = [];
   if (len && !advanced(model, alias)) {
@@ -123,7 +125,7 @@ function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Fi
     start: at.startIndex,
     end: at.endIndex,
     function: facts.name,
-    message: `${alias.display} is a vmap alias (${alias.note}); after read I/O into it completes, on the path shown the CPU ${use ? `hands it to ${'api' in use ? use.api : 'a reader'}()` : 'gets it back'} without ${call.slice(0, -1)}; lines refilled through the alias during the I/O hide the device's data on an aliasing D-cache`,
+    message: `${words.subject} (${alias.note}); after read I/O into it completes, on the path shown the CPU ${use ? `hands it to ${'api' in use ? use.api : 'a reader'}()` : 'gets it back'} without ${words.call}; lines refilled through the alias during the I/O hide the device's data on an aliasing D-cache`,
     path: steps,
     fixes,
   };
