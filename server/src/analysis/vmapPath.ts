@@ -16,7 +16,9 @@ import { READ_CONST, VMAP_TEST, WRITE_CONST, WRITE_TEST } from './vmapKnowledge'
 export const NOT_WRITE = 1 << 5;
 export const NOT_READ = 1 << 6;
 export const NOT_VMAP = 1 << 7;
-const STATES = 1 << 8;
+/** The device surely reads memory (`dir != DMA_FROM_DEVICE`: to-device or bidirectional). */
+export const MUST_WRITE = 1 << 8;
+const STATES = 1 << 9;
 
 export interface EdgeMachine {
   initial: number;
@@ -117,7 +119,8 @@ function edgeFacts(edge: Edge, isGuard: GuardTest): number {
 function bitsOf(a: Atom, holds: boolean): number {
   const positive = a.neg ? !holds : holds;
   if (a.t === 'G') return positive ? 0 : NOT_VMAP;
-  if (!positive && a.weak) return 0;
+  // `dir != DMA_FROM_DEVICE` leaves TO_DEVICE or BIDIRECTIONAL: a write either way.
+  if (!positive && a.weak) return a.t === 'R' ? MUST_WRITE : 0;
   const isWrite = a.t === 'W' ? positive : !positive;
   return isWrite ? NOT_READ : NOT_WRITE;
 }

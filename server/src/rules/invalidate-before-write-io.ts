@@ -9,7 +9,7 @@ import { vmapModel } from '../analysis/vmapModel';
 import type { AliasInfo, VmapFunction } from '../analysis/vmapModel';
 import { findAliasPath } from '../analysis/vmapWitness';
 import type { AliasMachine } from '../analysis/vmapWitness';
-import { NOT_READ, NOT_VMAP } from '../analysis/vmapPath';
+import { MUST_WRITE, NOT_READ, NOT_VMAP } from '../analysis/vmapPath';
 import { boundAliases, createdHere, vmapRelevant } from '../analysis/vmapQueries';
 import { traceSteps } from './missing-flush-kernel-vmap-range';
 import { stepAt } from './paths';
@@ -41,6 +41,8 @@ export const rule: Rule = {
 };
 
 function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Finding | undefined {
+  // end_cpu_access / vb2 prepare run exactly before the device reads the buffer.
+  const deviceSide = model.context === 'device-access';
   const m: AliasMachine = {
     initial: createdHere(model, alias) || model.entryComplete ? 0 : DIRTY,
     bad: BAD,
@@ -58,7 +60,9 @@ function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Fi
         case 'submit': {
           // Only I/O known to write: a read after an early invalidate is another matter.
           const writes =
-            a.dir === 'write' || a.dir === 'both' || (a.dir === 'unknown' && (s & NOT_READ) !== 0);
+            a.dir === 'write' ||
+            a.dir === 'both' ||
+            (a.dir === 'unknown' && ((s & (NOT_READ | MUST_WRITE)) !== 0 || deviceSide));
           return s & WRONG && writes && !(s & NOT_VMAP) ? s | BAD : s;
         }
         case 'attach':
