@@ -32,9 +32,10 @@ import { packageVersion } from '../cli/package';
 import {
   ANALYSED_NOTIFICATION,
   CHECK_WORKSPACE_REQUEST,
+  MEMORY_REQUEST,
   SERVER_COMMANDS,
 } from '../protocol/workspace';
-import type { AnalysedParams, InitializationOptions } from '../protocol/workspace';
+import type { AnalysedParams, InitializationOptions, MemoryInfo } from '../protocol/workspace';
 import { PRESETS_REQUEST, SIMULATE_REQUEST } from '../protocol/simulate';
 import type { SimulateParams } from '../protocol/simulate';
 import { DocumentAnalysis } from './documentAnalysis';
@@ -346,6 +347,12 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
     simulate(ctx, params, token),
   );
   connection.onRequest(PRESETS_REQUEST, () => listPresetsResult());
+  connection.onRequest(MEMORY_REQUEST, (): MemoryInfo => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const m = process.memoryUsage();
+    return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, collected: gc !== undefined };
+  });
   connection.onRequest(
     CHECK_WORKSPACE_REQUEST,
     async (_params: unknown, token: CancellationToken) => runWorkspaceCheck(ctx, token),

@@ -58,3 +58,15 @@ export interface AnalysedParams {
   functionsAnalysed: number;
   functionsReused: number;
 }
+
+/**
+ * client → server, for benchmarks: the server's memory, after a garbage collection when the
+ * process was started with `--expose-gc` (then growth means leaked trees or caches, not garbage).
+ */
+export const MEMORY_REQUEST = 'flushguard/memory';
+
+export interface MemoryInfo {
+  rssBytes: number;
+  heapUsedBytes: number;
+  collected: boolean;
+}
