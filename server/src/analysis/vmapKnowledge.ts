@@ -172,7 +172,7 @@ export const DEVICE_ACCESS_OP = new Set(['end_cpu_access', 'prepare']);
 
 /** Calls in a completion callback that do not hand the buffer on (reference drops, logging, locks). */
 export const NOT_A_USE =
-  /(?:^|_)(?:put|free|kfree|unlock|lock|dec|inc|err|warn|info|dbg|debug|printk|print|ratelimited|trace|status|errno|stat|stats|count|uninit)(?:_|$)|^trace_\w+$|^(?:offset_in_page|virt_to_\w+|\w+_to_page|page_address|min|max|min_t|max_t|bio_data_dir|bio_op|op_is_write|WARN\w*|BUG\w*|pr_\w+|dev_\w+|atomic_\w+|cmpxchg|spin_\w+|mutex_\w+|likely|unlikely|usb_free_urb|bio_put|kfree|blk_status_to_errno)$/;
+  /(?:^|_)(?:put|free|kfree|unlock|lock|dec|inc|err|warn|info|dbg|debug|printk|print|ratelimited|trace|status|errno|error|ioerror|stat|stats|count|uninit)(?:_|$)|^trace_\w+$|^(?:offset_in_page|virt_to_\w+|\w+_to_page|page_address|min|max|min_t|max_t|bio_data_dir|bio_op|op_is_write|WARN\w*|BUG\w*|pr_\w+|dev_\w+|atomic_\w+|cmpxchg|spin_\w+|mutex_\w+|likely|unlikely|usb_free_urb|bio_put|kfree|blk_status_to_errno)$/;
 
 /** Direction constants: the device reads memory (write I/O) or writes it (read I/O). */
 export const WRITE_CONST =

@@ -93,10 +93,17 @@ export function vmapModel(
   const text = (n: Node): string => source.slice(n.startIndex, n.endIndex).replace(/\s+/g, ' ');
   const aliases = new Map<string, AliasInfo>();
   // `start = data` makes start and data one alias; `bp = bio->bi_private` keeps bp's name.
+  // A local set once by `x = y` (then maybe walked with `x += len`) names y's alias:
+  // `data = bp->b_addr`, `start = data`. `bp = bio->bi_private` keeps bp: it names the owner.
+  const copies = localCopies(facts);
   const canon = (k: string): string => {
-    const root = rootOf(k);
-    const c = facts.canon(root);
-    return /^\w+$/.test(c) ? c + k.slice(root.length) : k;
+    for (let guard = 0; guard < 8; guard++) {
+      const root = rootOf(k);
+      const to = copies.get(root);
+      if (to === undefined) break;
+      k = to + k.slice(root.length);
+    }
+    return k;
   };
   const key = (n: Node): string => canon(addrKey(n));
   const add = (
@@ -492,4 +499,26 @@ export function vmapModel(
         api: name || text(node.childForFieldName('function') ?? node),
       });
   }
+}
+
+/** `x = y` (declaration or plain store, once) with y a plain path: x → y. */
+function localCopies(facts: FunctionFacts): Map<string, string> {
+  const seen = new Map<string, string | null>();
+  for (const e of facts.all) {
+    if (e.kind !== 'assign' || !e.rhs) continue;
+    const op = e.node.type === 'init_declarator' ? '=' : e.node.childForFieldName('operator')?.text;
+    if (op !== '=') continue;
+    const rhs = addrKey(e.rhs);
+    const plain =
+      /^[A-Za-z_]\w*(?:\.\w+)*$/.test(rhs) && stripExpr(e.rhs).type !== 'call_expression';
+    const ok =
+      plain &&
+      rhs !== e.lhsKey &&
+      /^\w+$/.test(e.lhsKey) &&
+      !/\.(?:bi_private|context|priv)$/.test(rhs);
+    seen.set(e.lhsKey, seen.has(e.lhsKey) || !ok ? null : rhs);
+  }
+  const out = new Map<string, string>();
+  for (const [k, v] of seen) if (v) out.set(k, v);
+  return out;
 }
