@@ -80,6 +80,9 @@ export function applyEdge(state: number, edge: Edge, isGuard: GuardTest): number
   return (next & NOT_WRITE) !== 0 && (next & NOT_READ) !== 0 ? undefined : next;
 }
 
+/** Error state: when it fails the data is garbage, so no maintenance matters. */
+const ERROR_TEST = /^!?\s*[\w.>-]*(?:err|error|status|fail)\w*$/i;
+
 type Atom = { t: 'W' | 'R'; neg: boolean; weak: boolean } | { t: 'G'; neg: boolean };
 
 function edgeFacts(edge: Edge, isGuard: GuardTest): number {
@@ -99,10 +102,13 @@ function edgeFacts(edge: Edge, isGuard: GuardTest): number {
   if (and.length > 1) {
     const atoms = and.map((n) => atomOf(n, isGuard));
     if (taken) return atoms.reduce((b, a) => b | (a ? bitsOf(a, true) : 0), 0);
-    // One conjunct failed. If it was the alias guard nothing is needed anyway, so assume the
-    // direction test is the one that failed (`if (is_vmalloc && op == REQ_OP_WRITE)`).
+    // One conjunct failed. If it was the alias guard or an error test, nothing is needed anyway
+    // (no alias, or no data), so assume the direction test failed (`if (is_vmalloc && op ==
+    // REQ_OP_WRITE)`, `if (!bp->b_error && ... && (bp->b_flags & XBF_READ))`). Any other
+    // conjunct (`write && op_is_write(op)`) may be the one that failed: no conclusion.
     const dirs = atoms.filter((a) => a && a.t !== 'G');
-    if (dirs.length === 1) return bitsOf(dirs[0]!, false);
+    const others = and.filter((n, i) => !atoms[i] && !ERROR_TEST.test(stripExpr(n).text));
+    if (dirs.length === 1 && others.length === 0) return bitsOf(dirs[0]!, false);
     return atoms.every((a) => a?.t === 'G' && !a.neg) ? NOT_VMAP : 0;
   }
   if (or.length > 1) {

@@ -52,12 +52,13 @@ export const rule: Rule = {
 };
 
 function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Finding | undefined {
+  // A same-file caller (not this function itself) that flushes after calling it.
   const callerFlushes = model.file.functions.some((fn) => {
     const t = ctx.source.slice(fn.startIndex, fn.endIndex);
     return (
-      t.includes(`${model.facts.name}(`) &&
-      /\bflush_kernel_vmap_range\s*\(/.test(t) &&
-      !t.startsWith(model.facts.name)
+      fn.startIndex !== model.facts.cfg.node.startIndex &&
+      new RegExp(`\\b${model.facts.name}\\s*\\(`).test(t) &&
+      /\bflush_kernel_vmap_range\s*\(/.test(t)
     );
   });
   // A request that leaves unsubmitted is the caller's to submit, unless this function submits
