@@ -1,5 +1,6 @@
 /**
- * `npm run fuzz -- --seed N --iterations N [--start I] [--budget MS] [--kernel DIR] [--out DIR]`
+ * `npm run fuzz -- --seed N --iterations N [--start I] [--budget MS] [--kernel DIR] [--out DIR]
+ *   [--verbose] [--dump]`
  *
  * Mutates real kernel files (Debian's linux-source-6.1) and grammar-generated C, and the example
  * scenarios, and feeds them to the linter, the finding-to-scenario generator and the simulator,
@@ -24,6 +25,9 @@ interface Options {
   budgetMs: number;
   kernel: string | undefined;
   out: string;
+  verbose: boolean;
+  /** Write every case's input under --out (to profile one). */
+  dump: boolean;
 }
 
 function options(argv: string[]): Options {
@@ -42,9 +46,11 @@ function options(argv: string[]): Options {
     seed: int('--seed', 1),
     iterations: int('--iterations', 1000),
     start: int('--start', 0),
-    budgetMs: int('--budget', 5000),
+    budgetMs: int('--budget', 20_000),
     kernel: get('--kernel'),
     out: resolve(get('--out') ?? '/tmp/flushguard-fuzz'),
+    verbose: argv.includes('--verbose'),
+    dump: argv.includes('--dump'),
   };
 }
 
@@ -224,7 +230,8 @@ const kindOf = (problem: string): string => problem.split(':')[0]!;
 async function minimize(engine: Engine, c: FuzzCase, problem: string): Promise<string> {
   const kind = kindOf(problem);
   let lines = c.text.split('\n');
-  let probes = kind === 'hang' ? 12 : 400;
+  // Timing failures cost a budget per probe: shrink them only a little.
+  let probes = kind === 'hang' ? 6 : kind === 'over budget' ? 30 : 400;
   const fails = async (text: string): Promise<boolean> => {
     probes--;
     const r = await engine.check({ ...c, text });
@@ -271,9 +278,18 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   for (let i = o.start; i < o.start + o.iterations; i++) {
     const c = makeCase(i, o, kernel, scenarios);
+    if (o.dump) {
+      mkdirSync(o.out, { recursive: true });
+      writeFileSync(join(o.out, `seed-${o.seed}-iter-${i}.case.${c.kind}`), c.text);
+    }
     const r = await engine.check(c);
     if (r.ms > slowest.ms) slowest = { ms: r.ms, i };
+    if (o.verbose)
+      console.error(
+        `fuzz: ${i} ${c.origin} ${c.applied.join(',')} ${Math.round(r.ms)} ms ${r.problem ?? ''}`,
+      );
     if (r.problem) {
+      console.error(`fuzz: iteration ${i} failed (${r.problem}); minimising`);
       kinds.set(kindOf(r.problem), (kinds.get(kindOf(r.problem)) ?? 0) + 1);
       const small = await minimize(engine, c, r.problem);
       mkdirSync(o.out, { recursive: true });
@@ -295,7 +311,7 @@ async function main(): Promise<void> {
         ].join('\n'),
       );
     }
-    if ((i - o.start + 1) % 500 === 0) {
+    if ((i - o.start + 1) % 100 === 0) {
       const s = (performance.now() - t0) / 1000;
       console.error(
         `fuzz: ${i - o.start + 1}/${o.iterations} in ${s.toFixed(0)} s, ${failures.length} failures`,
