@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { MAX_PARSE_CHARS } from '../parsing/parser';
+import { RULES } from '../rules/index';
 
 export interface InputFile {
   /** Path as shown in output: as given, or joined under the given directory. */
@@ -78,9 +79,10 @@ export function readSource(path: string): ReadResult {
     const line = lossy.slice(0, Math.max(0, lossy.indexOf('\uFFFD'))).split('\n').length;
     return { ok: false, reason: `not valid UTF-8 (first bad byte on line ${line})`, unreadable: false };
   }
-  if (text.length > MAX_PARSE_CHARS) {
+  // Only a file the rules would parse is too large: a 22 MiB register header is read and passed.
+  if (text.length > MAX_PARSE_CHARS && RULES.some((r) => r.relevant(text))) {
     const mib = (n: number): string => (n / 1024 / 1024).toFixed(1);
-    return { ok: false, reason: `${mib(text.length)} MiB of text, more than the ${mib(MAX_PARSE_CHARS)} MiB limit`, unreadable: false };
+    return { ok: false, reason: `${mib(text.length)} MiB of text, more than the ${mib(MAX_PARSE_CHARS)} MiB the parser takes`, unreadable: false };
   }
   return { ok: true, text };
 }
