@@ -175,8 +175,14 @@ export class VmapFile {
           if (pf && field && (callee === 'vmap' || callee === 'vm_map_ram'))
             this.pagesFields.set(pf, field);
         }
-      } else if (field && !V.PRIVATE_FIELD.has(field) && this.isAlias(addrKey(rhs), localAliases)) {
-        // `urb->transfer_buffer = uvc_urb->buffer`: the field now holds the alias too.
+      } else if (
+        field &&
+        !V.PRIVATE_FIELD.has(field) &&
+        !/invalidate/.test(field) &&
+        this.isAlias(addrKey(rhs), localAliases)
+      ) {
+        // `urb->transfer_buffer = uvc_urb->buffer`: the field now holds the alias too. A field
+        // kept only to invalidate at completion (dm-io's vma_invalidate_address) is not one.
         this.aliasFields.set(field, 'an alias');
       }
     }

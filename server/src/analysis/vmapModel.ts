@@ -227,6 +227,19 @@ export function vmapModel(
     }
   }
   // `if (buffer->vmap_cnt)`: the owner has a vmap (dma-buf heaps).
+  // dm-io keeps the address to invalidate in its io (drivers/md/dm-io.c dp_init/complete_io).
+  // Only completion reads it: the flush happened in dp_init() when the request was set up.
+  for (const m of context === 'end-io'
+    ? fnText.matchAll(/\b(\w+)\s*->\s*vma_invalidate_(?:size|address)\b/g)
+    : []) {
+    add(
+      `${m[1]!}.vma_invalidate_address`,
+      `${m[1]!}->vma_invalidate_address`,
+      'dm-io saved the DM_IO_VMA address to invalidate',
+    );
+    const info = aliases.get(canon(`${m[1]!}.vma_invalidate_address`));
+    if (info) info.len ??= `${m[1]!}->vma_invalidate_size`;
+  }
   for (const m of fnText.matchAll(/\b(\w+)\s*->\s*vmap_cnt\b/g))
     ownerAlias(canon(m[1]!), m[1]!, `${m[1]!}->vmap_cnt counts its vmaps`);
   // `if (buf->vaddr)` around the sync of the same buffer's sg table (videobuf2-dma-contig).
@@ -254,7 +267,7 @@ export function vmapModel(
   const doesIo = cb !== undefined && cb.kind !== 'end-io';
   for (const r of file.ranges) {
     // `bio->bi_private` and `urb->context` hold anything: only the callback logic below follows them.
-    if (r.fn === facts.name || /\.(?:bi_private|context)$/.test(r.key)) continue;
+    if (r.fn === facts.name || /\.(?:bi_private|context)$|invalidate/.test(r.key)) continue;
     const bare = r.addr.replace(/^[(&*\s]+/, '');
     const named = new RegExp(`\\b${rootOf(bare)}\\b`).test(fnText);
     const mentioned = new RegExp(`(?<![\\w.>])${bare.replace(/[^\w\s]/g, '\\$&')}(?!\\w)`).test(
@@ -492,7 +505,16 @@ export function vmapModel(
       const k = key(a);
       return aliases.has(k) || owners.has(k) || aliasOf(a) !== undefined;
     });
-    if (passes || (context === 'end-io' && HANDOFF.test(name)))
+    // `fn = io->callback; ... fn(error, context)`: the owner's notify callback takes over.
+    const notify =
+      context === 'end-io' &&
+      facts.all.some(
+        (x) =>
+          x.kind === 'assign' &&
+          x.lhsKey === name &&
+          owners.has(rootOf(x.rhs ? addrKey(x.rhs) : '')),
+      );
+    if (passes || notify || (context === 'end-io' && HANDOFF.test(name)))
       list.push({
         kind: 'use',
         node,

@@ -9,7 +9,7 @@ import { VMAP_TEST } from './vmapKnowledge';
 
 /** Words without which a file holds no vmap alias the rules could find... */
 const VMAP_WORD =
-  /\bvmap|dma_vmap|vm_map_ram|(?<!k)vmalloc|\bvzalloc|_is_vmapped|kmem_to_page|mem\.ptr\.vma|vmap_cnt/;
+  /\bvmap|dma_vmap|vm_map_ram|(?<!k)vmalloc|\bvzalloc|_is_vmapped|kmem_to_page|mem\.ptr\.vma|vma_invalidate_|vmap_cnt/;
 /** ...and no I/O for them to go to. The maintenance calls and sg-table syncs suffice alone. */
 const IO_WORD =
   /submit_bio|bio_add_\w*page|usb_submit_urb|usb_fill_|dma_map_|dma_sync_|dma_unmap_|crypto_ahash|bi_end_io|bi_private|struct\s+(?:bio|urb)\s*\*|_cpu_access|vm_dp_init|DM_IO_VMA/;

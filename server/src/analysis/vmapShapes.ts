@@ -97,6 +97,8 @@ export function signatureContext(fnText: string, name: string): Context | undefi
   const head = fnText.slice(0, fnText.indexOf('{') + 1).replace(/\s+/g, ' ');
   // `static void f(struct bio *bio)`, also under xfs's STATIC or other attribute macros.
   if (/^(?:\w+ )*void \w+ ?\( ?struct (?:bio|urb) ?\* ?\w+ ?\) ?\{$/.test(head)) return 'end-io';
+  // dm-io's completion of the whole io (drivers/md/dm-io.c complete_io).
+  if (/^(?:\w+_)?complete_io$/.test(name)) return 'end-io';
   if (/begin_cpu_access$/.test(name)) return 'cpu-access';
   if (/end_cpu_access$/.test(name)) return 'device-access';
   return undefined;

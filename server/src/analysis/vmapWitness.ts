@@ -43,7 +43,7 @@ export function guardTest(model: VmapFunction, key: string): GuardTest {
   return (n: Node) => {
     const s = stripExpr(n);
     const k = model.canon(addrKey(s));
-    return model.guards.has(k) || k === key || /\.vmap_cnt$/.test(k);
+    return model.guards.has(k) || k === key || /\.(?:vmap_cnt|vma_invalidate_size)$/.test(k);
   };
 }
 
