@@ -1,19 +1,22 @@
 /**
  * `npm run fuzz -- --seed N --iterations N [--start I] [--budget MS] [--kernel DIR] [--out DIR]
- *   [--verbose] [--dump]`
+ *   [--lsp-every N | --no-lsp] [--verbose] [--dump]`
  *
  * Mutates real kernel files (Debian's linux-source-6.1) and grammar-generated C, and the example
  * scenarios, and feeds them to the linter, the finding-to-scenario generator and the simulator,
- * in a worker the driver can time out. A crash, a run over the budget, or a position outside the
+ * in a worker the driver can time out, and every Nth C case to the built language server as an
+ * edit (when dist/server.js exists). A crash, a run over the budget, or a position outside the
  * text is a failure: the driver shrinks the input by lines (delta debugging), prints the
  * reproducer and the seed, and writes both under --out. Iteration i depends only on the seed and
  * i, so `--start i --iterations 1` replays one case. Exit 1 if anything failed.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { kernelTree } from './kernelTree';
 import { generateC } from './fuzz/grammar';
+import { LspFeed } from './fuzz/lsp';
+import { SERVER } from '../test/robustness/lspProcess';
 import { caseSeed, mutate, Rng } from './fuzz/mutate';
 import type { CheckResult, FuzzCase } from './fuzz/check';
 import type { WorkerReply, WorkerRequest } from './fuzz/worker';
@@ -28,6 +31,8 @@ interface Options {
   verbose: boolean;
   /** Write every case's input under --out (to profile one). */
   dump: boolean;
+  /** Feed every Nth C case to dist/server.js too (0: never). */
+  lspEvery: number;
 }
 
 function options(argv: string[]): Options {
@@ -51,6 +56,7 @@ function options(argv: string[]): Options {
     out: resolve(get('--out') ?? '/tmp/flushguard-fuzz'),
     verbose: argv.includes('--verbose'),
     dump: argv.includes('--dump'),
+    lspEvery: argv.includes('--no-lsp') ? 0 : int('--lsp-every', 10),
   };
 }
 
@@ -226,16 +232,23 @@ class Engine {
 
 const kindOf = (problem: string): string => problem.split(':')[0]!;
 
-/** Delta debugging by lines (ddmin): the smallest set of lines that still fails the same way. */
-async function minimize(engine: Engine, c: FuzzCase, problem: string): Promise<string> {
+/**
+ * Delta debugging by lines (ddmin): the smallest set of lines on which `check` still reports a
+ * problem of the same kind.
+ */
+async function minimize(
+  text: string,
+  problem: string,
+  check: (text: string) => Promise<string | undefined>,
+): Promise<string> {
   const kind = kindOf(problem);
-  let lines = c.text.split('\n');
+  let lines = text.split('\n');
   // Timing failures cost a budget per probe: shrink them only a little.
-  let probes = kind === 'hang' ? 6 : kind === 'over budget' ? 30 : 400;
-  const fails = async (text: string): Promise<boolean> => {
+  let probes = /hang/.test(kind) ? 6 : kind === 'over budget' ? 30 : 400;
+  const fails = async (candidate: string): Promise<boolean> => {
     probes--;
-    const r = await engine.check({ ...c, text });
-    return r.problem !== undefined && kindOf(r.problem) === kind;
+    const p = await check(candidate);
+    return p !== undefined && kindOf(p) === kind;
   };
   let n = 2;
   while (lines.length >= 2 && probes > 0) {
@@ -272,6 +285,9 @@ async function main(): Promise<void> {
     `fuzz: seed ${o.seed}, iterations ${o.start}..${o.start + o.iterations - 1}, ${kernel.files.length} kernel files, ${scenarios.length} scenarios, budget ${o.budgetMs} ms`,
   );
   const engine = new Engine(o.budgetMs);
+  const lsp = o.lspEvery > 0 && existsSync(SERVER) ? new LspFeed(o.budgetMs * 3 + 5000) : undefined;
+  if (o.lspEvery > 0 && !lsp)
+    console.error(`fuzz: ${SERVER} not built; the language server is left out`);
   const failures: string[] = [];
   const kinds = new Map<string, number>();
   let slowest = { ms: 0, i: -1 };
@@ -283,6 +299,14 @@ async function main(): Promise<void> {
       writeFileSync(join(o.out, `seed-${o.seed}-iter-${i}.case.${c.kind}`), c.text);
     }
     const r = await engine.check(c);
+    let check = async (text: string): Promise<string | undefined> =>
+      (await engine.check({ ...c, text })).problem;
+    // Every lspEvery-th C case also goes to the language server, as an edit of one document.
+    if (!r.problem && lsp && c.kind === 'c' && i % o.lspEvery === 0) {
+      const feed = lsp;
+      r.problem = await feed.feed(c.text);
+      check = (text) => feed.feed(text);
+    }
     if (r.ms > slowest.ms) slowest = { ms: r.ms, i };
     if (o.verbose)
       console.error(
@@ -291,7 +315,7 @@ async function main(): Promise<void> {
     if (r.problem) {
       console.error(`fuzz: iteration ${i} failed (${r.problem}); minimising`);
       kinds.set(kindOf(r.problem), (kinds.get(kindOf(r.problem)) ?? 0) + 1);
-      const small = await minimize(engine, c, r.problem);
+      const small = await minimize(c.text, r.problem, check);
       mkdirSync(o.out, { recursive: true });
       const base = join(o.out, `seed-${o.seed}-iter-${i}`);
       const ext = c.kind === 'fgs' ? 'fgs' : 'c';
@@ -319,11 +343,13 @@ async function main(): Promise<void> {
     }
   }
   await engine.stop();
+  await lsp?.stop();
   const seconds = (performance.now() - t0) / 1000;
   console.log(
     `fuzz: seed ${o.seed}: ${o.iterations} iterations in ${seconds.toFixed(1)} s, ${failures.length} failures` +
       (kinds.size > 0 ? ` (${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')})` : '') +
-      `; slowest case ${Math.round(slowest.ms)} ms (iteration ${slowest.i}); worker restarts ${engine.restarts}`,
+      `; slowest case ${Math.round(slowest.ms)} ms (iteration ${slowest.i}); worker restarts ${engine.restarts}` +
+      (lsp ? `; language server fed every ${o.lspEvery}th C case, restarts ${lsp.restarts}` : ''),
   );
   process.exitCode = failures.length > 0 ? 1 : 0;
 }
