@@ -61,7 +61,7 @@ export default tseslint.config(
   ),
   restrict(
     ['client/src/**/*.ts'],
-    ['**/server/src/*', '**/server/src/!(protocol)/**', '**/cli/*', '**/lsp/*', '**/rules/*'],
+    ['**/server/src/*', '!**/server/src/protocol', '**/server/src/!(protocol)/**', '**/cli/*', '**/lsp/*', '**/rules/*'],
     'The client imports only vscode, vscode-languageclient, server/src/protocol and the simulator.',
   ),
   prettier,

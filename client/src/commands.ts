@@ -5,8 +5,10 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { ViewPayload as SimulationPayload } from '../../simulator/src/webview/protocol';
-import { CHECK_WORKSPACE_REQUEST, SIMULATE_REQUEST } from './protocol';
-import type { CheckWorkspaceResult, SimulateParams } from './protocol';
+import { CHECK_WORKSPACE_REQUEST } from '../../server/src/protocol/workspace';
+import type { CheckWorkspaceResult } from '../../server/src/protocol/workspace';
+import { SIMULATE_REQUEST } from '../../server/src/protocol/simulate';
+import type { SimulateParams } from '../../server/src/protocol/simulate';
 import { showSimulation } from './simulationPanel';
 
 export interface Host {

@@ -39,7 +39,10 @@ export function lintParsed(parsed: ParsedSource, options: LintOptions = {}): Lin
   const findings: Finding[] = [];
   const skipped: SkippedFunction[] = [];
   const { source, pre, tree } = parsed;
-  if (!rules.some((r) => r.relevant(source))) return { findings, skipped };
+  // Each rule's file-level pre-filter runs once; a function is offered only to the rules that
+  // passed it (a vmap callback shape means nothing in a file without a vmap alias).
+  const fileRules = rules.filter((r) => r.relevant(source));
+  if (fileRules.length === 0) return { findings, skipped };
   const functions = functionDefinitions(tree.rootNode);
   const file = new FileSummaries(functions, pre.iterators, source);
   for (const fn of functions) {
@@ -47,7 +50,7 @@ export function lintParsed(parsed: ParsedSource, options: LintOptions = {}): Lin
       throw new BudgetExceeded('analysis took longer than the time budget');
     }
     const text = source.slice(fn.startIndex, fn.endIndex);
-    const active = rules.filter((r) => r.relevant(text));
+    const active = fileRules.filter((r) => r.relevant(text));
     if (active.length === 0) continue;
     const facts = file.factsOf(fn);
     if (facts.cfg.skipped) {

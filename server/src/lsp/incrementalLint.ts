@@ -182,7 +182,9 @@ export class IncrementalLinter {
     deadline?: number,
     quick = false,
   ): Generator<void, LintResult> {
-    const rules = selectRules(ruleIds);
+    // As in lintParsed: each rule's file-level pre-filter decides whether it sees the functions.
+    // The set can change with an edit anywhere in the file, so it keys the cache.
+    const rules = selectRules(ruleIds).filter((r) => r.relevant(parsed.source));
     const key = rules.map((r) => r.meta.id).join(',');
     if (key !== this.rulesKey) {
       this.cache.clear();
@@ -193,7 +195,7 @@ export class IncrementalLinter {
     const findings: Finding[] = [];
     const skipped: SkippedFunction[] = [];
     const { source, pre, tree } = parsed;
-    if (rules.length === 0 || !rules.some((r) => r.relevant(source))) {
+    if (rules.length === 0) {
       this.cache.clear();
       return { findings, skipped };
     }
