@@ -72,7 +72,8 @@ export class LspFeed {
       this.server = undefined;
       return `lsp hang: no diagnostics for version ${version} after ${this.watchdogMs} ms`;
     }
-    const lines = text.split('\n');
+    // LSP counts \r\n, \r and \n as line ends (a lone \r too, as editors do).
+    const lines = text.split(/\r\n|\r|\n/);
     const inText = (r: Range): boolean => {
       const ok = (p: { line: number; character: number }): boolean =>
         p.line >= 0 &&
