@@ -422,6 +422,9 @@ function stripParens(n: Node): Node {
 function writerText(node: Node, source: string): string {
   if (node.type === 'call_expression')
     return `${node.childForFieldName('function')?.text ?? 'a call'}()`;
-  const text = source.slice(node.startIndex, node.endIndex).replace(/\s+/g, ' ');
+  // Cut before normalising: a store can be a megabyte-long expression in generated code.
+  const text = source
+    .slice(node.startIndex, Math.min(node.endIndex, node.startIndex + 200))
+    .replace(/\s+/g, ' ');
   return `\`${text.length > 40 ? text.slice(0, 37) + '...' : text}\``;
 }
