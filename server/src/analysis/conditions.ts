@@ -25,6 +25,17 @@ function literal(n: Node): Literal | undefined {
   let positive = true;
   for (let guard = 0; guard < 8; guard++) {
     n = stripExpr(n);
+    // `likely(x)` and `unlikely(x)` are x.
+    if (
+      n.type === 'call_expression' &&
+      /^(?:un)?likely$/.test(n.childForFieldName('function')?.text ?? '')
+    ) {
+      const arg = n.childForFieldName('arguments')?.namedChild(0);
+      if (arg) {
+        n = arg;
+        continue;
+      }
+    }
     if (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '!') {
       positive = !positive;
       n = n.childForFieldName('argument') ?? n;
@@ -99,7 +110,18 @@ export class Conditions {
       }
     }
     // Only conditions tested more than once (or predicates on pages) can correlate anything.
-    for (const [key, n] of count) {
+    // Tests of one value against different constants (`op == REQ_OP_WRITE`, `op == REQ_OP_READ`)
+    // correlate too: they count together.
+    const group = (key: string): string =>
+      key.includes('==') ? key.slice(0, key.indexOf('==') + 2) : key;
+    const perGroup = new Map<string, number>();
+    for (const [key, n] of count) perGroup.set(group(key), (perGroup.get(group(key)) ?? 0) + n);
+    // The most tested conditions first: they are the ones most likely to correlate.
+    const ranked = [...count.keys()].sort(
+      (a, b) => (perGroup.get(group(b)) ?? 0) - (perGroup.get(group(a)) ?? 0),
+    );
+    for (const key of ranked) {
+      const n = perGroup.get(group(key)) ?? 0;
       if ((n > 1 || key.startsWith('PageSlab(')) && this.keys.length < max) this.keys.push(key);
     }
     for (const f of found)
@@ -116,7 +138,14 @@ export class Conditions {
     if (i < 0) return undefined;
     if (state & (1 << (this.shift + 2 * i))) return true;
     if (state & (1 << (this.shift + 2 * i + 1))) return false;
-    return undefined;
+    // `op == REQ_OP_READ` known true makes `op == REQ_OP_WRITE` false.
+    const eq = key.indexOf('==');
+    if (eq < 0) return undefined;
+    const lhs = key.slice(0, eq + 2);
+    const other = this.keys.findIndex(
+      (k, j) => j !== i && k.startsWith(lhs) && (state & (1 << (this.shift + 2 * j))) !== 0,
+    );
+    return other >= 0 ? false : undefined;
   }
 
   private set(state: number, key: string, value: boolean): number {

@@ -6,11 +6,13 @@
  * (Documentation/core-api/cachetlb.rst, "flush_dcache_page"). docs/rules/missing-flush-dcache-page.md
  */
 import type { Node } from '../parsing/parser';
+import { exprKey } from '../parsing/nodeText';
 import { buildPageModel } from '../analysis/pageModel';
 import type { PageAction, PageModel } from '../analysis/pageModel';
 import { findBadPath } from '../analysis/pathSearch';
 import { Conditions } from '../analysis/conditions';
 import type { Event } from '../analysis/events';
+import { normKey } from '../analysis/events';
 import type { FunctionFacts } from '../analysis/facts';
 import type { FileSummaries } from '../analysis/summaries';
 import { pageKey } from '../analysis/facts';
@@ -80,6 +82,12 @@ function originOf(page: string, facts: FunctionFacts, file: FileSummaries): Orig
     }
     if (e.kind !== 'assign' || !e.rhs || facts.canon(e.lhsKey) !== page) continue;
     const callee = calleeOfValue(e.rhs);
+    // `page = wqueue->notes[i]`: a page kept in a field is what the file stores there.
+    const field =
+      callee === '' ? /(?:\.)(\w+)(?:\[[^\]]*\])?$/.exec(normKey(exprKey(e.rhs)))?.[1] : undefined;
+    const kept = field ? file.fieldOrigin(field) : undefined;
+    if (kept === 'private') origin = 'private';
+    else if (kept === 'visible' && origin !== 'private') origin = 'visible';
     // A directory or b-tree page getter (`dir_get_page`) hands out metadata pages.
     const returned = !file.isDefined(callee)
       ? undefined
@@ -98,6 +106,11 @@ function integrityVector(page: string, facts: FunctionFacts, file: FileSummaries
   if (/^bip\.bip_vec|\.bip_vec\b/.test(page)) return true;
   const bvec = /^(\w+)\.bv_page$/.exec(page)?.[1];
   if (!bvec) return false;
+  // `struct bio_vec biv = bvec_iter_bvec(bip->bip_vec, bip->bip_iter)`
+  const fromPayload = facts.all.some(
+    (e) => e.kind === 'assign' && e.lhsKey === bvec && /\bbip_vec\b/.test(e.rhs?.text ?? ''),
+  );
+  if (fromPayload) return true;
   for (const loop of facts.iterators.values()) {
     if (!K.PRIVATE_BVEC_ITERATOR.has(loop.macro)) continue;
     const first = file
@@ -375,7 +388,12 @@ const PLAIN_PAGE = /^[A-Za-z_]\w*(?:\.\w+|\[[^[\]()]*\])*$/;
 
 /** The `#else` side of `#if ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE`, where flush_dcache_page is a no-op. */
 function nonAliasingBuild(edge: Edge): boolean {
-  return edge.kind === 'preproc-else' && NON_ALIASING_IF.test(edge.via?.text ?? '');
+  if (edge.kind === 'preproc-else') return NON_ALIASING_IF.test(edge.via?.text ?? '');
+  // `if (ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE) flush...` in C (crypto/scatterwalk.c): the false side
+  // is a build where the flush is a no-op.
+  if (edge.kind !== 'false' || edge.via?.type !== 'if_statement') return false;
+  const cond = edge.via.childForFieldName('condition')?.text.replace(/[()\s]/g, '');
+  return cond === 'ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE';
 }
 
 const NON_ALIASING_IF =
