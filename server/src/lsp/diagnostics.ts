@@ -13,6 +13,7 @@ import { docsUri } from '../cli/package';
 export const SOURCE = 'flushguard';
 export const UNUSED_SUPPRESSION = 'unused-suppression';
 export const UNKNOWN_RULE = 'unknown-rule';
+export const FILE_TOO_LARGE = 'file-too-large';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -91,6 +92,19 @@ export function unknownRuleDiagnostic(
     code: UNKNOWN_RULE,
     source: SOURCE,
     message: `Unknown rule '${rule}' in a flushguard suppression; known rules: ${known.join(', ')}`,
+  };
+}
+
+const mib = (chars: number): string => (chars / 1024 / 1024).toFixed(1);
+
+/** One diagnostic on the first line for a document longer than the parser takes. */
+export function tooLargeDiagnostic(chars: number, limit: number): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Warning,
+    code: FILE_TOO_LARGE,
+    source: SOURCE,
+    message: `File too large to analyse: ${mib(chars)} MiB of text (${chars} characters), more than the ${mib(limit)} MiB limit; FlushGuard did not check it`,
   };
 }
 

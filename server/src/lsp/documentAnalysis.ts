@@ -4,7 +4,7 @@
  * document starts or the caller cancels it (a newer edit, a cancelled pull request).
  */
 import type { Parser } from '../parsing/parser';
-import { BudgetExceeded } from '../parsing/parser';
+import { BudgetExceeded, MAX_PARSE_CHARS, SourceTooLarge } from '../parsing/parser';
 import type { LintResult, SkippedFunction } from '../linter';
 import type { Finding } from '../rules/types';
 import { RULE_IDS } from '../rules/index';
@@ -26,6 +26,8 @@ export interface Analysis {
   skipped: SkippedFunction[];
   /** Set when the file was not analysed (excluded, over the time budget). */
   note?: string;
+  /** Set when the text is longer than the parser takes (it was not parsed). */
+  tooLarge?: { chars: number; limit: number };
   stats?: IncrementalStats;
   parse?: ParsedDocument['lastParse'];
   /** An interim result: unchanged functions not yet re-checked against the edit. */
@@ -100,16 +102,16 @@ export class DocumentAnalysis {
       return result && this.finish(result);
     } catch (e) {
       if (!(e instanceof BudgetExceeded)) throw e;
-      this.release();
-      return this.finish({
-        version,
-        source,
-        findings: [],
-        unused: [],
-        unknown: [],
-        skipped: [],
-        note: `not analysed: ${e.message} (${BUDGET_MS} ms)`,
-      });
+      this.parsed.release();
+      this.linter.clear();
+      const empty = { version, source, findings: [], unused: [], unknown: [], skipped: [] };
+      if (e instanceof SourceTooLarge)
+        return this.finish({
+          ...empty,
+          note: `not analysed: ${e.message}`,
+          tooLarge: { chars: e.chars, limit: MAX_PARSE_CHARS },
+        });
+      return this.finish({ ...empty, note: `not analysed: ${e.message} (${BUDGET_MS} ms)` });
     } finally {
       if (generation === this.generation) this.running = false;
     }

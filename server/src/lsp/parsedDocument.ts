@@ -8,7 +8,7 @@
  */
 import { Edit } from 'web-tree-sitter';
 import type { Parser, ParsedSource, Tree } from '../parsing/parser';
-import { BudgetExceeded } from '../parsing/parser';
+import { BudgetExceeded, checkParseable, MAX_PARSE_CHARS } from '../parsing/parser';
 import { preprocess } from '../parsing/preprocess';
 
 interface Point {
@@ -53,6 +53,10 @@ export class ParsedDocument {
 
   /** Parses `source`, reusing the previous tree when there is one. The result's tree stays owned here. */
   parse(parser: Parser, source: string, deadline?: number): ParsedSource {
+    // A text over the parser's limit is refused before the pre-pass and any WASM work: a 50 MB
+    // document otherwise took 20 s and over 1 GB before the deadline stopped it.
+    if (source.length > MAX_PARSE_CHARS) this.release();
+    checkParseable(source);
     const pre = preprocess(source);
     const old = this.tree;
     if (old && pre.text === this.preText) {

@@ -42,6 +42,7 @@ import { DocumentAnalysis } from './documentAnalysis';
 import type { Analysis } from './documentAnalysis';
 import {
   findingDiagnostic,
+  tooLargeDiagnostic,
   unknownRuleDiagnostic,
   unusedSuppressionDiagnostic,
 } from './diagnostics';
@@ -70,6 +71,7 @@ export function isCDocument(doc: TextDocument): boolean {
 }
 
 export function toDiagnostics(doc: TextDocument, a: Analysis): Diagnostic[] {
+  if (a.tooLarge) return [tooLargeDiagnostic(a.tooLarge.chars, a.tooLarge.limit)];
   return [
     ...a.findings.map((f) => findingDiagnostic(doc, f, f.severity)),
     ...a.unused.map((s) => unusedSuppressionDiagnostic(doc, s)),
@@ -84,6 +86,7 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
   const pending = new Map<string, { version: number; promise: Promise<Analysis | undefined> }>();
   let pull = false;
   let refreshSupport = false;
+  let folderEvents = false;
   let debounceMs = DEFAULT_DEBOUNCE_MS;
   let reportTiming = false;
   let store = new SettingsStore(undefined, () => undefined);
@@ -214,6 +217,7 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
     const caps = params.capabilities;
     pull = caps.textDocument?.diagnostic !== undefined;
     refreshSupport = caps.workspace?.diagnostics?.refreshSupport === true;
+    folderEvents = caps.workspace?.workspaceFolders === true;
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
     if (typeof options.debounceMs === 'number' && options.debounceMs >= 0)
       debounceMs = options.debounceMs;
@@ -269,6 +273,9 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
   });
 
   connection.onInitialized(() => {
+    // vscode-languageserver throws here for a client that did not announce workspace folders
+    // (Neovim 0.7 without a root, a bare JSON-RPC client): it would never send the event anyway.
+    if (!folderEvents) return;
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
       const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
       store.roots = store.roots
@@ -336,7 +343,7 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
     const doc = documents.get(params.textDocument.uri);
     if (!doc || !isCDocument(doc)) return [];
     const a = await analysis(doc.uri, token);
-    if (!a || doc.version !== a.version || documents.get(doc.uri) !== doc) return [];
+    if (!a || a.tooLarge || doc.version !== a.version || documents.get(doc.uri) !== doc) return [];
     const tree = stateOf(doc.uri).treeFor(await parser(), a.source);
     return buildCodeActions(doc, a, tree.tree.rootNode, params);
   });
