@@ -108,3 +108,76 @@ test('cli robustness: a symlink cycle ends, and a linked directory is read once'
   assert.equal(r.json.filesScanned, 2);
   assert.equal(r.json.findings.length, 2);
 });
+
+function cli(args: string[], env: Record<string, string> = {}): Omit<Run, 'json'> {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'lint', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, ...env },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** 70 files (over the CLI's 64-file worker threshold), each with one finding. */
+function manyBadFiles(): string {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 70; i++)
+    files[`f${String(i).padStart(2, '0')}.c`] = BAD.replace('bad', `bad${i}`);
+  files['crash_me.c'] = BAD.replace('bad', 'doomed');
+  return dirWith(files);
+}
+
+for (const how of ['throw', 'exit']) {
+  test(`cli robustness: a worker that dies (${how}) costs only its file; the run goes on`, () => {
+    const dir = manyBadFiles();
+    const r = cli(['--format', 'json', '--jobs', '2', dir], {
+      FLUSHGUARD_TEST_CRASH_ON: 'crash_me',
+      FLUSHGUARD_TEST_CRASH_HOW: how,
+    });
+    assert.equal(r.code, 1, r.err);
+    const json = JSON.parse(r.out) as Run['json'];
+    assert.match(r.err, /crash_me\.c: skipped: worker crashed: /);
+    if (how === 'throw') assert.match(r.err, /worker crashed: test crash on /);
+    else assert.match(r.err, /worker crashed: exited with code 70/);
+    assert.equal(json.skipped, 1);
+    assert.equal(json.filesScanned, 71);
+    const files = json.findings.map((f) => f.file.replace(/^.*[\\/]/, '')).sort();
+    assert.equal(files.length, 71);
+    assert.ok(!files.includes('crash_me.c'));
+    assert.ok(files.includes('f00.c') && files.includes('f69.c') && files.includes('z_bad.c'));
+  });
+}
+
+test('cli robustness: the crash hook is a worker-only hook (no effect in the main thread)', () => {
+  const dir = dirWith({ 'crash_me.c': BAD.replace('bad', 'doomed') });
+  const r = cli(['--format', 'json', '--jobs', '2', dir], { FLUSHGUARD_TEST_CRASH_ON: 'crash_me' });
+  assert.equal(r.code, 1, r.err);
+  assert.equal((JSON.parse(r.out) as Run['json']).findings.length, 2);
+});
+
+test('cli robustness: functions not analysed are notes with --verbose and listed in JSON', () => {
+  const deep = `void deep(struct page *page)\n{\n\tchar *p = kmap_atomic(page);\n${'{'.repeat(10_000)}${'}'.repeat(10_000)}\n\tp[0] = 1;\n\tkunmap_atomic(p);\n}\n`;
+  const dir = dirWith({ 'deep.c': '/* a deep one */\n' + deep });
+  const text = cli(['--verbose', '--jobs', '1', dir]);
+  assert.equal(text.code, 1, text.err);
+  assert.match(
+    text.out,
+    /deep\.c:2: note: function deep not analysed: [^\n]*nested deeper than[^\n]*\n/,
+  );
+  const quiet = cli(['--jobs', '1', dir]);
+  assert.doesNotMatch(quiet.out, /not analysed/);
+
+  const json = cli(['--format', 'json', '--jobs', '1', dir]);
+  const parsed = JSON.parse(json.out) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(parsed).slice(0, 3), ['version', 'filesScanned', 'findings']);
+  const skipped = parsed['skippedFunctions'] as Record<string, unknown>[];
+  assert.equal(skipped.length, 1);
+  assert.deepEqual(Object.keys(skipped[0]!), ['file', 'line', 'function', 'reason']);
+  assert.match(String(skipped[0]!['file']), /deep\.c$/);
+  assert.equal(skipped[0]!['line'], 2);
+  assert.equal(skipped[0]!['function'], 'deep');
+  assert.match(String(skipped[0]!['reason']), /nested deeper than/);
+  // Without any, the key is absent: the contract stays as it was.
+  const none = JSON.parse(cli(['--format', 'json', '--jobs', '1', dirWith({})]).out) as object;
+  assert.deepEqual(Object.keys(none), ['version', 'filesScanned', 'findings']);
+});

@@ -31,7 +31,8 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   const format = choice(args, '--format', ['text', 'json', 'sarif'] as const, 'text');
   const rules = args.options.get('--rule') ?? [];
   for (const r of rules) {
-    if (!RULE_IDS.includes(r)) throw new UsageError(`unknown rule '${r}'; known rules: ${RULE_IDS.join(', ')}`);
+    if (!RULE_IDS.includes(r))
+      throw new UsageError(`unknown rule '${r}'; known rules: ${RULE_IDS.join(', ')}`);
   }
   const jobs = positiveInt(args, '--jobs', Math.max(1, availableParallelism()));
   const budgetMs = positiveInt(args, '--budget', 20_000);
@@ -78,12 +79,43 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   }
   const findings = outcomes.flatMap((o) => o.findings);
   const scanned = outcomes.filter((o) => !o.error && !o.skipped).length;
-  if (format === 'json') io.out(formatJson(findings, scanned, skipped > 0 ? { skipped } : {}));
-  else if (format === 'sarif') {
+  const skippedFunctions = outcomes.flatMap((o) =>
+    o.skippedFunctions.map((s) => ({
+      file: o.display,
+      line: s.line,
+      function: s.function,
+      reason: s.reason,
+    })),
+  );
+  if (format === 'json') {
+    // Additions after the contract's keys (version, filesScanned, findings), only when non-empty.
+    const extra = {
+      ...(skipped > 0 ? { skipped } : {}),
+      ...(skippedFunctions.length > 0 ? { skippedFunctions } : {}),
+    };
+    io.out(formatJson(findings, scanned, extra));
+  } else if (format === 'sarif') {
     const active = rules.length > 0 ? RULES.filter((r) => rules.includes(r.meta.id)) : RULES;
     const base = args.options.get('--docs-base')?.[0];
-    io.out(formatSarif(findings, active.map((r) => ({ meta: r.meta, helpUri: docsUri(r.meta.id, base), helpMarkdown: ruleDocMarkdown(r.meta.id) })), packageVersion()));
-  } else io.out(formatText(findings, scanned, args.options.has('--verbose')));
+    io.out(
+      formatSarif(
+        findings,
+        active.map((r) => ({
+          meta: r.meta,
+          helpUri: docsUri(r.meta.id, base),
+          helpMarkdown: ruleDocMarkdown(r.meta.id),
+        })),
+        packageVersion(),
+      ),
+    );
+  } else {
+    const verbose = args.options.has('--verbose');
+    // gcc-style notes for the functions the rules could not analyse (too deep, too large).
+    if (verbose)
+      for (const s of skippedFunctions)
+        io.out(`${s.file}:${s.line}: note: function ${s.function} not analysed: ${s.reason}\n`);
+    io.out(formatText(findings, scanned, verbose));
+  }
   if (unreadable) return 2;
   return findings.length > 0 ? 1 : 0;
 }
@@ -104,14 +136,20 @@ function readConfig(args: ParsedArgs): Config | { problems: string[] } {
 }
 
 /** Drops files matched by `exclude`; one named on the command line is mentioned on stderr. */
-function excludeFiles<T extends { path: string }>(files: T[], config: Config, named: string[], io: Io): T[] {
+function excludeFiles<T extends { path: string }>(
+  files: T[],
+  config: Config,
+  named: string[],
+  io: Io,
+): T[] {
   if (config.settings.exclude.length === 0) return files;
   const globs = new GlobSet(config.settings.exclude);
   const explicit = new Set(named.map((n) => resolve(n)));
   return files.filter((f) => {
     const abs = resolve(f.path);
     const excluded = globs.matches(relative(config.root, abs).split(sep).join('/'));
-    if (excluded && explicit.has(abs)) io.err(`flushguard: ${f.path}: excluded by ${config.file ?? CONFIG_FILE}\n`);
+    if (excluded && explicit.has(abs))
+      io.err(`flushguard: ${f.path}: excluded by ${config.file ?? CONFIG_FILE}\n`);
     return !excluded;
   });
 }

@@ -1,5 +1,6 @@
 /** Lints one file for the CLI (in the main thread or a worker): read, budget, report. */
 import { lintSource } from '../linter';
+import type { SkippedFunction } from '../linter';
 import { applySuppressions } from '../suppress';
 import { RULE_IDS } from '../rules/index';
 import type { Finding } from '../rules/types';
@@ -18,8 +19,8 @@ export interface FileOutcome {
   skipped?: string;
   /** Set when the file could not be read at all (exit code 2). */
   error?: string;
-  /** Functions inside the file that could not be analysed. */
-  skippedFunctions: number;
+  /** Functions inside the file that could not be analysed, with why (1-based lines). */
+  skippedFunctions: SkippedFunction[];
 }
 
 export interface LintFileOptions {
@@ -31,7 +32,7 @@ export interface LintFileOptions {
 
 export function lintFile(parser: Parser, file: InputFile, options: LintFileOptions): FileOutcome {
   const read = readSource(file.path);
-  const base = { display: file.display, findings: [], skippedFunctions: 0 };
+  const base = { display: file.display, findings: [], skippedFunctions: [] };
   if (!read.ok) return read.unreadable ? { ...base, error: read.reason } : { ...base, skipped: read.reason };
   try {
     const result = lintSource(parser, read.text, { rules: options.rules, deadline: performance.now() + options.budgetMs });
@@ -46,7 +47,7 @@ export function lintFile(parser: Parser, file: InputFile, options: LintFileOptio
     return {
       ...base,
       findings: kept.map((f) => reportFinding(file.display, lines, { ...f, severity: severity(f) })),
-      skippedFunctions: result.skipped.length,
+      skippedFunctions: result.skipped,
     };
   } catch (e) {
     if (e instanceof BudgetExceeded) return { ...base, skipped: `${e.message} (${options.budgetMs} ms)` };

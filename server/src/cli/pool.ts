@@ -1,6 +1,10 @@
 /**
  * Lints files on N worker threads (each with its own WASM parser); results come back in input
  * order. The worker is this same bundle, started with `workerData`.
+ *
+ * A worker that dies (uncaught exception, out of memory, process.exit) costs only the file it
+ * was linting: that file is reported as skipped with the reason, a new worker takes the dead
+ * one's place, and the run goes on.
  */
 import { Worker } from 'node:worker_threads';
 import type { InputFile } from './files';
@@ -30,26 +34,61 @@ export async function lintInWorkers(
   const entry = process.argv[1] ?? __filename;
   // Under tsx (tests, scripts) the worker must load TypeScript too: register tsx's CommonJS
   // hook in the worker before loading the entry.
-  const source = entry.endsWith('.ts') ? `require('tsx/cjs'); require(${JSON.stringify(entry)});` : undefined;
+  const source = entry.endsWith('.ts')
+    ? `require('tsx/cjs'); require(${JSON.stringify(entry)});`
+    : undefined;
+  const workerData = { flushguardWorker: true, options };
+  const start = (): Worker =>
+    source ? new Worker(source, { eval: true, workerData }) : new Worker(entry, { workerData });
+
+  const record = (index: number, outcome: FileOutcome): void => {
+    results[index] = outcome;
+    onDone(++done);
+  };
+
+  /** One slot: a worker at a time, replaced when it dies in the middle of a file. */
   const run = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const workerData = { flushguardWorker: true, options };
-      const worker = source ? new Worker(source, { eval: true, workerData }) : new Worker(entry, { workerData });
-      const feed = (): void => {
-        if (next < files.length) {
-          const index = next++;
-          worker.postMessage({ index, file: files[index]! } satisfies WorkerRequest);
-        } else {
-          void worker.terminate().then(() => resolve());
-        }
+      const spawn = (): void => {
+        const worker = start();
+        let current: number | undefined;
+        let finished = false;
+        let failure: Error | undefined;
+        const feed = (): void => {
+          if (next < files.length) {
+            current = next++;
+            worker.postMessage({ index: current, file: files[current]! } satisfies WorkerRequest);
+          } else {
+            finished = true;
+            current = undefined;
+            void worker.terminate().then(() => resolve());
+          }
+        };
+        worker.on('message', (reply: WorkerReply) => {
+          current = undefined;
+          record(reply.index, reply.outcome);
+          feed();
+        });
+        worker.on('error', (e) => (failure = e));
+        worker.on('exit', (code) => {
+          if (finished) return;
+          if (current === undefined) {
+            // Died before or between files (start-up, WASM load): a new worker would too.
+            reject(failure ?? new Error(`lint worker exited with code ${code}`));
+            return;
+          }
+          const why = failure ? failure.message : `exited with code ${code}`;
+          record(current, {
+            display: files[current]!.display,
+            findings: [],
+            skipped: `worker crashed: ${why}`,
+            skippedFunctions: [],
+          });
+          spawn();
+        });
+        worker.on('online', feed);
       };
-      worker.on('message', (reply: WorkerReply) => {
-        results[reply.index] = reply.outcome;
-        onDone(++done);
-        feed();
-      });
-      worker.on('error', reject);
-      worker.on('online', feed);
+      spawn();
     });
   await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, run));
   return results;

@@ -15,7 +15,20 @@ export async function runLintWorker(): Promise<void> {
   await initParser(wasmSources());
   const parser = createParser();
   parentPort?.on('message', (req: WorkerRequest) => {
+    crashForTest(req.file.path);
     const outcome = lintFile(parser, req.file, options);
     parentPort?.postMessage({ index: req.index, outcome } satisfies WorkerReply);
   });
+}
+
+/**
+ * Test hook, honoured only here in the worker (test/robustness/cli.test.ts): the worker dies on
+ * a file whose path contains FLUSHGUARD_TEST_CRASH_ON, by an uncaught exception, or by
+ * process.exit when FLUSHGUARD_TEST_CRASH_HOW=exit. It proves that the pool survives a worker.
+ */
+function crashForTest(path: string): void {
+  const on = process.env['FLUSHGUARD_TEST_CRASH_ON'];
+  if (on === undefined || on === '' || !path.includes(on)) return;
+  if (process.env['FLUSHGUARD_TEST_CRASH_HOW'] === 'exit') process.exit(70);
+  throw new Error(`test crash on ${path}`);
 }
