@@ -65,6 +65,19 @@ test(
       });
       assert.deepEqual(action.result, [], JSON.stringify(action.error));
 
+      // Back under the limit, the same document is analysed again.
+      const again = published(s, bigUri, s.received.length);
+      s.notify('textDocument/didChange', {
+        textDocument: { uri: bigUri, version: 2 },
+        contentChanges: [{ text: BAD }],
+      });
+      const shrunk = await again;
+      assert.equal(shrunk.version, 2);
+      assert.deepEqual(
+        shrunk.diagnostics.map((x) => x.code),
+        ['missing-flush-dcache-page'],
+      );
+
       // Another document is still analysed.
       const smallUri = 'file:///robustness/small.c';
       const small = published(s, smallUri);
