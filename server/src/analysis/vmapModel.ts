@@ -20,15 +20,9 @@ import {
 } from './vmapFile';
 import type { Dir, VmapFile } from './vmapFile';
 import * as V from './vmapKnowledge';
-import {
-  attachedPage,
-  emptyWrapper,
-  insideRangeCall,
-  namedWrapper,
-  rejects,
-  signatureContext,
-} from './vmapShapes';
+import { attachedPage, emptyWrapper, namedWrapper, rejects, signatureContext } from './vmapShapes';
 import type { Context, EmptyWrapper } from './vmapShapes';
+import { rangeCallInterior } from './vmapTree';
 
 export type { Context } from './vmapShapes';
 
@@ -200,7 +194,7 @@ export function vmapModel(
     const a0 = e.args[0];
     if (!a0) continue;
     if (e.name === 'is_vmalloc_addr' || e.name === 'is_vmalloc_or_module_addr') {
-      if (!rejects(e.node))
+      if (!rejects(e.node, facts.cfg.node))
         add(key(a0), text(a0), `\`${text(e.node)}\` says it may be a vmalloc address`, e.node);
     } else if (V.VMAP_TEST.test(e.name)) {
       const o = key(a0);
@@ -367,6 +361,7 @@ export function vmapModel(
     return aliases.has(k) ? k : undefined;
   };
   const dmIoVma = V.DM_IO_VMA.test(fnText);
+  let insideRangeCall: ((n: Node) => boolean) | undefined;
   const actions = new Map<Event, VmapAction[]>();
   for (const e of facts.all) {
     const list: VmapAction[] = [];
@@ -500,7 +495,9 @@ export function vmapModel(
         return;
       }
     }
-    if (V.NOT_A_USE.test(name) || insideRangeCall(node)) return;
+    if (V.NOT_A_USE.test(name)) return;
+    insideRangeCall ??= rangeCallInterior(facts.cfg.node, source);
+    if (insideRangeCall(node)) return;
     const passes = args.some((a) => {
       const k = key(a);
       return aliases.has(k) || owners.has(k) || aliasOf(a) !== undefined;

@@ -6,6 +6,7 @@ import type { Node } from '../parsing/parser';
 import { calleeName } from '../parsing/nodeText';
 import type { AliasInfo, VmapFunction } from './vmapModel';
 import { VMAP_TEST } from './vmapKnowledge';
+import { upFrom } from './vmapTree';
 
 /** Words without which a file holds no vmap alias the rules could find... */
 const VMAP_WORD =
@@ -87,9 +88,13 @@ const LOOPS = new Set(['for_statement', 'while_statement', 'do_statement']);
 
 /** The outermost loop around `node` in `fn`, so a whole-buffer call goes before the walk. */
 export function outermostLoop(node: Node, fn: Node): Node {
-  let best = statementOf(node);
-  for (let n = node.parent; n && n.startIndex >= fn.startIndex && n !== fn; n = n.parent)
+  // Innermost first; one descent from `fn` instead of `.parent` (O(depth) each) per step.
+  const up = [...upFrom(fn, node)];
+  let best = statementOf(node, up);
+  for (const n of up) {
+    if (n.startIndex < fn.startIndex) break;
     if (LOOPS.has(n.type)) best = n;
+  }
   return best;
 }
 
@@ -100,31 +105,29 @@ const BLOCKS = new Set([
   'translation_unit',
 ]);
 
-/** The whole statement a node is part of, `if (...)` included when the node is in its condition. */
-function statementOf(node: Node): Node {
+/**
+ * The whole statement a node is part of, `if (...)` included when the node is in its condition.
+ * `up` holds node's ancestors, innermost first.
+ */
+function statementOf(node: Node, up: Node[]): Node {
   let n = node;
-  while (n.parent && !BLOCKS.has(n.parent.type) && n.parent.type !== 'function_definition') {
+  for (const parent of up) {
+    if (BLOCKS.has(parent.type) || parent.type === 'function_definition') break;
+    const cond = parent.childForFieldName('condition');
     if (
-      n.parent.type === 'else_clause' ||
-      (n.parent.type.endsWith('_statement') &&
-        n !== n.parent.childForFieldName('condition') &&
-        n.parent.childForFieldName('condition')?.startIndex !== n.startIndex &&
-        !isConditionPart(n))
+      parent.type === 'else_clause' ||
+      (parent.type.endsWith('_statement') &&
+        cond?.startIndex !== n.startIndex &&
+        !isConditionPart(n, cond))
     )
       break;
-    n = n.parent;
+    n = parent;
   }
   return n;
 }
 
-function isConditionPart(n: Node): boolean {
-  const cond = n.parent?.childForFieldName('condition');
-  return (
-    cond !== null &&
-    cond !== undefined &&
-    cond.startIndex <= n.startIndex &&
-    n.endIndex <= cond.endIndex
-  );
+function isConditionPart(n: Node, cond: Node | null): boolean {
+  return cond !== null && cond.startIndex <= n.startIndex && n.endIndex <= cond.endIndex;
 }
 
 /** How messages name the alias, and the call they ask for (`api(addr, len)`). */

@@ -7,6 +7,7 @@ import type { Node } from '../parsing/parser';
 import { callArguments, calleeName, stripExpr } from '../parsing/nodeText';
 import type { FunctionFacts } from './facts';
 import * as V from './vmapKnowledge';
+import { upFrom } from './vmapTree';
 
 export type Context = 'plain' | 'end-io' | 'cpu-access' | 'device-access';
 
@@ -16,22 +17,9 @@ export interface EmptyWrapper {
   param: string;
 }
 
-/** A call in the arguments of flush/invalidate_kernel_vmap_range (`xfs_buf_vmap_len(bp)`) runs before it. */
-export function insideRangeCall(n: Node): boolean {
-  for (let p = n.parent; p; p = p.parent) {
-    if (
-      p.type === 'call_expression' &&
-      (calleeName(p) === V.FLUSH_VMAP || calleeName(p) === V.INVALIDATE_VMAP)
-    )
-      return true;
-    if (p.type.endsWith('statement')) return false;
-  }
-  return false;
-}
-
 /** `if (is_vmalloc_addr(buf)) return -EFAULT;`: vmalloc memory is refused, so it is no alias here. */
-export function rejects(test: Node): boolean {
-  for (let p = test.parent; p; p = p.parent) {
+export function rejects(test: Node, fn: Node): boolean {
+  for (const p of upFrom(fn, test)) {
     if (p.type === 'if_statement') {
       const body = p.childForFieldName('consequence')?.text ?? '';
       return (

@@ -11,10 +11,10 @@ import type { VmapAction } from '../analysis/vmapModel';
 import { FLUSH_VMAP, INVALIDATE_VMAP } from '../analysis/vmapKnowledge';
 import { stripExpr } from '../parsing/nodeText';
 import { outermostLoop, vmapRelevant } from '../analysis/vmapQueries';
+import { changesIn } from '../analysis/vmapTree';
+import type { Change } from '../analysis/vmapTree';
 import { stepAt } from './paths';
 import type { Finding, PathStep, Rule } from './types';
-
-const LOOPS = new Set(['for_statement', 'while_statement', 'do_statement']);
 
 export const rule: Rule = {
   meta: {
@@ -31,6 +31,7 @@ export const rule: Rule = {
     const model = vmapModel(facts, ctx.file, source);
     const acts = [...model.actions.values()].flat();
     const findings: Finding[] = [];
+    let changes: Change[] | undefined;
     for (const a of acts) {
       if (
         (a.kind !== 'flush' && a.kind !== 'invalidate') ||
@@ -41,7 +42,8 @@ export const rule: Rule = {
       for (const [i, arg] of args.slice(0, 2).entries()) {
         const v = stripExpr(arg);
         if (v.type !== 'identifier') continue;
-        const moved = movedBefore(fn, v.text, a.node, i === 0 ? 'address' : 'length');
+        changes ??= changesIn(fn);
+        const moved = movedBefore(fn, changes, v.text, a.node, i === 0 ? 'address' : 'length');
         if (!moved) continue;
         findings.push(
           finding(
@@ -110,36 +112,15 @@ export const rule: Rule = {
 /** A change of `name` (`+=`, `-=`, `++`, `--`) inside a loop that ends before `call`, outside that loop. */
 function movedBefore(
   fn: Node,
+  changes: Change[],
   name: string,
   call: Node,
   what: 'address' | 'length',
 ): { by: Node; loop: Node } | undefined {
-  const stack: Node[] = [fn];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n.startIndex >= call.startIndex) continue;
-    for (const c of n.namedChildren) stack.push(c);
-    const target =
-      n.type === 'assignment_expression'
-        ? n.childForFieldName('left')
-        : n.type === 'update_expression'
-          ? n.childForFieldName('argument')
-          : null;
-    if (!target || stripExpr(target).text !== name) continue;
-    const op =
-      n.type === 'assignment_expression'
-        ? (n.childForFieldName('operator')?.text ?? '')
-        : n.text.includes('--')
-          ? '--'
-          : '++';
+  for (const { node: n, target, op, loop } of changes) {
+    if (n.startIndex >= call.startIndex || target !== name) continue;
     // An address walks forward; a length counts down (`len += bv_len` sums the total instead).
     if (op === '=' || (what === 'length' && op !== '-=' && op !== '--')) continue;
-    let loop: Node | undefined;
-    for (let p = n.parent; p && p !== fn; p = p.parent)
-      if (LOOPS.has(p.type)) {
-        loop = p;
-        break;
-      }
     if (!loop || call.startIndex < loop.endIndex) continue;
     const outer = outermostLoop(loop, fn);
     if (call.startIndex < outer.endIndex) continue;
