@@ -1,14 +1,15 @@
 /**
- * Path search for the vmap rules: the breadth-first search of pathSearch.ts over (block, state),
- * with wider states and edges that change the state: a branch on the I/O direction
+ * Path search for the vmap rules: pathSearch.ts's breadth-first search over (block, state), with
+ * edges that change the state: a branch on the I/O direction
  * (`op == REQ_OP_WRITE`, `dir == DMA_FROM_DEVICE`, `bp->b_flags & XBF_READ`) or on the alias guard
  * (`if (is_vmalloc_addr(p))`, `if (buf->vaddr)`) tells the rest of the path what it may assume.
  */
 import type { Node } from '../parsing/parser';
-import type { Block, Edge } from '../cfg/graph';
+import type { Edge } from '../cfg/graph';
 import { calleeName, callArguments, stripExpr } from '../parsing/nodeText';
 import type { Event } from './events';
 import type { FunctionFacts } from './facts';
+import { findBadPath } from './pathSearch';
 import type { Witness } from './pathSearch';
 import { READ_CONST, VMAP_TEST, WRITE_CONST, WRITE_TEST } from './vmapKnowledge';
 
@@ -18,7 +19,6 @@ export const NOT_READ = 1 << 6;
 export const NOT_VMAP = 1 << 7;
 /** The device surely reads memory (`dir != DMA_FROM_DEVICE`: to-device or bidirectional). */
 export const MUST_WRITE = 1 << 8;
-const STATES = 1 << 9;
 
 export interface EdgeMachine {
   initial: number;
@@ -34,44 +34,7 @@ export function searchPath(
   m: EdgeMachine,
   isGuard: GuardTest,
 ): Witness | undefined {
-  const { cfg } = facts;
-  if (cfg.skipped) return undefined;
-  const key = (b: Block, s: number): number => b.id * STATES + s;
-  const parent = new Map<number, { prev: number; edge: Edge } | null>();
-  const queue: { block: Block; state: number }[] = [{ block: cfg.entry, state: m.initial }];
-  parent.set(key(cfg.entry, m.initial), null);
-  for (let qi = 0; qi < queue.length; qi++) {
-    const { block, state } = queue[qi]!;
-    let out = state;
-    for (const e of facts.events.get(block.id) ?? []) out = m.step(out, e);
-    if (block === cfg.exit) {
-      if (m.bad(out)) return unwind(parent, key(block, state), block);
-      continue;
-    }
-    for (const edge of block.succ) {
-      const next = applyEdge(out, edge, isGuard);
-      if (next === undefined) continue;
-      const k = key(edge.to, next);
-      if (parent.has(k)) continue;
-      parent.set(k, { prev: key(block, state), edge });
-      queue.push({ block: edge.to, state: next });
-    }
-  }
-  return undefined;
-}
-
-function unwind(
-  parent: Map<number, { prev: number; edge: Edge } | null>,
-  last: number,
-  exit: Block,
-): Witness {
-  const blocks: Block[] = [exit];
-  const edges: Edge[] = [];
-  for (let link = parent.get(last); link; link = parent.get(link.prev)) {
-    edges.unshift(link.edge);
-    blocks.unshift(link.edge.from);
-  }
-  return { blocks, edges };
+  return findBadPath(facts, { ...m, onEdge: (state, edge) => applyEdge(state, edge, isGuard) });
 }
 
 /** The state after taking `edge`, or undefined when the path is infeasible (write and read at once). */
