@@ -6,14 +6,8 @@ import { simulateFinding } from '../../simulator/src/index';
 import type { Parser } from './parsing/parser';
 import { lintSource } from './linter';
 import type { Finding } from './rules/types';
+import { LineMap } from './lineMap';
 import type { SimulationPayload } from './protocol/simulate';
-
-/** 1-based line of a UTF-16 offset. */
-function lineAt(source: string, offset: number): number {
-  let line = 1;
-  for (let i = source.indexOf('\n'); i >= 0 && i < offset; i = source.indexOf('\n', i + 1)) line++;
-  return line;
-}
 
 /** The finding whose range holds `line` (1-based), else the one whose range is nearest to it. */
 export function findingNear(
@@ -21,11 +15,12 @@ export function findingNear(
   findings: readonly Finding[],
   line: number,
 ): Finding | undefined {
+  const lines = new LineMap(source);
   let best: Finding | undefined;
   let bestDistance = Infinity;
   for (const f of findings) {
-    const first = lineAt(source, f.start);
-    const last = lineAt(source, f.end);
+    const first = lines.line(f.start);
+    const last = lines.line(f.end);
     const distance = line < first ? first - line : line > last ? line - last : 0;
     if (distance < bestDistance) {
       best = f;
@@ -42,7 +37,7 @@ export function simulateEngineFinding(
   finding: Finding,
   preset: string,
 ): SimulationPayload {
-  const line = lineAt(source, finding.start);
+  const line = new LineMap(source).line(finding.start);
   const sim = simulateFinding({ rule: finding.rule, file, line, steps: finding.path }, preset);
   return {
     preset: sim.preset.id,

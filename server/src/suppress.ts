@@ -9,6 +9,7 @@
  * editor), the way ESLint's --report-unused-disable-directives does. Pure: text and findings in.
  */
 import type { Finding } from './rules/types';
+import { LineMap } from './lineMap';
 
 export interface Suppression {
   kind: 'line' | 'next-line';
@@ -24,24 +25,6 @@ export interface Suppression {
 
 const MARK = 'flushguard-disable-';
 const DIRECTIVE = /flushguard-disable-(next-line|line)(?![\w-])([^]*)$/;
-
-function lineStarts(source: string): number[] {
-  const starts = [0];
-  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/** 1-based line of `offset`, by binary search over line starts. */
-function lineOf(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
-}
 
 /** The comment around `at`, if `at` is inside one: `[start, end, bodyStart, bodyEnd]`. */
 function commentAround(source: string, at: number): [number, number, number, number] | undefined {
@@ -65,7 +48,7 @@ export function parseSuppressions(source: string): Suppression[] {
   const out: Suppression[] = [];
   let at = source.indexOf(MARK);
   if (at < 0) return out;
-  const starts = lineStarts(source);
+  const lines = new LineMap(source);
   for (; at >= 0; at = source.indexOf(MARK, at + MARK.length)) {
     const comment = commentAround(source, at);
     if (!comment) continue;
@@ -84,7 +67,7 @@ export function parseSuppressions(source: string): Suppression[] {
         : '';
     const kind = m[1] === 'line' ? 'line' : 'next-line';
     const rules = list.split(/[\s,]+/).filter((r) => r !== '' && r !== '*');
-    const targetLine = kind === 'line' ? lineOf(starts, start) : lineOf(starts, end) + 1;
+    const targetLine = kind === 'line' ? lines.line(start) : lines.line(end) + 1;
     out.push({ kind, rules, reason, start, end, targetLine });
     at = end - MARK.length;
   }
@@ -113,11 +96,11 @@ export function applySuppressions(
 ): SuppressionResult {
   if (suppressions.length === 0)
     return { findings: [...findings], unused: [], unknown: [], suppressed: 0 };
-  const starts = lineStarts(source);
+  const lines = new LineMap(source);
   const used = new Set<Suppression>();
   const kept: Finding[] = [];
   for (const f of findings) {
-    const line = lineOf(starts, f.start);
+    const line = lines.line(f.start);
     const by = suppressions.find(
       (s) => s.targetLine === line && (s.rules.length === 0 || s.rules.includes(f.rule)),
     );

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { lintSource } from '../../server/src/linter';
 import type { LintResult } from '../../server/src/linter';
 import { parseC, SourceTooLarge } from '../../server/src/parsing/parser';
-import { LineMap } from '../../server/src/cli/report';
+import { LineMap } from '../../server/src/lineMap';
 import { exprKey, MAX_KEY_CHARS } from '../../server/src/parsing/nodeText';
 import { lineOfOffset, testParser } from '../helpers';
 import { resultViolations } from './invariants';

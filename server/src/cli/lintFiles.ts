@@ -9,7 +9,8 @@ import { BudgetExceeded } from '../parsing/parser';
 import type { Parser } from '../parsing/parser';
 import { readSource } from './files';
 import type { InputFile } from './files';
-import { LineMap, reportFinding } from './report';
+import { LineMap } from '../lineMap';
+import { reportFinding } from './report';
 import type { ReportedFinding } from './report';
 
 export interface FileOutcome {
@@ -33,9 +34,13 @@ export interface LintFileOptions {
 export function lintFile(parser: Parser, file: InputFile, options: LintFileOptions): FileOutcome {
   const read = readSource(file.path);
   const base = { display: file.display, findings: [], skippedFunctions: [] };
-  if (!read.ok) return read.unreadable ? { ...base, error: read.reason } : { ...base, skipped: read.reason };
+  if (!read.ok)
+    return read.unreadable ? { ...base, error: read.reason } : { ...base, skipped: read.reason };
   try {
-    const result = lintSource(parser, read.text, { rules: options.rules, deadline: performance.now() + options.budgetMs });
+    const result = lintSource(parser, read.text, {
+      rules: options.rules,
+      deadline: performance.now() + options.budgetMs,
+    });
     const lines = new LineMap(read.text);
     // Suppression comments are honoured here exactly as in the editor (server/src/suppress.ts).
     const ran = options.rules.length > 0 ? options.rules : RULE_IDS;
@@ -46,11 +51,14 @@ export function lintFile(parser: Parser, file: InputFile, options: LintFileOptio
     };
     return {
       ...base,
-      findings: kept.map((f) => reportFinding(file.display, lines, { ...f, severity: severity(f) })),
+      findings: kept.map((f) =>
+        reportFinding(file.display, lines, { ...f, severity: severity(f) }),
+      ),
       skippedFunctions: result.skipped,
     };
   } catch (e) {
-    if (e instanceof BudgetExceeded) return { ...base, skipped: `${e.message} (${options.budgetMs} ms)` };
+    if (e instanceof BudgetExceeded)
+      return { ...base, skipped: `${e.message} (${options.budgetMs} ms)` };
     return { ...base, skipped: `internal error: ${(e as Error).message}` };
   }
 }

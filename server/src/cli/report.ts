@@ -1,5 +1,6 @@
 /** Findings as the outside world sees them: 1-based lines and UTF-16 columns, paths as given. */
 import type { Finding, PathStep, Severity } from '../rules/types';
+import type { LineMap } from '../lineMap';
 
 export interface ReportedStep {
   line: number;
@@ -18,24 +19,6 @@ export interface ReportedFinding {
   function: string;
   message: string;
   path: ReportedStep[];
-}
-
-/** Maps string offsets to 1-based line/column, built once per file. */
-export class LineMap {
-  private readonly starts: number[] = [0];
-  constructor(text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-  }
-  position(offset: number): { line: number; column: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.starts[lo]! + 1 };
-  }
 }
 
 export function reportFinding(file: string, lines: LineMap, f: Finding): ReportedFinding {
