@@ -11,6 +11,10 @@ export interface ParsedArgs {
 /** Options that take a value; anything else starting with `--` is a flag. */
 const VALUED = new Set(['--format', '--rule', '--jobs', '--line', '--preset', '--scenario', '--budget', '--docs-base', '--config']);
 const FLAGS = new Set(['--verbose', '--no-progress', '--help', '--quiet']);
+/** Patch review (server/src/cli/review): valued options, flags, and `--diff[=REV]` whose value is optional. */
+const REVIEW_VALUED = new Set(['--patch', '--tree', '--baseline', '--stdin-filename']);
+const REVIEW_FLAGS = new Set(['--version']);
+const OPTIONAL_VALUE = new Set(['--diff']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const [command = 'help', ...rest] = argv;
@@ -28,11 +32,13 @@ export function parseArgs(argv: string[]): ParsedArgs {
     }
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (VALUED.has(name)) {
+    if (OPTIONAL_VALUE.has(name)) {
+      options.set(name, [...(options.get(name) ?? []), eq > 0 ? arg.slice(eq + 1) : '']);
+    } else if (VALUED.has(name) || REVIEW_VALUED.has(name)) {
       const value = eq > 0 ? arg.slice(eq + 1) : rest[++i];
       if (value === undefined) throw new UsageError(`${name} needs a value`);
       options.set(name, [...(options.get(name) ?? []), value]);
-    } else if (FLAGS.has(name)) {
+    } else if (FLAGS.has(name) || REVIEW_FLAGS.has(name)) {
       options.set(name, ['true']);
     } else {
       throw new UsageError(`unknown option ${name}`);

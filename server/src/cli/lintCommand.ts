@@ -17,6 +17,7 @@ import { formatJson } from './formatters/json';
 import { formatSarif } from './formatters/sarif';
 import { formatText } from './formatters/text';
 import { docsUri, packageVersion, ruleDocMarkdown } from './package';
+import { stdinInput } from './review/stdin';
 
 /** Files fewer than this are linted in the main thread: starting workers costs more. */
 const WORKER_THRESHOLD = 64;
@@ -37,16 +38,16 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   const jobs = positiveInt(args, '--jobs', Math.max(1, availableParallelism()));
   const budgetMs = positiveInt(args, '--budget', 20_000);
   if (args.positional.length === 0) throw new UsageError('lint needs at least one PATH');
-
+  const stdin = stdinInput(args);
   const config = readConfig(args);
   if ('problems' in config) {
     for (const p of config.problems) io.err(`flushguard: ${p}\n`);
     return 2;
   }
-  const collected = collectFiles(args.positional);
+  const collected = collectFiles(stdin.paths);
   const errors = collected.errors;
   for (const e of errors) io.err(`flushguard: ${e}\n`);
-  const files = excludeFiles(collected.files, config, args.positional, io);
+  const files = [...(stdin.file ? [stdin.file] : []), ...excludeFiles(collected.files, config, args.positional, io)];
   const ran = rules.length > 0 ? rules : enabledRules(config.settings);
   const severities = Object.fromEntries(ran.map((id) => [id, severityOf(config.settings, id)]));
   const options: LintFileOptions = { rules: ran, budgetMs, severities };
@@ -120,14 +121,14 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   return findings.length > 0 ? 1 : 0;
 }
 
-interface Config {
+export interface Config {
   settings: Settings;
   root: string;
   file?: string;
 }
 
 /** `.flushguard.json` (or `--config FILE`): settings, or the problems that make it unusable. */
-function readConfig(args: ParsedArgs): Config | { problems: string[] } {
+export function readConfig(args: ParsedArgs): Config | { problems: string[] } {
   const found = findConfigFile(args.options.get('--config')?.[0], CONFIG_FILE);
   if (!found) return { settings: { rules: {}, exclude: [] }, root: process.cwd() };
   if ('error' in found) return { problems: [found.error] };
