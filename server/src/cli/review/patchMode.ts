@@ -52,9 +52,8 @@ export function patchSections(req: PatchRequest): Section[] {
   // git must not take the scratch directory for part of a repository above it.
   const env = { ...process.env, GIT_CEILING_DIRECTORIES: dirname(work) };
   try {
-    const messages = splitMessages(raw, work, env).filter(
-      (m) => m.files.length > 0 || m.patch.trim() !== '',
-    );
+    // A message without a diff (a cover letter, [PATCH 0/N]) is no patch of the series.
+    const messages = splitMessages(raw, work, env).filter((m) => m.chunks.length > 0);
     if (messages.length === 0) throw new ReviewError(`${req.file}: no patch in it`);
     const state = join(work, 'tree');
     const paths = new Set(
@@ -109,7 +108,7 @@ export function patchSections(req: PatchRequest): Section[] {
     let failed: string | undefined;
     for (let i = 0; i < messages.length && failed === undefined; i++) {
       const m = messages[i]!;
-      const before = m.files.map((f) => read(f.from, f.to));
+      const before = m.files.map((f) => read(f.from, undefined));
       const why = apply(m, i, false);
       if (why !== undefined) {
         failed = `${label(m, i)}: ${why}`;
@@ -131,7 +130,7 @@ export function patchSections(req: PatchRequest): Section[] {
         const after = m.files.map((f) => read(f.to, undefined));
         if (apply(m, i, true) !== undefined) throw new ReviewError(failed);
         pairs[i] = m.files.map((f, j) => ({
-          before: read(f.from, f.to),
+          before: read(f.from, undefined),
           after: after[j],
           abs: join(req.tree, f.to ?? f.from!),
         }));
