@@ -3,11 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from '../../server/src/cli/args';
 import { reviewCommand } from '../../server/src/cli/review/command';
 
 export const ROOT = join(__dirname, '..', '..');
 export const MAIN = join(ROOT, 'server', 'src', 'cli', 'main.ts');
+const TSX = pathToFileURL(require.resolve('tsx')).href;
 
 /** A clean git environment: no user or system configuration, a fixed identity. */
 export const GIT_ENV: NodeJS.ProcessEnv = {
@@ -86,7 +88,8 @@ export interface ReviewJson {
 
 /** The real command line, in a child process (for stdin, --version, the hooks). */
 export function cli(cwd: string, args: string[], input?: string): Run {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  // tsx by path: the working directory is a temporary repository without node_modules.
+  const r = spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], {
     cwd,
     input,
     encoding: 'utf8',
