@@ -8,7 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, Severity } from '../rules/types';
 import type { Suppression } from '../suppress';
 import type { RuleSeverity } from '../config/settings';
-import { docsUri } from '../cli/package';
+import { docsUri } from '../host/package';
 
 export const SOURCE = 'flushguard';
 export const UNUSED_SUPPRESSION = 'unused-suppression';

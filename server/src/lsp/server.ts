@@ -28,7 +28,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Parser } from '../parsing/parser';
 import { RULE_IDS } from '../rules/index';
-import { packageVersion } from '../cli/package';
+import { packageVersion } from '../host/package';
 import {
   ANALYSED_NOTIFICATION,
   CHECK_WORKSPACE_REQUEST,

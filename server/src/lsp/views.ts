@@ -1,7 +1,7 @@
 /** Hover and code lenses: thin handlers over the current analysis and hoverText. */
 import type { CancellationToken, CodeLens, Hover, HoverParams } from 'vscode-languageserver';
 import { MarkupKind } from 'vscode-languageserver';
-import { docsUri } from '../cli/package';
+import { docsUri } from '../host/package';
 import { apiHover, findingHover } from './hoverText';
 import { rangeOf } from './diagnostics';
 import type { ServerContext } from './server';
