@@ -4,7 +4,7 @@ import { MarkupKind } from 'vscode-languageserver';
 import { docsUri } from '../host/package';
 import { apiHover, findingHover } from './hoverText';
 import { rangeOf } from './diagnostics';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 
 /** The identifier around `offset` in `text`. */
 export function wordAt(text: string, offset: number): { word: string; start: number } | undefined {
