@@ -46,17 +46,14 @@ test('no rule file or doc exists without a registered rule', () => {
 });
 
 /** The 1-based line ranges of the top-level function definitions of a fixture. */
-async function functionLines(
-  text: string,
-): Promise<{ name: string; first: number; last: number }[]> {
+async function functionLines(text: string): Promise<{ first: number; last: number }[]> {
   const parsed = parseC(await testParser(), text);
   try {
     return parsed.tree.rootNode.namedChildren
       .filter((n) => n?.type === 'function_definition')
       .map((n) => ({
-        name: n!.childForFieldName('declarator')?.text.split('(')[0]?.replace(/^\W+/, '') ?? '?',
-        first: n!.startPosition.row + 1,
-        last: n!.endPosition.row + 1,
+        first: n.startPosition.row + 1,
+        last: n.endPosition.row + 1,
       }));
   } finally {
     parsed.tree.delete();
