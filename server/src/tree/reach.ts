@@ -44,7 +44,7 @@ export class ReachIndex {
   private readonly kbuild = new Map<string, { file: string; a: Assignment }[]>();
   private readonly dirMemo = new Map<string, Alt[]>();
   private readonly evals: KconfigEval[];
-  /** Makefiles read so far, tree-relative: what cached reach results depend on. */
+  /** Makefiles looked for so far (present or not), tree-relative: what cached results depend on. */
   readonly makefilesRead = new Set<string>();
 
   constructor(
@@ -194,9 +194,9 @@ export class ReachIndex {
       const file = pending.shift()!;
       if (seen.has(file)) continue;
       seen.add(file);
+      this.makefilesRead.add(file);
       const text = this.files.read(file);
       if (text === undefined) continue;
-      this.makefilesRead.add(file);
       const parsed = parseKbuild(text);
       for (const a of parsed.assignments) list.push({ file, a });
       // `include $(src)/sub/Kbuild`: its lines are this directory's, paths relative to it.
