@@ -5,7 +5,7 @@
  * every architecture implements (Documentation/core-api/cachetlb.rst in 6.1 no longer lists it).
  * Code carried over from an older tree or an out-of-tree driver no longer builds. docs/rules/deprecated-flush-kernel-dcache-page.md
  */
-import { sourceOf } from './paths';
+import { sourceOf } from '../analysis/core/steps';
 import type { Finding, Rule } from './types';
 
 const OLD = 'flush_kernel_dcache_page';

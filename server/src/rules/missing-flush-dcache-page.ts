@@ -7,18 +7,24 @@
  */
 import type { Node } from '../parsing/parser';
 import { exprKey } from '../parsing/nodeText';
-import { buildPageModel } from '../analysis/pageModel';
-import type { PageAction, PageModel } from '../analysis/pageModel';
-import { findBadPath } from '../analysis/pathSearch';
-import { Conditions } from '../analysis/conditions';
-import type { Event } from '../analysis/events';
-import { normKey } from '../analysis/events';
-import type { FunctionFacts } from '../analysis/facts';
-import type { FileSummaries } from '../analysis/summaries';
-import { pageKey } from '../analysis/facts';
+import { buildPageModel } from '../analysis/dcache/pageModel';
+import type { PageAction, PageModel } from '../analysis/dcache/pageModel';
+import { findBadPath } from '../analysis/core/pathSearch';
+import { Conditions } from '../analysis/core/conditions';
+import type { Event } from '../analysis/core/events';
+import { normKey } from '../analysis/core/events';
+import type { FunctionFacts } from '../analysis/core/facts';
+import type { FileSummaries } from '../analysis/dcache/summaries';
+import { pageKey } from '../analysis/core/facts';
 import type { Edge } from '../cfg/graph';
-import * as K from '../analysis/knowledge';
-import { describeEdge, endOfFunctionStep, headOf, insertStatementFix, stepAt } from './paths';
+import * as K from '../knowledge/dcache';
+import {
+  describeEdge,
+  endOfFunctionStep,
+  headOf,
+  insertStatementFix,
+  stepAt,
+} from '../analysis/core/steps';
 import type { Finding, PathStep, Rule, RuleContext } from './types';
 
 const PENDING = 1;

@@ -4,7 +4,7 @@
  * functions are completion callbacks and what their submitter passed them, and what same-file
  * helpers do with their parameters. Computed once per file and memoised on the FileSummaries.
  */
-import type { Node } from '../parsing/parser';
+import type { Node } from '../../parsing/parser';
 import {
   callArguments,
   calleeName,
@@ -12,11 +12,11 @@ import {
   functionDefinitions,
   functionName,
   stripExpr,
-} from '../parsing/nodeText';
-import { normKey, pointerBase } from './events';
-import type { FunctionFacts } from './facts';
-import type { FileSummaries } from './summaries';
-import * as V from './vmapKnowledge';
+} from '../../parsing/nodeText';
+import { normKey, pointerBase } from '../core/events';
+import type { FunctionFacts } from '../core/facts';
+import type { FileSummaries } from '../dcache/summaries';
+import * as V from '../../knowledge/vmap';
 
 export type Dir = 'write' | 'read' | 'both' | 'unknown';
 

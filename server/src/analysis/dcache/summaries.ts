@@ -3,20 +3,26 @@
  * callee or a caller counts (kernel-shapes.md, "interprocedural writes and flushes").
  * Computed lazily and memoised; recursion is cut at a small depth.
  */
-import type { Node } from '../parsing/parser';
-import type { IteratorLoop } from '../parsing/preprocess';
-import { callArguments, calleeName, exprKey, functionName, stripExpr } from '../parsing/nodeText';
-import { functionFacts, pageKey } from './facts';
-import type { FunctionFacts } from './facts';
-import { pointerBase, normKey } from './events';
-import type { Event } from './events';
+import type { Node } from '../../parsing/parser';
+import type { IteratorLoop } from '../../parsing/preprocess';
+import {
+  callArguments,
+  calleeName,
+  exprKey,
+  functionName,
+  stripExpr,
+} from '../../parsing/nodeText';
+import { functionFacts, pageKey } from '../core/facts';
+import type { FunctionFacts } from '../core/facts';
+import { pointerBase, normKey } from '../core/events';
+import type { Event } from '../core/events';
 import {
   FLUSH,
   PRIVATE_PAGE_SOURCE,
   STORE_MACRO,
   VISIBLE_PAGE_SOURCE,
   WRITES_ARGUMENT,
-} from './knowledge';
+} from '../../knowledge/dcache';
 
 const FLUSH_CALL = new RegExp(`\\b(?:${[...FLUSH.keys()].join('|')}|sg_miter_stop)\\s*\\(`);
 const MAX_DEPTH = 3;

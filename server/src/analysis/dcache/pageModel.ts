@@ -3,14 +3,14 @@
  * mapping (or the linear map, or a buffer head), flushes, unmaps, marks up to date, hands the
  * mapping to its caller. Used by the missing-flush-dcache-page rule.
  */
-import type { Node } from '../parsing/parser';
-import { callArguments, calleeName, exprKey, stripExpr } from '../parsing/nodeText';
-import { normKey, pointerBase } from './events';
-import type { Event } from './events';
-import { pageKey } from './facts';
-import type { FunctionFacts } from './facts';
+import type { Node } from '../../parsing/parser';
+import { callArguments, calleeName, exprKey, stripExpr } from '../../parsing/nodeText';
+import { normKey, pointerBase } from '../core/events';
+import type { Event } from '../core/events';
+import { pageKey } from '../core/facts';
+import type { FunctionFacts } from '../core/facts';
 import type { FileSummaries } from './summaries';
-import * as K from './knowledge';
+import * as K from '../../knowledge/dcache';
 
 export type WriteVia = 'kmap' | 'linear' | 'bh' | 'miter' | 'page-write';
 

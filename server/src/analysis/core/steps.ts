@@ -1,6 +1,6 @@
 /** Shared helpers of the rules: path steps, edge descriptions, and statement-inserting fixes. */
-import type { Node } from '../parsing/parser';
-import type { Edge } from '../cfg/graph';
+import type { Node } from '../../parsing/parser';
+import type { Edge } from '../../cfg/graph';
 import type { Fix, PathStep, StepKind } from './types';
 
 /** Source text of a node (never `node.text`, which is the pre-passed text). */
