@@ -10,7 +10,7 @@ export interface ParsedArgs {
 
 /** Options that take a value; anything else starting with `--` is a flag. */
 const VALUED = new Set(['--format', '--rule', '--jobs', '--line', '--preset', '--scenario', '--budget', '--docs-base', '--config']);
-const FLAGS = new Set(['--verbose', '--no-progress', '--help', '--quiet']);
+const FLAGS = new Set(['--verbose', '--no-progress', '--help', '--quiet', '--aliasing-only', '--no-cache']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const [command = 'help', ...rest] = argv;
@@ -64,7 +64,8 @@ export function positiveInt(args: ParsedArgs, name: string, fallback: number): n
 }
 
 export const USAGE = `usage:
-  flushguard lint [--format text|json|sarif] [--rule ID]... [--jobs N] [--verbose] PATH...
+  flushguard lint [--format text|json|sarif] [--rule ID]... [--jobs N] [--verbose]
+                  [--aliasing-only] [--no-cache] PATH...
   flushguard simulate FILE.c --line N [--preset ID] [--format text|json]
   flushguard simulate --scenario FILE [--preset ID] [--format text|json]
   flushguard presets [--format text|json]

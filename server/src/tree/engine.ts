@@ -20,7 +20,8 @@ export function engineId(): string {
       for (const name of readdirSync(dir).sort()) {
         const p = join(dir, name);
         if (statSync(p).isDirectory()) walk(p);
-        else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) parts.push(name, sha1(readFileSync(p)));
+        else if (name.endsWith('.ts') && !name.endsWith('.test.ts'))
+          parts.push(name, sha1(readFileSync(p)));
       }
     };
     walk(join(__dirname, '..'));

@@ -24,6 +24,11 @@ export class TreeFinder {
     return this.fromDir(st?.isDirectory() ? abs : dirname(abs)) ?? undefined;
   }
 
+  /** The tree holding a path known to be a file (no stat of the file itself). */
+  findFile(path: string): KernelTree | undefined {
+    return this.fromDir(dirname(resolve(path))) ?? undefined;
+  }
+
   private fromDir(dir: string): KernelTree | null {
     const known = this.byDir.get(dir);
     if (known !== undefined) return known;
@@ -66,7 +71,10 @@ function archDirs(root: string): string[] {
 
 /** `path` relative to the tree's top, with `/` separators. */
 export function treeRelative(tree: KernelTree, path: string): string {
-  return relative(tree.root, resolve(path)).split(sep).join('/');
+  const abs = resolve(path);
+  // The common case without path.relative's work: a path below the root.
+  if (sep === '/' && abs.startsWith(`${tree.root}/`)) return abs.slice(tree.root.length + 1);
+  return relative(tree.root, abs).split(sep).join('/');
 }
 
 /** Reads tree-relative files; undefined when absent or unreadable. */

@@ -60,7 +60,9 @@ interface TreeState {
 export class LintCache<T extends CacheableOutcome> {
   private readonly trees = new Map<string, TreeState>();
   /** Per input file: its tree state, relative path and stat, or undefined outside any tree. */
-  private readonly slots: ({ tree: TreeState; rel: string; size: number; mtimeMs: number } | undefined)[];
+  private readonly slots: (
+    { tree: TreeState; rel: string; size: number; mtimeMs: number } | undefined
+  )[];
   /** Outcomes found in the cache, by index into the input files. */
   readonly hits = new Map<number, T>();
   /** Indices of the input files that must be linted. */
@@ -76,7 +78,7 @@ export class LintCache<T extends CacheableOutcome> {
   ) {
     const key = sha1(JSON.stringify(configuration));
     this.slots = files.map((f, i) => {
-      const tree = finder.find(f.path);
+      const tree = finder.findFile(f.path);
       const st = tree ? statSync(f.path, { throwIfNoEntry: false }) : undefined;
       if (!tree || !st) {
         this.misses.push(i);
@@ -93,7 +95,9 @@ export class LintCache<T extends CacheableOutcome> {
       const rel = treeRelative(tree, f.path);
       state.seen.add(rel);
       const slot = { tree: state, rel, size: st.size, mtimeMs: st.mtimeMs };
-      const entry = Object.hasOwn(state.loaded.entries, rel) ? state.loaded.entries[rel] : undefined;
+      const entry = Object.hasOwn(state.loaded.entries, rel)
+        ? state.loaded.entries[rel]
+        : undefined;
       if (validEntry(entry) && entry[0] === st.size && entry[1] === st.mtimeMs)
         this.hits.set(i, relabel(entry[2], f.display) as T);
       else this.misses.push(i);
@@ -114,6 +118,13 @@ export class LintCache<T extends CacheableOutcome> {
     if (cacheable) entries[slot.rel] = [slot.size, slot.mtimeMs, relabel(outcome, '')];
     else delete entries[slot.rel];
     slot.tree.dirty = true;
+  }
+
+  /** The outcomes of all input files in order: `linted` answers the misses, in their order. */
+  merge(linted: readonly T[]): T[] {
+    linted.forEach((o, k) => this.record(this.misses[k]!, o));
+    const byIndex = new Map(this.misses.map((i, k) => [i, linted[k]!]));
+    return this.slots.map((_, i) => this.hits.get(i) ?? byIndex.get(i)!);
   }
 
   /**

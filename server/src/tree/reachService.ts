@@ -30,7 +30,11 @@ interface ReachCache {
 }
 
 const isKconfigCache = (v: unknown): v is KconfigCache =>
-  isRecord(v) && Array.isArray(v['arches']) && Array.isArray(v['stamps']) && isRecord(v['db']) && isRecord(v['db']['defs']);
+  isRecord(v) &&
+  Array.isArray(v['arches']) &&
+  Array.isArray(v['stamps']) &&
+  isRecord(v['db']) &&
+  isRecord(v['db']['defs']);
 const isReachCache = (v: unknown): v is ReachCache =>
   isRecord(v) &&
   typeof v['engine'] === 'string' &&
@@ -84,8 +88,19 @@ export class ReachService {
       if (!state.dirty || state.dir === undefined || !state.kconfig) continue;
       const read = [...(state.index?.makefilesRead ?? [])];
       const known = new Set(state.makefiles.map((s) => s[0]));
-      const makefiles = [...state.makefiles, ...stamps(state.tree, read.filter((f) => !known.has(f)))];
-      const out: ReachCache = { engine: this.options.engine, kconfig: state.kconfig, makefiles, entries: state.entries };
+      const makefiles = [
+        ...state.makefiles,
+        ...stamps(
+          state.tree,
+          read.filter((f) => !known.has(f)),
+        ),
+      ];
+      const out: ReachCache = {
+        engine: this.options.engine,
+        kconfig: state.kconfig,
+        makefiles,
+        entries: state.entries,
+      };
       writeCacheFile(join(state.dir, 'reach.json'), out);
     }
   }
@@ -93,9 +108,11 @@ export class ReachService {
   private state(tree: KernelTree): TreeState {
     let state = this.trees.get(tree.root);
     if (state) return state;
-    const dir = this.options.home === undefined ? undefined : treeCacheDir(this.options.home, tree.root);
+    const dir =
+      this.options.home === undefined ? undefined : treeCacheDir(this.options.home, tree.root);
     state = { tree, dir, entries: {}, makefiles: [], dirty: false };
-    const cached = dir === undefined ? undefined : readCacheFile(join(dir, 'reach.json'), isReachCache);
+    const cached =
+      dir === undefined ? undefined : readCacheFile(join(dir, 'reach.json'), isReachCache);
     if (
       cached &&
       cached.engine === this.options.engine &&
@@ -123,7 +140,8 @@ export class ReachService {
       db = readKconfig({ read: (p) => readTreeFile(tree, p), arches: tree.arches });
       this.kconfigParseMs += performance.now() - t0;
       const kconfig = stamps(tree, db.files);
-      if (file !== undefined) writeCacheFile(file, { arches: tree.arches, stamps: kconfig, db } satisfies KconfigCache);
+      if (file !== undefined)
+        writeCacheFile(file, { arches: tree.arches, stamps: kconfig, db } satisfies KconfigCache);
       // Answers computed from another Kconfig are dropped.
       if (state.kconfig === undefined || !sameStamps(state.kconfig, kconfig)) {
         state.entries = {};
@@ -157,5 +175,8 @@ function sameList(a: readonly unknown[], b: readonly string[]): boolean {
 }
 
 function sameStamps(a: readonly Stamp[], b: readonly Stamp[]): boolean {
-  return a.length === b.length && a.every((x, i) => x[0] === b[i]![0] && x[1] === b[i]![1] && x[2] === b[i]![2]);
+  return (
+    a.length === b.length &&
+    a.every((x, i) => x[0] === b[i]![0] && x[1] === b[i]![1] && x[2] === b[i]![2])
+  );
 }
