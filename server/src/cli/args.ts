@@ -15,7 +15,7 @@ export interface ParsedArgs {
 
 /** Options that take a value; anything else starting with `--` is a flag. */
 const VALUED = new Set(['--format', '--rule', '--jobs', '--line', '--preset', '--scenario', '--budget', '--docs-base', '--config']);
-const FLAGS = new Set(['--verbose', '--no-progress', '--help', '--quiet']);
+const FLAGS = new Set(['--verbose', '--no-progress', '--help', '--quiet', '--aliasing-only', '--no-cache']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const [command = 'help', ...rest] = argv;
@@ -90,6 +90,8 @@ lint options:
   --verbose                 also print each finding's path as note: lines
   --quiet                   print the findings only: no summary, no notes, no progress
   --no-progress             no progress line on stderr
+  --aliasing-only           drop findings Kconfig confines to CPUs without an aliasing D-cache
+  --no-cache                neither read nor write the on-disk cache
 simulate options:
   --line N                  simulate the finding on line N (or the nearest in its function)
   --scenario FILE.fgs       run a scenario file instead of a finding

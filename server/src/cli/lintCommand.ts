@@ -18,6 +18,11 @@ import { formatJson } from './formatters/json';
 import { formatSarif } from './formatters/sarif';
 import { formatText } from './formatters/text';
 import { docsUri, packageVersion, ruleDocMarkdown } from '../host/package';
+import { applyReach } from './report';
+import { cacheHome } from '../tree/store';
+import { engineId } from '../tree/engine';
+import { LintCache } from '../tree/lintCache';
+import { ReachService } from '../tree/reachService';
 
 /** Files fewer than this are linted in the main thread: starting workers costs more. */
 const WORKER_THRESHOLD = 64;
@@ -54,14 +59,21 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   const ran = rules.length > 0 ? rules : enabledRules(config.settings);
   const severities = Object.fromEntries(ran.map((id) => [id, severityOf(config.settings, id)]));
   const options: LintFileOptions = { rules: ran, budgetMs, severities };
-  const progress = progressReporter(io, files.length, !quiet && !args.options.has('--no-progress'));
+  // Files unchanged since a run with the same engine and options come from the cache.
+  const home = args.options.has('--no-cache') ? undefined : cacheHome();
+  const cache =
+    home === undefined
+      ? undefined
+      : new LintCache<FileOutcome>(files, home, { engine: engineId(), options });
+  const todo = cache ? cache.misses.map((i) => files[i]!) : files;
+  const progress = progressReporter(io, todo.length, !quiet && !args.options.has('--no-progress'));
   let outcomes: FileOutcome[];
-  if (jobs > 1 && files.length >= WORKER_THRESHOLD) {
-    outcomes = await lintInWorkers(files, options, jobs, progress);
+  if (jobs > 1 && todo.length >= WORKER_THRESHOLD) {
+    outcomes = await lintInWorkers(todo, options, jobs, progress);
   } else {
     await initParser(wasmSources());
     const parser = createParser();
-    outcomes = files.map((f, i) => {
+    outcomes = todo.map((f, i) => {
       const o = lintFile(parser, f, options);
       progress(i + 1);
       return o;
@@ -69,6 +81,10 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
     parser.delete();
   }
   progress(-1);
+  if (cache) {
+    outcomes = cache.merge(outcomes);
+    cache.save(args.positional);
+  }
 
   let unreadable = errors.length > 0;
   let skipped = 0;
@@ -81,7 +97,16 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
       io.err(`flushguard: ${o.display}: skipped: ${o.skipped}\n`);
     }
   }
-  const findings = outcomes.flatMap((o) => o.findings);
+  const reach = new ReachService({ home, engine: engineId() });
+  const findings = applyReach(
+    outcomes.flatMap((o) => o.findings),
+    (f) => reach.reachOf(f),
+    {
+      contractOnlySeverity: config.settings.contractOnlySeverity ?? 'info',
+      aliasingOnly: args.options.has('--aliasing-only'),
+    },
+  );
+  reach.save();
   const scanned = outcomes.filter((o) => !o.error && !o.skipped).length;
   const skippedFunctions = outcomes.flatMap((o) =>
     o.skippedFunctions.map((s) => ({
