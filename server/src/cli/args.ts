@@ -16,6 +16,10 @@ export interface ParsedArgs {
 /** Options that take a value; anything else starting with `--` is a flag. */
 const VALUED = new Set(['--format', '--rule', '--jobs', '--line', '--preset', '--scenario', '--budget', '--docs-base', '--config']);
 const FLAGS = new Set(['--verbose', '--no-progress', '--help', '--quiet', '--aliasing-only', '--no-cache']);
+/** Patch review (server/src/cli/review): valued options, flags, and `--diff[=REV]` whose value is optional. */
+const REVIEW_VALUED = new Set(['--patch', '--tree', '--baseline', '--stdin-filename']);
+const REVIEW_FLAGS = new Set(['--version']);
+const OPTIONAL_VALUE = new Set(['--diff']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const [command = 'help', ...rest] = argv;
@@ -33,11 +37,13 @@ export function parseArgs(argv: string[]): ParsedArgs {
     }
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (VALUED.has(name)) {
+    if (OPTIONAL_VALUE.has(name)) {
+      options.set(name, [...(options.get(name) ?? []), eq > 0 ? arg.slice(eq + 1) : '']);
+    } else if (VALUED.has(name) || REVIEW_VALUED.has(name)) {
       const value = eq > 0 ? arg.slice(eq + 1) : rest[++i];
       if (value === undefined) throw new UsageError(`${name} needs a value`);
       options.set(name, [...(options.get(name) ?? []), value]);
-    } else if (FLAGS.has(name)) {
+    } else if (FLAGS.has(name) || REVIEW_FLAGS.has(name)) {
       options.set(name, ['true']);
     } else {
       throw new UsageError(`unknown option ${name}`);
@@ -79,6 +85,7 @@ export const USAGE = `usage:
   flushguard presets [--format text|json]
   flushguard rules [--format text|json]
   flushguard --help
+  flushguard --version
 
 lint options:
   --format text|json|sarif  output format (default: text)
@@ -92,6 +99,11 @@ lint options:
   --no-progress             no progress line on stderr
   --aliasing-only           drop findings Kconfig confines to CPUs without an aliasing D-cache
   --no-cache                neither read nor write the on-disk cache
+  --diff [REV|REV1..REV2]   report what a git change introduces (default: HEAD vs the work tree)
+  --patch FILE|-            report what a patch or mbox series introduces, applied on --tree
+  --tree DIR                the tree a --patch applies to (default: the current directory)
+  --baseline OLD.json       report only findings that an earlier --format json run did not have
+  --stdin-filename NAME     the name shown for C read from standard input (PATH -)
 simulate options:
   --line N                  simulate the finding on line N (or the nearest in its function)
   --scenario FILE.fgs       run a scenario file instead of a finding

@@ -23,6 +23,7 @@ import { cacheHome } from '../tree/store';
 import { engineId } from '../tree/engine';
 import { LintCache } from '../tree/lintCache';
 import { ReachService } from '../tree/reachService';
+import { stdinInput } from './review/stdin';
 
 /** Files fewer than this are linted in the main thread: starting workers costs more. */
 const WORKER_THRESHOLD = 64;
@@ -46,16 +47,16 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   const quiet = args.options.has('--quiet');
   const verbose = args.options.has('--verbose');
   if (quiet && verbose) throw new UsageError('--quiet and --verbose ask for opposite things');
-
+  const stdin = stdinInput(args);
   const config = readConfig(args);
   if ('problems' in config) {
     for (const p of config.problems) io.err(`flushguard: ${p}\n`);
     return 2;
   }
-  const collected = collectEach(args.positional);
+  const collected = collectEach(stdin.paths);
   const errors = collected.errors;
   for (const e of errors) io.err(`flushguard: ${e}\n`);
-  const files = excludeFiles(collected.files, config, args.positional, io);
+  const files = [...(stdin.file ? [stdin.file] : []), ...excludeFiles(collected.files, config, args.positional, io)];
   const ran = rules.length > 0 ? rules : enabledRules(config.settings);
   const severities = Object.fromEntries(ran.map((id) => [id, severityOf(config.settings, id)]));
   const options: LintFileOptions = { rules: ran, budgetMs, severities };
@@ -170,14 +171,14 @@ function collectEach(paths: string[]): { files: InputFile[]; errors: string[] } 
   return { files, errors };
 }
 
-interface Config {
+export interface Config {
   settings: Settings;
   root: string;
   file?: string;
 }
 
 /** `.flushguard.json` (or `--config FILE`): settings, or the problems that make it unusable. */
-function readConfig(args: ParsedArgs): Config | { problems: string[] } {
+export function readConfig(args: ParsedArgs): Config | { problems: string[] } {
   const found = findConfigFile(args.options.get('--config')?.[0], CONFIG_FILE);
   if (!found) return { settings: { rules: {}, exclude: [] }, root: process.cwd() };
   if ('error' in found) return { problems: [found.error] };
