@@ -9,7 +9,7 @@ export interface ParsedArgs {
 }
 
 /** Options that take a value; anything else starting with `--` is a flag. */
-const VALUED = new Set(['--format', '--rule', '--jobs', '--line', '--preset', '--scenario', '--budget', '--docs-base', '--config']);
+const VALUED = new Set(['--format', '--rule', '--jobs', '--line', '--preset', '--scenario', '--budget', '--docs-base', '--config', '--kernel-version']);
 const FLAGS = new Set(['--verbose', '--no-progress', '--help', '--quiet']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
@@ -64,7 +64,7 @@ export function positiveInt(args: ParsedArgs, name: string, fallback: number): n
 }
 
 export const USAGE = `usage:
-  flushguard lint [--format text|json|sarif] [--rule ID]... [--jobs N] [--verbose] PATH...
+  flushguard lint [--format text|json|sarif] [--rule ID]... [--jobs N] [--kernel-version X.Y] [--verbose] PATH...
   flushguard simulate FILE.c --line N [--preset ID] [--format text|json]
   flushguard simulate --scenario FILE [--preset ID] [--format text|json]
   flushguard presets [--format text|json]

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { RULE_IDS, RULES } from '../rules/index';
 import { createParser, initParser } from '../parsing/parser';
 import { wasmSources } from '../host/wasmPaths';
-import { choice, positiveInt, UsageError } from './args';
+import { choice, one, positiveInt, UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { collectFiles, findConfigFile } from './files';
 import { CONFIG_FILE, enabledRules, parseConfigText, severityOf } from '../config/settings';
@@ -17,6 +17,9 @@ import { formatJson } from './formatters/json';
 import { formatSarif } from './formatters/sarif';
 import { formatText } from './formatters/text';
 import { docsUri, packageVersion, ruleDocMarkdown } from './package';
+import { fileKernelVersion } from '../kernel/fromTree';
+import { describeKernelVersion, parseKernelVersion } from '../kernel/version';
+import type { KernelVersion } from '../kernel/version';
 
 /** Files fewer than this are linted in the main thread: starting workers costs more. */
 const WORKER_THRESHOLD = 64;
@@ -49,7 +52,9 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   const files = excludeFiles(collected.files, config, args.positional, io);
   const ran = rules.length > 0 ? rules : enabledRules(config.settings);
   const severities = Object.fromEntries(ran.map((id) => [id, severityOf(config.settings, id)]));
-  const options: LintFileOptions = { rules: ran, budgetMs, severities };
+  const kernelVersion = kernelVersionOption(args) ?? config.settings.kernelVersion;
+  const options: LintFileOptions = { rules: ran, budgetMs, severities, kernelVersion };
+  if (args.options.has('--verbose')) noteKernelVersions(files, kernelVersion, io);
   const progress = progressReporter(io, files.length, !args.options.has('--no-progress'));
   let outcomes: FileOutcome[];
   if (jobs > 1 && files.length >= WORKER_THRESHOLD) {
@@ -118,6 +123,28 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   }
   if (unreadable) return 2;
   return findings.length > 0 ? 1 : 0;
+}
+
+function kernelVersionOption(args: ParsedArgs): KernelVersion | undefined {
+  const raw = one(args, '--kernel-version');
+  if (raw === undefined) return undefined;
+  const v = parseKernelVersion(raw);
+  if (!v) throw new UsageError(`--kernel-version must look like 6.12 (got '${raw}')`);
+  return v;
+}
+
+/** `--verbose`: which kernel version each tree is checked as, once per distinct answer. */
+function noteKernelVersions(
+  files: { path: string }[],
+  setting: KernelVersion | undefined,
+  io: Io,
+): void {
+  const counts = new Map<string, number>();
+  for (const f of files) {
+    const line = describeKernelVersion(fileKernelVersion(f.path, setting));
+    counts.set(line, (counts.get(line) ?? 0) + 1);
+  }
+  for (const [line, n] of counts) io.err(`flushguard: ${line}: ${n} file${n === 1 ? '' : 's'}\n`);
 }
 
 interface Config {

@@ -7,6 +7,8 @@
 import { RULE_IDS, ruleById } from '../rules/index';
 import type { Severity } from '../rules/types';
 import { PRESETS } from '../../../simulator/src/index';
+import { parseKernelVersion } from '../kernel/version';
+import type { KernelVersion } from '../kernel/version';
 
 export type RuleSeverity = 'off' | Severity;
 export const RULE_SEVERITIES: readonly RuleSeverity[] = ['off', 'hint', 'info', 'warning', 'error'];
@@ -16,6 +18,8 @@ export interface Settings {
   rules: Record<string, RuleSeverity>;
   preset?: string;
   exclude: string[];
+  /** `kernelVersion`: the kernel the code is checked as, instead of its tree's Makefile. */
+  kernelVersion?: KernelVersion;
 }
 
 export const CONFIG_FILE = '.flushguard.json';
@@ -89,9 +93,10 @@ export function validateSettings(
     if (key === 'rules') readRules(value, settings, known, say);
     else if (key === 'simulator') readSimulator(value, settings, known, say);
     else if (key === 'exclude') readExclude(value, settings, say);
+    else if (key === 'kernelVersion') readKernelVersion(value, settings, say);
     else if (key !== '$schema')
       problems.push(
-        `${where}: ${prefix}${key}: unknown setting (known: rules, simulator.preset, exclude)`,
+        `${where}: ${prefix}${key}: unknown setting (known: rules, simulator.preset, exclude, kernelVersion)`,
       );
   }
   return { settings, problems };
@@ -156,6 +161,13 @@ function readExclude(value: unknown, settings: Settings, say: Say): void {
   });
 }
 
+function readKernelVersion(value: unknown, settings: Settings, say: Say): void {
+  if (value === undefined || value === null || value === '') return;
+  const version = typeof value === 'string' ? parseKernelVersion(value) : undefined;
+  if (!version) return say('kernelVersion', 'a kernel version such as "6.12"', value);
+  settings.kernelVersion = version;
+}
+
 /** Parses `.flushguard.json` text; a syntax error names the line and column. */
 export function parseConfigText(text: string, file: string, known: Known = knownIds()): Validated {
   let raw: unknown;
@@ -190,6 +202,8 @@ export function mergeSettings(file: Settings, editor: Settings): Settings {
   };
   const preset = editor.preset ?? file.preset;
   if (preset !== undefined) merged.preset = preset;
+  const kernelVersion = editor.kernelVersion ?? file.kernelVersion;
+  if (kernelVersion !== undefined) merged.kernelVersion = kernelVersion;
   return merged;
 }
 

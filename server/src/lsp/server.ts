@@ -49,6 +49,7 @@ import {
 import { buildCodeActions } from './codeActions';
 import { hoverAt, lensesFor } from './views';
 import { SettingsStore, uriToPath } from './settingsStore';
+import { fileKernelVersion } from '../kernel/fromTree';
 import { runWorkspaceCheck } from './workspaceCommand';
 import { listPresetsResult, simulate, summarise } from './simulateRequest';
 
@@ -114,6 +115,8 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
     const doc = documents.get(uri);
     if (!doc || doc.version !== version) return undefined;
     const resolved = await store.resolve(uri);
+    const kernel = fileKernelVersion(uriToPath(uri), resolved.settings.kernelVersion);
+    const settings = { ...resolved.settings, kernelVersion: kernel.version };
     const p = await parser();
     const t0 = performance.now();
     const timing = (a: Analysis): void => {
@@ -133,7 +136,7 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
       p,
       doc.getText(),
       version,
-      resolved.settings,
+      settings,
       resolved.excludedBy,
       () => token?.isCancellationRequested === true || documents.get(uri)?.version !== version,
       interim &&

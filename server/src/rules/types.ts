@@ -1,6 +1,7 @@
 /** The contract between rules, the linter and the front ends. Offsets are UTF-16 string offsets. */
 import type { FunctionFacts } from '../analysis/facts';
 import type { FileSummaries } from '../analysis/summaries';
+import type { KernelVersion } from '../kernel/version';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
@@ -52,6 +53,8 @@ export interface RuleContext {
   source: string;
   facts: FunctionFacts;
   file: FileSummaries;
+  /** The kernel the code belongs to; absent: the newest behaviour the API table knows. */
+  kernelVersion?: KernelVersion;
 }
 
 export interface Rule {
