@@ -6,6 +6,7 @@ import { wasmSources } from '../host/wasmPaths';
 import { choice, one, positiveInt, UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { collectFiles, findConfigFile } from './files';
+import type { InputFile } from './files';
 import { CONFIG_FILE, enabledRules, parseConfigText, severityOf } from '../config/settings';
 import type { Settings } from '../config/settings';
 import { GlobSet } from '../config/glob';
@@ -16,8 +17,9 @@ import { lintInWorkers } from './pool';
 import { formatJson } from './formatters/json';
 import { formatSarif } from './formatters/sarif';
 import { formatText } from './formatters/text';
-import { docsUri, packageVersion, ruleDocMarkdown } from './package';
+import { docsUri, packageVersion, ruleDocMarkdown } from '../host/package';
 import { fileKernelVersion } from '../kernel/fromTree';
+import { newestKnownKernelVersion } from '../kernel/known';
 import { describeKernelVersion, parseKernelVersion } from '../kernel/version';
 import type { KernelVersion } from '../kernel/version';
 
@@ -40,13 +42,16 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   const jobs = positiveInt(args, '--jobs', Math.max(1, availableParallelism()));
   const budgetMs = positiveInt(args, '--budget', 20_000);
   if (args.positional.length === 0) throw new UsageError('lint needs at least one PATH');
+  const quiet = args.options.has('--quiet');
+  const verbose = args.options.has('--verbose');
+  if (quiet && verbose) throw new UsageError('--quiet and --verbose ask for opposite things');
 
   const config = readConfig(args);
   if ('problems' in config) {
     for (const p of config.problems) io.err(`flushguard: ${p}\n`);
     return 2;
   }
-  const collected = collectFiles(args.positional);
+  const collected = collectEach(args.positional);
   const errors = collected.errors;
   for (const e of errors) io.err(`flushguard: ${e}\n`);
   const files = excludeFiles(collected.files, config, args.positional, io);
@@ -54,8 +59,8 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   const severities = Object.fromEntries(ran.map((id) => [id, severityOf(config.settings, id)]));
   const kernelVersion = kernelVersionOption(args) ?? config.settings.kernelVersion;
   const options: LintFileOptions = { rules: ran, budgetMs, severities, kernelVersion };
-  if (args.options.has('--verbose')) noteKernelVersions(files, kernelVersion, io);
-  const progress = progressReporter(io, files.length, !args.options.has('--no-progress'));
+  if (args.options.has('--verbose') && !quiet) noteKernelVersions(files, kernelVersion, io);
+  const progress = progressReporter(io, files.length, !quiet && !args.options.has('--no-progress'));
   let outcomes: FileOutcome[];
   if (jobs > 1 && files.length >= WORKER_THRESHOLD) {
     outcomes = await lintInWorkers(files, options, jobs, progress);
@@ -92,11 +97,13 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
       reason: s.reason,
     })),
   );
+  const unusedSuppressions = outcomes.flatMap((o) => o.unusedSuppressions);
   if (format === 'json') {
     // Additions after the contract's keys (version, filesScanned, findings), only when non-empty.
     const extra = {
       ...(skipped > 0 ? { skipped } : {}),
       ...(skippedFunctions.length > 0 ? { skippedFunctions } : {}),
+      ...(unusedSuppressions.length > 0 ? { unusedSuppressions } : {}),
     };
     io.out(formatJson(findings, scanned, extra));
   } else if (format === 'sarif') {
@@ -114,12 +121,14 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
       ),
     );
   } else {
-    const verbose = args.options.has('--verbose');
     // gcc-style notes for the functions the rules could not analyse (too deep, too large).
     if (verbose)
       for (const s of skippedFunctions)
         io.out(`${s.file}:${s.line}: note: function ${s.function} not analysed: ${s.reason}\n`);
-    io.out(formatText(findings, scanned, verbose));
+    const notes = quiet
+      ? []
+      : unusedSuppressions.map((u) => `${u.file}:${u.line}:${u.column}: note: ${u.message}`);
+    io.out(formatText(findings, scanned, verbose, { notes, quiet }));
   }
   if (unreadable) return 2;
   return findings.length > 0 ? 1 : 0;
@@ -140,11 +149,29 @@ function noteKernelVersions(
   io: Io,
 ): void {
   const counts = new Map<string, number>();
+  const newest = newestKnownKernelVersion();
   for (const f of files) {
-    const line = describeKernelVersion(fileKernelVersion(f.path, setting));
+    const line = describeKernelVersion(fileKernelVersion(f.path, setting), newest);
     counts.set(line, (counts.get(line) ?? 0) + 1);
   }
   for (const [line, n] of counts) io.err(`flushguard: ${line}: ${n} file${n === 1 ? '' : 's'}\n`);
+}
+
+/**
+ * The C files under each PATH; a directory without any is an error of its own (exit 2), like a
+ * path that does not exist, so a mistyped tree never passes as "0 findings".
+ */
+function collectEach(paths: string[]): { files: InputFile[]; errors: string[] } {
+  const files: InputFile[] = [];
+  const errors: string[] = [];
+  for (const p of paths) {
+    const one = collectFiles([p]);
+    errors.push(...one.errors);
+    if (one.files.length === 0 && one.errors.length === 0)
+      errors.push(`${p}: no C files (*.c, *.h) in this directory`);
+    files.push(...one.files);
+  }
+  return { files, errors };
 }
 
 interface Config {
