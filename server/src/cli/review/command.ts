@@ -13,7 +13,7 @@ import type { ParsedArgs } from '../args';
 import { collectFiles } from '../files';
 import { readConfig } from '../lintCommand';
 import type { Io } from '../lintCommand';
-import { docsUri, packageVersion, ruleDocMarkdown } from '../package';
+import { docsUri, packageVersion, ruleDocMarkdown } from '../../host/package';
 import { applyBaseline, readBaseline, samePath } from './baseline';
 import { diffSections } from './diffMode';
 import { ReviewError } from './git';
