@@ -56,7 +56,7 @@ test('each bad value is named with what was expected; the good ones are kept', (
     'settings: flushguard.rules.no-such-rule: expected a known rule id (missing-flush-dcache-page, vmap-range-mismatch) (got "no-such-rule")',
     'settings: flushguard.simulator.preset: expected one of arm1176-32k, sh4-16k (got "pentium")',
     'settings: flushguard.exclude: expected an array of glob strings (got "x")',
-    'settings: flushguard.colour: unknown setting (known: rules, simulator.preset, exclude)',
+    'settings: flushguard.colour: unknown setting (known: rules, simulator.preset, exclude, contractOnlySeverity)',
   ]);
   assert.deepEqual(v.settings.rules, { 'vmap-range-mismatch': 'hint' });
 });
