@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { RULE_IDS, RULES } from '../rules/index';
 import { createParser, initParser } from '../parsing/parser';
 import { wasmSources } from '../host/wasmPaths';
-import { choice, positiveInt, UsageError } from './args';
+import { choice, one, positiveInt, UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { collectFiles, findConfigFile } from './files';
 import type { InputFile } from './files';
@@ -23,6 +23,11 @@ import { cacheHome } from '../tree/store';
 import { engineId } from '../tree/engine';
 import { LintCache } from '../tree/lintCache';
 import { ReachService } from '../tree/reachService';
+import { stdinInput } from './review/stdin';
+import { fileKernelVersion } from '../kernel/fromTree';
+import { newestKnownKernelVersion } from '../kernel/known';
+import { describeKernelVersion, parseKernelVersion } from '../kernel/version';
+import type { KernelVersion } from '../kernel/version';
 
 /** Files fewer than this are linted in the main thread: starting workers costs more. */
 const WORKER_THRESHOLD = 64;
@@ -46,19 +51,21 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   const quiet = args.options.has('--quiet');
   const verbose = args.options.has('--verbose');
   if (quiet && verbose) throw new UsageError('--quiet and --verbose ask for opposite things');
-
+  const stdin = stdinInput(args);
   const config = readConfig(args);
   if ('problems' in config) {
     for (const p of config.problems) io.err(`flushguard: ${p}\n`);
     return 2;
   }
-  const collected = collectEach(args.positional);
+  const collected = collectEach(stdin.paths);
   const errors = collected.errors;
   for (const e of errors) io.err(`flushguard: ${e}\n`);
-  const files = excludeFiles(collected.files, config, args.positional, io);
+  const files = [...(stdin.file ? [stdin.file] : []), ...excludeFiles(collected.files, config, args.positional, io)];
   const ran = rules.length > 0 ? rules : enabledRules(config.settings);
   const severities = Object.fromEntries(ran.map((id) => [id, severityOf(config.settings, id)]));
-  const options: LintFileOptions = { rules: ran, budgetMs, severities };
+  const kernelVersion = kernelVersionOption(args) ?? config.settings.kernelVersion;
+  const options: LintFileOptions = { rules: ran, budgetMs, severities, kernelVersion };
+  if (args.options.has('--verbose') && !quiet) noteKernelVersions(files, kernelVersion, io);
   // Files unchanged since a run with the same engine and options come from the cache.
   const home = args.options.has('--no-cache') ? undefined : cacheHome();
   const cache =
@@ -153,6 +160,29 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   return findings.length > 0 ? 1 : 0;
 }
 
+function kernelVersionOption(args: ParsedArgs): KernelVersion | undefined {
+  const raw = one(args, '--kernel-version');
+  if (raw === undefined) return undefined;
+  const v = parseKernelVersion(raw);
+  if (!v) throw new UsageError(`--kernel-version must look like 6.12 (got '${raw}')`);
+  return v;
+}
+
+/** `--verbose`: which kernel version each tree is checked as, once per distinct answer. */
+function noteKernelVersions(
+  files: { path: string }[],
+  setting: KernelVersion | undefined,
+  io: Io,
+): void {
+  const counts = new Map<string, number>();
+  const newest = newestKnownKernelVersion();
+  for (const f of files) {
+    const line = describeKernelVersion(fileKernelVersion(f.path, setting), newest);
+    counts.set(line, (counts.get(line) ?? 0) + 1);
+  }
+  for (const [line, n] of counts) io.err(`flushguard: ${line}: ${n} file${n === 1 ? '' : 's'}\n`);
+}
+
 /**
  * The C files under each PATH; a directory without any is an error of its own (exit 2), like a
  * path that does not exist, so a mistyped tree never passes as "0 findings".
@@ -170,14 +200,14 @@ function collectEach(paths: string[]): { files: InputFile[]; errors: string[] } 
   return { files, errors };
 }
 
-interface Config {
+export interface Config {
   settings: Settings;
   root: string;
   file?: string;
 }
 
 /** `.flushguard.json` (or `--config FILE`): settings, or the problems that make it unusable. */
-function readConfig(args: ParsedArgs): Config | { problems: string[] } {
+export function readConfig(args: ParsedArgs): Config | { problems: string[] } {
   const found = findConfigFile(args.options.get('--config')?.[0], CONFIG_FILE);
   if (!found) return { settings: { rules: {}, exclude: [] }, root: process.cwd() };
   if ('error' in found) return { problems: [found.error] };
