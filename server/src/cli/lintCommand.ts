@@ -17,7 +17,7 @@ import { lintInWorkers } from './pool';
 import { formatJson } from './formatters/json';
 import { formatSarif } from './formatters/sarif';
 import { formatText } from './formatters/text';
-import { docsUri, packageVersion, ruleDocMarkdown } from './package';
+import { docsUri, packageVersion, ruleDocMarkdown } from '../host/package';
 
 /** Files fewer than this are linted in the main thread: starting workers costs more. */
 const WORKER_THRESHOLD = 64;

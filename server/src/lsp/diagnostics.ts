@@ -9,7 +9,9 @@ import type { Finding, Severity } from '../rules/types';
 import type { Suppression } from '../suppress';
 import { unknownRuleMessage, unusedSuppressionMessage } from '../suppress';
 import type { RuleSeverity } from '../config/settings';
-import { docsUri } from '../cli/package';
+import { RULE_IDS } from '../rules/index';
+import { docsUri } from '../host/package';
+import type { Analysis } from './documentAnalysis';
 
 export const SOURCE = 'flushguard';
 export const UNUSED_SUPPRESSION = 'unused-suppression';
@@ -116,4 +118,14 @@ export function isDiagnosticData(v: unknown): v is DiagnosticData {
     typeof d['version'] === 'number' &&
     typeof d['start'] === 'number'
   );
+}
+
+/** Everything a document's analysis shows: findings, then the suppression problems. */
+export function toDiagnostics(doc: TextDocument, a: Analysis): Diagnostic[] {
+  if (a.tooLarge) return [tooLargeDiagnostic(a.tooLarge.chars, a.tooLarge.limit)];
+  return [
+    ...a.findings.map((f) => findingDiagnostic(doc, f, f.severity)),
+    ...a.unused.map((s) => unusedSuppressionDiagnostic(doc, s)),
+    ...a.unknown.map((u) => unknownRuleDiagnostic(doc, u.suppression, u.rule, RULE_IDS)),
+  ];
 }
