@@ -6,7 +6,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
-const production = process.argv.includes('--production');
+// `npm pack` runs prepack (--production) and then prepare: a packed build stays a production one.
+const packing = ['pack', 'publish'].includes(process.env.npm_command ?? '');
+const production = process.argv.includes('--production') || packing;
 mkdirSync('dist', { recursive: true });
 
 const nodeBundles = [
