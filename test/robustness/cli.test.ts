@@ -128,13 +128,14 @@ function manyBadFiles(): string {
 }
 
 for (const how of ['throw', 'exit']) {
-  test(`cli robustness: a worker that dies (${how}) costs only its file; the run goes on`, () => {
+  test(`cli robustness: a worker that dies (${how}) costs only its file; the run goes on, exit 2`, () => {
     const dir = manyBadFiles();
     const r = cli(['--format', 'json', '--jobs', '2', dir], {
       FLUSHGUARD_TEST_CRASH_ON: 'crash_me',
       FLUSHGUARD_TEST_CRASH_HOW: how,
     });
-    assert.equal(r.code, 1, r.err);
+    // An internal error never ends as a clean (or merely "findings") run.
+    assert.equal(r.code, 2, r.err);
     const json = JSON.parse(r.out) as Run['json'];
     assert.match(r.err, /crash_me\.c: skipped: worker crashed: /);
     if (how === 'throw') assert.match(r.err, /worker crashed: test crash on /);
@@ -180,4 +181,16 @@ test('cli robustness: functions not analysed are notes with --verbose and listed
   // Without any, the key is absent: the contract stays as it was.
   const none = JSON.parse(cli(['--format', 'json', '--jobs', '1', dirWith({})]).out) as object;
   assert.deepEqual(Object.keys(none), ['version', 'filesScanned', 'findings']);
+});
+
+test('cli robustness: a function the parser cannot take is skipped with why; the next file is linted', () => {
+  // 4,000,000 empty statements in one function: past the parser's heap cap (on main: the WASM
+  // instance aborted and every later file of the run was skipped, exit 0).
+  const huge = `void big(struct page *page)\n{\n\tchar *p = kmap(page);\n${';'.repeat(4_000_000)}\n\tkunmap(page);\n}\n`;
+  const dir = dirWith({ 'a_huge.c': huge });
+  const r = cli(['--jobs', '1', join(dir, 'a_huge.c'), join(dir, 'z_bad.c')]);
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, /a_huge\.c: skipped: the parser needed more than its \d+ MiB heap/);
+  assert.match(r.out, /z_bad\.c:4:\d+: warning: /);
+  assert.match(r.out, /flushguard: 1 finding in 1 file scanned, 1 skipped\n$/);
 });

@@ -1,7 +1,12 @@
 /** gcc-style text: `file:line:col: warning: message [rule-id]`, path steps as notes, a summary. */
 import type { ReportedFinding } from '../report';
 
-export function formatText(findings: ReportedFinding[], filesScanned: number, verbose: boolean): string {
+export function formatText(
+  findings: ReportedFinding[],
+  filesScanned: number,
+  verbose: boolean,
+  skipped = 0,
+): string {
   const lines: string[] = [];
   for (const f of findings) {
     const level = f.severity === 'info' || f.severity === 'hint' ? 'note' : f.severity;
@@ -9,6 +14,9 @@ export function formatText(findings: ReportedFinding[], filesScanned: number, ve
     if (verbose) for (const s of f.path) lines.push(`${f.file}:${s.line}: note: ${s.note}`);
   }
   const n = findings.length;
-  lines.push(`flushguard: ${n} finding${n === 1 ? '' : 's'} in ${filesScanned} file${filesScanned === 1 ? '' : 's'} scanned`);
+  const skips = skipped > 0 ? `, ${skipped} skipped` : '';
+  lines.push(
+    `flushguard: ${n} finding${n === 1 ? '' : 's'} in ${filesScanned} file${filesScanned === 1 ? '' : 's'} scanned${skips}`,
+  );
   return lines.join('\n') + '\n';
 }
