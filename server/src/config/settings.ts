@@ -51,8 +51,8 @@ export function describeValue(v: unknown): string {
     return v.length > 40 ? `${shown.slice(0, -1)}..." (${v.length} characters)` : shown;
   }
   if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (typeof v === 'object' && v !== null) return 'an object';
-  return String(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return v === null ? 'null' : `${typeof v === 'object' ? 'an object' : typeof v}`;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
