@@ -5,11 +5,11 @@ import { createParser, initParser, parserReady } from '../parsing/parser';
 import { wasmSources } from '../host/wasmPaths';
 import { choice, positiveInt, UsageError } from './args';
 import type { ParsedArgs } from './args';
-import { collectFiles, findConfigFile } from './files';
-import { CONFIG_FILE, enabledRules, parseConfigText, severityOf } from '../config/settings';
-import type { Settings } from '../config/settings';
-import { GlobSet } from '../config/glob';
-import { relative, resolve, sep } from 'node:path';
+import { collectFiles } from './files';
+import type { InputFile } from './files';
+import { Configs, fileOptions } from './lintConfig';
+import { CONFIG_FILE, problemMessage } from '../config/settings';
+import { resolve } from 'node:path';
 import { lintFile } from './lintFiles';
 import type { FileOutcome, LintFileOptions } from './lintFiles';
 import { lintInWorkers } from './pool';
@@ -38,18 +38,28 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   const budgetMs = positiveInt(args, '--budget', 20_000);
   if (args.positional.length === 0) throw new UsageError('lint needs at least one PATH');
 
-  const config = readConfig(args);
-  if ('problems' in config) {
-    for (const p of config.problems) io.err(`flushguard: ${p}\n`);
-    return 2;
-  }
   const collected = collectFiles(args.positional);
   const errors = collected.errors;
+  const configs = new Configs(args.options.get('--config')?.[0]);
+  const explicit = new Set(args.positional.map((n) => resolve(n)));
+  for (const p of args.positional) configs.of(p);
+  const files: InputFile[] = [];
+  for (const f of collected.files) {
+    const config = configs.of(f.path);
+    if (configs.excludes(config, f.path)) {
+      if (explicit.has(resolve(f.path)))
+        io.err(`flushguard: ${f.path}: excluded by ${config.file ?? CONFIG_FILE}\n`);
+      continue;
+    }
+    files.push({ ...f, options: fileOptions(config, rules) });
+  }
+  // CI fails loudly on a broken configuration: every problem named, nothing linted.
+  if (configs.problems.length > 0) {
+    io.err(`flushguard: ${problemMessage(configs.problems)}\n`);
+    return 2;
+  }
   for (const e of errors) io.err(`flushguard: ${e}\n`);
-  const files = excludeFiles(collected.files, config, args.positional, io);
-  const ran = rules.length > 0 ? rules : enabledRules(config.settings);
-  const severities = Object.fromEntries(ran.map((id) => [id, severityOf(config.settings, id)]));
-  const options: LintFileOptions = { rules: ran, budgetMs, severities };
+  const options: LintFileOptions = { rules: [...rules], budgetMs };
   const progress = progressReporter(io, files.length, !args.options.has('--no-progress'));
   let outcomes: FileOutcome[];
   if (jobs > 1 && files.length >= WORKER_THRESHOLD) {
@@ -121,40 +131,6 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   }
   if (unreadable) return 2;
   return findings.length > 0 ? 1 : 0;
-}
-
-interface Config {
-  settings: Settings;
-  root: string;
-  file?: string;
-}
-
-/** `.flushguard.json` (or `--config FILE`): settings, or the problems that make it unusable. */
-function readConfig(args: ParsedArgs): Config | { problems: string[] } {
-  const found = findConfigFile(args.options.get('--config')?.[0], CONFIG_FILE);
-  if (!found) return { settings: { rules: {}, exclude: [] }, root: process.cwd() };
-  if ('error' in found) return { problems: [found.error] };
-  const { settings, problems } = parseConfigText(found.text, found.path);
-  return problems.length > 0 ? { problems } : { settings, root: found.root, file: found.path };
-}
-
-/** Drops files matched by `exclude`; one named on the command line is mentioned on stderr. */
-function excludeFiles<T extends { path: string }>(
-  files: T[],
-  config: Config,
-  named: string[],
-  io: Io,
-): T[] {
-  if (config.settings.exclude.length === 0) return files;
-  const globs = new GlobSet(config.settings.exclude);
-  const explicit = new Set(named.map((n) => resolve(n)));
-  return files.filter((f) => {
-    const abs = resolve(f.path);
-    const excluded = globs.matches(relative(config.root, abs).split(sep).join('/'));
-    if (excluded && explicit.has(abs))
-      io.err(`flushguard: ${f.path}: excluded by ${config.file ?? CONFIG_FILE}\n`);
-    return !excluded;
-  });
 }
 
 function progressReporter(io: Io, total: number, enabled: boolean): (done: number) => void {

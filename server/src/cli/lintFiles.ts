@@ -33,7 +33,8 @@ export interface LintFileOptions {
   severities?: Record<string, RuleSeverity>;
 }
 
-export function lintFile(parser: Parser, file: InputFile, options: LintFileOptions): FileOutcome {
+export function lintFile(parser: Parser, file: InputFile, defaults: LintFileOptions): FileOutcome {
+  const options = { ...defaults, ...file.options };
   const read = readSource(file.path);
   const base = { display: file.display, findings: [], skippedFunctions: [] };
   if (!read.ok)
