@@ -15,7 +15,8 @@ export function wasmSources(): WasmSources {
   const module = join(here, 'web-tree-sitter.cjs');
   if (existsSync(runtime) && existsSync(grammar) && existsSync(module))
     return { runtime, grammar, load: () => freshRequire(module) };
-  const req = createRequire(join(process.cwd(), 'package.json'));
+  // From this file, not the working directory: `lint` may run from anywhere.
+  const req = createRequire(typeof __filename === 'string' ? __filename : join(here, 'package.json'));
   const main = req.resolve('web-tree-sitter');
   return {
     runtime: join(dirname(main), 'web-tree-sitter.wasm'),
