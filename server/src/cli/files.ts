@@ -3,6 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { MAX_PARSE_CHARS } from '../parsing/parser';
 import { RULES } from '../rules/index';
+import { displayName } from '../sanitise';
 import type { RuleSeverity } from '../config/settings';
 import { MIB, readBounded } from '../host/boundedRead';
 
@@ -22,7 +23,7 @@ export function collectFiles(paths: string[]): { files: InputFile[]; errors: str
   for (const p of paths) {
     const st = statSync(p, { throwIfNoEntry: false });
     if (!st) {
-      errors.push(`${p}: no such file or directory`);
+      errors.push(`${displayName(p)}: no such file or directory`);
     } else if (st.isDirectory()) {
       walk(p, files, errors);
     } else {
@@ -45,7 +46,7 @@ function walk(dir: string, files: InputFile[], errors: string[]): void {
     try {
       names = readdirSync(d).sort();
     } catch (e) {
-      errors.push(`${d}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+      errors.push(`${displayName(d)}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
       continue;
     }
     const subdirs: string[] = [];

@@ -10,6 +10,7 @@ import type { InputFile } from './files';
 import { Configs, fileOptions } from './lintConfig';
 import { CONFIG_FILE, problemMessage } from '../config/settings';
 import { resolve } from 'node:path';
+import { displayName, escapeControls } from '../sanitise';
 import { lintFile } from './lintFiles';
 import type { FileOutcome, LintFileOptions } from './lintFiles';
 import { lintInWorkers } from './pool';
@@ -27,7 +28,9 @@ export interface Io {
   isTTY: boolean;
 }
 
-export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
+export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> {
+  // Messages quote input (names, reasons): controls are escaped on the way to the terminal.
+  const io: Io = { ...rawIo, err: (s) => rawIo.err(escapeControls(s, true)) };
   const format = choice(args, '--format', ['text', 'json', 'sarif'] as const, 'text');
   const rules = args.options.get('--rule') ?? [];
   for (const r of rules) {
@@ -48,7 +51,7 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
     const config = configs.of(f.path);
     if (configs.excludes(config, f.path)) {
       if (explicit.has(resolve(f.path)))
-        io.err(`flushguard: ${f.path}: excluded by ${config.file ?? CONFIG_FILE}\n`);
+        io.err(`flushguard: ${displayName(f.path)}: excluded by ${config.file ?? CONFIG_FILE}\n`);
       continue;
     }
     files.push({ ...f, options: fileOptions(config, rules) });
@@ -82,12 +85,12 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   for (const o of outcomes) {
     if (o.error) {
       unreadable = true;
-      io.err(`flushguard: ${o.display}: ${o.error}\n`);
+      io.err(`flushguard: ${displayName(o.display)}: ${o.error}\n`);
     } else if (o.skipped) {
       skipped++;
       // A fault of ours never passes for a clean run.
       if (o.internal === true) unreadable = true;
-      io.err(`flushguard: ${o.display}: skipped: ${o.skipped}\n`);
+      io.err(`flushguard: ${displayName(o.display)}: skipped: ${o.skipped}\n`);
     }
   }
   const findings = outcomes.flatMap((o) => o.findings);
@@ -126,7 +129,9 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
     // gcc-style notes for the functions the rules could not analyse (too deep, too large).
     if (verbose)
       for (const s of skippedFunctions)
-        io.out(`${s.file}:${s.line}: note: function ${s.function} not analysed: ${s.reason}\n`);
+        io.out(
+          `${displayName(s.file)}:${s.line}: note: function ${s.function} not analysed: ${s.reason}\n`,
+        );
     io.out(formatText(findings, scanned, verbose, skipped));
   }
   if (unreadable) return 2;

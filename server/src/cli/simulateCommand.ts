@@ -22,6 +22,7 @@ import type { ParsedArgs } from './args';
 import { MAX_SMALL_FILE_BYTES, readSource } from './files';
 import { readBounded } from '../host/boundedRead';
 import { Configs } from './lintConfig';
+import { escapeControls } from '../sanitise';
 import { problemMessage } from '../config/settings';
 import type { Io } from './lintCommand';
 
@@ -62,7 +63,9 @@ function outcomeJson(o: Outcome): Record<string, unknown> {
   return { corrupted, observer, expected, observed, firstBadOffset, steps, ...rest };
 }
 
-export async function simulateCommand(args: ParsedArgs, io: Io): Promise<number> {
+export async function simulateCommand(args: ParsedArgs, rawIo: Io): Promise<number> {
+  // Scenario titles, notes and source lines come from input: no control reaches the terminal.
+  const io: Io = { ...rawIo, out: (s) => rawIo.out(escapeControls(s, true)) };
   const format = choice(args, '--format', ['text', 'json'] as const, 'text');
   const scenarioFile = one(args, '--scenario');
   const preset = presetOption(args) ?? configuredPreset(args, scenarioFile ?? args.positional[0]);

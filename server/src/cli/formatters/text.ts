@@ -1,5 +1,6 @@
 /** gcc-style text: `file:line:col: warning: message [rule-id]`, path steps as notes, a summary. */
 import type { ReportedFinding } from '../report';
+import { displayName, escapeControls } from '../../sanitise';
 
 export function formatText(
   findings: ReportedFinding[],
@@ -10,8 +11,11 @@ export function formatText(
   const lines: string[] = [];
   for (const f of findings) {
     const level = f.severity === 'info' || f.severity === 'hint' ? 'note' : f.severity;
-    lines.push(`${f.file}:${f.line}:${f.column}: ${level}: ${f.message} [${f.rule}]`);
-    if (verbose) for (const s of f.path) lines.push(`${f.file}:${s.line}: note: ${s.note}`);
+    // Names and messages quote the input (comments in expressions, file names): no control reaches the terminal.
+    const file = displayName(f.file);
+    lines.push(`${file}:${f.line}:${f.column}: ${level}: ${escapeControls(f.message)} [${f.rule}]`);
+    if (verbose)
+      for (const s of f.path) lines.push(`${file}:${s.line}: note: ${escapeControls(s.note)}`);
   }
   const n = findings.length;
   const skips = skipped > 0 ? `, ${skipped} skipped` : '';
