@@ -6,15 +6,21 @@ import type { Parser, Tree } from './parsing/parser';
 import { BudgetExceeded, parseC } from './parsing/parser';
 import type { ParsedSource } from './parsing/parser';
 import { functionDefinitions } from './parsing/nodeText';
-import { FileSummaries } from './analysis/summaries';
+import { FileSummaries } from './analysis/dcache/summaries';
 import { RULES } from './rules/index';
 import type { Finding, Rule } from './rules/types';
+import type { KernelVersion } from './kernel/version';
 
 export interface LintOptions {
   /** Rule ids to run; all when absent or empty. */
   rules?: readonly string[];
   /** `performance.now()` value after which the file is given up (BudgetExceeded is thrown). */
   deadline?: number;
+  /**
+   * The kernel the file belongs to (its tree's Makefile or the `kernelVersion` setting), so that
+   * facts about kernel APIs apply for their versions; absent: the newest behaviour known.
+   */
+  kernelVersion?: KernelVersion;
 }
 
 export interface SkippedFunction {
@@ -54,10 +60,15 @@ export function lintParsed(parsed: ParsedSource, options: LintOptions = {}): Lin
     if (active.length === 0) continue;
     const facts = file.factsOf(fn);
     if (facts.cfg.skipped) {
-      skipped.push({ function: facts.name, line: fn.startPosition.row + 1, reason: facts.cfg.skipped });
+      skipped.push({
+        function: facts.name,
+        line: fn.startPosition.row + 1,
+        reason: facts.cfg.skipped,
+      });
       continue;
     }
-    for (const rule of active) findings.push(...rule.check({ source, facts, file }));
+    const { kernelVersion } = options;
+    for (const rule of active) findings.push(...rule.check({ source, facts, file, kernelVersion }));
   }
   findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
   return { findings, skipped };
@@ -65,7 +76,8 @@ export function lintParsed(parsed: ParsedSource, options: LintOptions = {}): Lin
 
 /** Parses and lints `source`; the tree is deleted before returning. */
 export function lintSource(parser: Parser, source: string, options: LintOptions = {}): LintResult {
-  if (!selectRules(options.rules).some((r) => r.relevant(source))) return { findings: [], skipped: [] };
+  if (!selectRules(options.rules).some((r) => r.relevant(source)))
+    return { findings: [], skipped: [] };
   let tree: Tree | undefined;
   try {
     const parsed = parseC(parser, source, undefined, options.deadline);

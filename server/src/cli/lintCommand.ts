@@ -3,21 +3,33 @@ import { availableParallelism } from 'node:os';
 import { RULE_IDS, RULES } from '../rules/index';
 import { createParser, initParser, parserReady } from '../parsing/parser';
 import { wasmSources } from '../host/wasmPaths';
-import { choice, positiveInt, UsageError } from './args';
+import { choice, one, positiveInt, UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { collectFiles } from './files';
-import type { InputFile } from './files';
-import { Configs, fileOptions } from './lintConfig';
-import { CONFIG_FILE, problemMessage } from '../config/settings';
-import { resolve } from 'node:path';
+import { Configs } from './lintConfig';
 import { displayName, escapeControls } from '../sanitise';
+import type { InputFile } from './files';
+import { CONFIG_FILE, enabledRules, problemMessage, severityOf } from '../config/settings';
+import type { Settings } from '../config/settings';
+import { GlobSet } from '../config/glob';
+import { relative, resolve, sep } from 'node:path';
 import { lintFile } from './lintFiles';
 import type { FileOutcome, LintFileOptions } from './lintFiles';
 import { lintInWorkers } from './pool';
 import { formatJson } from './formatters/json';
 import { formatSarif } from './formatters/sarif';
 import { formatText } from './formatters/text';
-import { docsUri, packageVersion, ruleDocMarkdown } from './package';
+import { docsUri, packageVersion, ruleDocMarkdown } from '../host/package';
+import { applyReach } from './report';
+import { cacheHome } from '../tree/store';
+import { engineId } from '../tree/engine';
+import { LintCache } from '../tree/lintCache';
+import { ReachService } from '../tree/reachService';
+import { stdinInput } from './review/stdin';
+import { fileKernelVersion } from '../kernel/fromTree';
+import { newestKnownKernelVersion } from '../kernel/known';
+import { describeKernelVersion, parseKernelVersion } from '../kernel/version';
+import type { KernelVersion } from '../kernel/version';
 
 /** Files fewer than this are linted in the main thread: starting workers costs more. */
 const WORKER_THRESHOLD = 64;
@@ -40,38 +52,44 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
   const jobs = positiveInt(args, '--jobs', Math.max(1, availableParallelism()));
   const budgetMs = positiveInt(args, '--budget', 20_000);
   if (args.positional.length === 0) throw new UsageError('lint needs at least one PATH');
-
-  const collected = collectFiles(args.positional);
-  const errors = collected.errors;
-  const configs = new Configs(args.options.get('--config')?.[0]);
-  const explicit = new Set(args.positional.map((n) => resolve(n)));
-  for (const p of args.positional) configs.of(p);
-  const files: InputFile[] = [];
-  for (const f of collected.files) {
-    const config = configs.of(f.path);
-    if (configs.excludes(config, f.path)) {
-      if (explicit.has(resolve(f.path)))
-        io.err(`flushguard: ${displayName(f.path)}: excluded by ${config.file ?? CONFIG_FILE}\n`);
-      continue;
-    }
-    files.push({ ...f, options: fileOptions(config, rules) });
-  }
-  // CI fails loudly on a broken configuration: every problem named, nothing linted.
-  if (configs.problems.length > 0) {
-    io.err(`flushguard: ${problemMessage(configs.problems)}\n`);
+  const quiet = args.options.has('--quiet');
+  const verbose = args.options.has('--verbose');
+  if (quiet && verbose) throw new UsageError('--quiet and --verbose ask for opposite things');
+  const stdin = stdinInput(args);
+  const config = readConfig(args);
+  if ('problems' in config) {
+    for (const p of config.problems) io.err(`flushguard: ${p}\n`);
     return 2;
   }
+  const collected = collectEach(stdin.paths);
+  const errors = collected.errors;
   for (const e of errors) io.err(`flushguard: ${e}\n`);
-  const options: LintFileOptions = { rules: [...rules], budgetMs };
-  const progress = progressReporter(io, files.length, !args.options.has('--no-progress'));
+  const files = [
+    ...(stdin.file ? [stdin.file] : []),
+    ...excludeFiles(collected.files, config, args.positional, io),
+  ];
+  const ran = rules.length > 0 ? rules : enabledRules(config.settings);
+  const severities = Object.fromEntries(ran.map((id) => [id, severityOf(config.settings, id)]));
+  const kernelVersion = kernelVersionOption(args) ?? config.settings.kernelVersion;
+  const options: LintFileOptions = { rules: ran, budgetMs, severities, kernelVersion };
+  if (args.options.has('--verbose') && !quiet) noteKernelVersions(files, kernelVersion, io);
+  // Files unchanged since a run with the same engine and options come from the cache.
+  const home = args.options.has('--no-cache') ? undefined : cacheHome();
+  const cache =
+    home === undefined
+      ? undefined
+      : new LintCache<FileOutcome>(files, home, { engine: engineId(), options });
+  const todo = cache ? cache.misses.map((i) => files[i]!) : files;
+  const progress = progressReporter(io, todo.length, !quiet && !args.options.has('--no-progress'));
   let outcomes: FileOutcome[];
-  if (jobs > 1 && files.length >= WORKER_THRESHOLD) {
-    outcomes = await lintInWorkers(files, options, jobs, progress);
+  if (jobs > 1 && todo.length >= WORKER_THRESHOLD) {
+    outcomes = await lintInWorkers(todo, options, jobs, progress);
   } else {
     await initParser(wasmSources());
     const parser = createParser();
     outcomes = [];
-    for (const f of files) {
+    for (const f of todo) {
+      // After a parser abort the next file waits for the replacement instance.
       await parserReady();
       outcomes.push(lintFile(parser, f, options));
       progress(outcomes.length);
@@ -79,6 +97,10 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
     parser.delete();
   }
   progress(-1);
+  if (cache) {
+    outcomes = cache.merge(outcomes);
+    cache.save(args.positional);
+  }
 
   let unreadable = errors.length > 0;
   let skipped = 0;
@@ -93,7 +115,16 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
       io.err(`flushguard: ${displayName(o.display)}: skipped: ${o.skipped}\n`);
     }
   }
-  const findings = outcomes.flatMap((o) => o.findings);
+  const reach = new ReachService({ home, engine: engineId() });
+  const findings = applyReach(
+    outcomes.flatMap((o) => o.findings),
+    (f) => reach.reachOf(f),
+    {
+      contractOnlySeverity: config.settings.contractOnlySeverity ?? 'info',
+      aliasingOnly: args.options.has('--aliasing-only'),
+    },
+  );
+  reach.save();
   const scanned = outcomes.filter((o) => !o.error && !o.skipped).length;
   const skippedFunctions = outcomes.flatMap((o) =>
     o.skippedFunctions.map((s) => ({
@@ -103,11 +134,13 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
       reason: s.reason,
     })),
   );
+  const unusedSuppressions = outcomes.flatMap((o) => o.unusedSuppressions);
   if (format === 'json') {
     // Additions after the contract's keys (version, filesScanned, findings), only when non-empty.
     const extra = {
       ...(skipped > 0 ? { skipped } : {}),
       ...(skippedFunctions.length > 0 ? { skippedFunctions } : {}),
+      ...(unusedSuppressions.length > 0 ? { unusedSuppressions } : {}),
     };
     io.out(formatJson(findings, scanned, extra));
   } else if (format === 'sarif') {
@@ -125,17 +158,100 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
       ),
     );
   } else {
-    const verbose = args.options.has('--verbose');
     // gcc-style notes for the functions the rules could not analyse (too deep, too large).
     if (verbose)
       for (const s of skippedFunctions)
         io.out(
           `${displayName(s.file)}:${s.line}: note: function ${s.function} not analysed: ${s.reason}\n`,
         );
-    io.out(formatText(findings, scanned, verbose, skipped));
+    const notes = quiet
+      ? []
+      : unusedSuppressions.map((u) => `${u.file}:${u.line}:${u.column}: note: ${u.message}`);
+    io.out(formatText(findings, scanned, verbose, { notes, quiet, skipped }));
   }
   if (unreadable) return 2;
   return findings.length > 0 ? 1 : 0;
+}
+
+function kernelVersionOption(args: ParsedArgs): KernelVersion | undefined {
+  const raw = one(args, '--kernel-version');
+  if (raw === undefined) return undefined;
+  const v = parseKernelVersion(raw);
+  if (!v) throw new UsageError(`--kernel-version must look like 6.12 (got '${raw}')`);
+  return v;
+}
+
+/** `--verbose`: which kernel version each tree is checked as, once per distinct answer. */
+function noteKernelVersions(
+  files: { path: string }[],
+  setting: KernelVersion | undefined,
+  io: Io,
+): void {
+  const counts = new Map<string, number>();
+  const newest = newestKnownKernelVersion();
+  for (const f of files) {
+    const line = describeKernelVersion(fileKernelVersion(f.path, setting), newest);
+    counts.set(line, (counts.get(line) ?? 0) + 1);
+  }
+  for (const [line, n] of counts) io.err(`flushguard: ${line}: ${n} file${n === 1 ? '' : 's'}\n`);
+}
+
+/**
+ * The C files under each PATH; a directory without any is an error of its own (exit 2), like a
+ * path that does not exist, so a mistyped tree never passes as "0 findings".
+ */
+function collectEach(paths: string[]): { files: InputFile[]; errors: string[] } {
+  const files: InputFile[] = [];
+  const errors: string[] = [];
+  for (const p of paths) {
+    const one = collectFiles([p]);
+    errors.push(...one.errors);
+    if (one.files.length === 0 && one.errors.length === 0)
+      errors.push(`${p}: no C files (*.c, *.h) in this directory`);
+    files.push(...one.files);
+  }
+  return { files, errors };
+}
+
+export interface Config {
+  settings: Settings;
+  root: string;
+  file?: string;
+}
+
+/**
+ * `--config FILE`, else the `.flushguard.json` nearest the first linted path (not the working
+ * directory): settings, or every problem of the configurations of all linted paths in one message.
+ */
+export function readConfig(args: ParsedArgs): Config | { problems: string[] } {
+  const configs = new Configs(args.options.get('--config')?.[0]);
+  const config = configs.of(args.positional[0] ?? '.');
+  for (const p of args.positional.slice(1)) configs.of(p);
+  if (configs.problems.length > 0) return { problems: [problemMessage(configs.problems)] };
+  return {
+    settings: config.settings,
+    root: config.root,
+    ...(config.file ? { file: config.file } : {}),
+  };
+}
+
+/** Drops files matched by `exclude`; one named on the command line is mentioned on stderr. */
+function excludeFiles<T extends { path: string }>(
+  files: T[],
+  config: Config,
+  named: string[],
+  io: Io,
+): T[] {
+  if (config.settings.exclude.length === 0) return files;
+  const globs = new GlobSet(config.settings.exclude);
+  const explicit = new Set(named.map((n) => resolve(n)));
+  return files.filter((f) => {
+    const abs = resolve(f.path);
+    const excluded = globs.matches(relative(config.root, abs).split(sep).join('/'));
+    if (excluded && explicit.has(abs))
+      io.err(`flushguard: ${f.path}: excluded by ${config.file ?? CONFIG_FILE}\n`);
+    return !excluded;
+  });
 }
 
 function progressReporter(io: Io, total: number, enabled: boolean): (done: number) => void {

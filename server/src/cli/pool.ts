@@ -84,6 +84,7 @@ export async function lintInWorkers(
             skipped: `worker crashed: ${why}`,
             internal: true,
             skippedFunctions: [],
+            unusedSuppressions: [],
           });
           spawn();
         });

@@ -53,7 +53,7 @@ test('each bad value is named with what was expected; the good ones are kept', (
     known,
   );
   assert.deepEqual(v.problems, [
-    'settings: flushguard.colour: unknown setting (known: rules, simulator.preset, exclude)',
+    'settings: flushguard.colour: unknown setting (known: rules, simulator.preset, exclude, contractOnlySeverity, kernelVersion)',
     'settings: flushguard.exclude: expected an array of glob strings (got "x")',
     'settings: flushguard.rules.missing-flush-dcache-page.severity: expected one of off, hint, info, warning, error (got "loud")',
     'settings: flushguard.rules.no-such-rule: expected a known rule id (missing-flush-dcache-page, vmap-range-mismatch) (got "no-such-rule")',
@@ -197,4 +197,31 @@ test('exclude globs: classes, negation, ? and a name under a directory', () => {
   assert.equal(g.matches('drivers/b1/x.s'), false);
   assert.equal(g.matches('fs/a.c'), true);
   assert.equal(g.matches('fs/xa.c'), false);
+});
+
+test('kernelVersion: "6.12" in the file or the editor; the editor wins; a bad value is named', () => {
+  const file = parseConfigText('{"kernelVersion": "6.1"}', '.flushguard.json', known);
+  assert.deepEqual(file.problems, []);
+  assert.deepEqual(file.settings.kernelVersion, { major: 6, minor: 1 });
+  const editor = validateSettings(
+    { 'flushguard.kernelVersion': 'v6.12.3' },
+    'settings',
+    'flushguard.',
+    known,
+  );
+  assert.deepEqual(editor.problems, []);
+  assert.deepEqual(mergeSettings(file.settings, editor.settings).kernelVersion, {
+    major: 6,
+    minor: 12,
+  });
+  assert.deepEqual(mergeSettings(file.settings, { rules: {}, exclude: [] }).kernelVersion, {
+    major: 6,
+    minor: 1,
+  });
+  const bad = validateSettings({ kernelVersion: 612 }, 'settings', 'flushguard.', known);
+  assert.deepEqual(bad.problems, [
+    'settings: flushguard.kernelVersion: expected a kernel version such as "6.12" (got 612)',
+  ]);
+  assert.equal(bad.settings.kernelVersion, undefined);
+  assert.deepEqual(validateSettings({ kernelVersion: '' }, 'settings', '', known).problems, []);
 });

@@ -8,6 +8,8 @@ import { RULE_IDS, ruleById } from '../rules/index';
 import type { Severity } from '../rules/types';
 import { PRESETS } from '../../../simulator/src/index';
 import { globProblem } from './glob';
+import { parseKernelVersion } from '../kernel/version';
+import type { KernelVersion } from '../kernel/version';
 
 export type RuleSeverity = 'off' | Severity;
 export const RULE_SEVERITIES: readonly RuleSeverity[] = ['off', 'hint', 'info', 'warning', 'error'];
@@ -17,6 +19,10 @@ export interface Settings {
   rules: Record<string, RuleSeverity>;
   preset?: string;
   exclude: string[];
+  /** Severity of findings in code that cannot run on an aliasing D-cache (default `info`). */
+  contractOnlySeverity?: RuleSeverity;
+  /** `kernelVersion`: the kernel the code is checked as, instead of its tree's Makefile. */
+  kernelVersion?: KernelVersion;
 }
 
 export const CONFIG_FILE = '.flushguard.json';
@@ -64,7 +70,7 @@ function ownEntries(o: Record<string, unknown>): [string, unknown][] {
   return Object.keys(o).map((k) => [k, Object.getOwnPropertyDescriptor(o, k)?.value]);
 }
 
-const TOP_KEYS = 'rules, simulator.preset, exclude';
+const TOP_KEYS = 'rules, simulator.preset, exclude, contractOnlySeverity, kernelVersion';
 
 /**
  * Checks raw settings. `where` names the origin in messages (`.flushguard.json`, `settings`);
@@ -127,7 +133,9 @@ export function validateSettings(
       if (value === undefined || value === null) continue;
       if (!Array.isArray(value)) say('exclude', 'an array of glob strings', value);
       else exclude = value as unknown[];
-    } else unknown(key, TOP_KEYS);
+    } else if (key === 'contractOnlySeverity') readContractOnly(value, settings, say);
+    else if (key === 'kernelVersion') readKernelVersion(value, settings, say);
+    else unknown(key, TOP_KEYS);
   }
   for (const [id, entry] of rules) {
     if (!known.ruleIds.includes(id)) {
@@ -183,6 +191,20 @@ export function problemMessage(problems: readonly string[]): string {
   return `${problems.length} problems in the settings:\n${problems.map((p) => `  ${p}`).join('\n')}`;
 }
 
+function readContractOnly(value: unknown, settings: Settings, say: Say): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'string' || !(RULE_SEVERITIES as readonly string[]).includes(value))
+    return say('contractOnlySeverity', `one of ${RULE_SEVERITIES.join(', ')}`, value);
+  settings.contractOnlySeverity = value as RuleSeverity;
+}
+
+function readKernelVersion(value: unknown, settings: Settings, say: Say): void {
+  if (value === undefined || value === null || value === '') return;
+  const version = typeof value === 'string' ? parseKernelVersion(value) : undefined;
+  if (!version) return say('kernelVersion', 'a kernel version such as "6.12"', value);
+  settings.kernelVersion = version;
+}
+
 /** Parses `.flushguard.json` text; a syntax error names the line and column. */
 export function parseConfigText(text: string, file: string, known: Known = knownIds()): Validated {
   let raw: unknown;
@@ -220,6 +242,10 @@ export function mergeSettings(file: Settings, editor: Settings): Settings {
   };
   const preset = editor.preset ?? file.preset;
   if (preset !== undefined) merged.preset = preset;
+  const contractOnly = editor.contractOnlySeverity ?? file.contractOnlySeverity;
+  if (contractOnly !== undefined) merged.contractOnlySeverity = contractOnly;
+  const kernelVersion = editor.kernelVersion ?? file.kernelVersion;
+  if (kernelVersion !== undefined) merged.kernelVersion = kernelVersion;
   return merged;
 }
 

@@ -16,7 +16,9 @@ export function wasmSources(): WasmSources {
   if (existsSync(runtime) && existsSync(grammar) && existsSync(module))
     return { runtime, grammar, load: () => freshRequire(module) };
   // From this file, not the working directory: `lint` may run from anywhere.
-  const req = createRequire(typeof __filename === 'string' ? __filename : join(here, 'package.json'));
+  const req = createRequire(
+    typeof __filename === 'string' ? __filename : join(here, 'package.json'),
+  );
   const main = req.resolve('web-tree-sitter');
   return {
     runtime: join(dirname(main), 'web-tree-sitter.wasm'),

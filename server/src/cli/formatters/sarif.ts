@@ -10,25 +10,12 @@ export interface SarifRuleInfo {
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note', hint: 'note' } as const;
 
-export function formatSarif(
-  findings: ReportedFinding[],
-  rules: SarifRuleInfo[],
-  version: string,
-): string {
+export function formatSarif(findings: ReportedFinding[], rules: SarifRuleInfo[], version: string): string {
   const index = new Map(rules.map((r, i) => [r.meta.id, i]));
-  const location = (
-    file: string,
-    line: number,
-    column?: number,
-    endLine?: number,
-    endColumn?: number,
-  ): object => ({
+  const location = (file: string, line: number, column?: number, endLine?: number, endColumn?: number): object => ({
     physicalLocation: {
       artifactLocation: { uri: toUri(file), uriBaseId: '%SRCROOT%' },
-      region:
-        column === undefined
-          ? { startLine: line }
-          : { startLine: line, startColumn: column, endLine, endColumn },
+      region: column === undefined ? { startLine: line } : { startLine: line, startColumn: column, endLine, endColumn },
     },
   });
   const sarif = {
@@ -60,14 +47,10 @@ export function formatSarif(
           level: LEVEL[f.severity],
           message: { text: f.message },
           locations: [
-            {
-              ...location(f.file, f.line, f.column, f.endLine, f.endColumn),
-              logicalLocations: [{ name: f.function, kind: 'function' }],
-            },
+            { ...location(f.file, f.line, f.column, f.endLine, f.endColumn), logicalLocations: [{ name: f.function, kind: 'function' }] },
           ],
-          partialFingerprints: {
-            'flushguard/v1': `${f.rule}:${f.file}:${f.function}:${f.message}`,
-          },
+          partialFingerprints: { 'flushguard/v1': `${f.rule}:${f.file}:${f.function}:${f.message}` },
+          ...(f.reach ? { properties: { reach: { aliasing: f.reach.aliasing, why: f.reach.why } } } : {}),
           codeFlows: [
             {
               threadFlows: [

@@ -1,0 +1,313 @@
+/**
+ * What each event of a function does to pages and their kernel mappings: maps, writes through a
+ * mapping (or the linear map, or a buffer head), flushes, unmaps, marks up to date, hands the
+ * mapping to its caller. Used by the missing-flush-dcache-page rule.
+ */
+import type { Node } from '../../parsing/parser';
+import { callArguments, calleeName, exprKey, stripExpr } from '../../parsing/nodeText';
+import { normKey, pointerBase } from '../core/events';
+import type { Event } from '../core/events';
+import { pageKey } from '../core/facts';
+import type { FunctionFacts } from '../core/facts';
+import type { FileSummaries } from './summaries';
+import * as K from '../../knowledge/dcache';
+
+export type WriteVia = 'kmap' | 'linear' | 'bh' | 'miter' | 'page-write';
+
+export type PageAction =
+  | { kind: 'map'; page: string; api: string; node: Node }
+  | { kind: 'write'; page: string; via: WriteVia; node: Node; size?: number }
+  /** `name`: the page expression as flushed, before names are joined (`kmapped_page`). */
+  | { kind: 'flush'; page: string | null; api: string; node: Node; name?: string }
+  | { kind: 'unmap'; page: string | null; api: string; node: Node }
+  | { kind: 'publish' | 'unpublish' | 'escape'; page: string; node: Node }
+  /** A name is given a value (`page = pages[1]`, `kmapped_page = page`, `bv++`: rhs null). */
+  | { kind: 'rename'; lhs: string; rhs: string | null; node: Node };
+
+export interface PageInfo {
+  /** The page expression as the code spells it at the mapping (`bvec->bv_page`). */
+  display: string;
+  /** Mapped as a folio (`kmap_local_folio`): the flush is `flush_dcache_folio`. */
+  folio: boolean;
+}
+
+interface Binding {
+  page: string;
+  via: WriteVia;
+}
+
+export interface PageModel {
+  actions: Map<Event, PageAction[]>;
+  pages: Map<string, PageInfo>;
+  /** The page an address expression points into (`kaddr`, `kaddr + off`, `kmap(p)`). */
+  addressOf(n: Node | undefined): { page: string; via: WriteVia } | undefined;
+}
+
+/** Fields that name where a stream writes (`strm.next_out`), not where it reads (`next_in`). */
+const OUTPUT_FIELD = /\.(?:next_out|out|out_buf|outbuf|dst|dest|output)$/;
+
+export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageModel {
+  const { canon } = facts;
+  const bindings = new Map<string, Binding>();
+  const pages = new Map<string, PageInfo>();
+  const miters = new Map<string, boolean>(); // miter key → flushes at stop (SG_MITER_TO_SG)
+
+  const notePage = (arg: Node, api: string): string => {
+    const page = canon(pageKey(arg));
+    if (!pages.has(page)) {
+      pages.set(page, { display: stripExpr(arg).text, folio: api.includes('folio') });
+    }
+    return page;
+  };
+  const bvecPage = (arg: Node): { key: string; text: string } => {
+    const s = stripExpr(arg);
+    const inner = s.type === 'pointer_expression' ? s.childForFieldName('argument') : null;
+    const text = inner ? `${inner.text}.bv_page` : `${s.text}->bv_page`;
+    return { key: canon(normKey(text.replace(/\s+/g, ''))), text };
+  };
+
+  /** The page an address expression points into, if the function mapped it. */
+  const addressOf = (n: Node | undefined): Binding | undefined => {
+    if (!n) return undefined;
+    const base = pointerBase(n);
+    if (base.type === 'call_expression') {
+      const name = calleeName(base);
+      const args = callArguments(base);
+      const idx = K.MAP_BY_PAGE.get(name);
+      if (idx !== undefined && args[idx]) return { page: notePage(args[idx], name), via: 'kmap' };
+      if (K.LINEAR_ADDRESS.has(name) && args[0])
+        return { page: notePage(args[0], name), via: 'linear' };
+      if (K.MAP_BY_BVEC.has(name) && args[0]) {
+        const { key, text } = bvecPage(args[0]);
+        if (!pages.has(key)) pages.set(key, { display: text, folio: false });
+        return { page: key, via: name === 'bvec_virt' ? 'linear' : 'kmap' };
+      }
+      return undefined;
+    }
+    const key = normKey(exprKey(base));
+    const bound = bindings.get(key);
+    if (bound) return bound;
+    const bh = /^(.*)\.b_data$/.exec(key);
+    if (bh?.[1]) {
+      const page = canon(`${bh[1]}.b_page`);
+      if (!pages.has(page))
+        pages.set(page, { display: `${bh[1].replace(/\./g, '->')}->b_page`, folio: false });
+      return { page, via: 'bh' };
+    }
+    const miter = /^(.*)\.addr$/.exec(key);
+    if (miter?.[1] && miters.has(miter[1])) return { page: `miter:${miter[1]}`, via: 'miter' };
+    return undefined;
+  };
+
+  // Addresses are bound flow-insensitively; two passes settle chains like `q = p + 4`.
+  for (let pass = 0; pass < 2; pass++) {
+    for (const e of facts.all) {
+      // Only a miter of this function's own (`&miter`) ends here; one kept in a structure
+      // is stopped by another function.
+      if (e.kind === 'call' && e.name === K.SG_MITER_START && e.args[0]?.text.startsWith('&')) {
+        const flags = e.args[3]?.text ?? '';
+        miters.set(
+          normKey(exprKey(e.args[0])),
+          !/SG_MITER_FROM_SG/.test(flags) || /SG_MITER_TO_SG/.test(flags),
+        );
+      }
+      // `*out = kaddr` binds no local name: `out` points to where the address is kept.
+      const derefStore = e.node.childForFieldName('left')?.type === 'pointer_expression';
+      if (e.kind === 'assign' && e.rhs && !derefStore) {
+        const b = addressOf(e.rhs);
+        if (b && !bindings.has(e.lhsKey)) bindings.set(e.lhsKey, b);
+      }
+    }
+  }
+
+  // What this function unmaps itself: the addresses (`kunmap_atomic(it->addr)`) and the pages
+  // (`kunmap(sg_page(sg))`, or the page of an unmapped address).
+  const unmapped = new Set<string>();
+  for (const e of facts.all) {
+    const arg = e.kind === 'call' && K.UNMAP.has(e.name) ? e.args[0] : undefined;
+    if (!arg) continue;
+    unmapped.add(normKey(exprKey(stripExpr(arg))));
+    unmapped.add(addressOf(arg)?.page ?? facts.canon(pageKey(arg)));
+  }
+  /** Mappings kept in fields of a structure the argument names (`&stream` → `stream.next_out`). */
+  const fieldBindings = (n: Node): Binding[] => {
+    const key = normKey(exprKey(stripExpr(n)));
+    return [...bindings]
+      .filter(([k]) => k.startsWith(`${key}.`) && OUTPUT_FIELD.test(k))
+      .map(([, b]) => b);
+  };
+  const actions = new Map<Event, PageAction[]>();
+  for (const e of facts.all) {
+    const list = eventActions(e, addressOf, fieldBindings, notePage, miters, unmapped, facts, file);
+    // Names move on (`page = get_arg_page(...)` in a loop, `bv++`); the rule follows which
+    // names still hold a written page.
+    if (e.kind === 'assign')
+      list.push({
+        kind: 'rename',
+        lhs: e.lhsKey,
+        rhs: e.rhs ? pageKey(e.rhs) : null,
+        node: e.node,
+      });
+    if (list.length > 0) actions.set(e, list);
+  }
+  return { actions, pages, addressOf };
+}
+
+function eventActions(
+  e: Event,
+  addressOf: (n: Node | undefined) => Binding | undefined,
+  fieldBindings: (n: Node) => Binding[],
+  notePage: (arg: Node, api: string) => string,
+  miters: Map<string, boolean>,
+  unmapped: Set<string>,
+  facts: FunctionFacts,
+  file: FileSummaries,
+): PageAction[] {
+  const out: PageAction[] = [];
+  const write = (n: Node | undefined, node: Node, size?: number): void => {
+    const b = addressOf(n);
+    if (b)
+      out.push(
+        size === undefined
+          ? { kind: 'write', page: b.page, via: b.via, node }
+          : { kind: 'write', page: b.page, via: b.via, node, size },
+      );
+  };
+  switch (e.kind) {
+    case 'store': {
+      const lhs = e.node.childForFieldName('left') ?? e.node.childForFieldName('argument');
+      // `*out = kaddr` hands the mapping to the caller through a pointer-to-pointer: it stores
+      // the address, it does not write the page.
+      const stored =
+        e.node.type === 'assignment_expression' ? e.node.childForFieldName('right') : null;
+      if (stored && addressOf(stored)) return out;
+      const b = lhs ? addressOf(storeTarget(lhs)) : undefined;
+      if (b) out.push({ kind: 'write', page: b.page, via: b.via, node: e.node });
+      return out;
+    }
+    case 'return':
+    case 'assign': {
+      const value = e.kind === 'return' ? e.value : e.rhs;
+      const b = value ? addressOf(value) : undefined;
+      // A mapping returned to the caller, or parked in a structure, is the caller's to flush.
+      // A field that this function unmaps itself (`kunmap_atomic(it->addr)`) is only a place to
+      // keep the address for a while.
+      const parked =
+        e.kind === 'assign' &&
+        e.lhsKey.includes('.') &&
+        !unmapped.has(e.lhsKey) &&
+        !(b && unmapped.has(b.page));
+      if (b && (e.kind === 'return' || parked))
+        out.push({ kind: 'escape', page: b.page, node: e.node });
+      return out;
+    }
+    case 'call':
+      break;
+  }
+  const { name, args, node } = e;
+  const mapIdx = K.MAP_BY_PAGE.get(name);
+  if (mapIdx !== undefined && args[mapIdx])
+    out.push({ kind: 'map', page: notePage(args[mapIdx], name), api: name, node });
+  if (K.UNMAP.has(name)) {
+    const b = addressOf(args[0]);
+    out.push({
+      kind: 'unmap',
+      page: b?.page ?? (args[0] ? facts.canon(pageKey(args[0])) : null),
+      api: name,
+      node,
+    });
+  }
+  const flushIdx = K.FLUSH.get(name);
+  if (flushIdx !== undefined) {
+    const arg = args[flushIdx];
+    const bound = arg ? addressOf(arg) : undefined;
+    if (!arg || name.includes('bvec')) out.push({ kind: 'flush', page: null, api: name, node });
+    else if (bound) out.push({ kind: 'flush', page: bound.page, api: name, node });
+    else
+      out.push({
+        kind: 'flush',
+        page: facts.canon(pageKey(arg)),
+        api: name,
+        node,
+        name: pageKey(arg),
+      });
+  }
+  const pageWrite = K.UNFLUSHED_PAGE_WRITE.get(name);
+  if (pageWrite !== undefined && args[pageWrite]) {
+    const via: WriteVia = K.KMAP_PAGE_WRITE.has(name) ? 'kmap' : 'page-write';
+    out.push({ kind: 'write', page: notePage(args[pageWrite], name), via, node });
+  }
+  for (const i of K.WRITES_ARGUMENT.get(name) ?? [])
+    write(
+      args[i],
+      node,
+      K.writeLength(
+        name,
+        args.map((a) => a.text),
+      ),
+    );
+  const stored = args[K.STORE_MACRO.get(name) ?? -1];
+  if (stored) write(storeTarget(stored) ?? stored, node);
+  if (K.MARK_UPTODATE.has(name) && args[0])
+    out.push({ kind: 'publish', page: facts.canon(pageKey(args[0])), node });
+  if (K.MARK_NOT_UPTODATE.has(name) && args[0])
+    out.push({ kind: 'unpublish', page: facts.canon(pageKey(args[0])), node });
+  if ((name === K.SG_MITER_NEXT || name === K.SG_MITER_STOP) && args[0]) {
+    const m = normKey(exprKey(args[0]));
+    // sg_miter_next stops the previous page first, which flushes it (lib/scatterlist.c).
+    if (miters.get(m) !== false) out.push({ kind: 'flush', page: `miter:${m}`, api: name, node });
+    if (name === K.SG_MITER_NEXT) out.push({ kind: 'map', page: `miter:${m}`, api: name, node });
+  }
+  if (K.FLUSHES_WALKED_PAGES.has(name)) out.push({ kind: 'flush', page: null, api: name, node });
+  if (flushIdx === undefined && K.ARCH_FLUSH.test(name))
+    out.push({ kind: 'flush', page: null, api: name, node });
+  const known =
+    K.WRITES_ARGUMENT.has(name) ||
+    K.FLUSH.has(name) ||
+    K.MAP_BY_PAGE.has(name) ||
+    K.UNMAP.has(name);
+  if (!known && name) {
+    const local = file.isDefined(name);
+    args.forEach((arg, i) => {
+      const b = addressOf(arg);
+      if (b && (local ? file.writesParam(name, i) : K.WRITER_NAME.test(name))) {
+        out.push({ kind: 'write', page: b.page, via: b.via, node });
+      }
+      // `zlib_inflate(&stream)` with `stream.next_out` pointing into the mapping.
+      if (!b && !local && K.WRITER_NAME.test(name)) {
+        for (const f of fieldBindings(arg))
+          out.push({ kind: 'write', page: f.page, via: f.via, node });
+      }
+    });
+    const flushed = local ? file.flushedParams(name) : undefined;
+    if (flushed === 'any') out.push({ kind: 'flush', page: null, api: name, node });
+    for (const { index, path } of flushed === 'any' ? [] : (flushed ?? [])) {
+      const arg = args[index];
+      if (!arg) continue;
+      const page =
+        path === ''
+          ? (addressOf(arg)?.page ?? facts.canon(pageKey(arg)))
+          : facts.canon(pageKey(arg) + path);
+      out.push({ kind: 'flush', page, api: name, node });
+    }
+  }
+  return out;
+}
+
+/** The pointer expression a store target writes through: `p->f` gives `p`, `q[i]` gives `q`. */
+function storeTarget(lhs: Node): Node | undefined {
+  for (let n: Node | null = stripExpr(lhs), guard = 0; n && guard < 20; guard++) {
+    if (n.type === 'field_expression') {
+      const arg = n.childForFieldName('argument');
+      if (n.childForFieldName('operator')?.type === '->') return arg ?? undefined;
+      n = arg;
+    } else if (n.type === 'subscript_expression' || n.type === 'pointer_expression') {
+      return n.childForFieldName('argument') ?? undefined;
+    } else {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The byte count of a copy when it is a literal (`memcpy(p, q, 16)`), for the simulator. */

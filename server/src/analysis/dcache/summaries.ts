@@ -1,0 +1,329 @@
+/**
+ * Summaries of the functions defined in the same file, so that a write or a flush done by a
+ * callee or a caller counts (kernel-shapes.md, "interprocedural writes and flushes").
+ * Computed lazily and memoised; recursion is cut at a small depth.
+ */
+import type { Node } from '../../parsing/parser';
+import type { IteratorLoop } from '../../parsing/preprocess';
+import {
+  callArguments,
+  calleeName,
+  exprKey,
+  functionName,
+  stripExpr,
+} from '../../parsing/nodeText';
+import { functionFacts, pageKey } from '../core/facts';
+import type { FunctionFacts } from '../core/facts';
+import { pointerBase, normKey } from '../core/events';
+import type { Event } from '../core/events';
+import {
+  CONTAINER_LOOKUP,
+  FLUSH,
+  PRIVATE_PAGE_SOURCE,
+  STORE_MACRO,
+  VISIBLE_PAGE_SOURCE,
+  WRITES_ARGUMENT,
+} from '../../knowledge/dcache';
+
+const FLUSH_CALL = new RegExp(`\\b(?:${[...FLUSH.keys()].join('|')}|sg_miter_stop)\\s*\\(`);
+const MAX_DEPTH = 3;
+
+/** A page a callee flushes, named from its parameter `index`: `path` is '' or `.field...`. */
+export interface FlushedPlace {
+  index: number;
+  path: string;
+}
+
+export class FileSummaries {
+  private readonly byName = new Map<string, Node[]>();
+  private readonly facts = new Map<Node, FunctionFacts>();
+  private readonly writes = new Map<string, boolean>();
+  private readonly flushed = new Map<string, FlushedPlace[] | 'any' | undefined>();
+
+  private fields: Map<string, 'private' | 'visible'> | undefined;
+
+  constructor(
+    functions: Node[],
+    private readonly iterators: Map<number, IteratorLoop>,
+    private readonly source = '',
+  ) {
+    for (const fn of functions) {
+      const name = functionName(fn);
+      const list = this.byName.get(name) ?? [];
+      list.push(fn);
+      this.byName.set(name, list);
+    }
+  }
+
+  factsOf(fn: Node): FunctionFacts {
+    let f = this.facts.get(fn);
+    if (!f) {
+      f = functionFacts(fn, this.iterators);
+      this.facts.set(fn, f);
+    }
+    return f;
+  }
+
+  /**
+   * Where pages stored in a structure field come from, judged over the whole file:
+   * `rdev->sb_page = alloc_page(...)` makes `sb_page` private, `ctx->ring_pages[i] = page` after
+   * `page = find_or_create_page(...)` makes `ring_pages` visible.
+   */
+  fieldOrigin(field: string): 'private' | 'visible' | undefined {
+    this.fields ??= scanFieldOrigins(this.source);
+    // A field named for user pages (`user_page`, `upages`) holds them, whatever else the file does.
+    return this.fields.get(field) ?? (USER_FIELD.test(field) ? 'visible' : undefined);
+  }
+
+  /** The file's text between two offsets (iterator macro arguments, for instance). */
+  text(start: number, end: number): string {
+    return this.source.slice(start, end);
+  }
+
+  isDefined(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /**
+   * What a same-file callee flushes for its caller, as places relative to its parameters
+   * (`{ index: 0, path: '' }` for the page parameter itself, `{ index: 0, path: '.pg' }` for
+   * `cs->pg`), or 'any' when it flushes a page the caller cannot name (one it looks up, an
+   * sg_miter), or undefined when it does not flush. Follows same-file callees a few levels deep
+   * (`iomap_write_end` → `__iomap_write_end` → `flush_dcache_folio(folio)`).
+   */
+  flushedParams(name: string, depth = 0): FlushedPlace[] | 'any' | undefined {
+    if (this.flushed.has(name)) return this.flushed.get(name);
+    if (depth > MAX_DEPTH) return undefined;
+    this.flushed.set(name, undefined); // cuts recursion
+    const result = this.computeFlushedParams(name, depth);
+    this.flushed.set(name, result);
+    return result;
+  }
+
+  private computeFlushedParams(name: string, depth: number): FlushedPlace[] | 'any' | undefined {
+    const places = new Map<string, FlushedPlace>();
+    let any = false;
+    for (const fn of this.byName.get(name) ?? []) {
+      const facts = this.factsOf(fn);
+      let seen = false;
+      for (const e of facts.all) {
+        if (e.kind !== 'call') continue;
+        const idx = FLUSH.get(e.name);
+        let flushed: FlushedPlace[] | 'any' | undefined;
+        if (idx !== undefined) flushed = [{ index: idx, path: '' }];
+        else if (e.name === 'sg_miter_stop') flushed = 'any';
+        else if (e.name !== name && this.byName.has(e.name))
+          flushed = this.flushedParams(e.name, depth + 1);
+        if (flushed === undefined) continue;
+        seen = true;
+        if (flushed === 'any') {
+          any = true;
+          continue;
+        }
+        for (const place of flushed) {
+          const arg = e.args[place.index];
+          const key = arg ? facts.canon(pageKey(arg)) + place.path : '';
+          const root = rootOf(key);
+          const index = facts.params.indexOf(root);
+          const path = key.slice(root.length);
+          if (index < 0 || !/^(?:\.\w+)*$/.test(path)) any = true;
+          else places.set(`${index}${path}`, { index, path });
+        }
+      }
+      // The flush is in the text but hidden from the events (a macro argument, say).
+      if (!seen && FLUSH_CALL.test(fn.text)) any = true;
+    }
+    if (any) return 'any';
+    return places.size > 0 ? [...places.values()] : undefined;
+  }
+
+  /** Where the page a same-file function returns comes from (`return store->filemap[i]`). */
+  returnOrigin(name: string): 'private' | 'visible' | undefined {
+    // Every definition (there may be one per #ifdef) must say private; one visible is enough.
+    const origins = (this.byName.get(name) ?? []).map((fn) => this.definitionReturnOrigin(fn));
+    if (origins.includes('visible')) return 'visible';
+    return origins.length > 0 && origins.every((o) => o === 'private') ? 'private' : undefined;
+  }
+
+  private definitionReturnOrigin(fn: Node): 'private' | 'visible' | undefined {
+    const facts = this.factsOf(fn);
+    const found = new Set<'private' | 'visible' | 'container' | 'unknown'>();
+    for (const e of facts.all) {
+      if (e.kind !== 'return' || !e.value) continue;
+      const v = stripExpr(e.value);
+      if (NO_VALUE.test(v.text)) continue;
+      // `return page` after `page = xa_load(...)`: judge the values the local was given.
+      const values =
+        v.type === 'identifier'
+          ? facts.all.flatMap((a) =>
+              a.kind === 'assign' && a.lhsKey === v.text && a.rhs ? [stripExpr(a.rhs)] : [],
+            )
+          : [v];
+      if (values.length === 0) found.add('unknown');
+      for (const value of values) {
+        if (NO_VALUE.test(value.text)) continue;
+        if (value.type === 'call_expression') {
+          const callee = calleeName(value);
+          found.add(classify(callee) ?? (CONTAINER_LOOKUP.has(callee) ? 'container' : 'unknown'));
+          continue;
+        }
+        const field = /(\w+)(?:\[[^\]]*\])?$/.exec(normKey(exprKey(value)))?.[1];
+        found.add(
+          (value.type === 'identifier' || !field ? undefined : this.fieldOrigin(field)) ??
+            'unknown',
+        );
+      }
+    }
+    if (found.has('visible')) return 'visible';
+    if (found.has('unknown') || found.size === 0) return undefined;
+    // A lookup in the file's own xarray or radix tree, in a file that allocates pages and never
+    // takes one from the page cache or user space: the driver's own store (brd's backing pages).
+    if (found.has('container') && !this.ownsPages()) return undefined;
+    return 'private';
+  }
+
+  private owns: boolean | undefined;
+  private ownsPages(): boolean {
+    this.owns ??= ALLOCATES.test(this.source) && !TAKES_VISIBLE.test(this.source);
+    return this.owns;
+  }
+
+  /**
+   * Every same-file caller of `name` (there is at least one) flushes, after the call, the page it
+   * hands over as argument `index` (`path` follows fields: '.bv_page'), or a page it cannot name.
+   * Then the callee's write is the callers' to flush (a helper that fills a page for its caller).
+   */
+  callerFlushes(name: string, index: number, path = ''): boolean {
+    if (!name || name === '<anonymous>' || index < 0) return false;
+    let callers = 0;
+    for (const [other, defs] of this.byName) {
+      if (other === name) continue;
+      for (const fn of defs) {
+        if (!fn.text.includes(name)) continue;
+        const facts = this.factsOf(fn);
+        const calls = facts.all.flatMap((e, i) =>
+          e.kind === 'call' && e.name === name ? [{ e, i }] : [],
+        );
+        if (calls.length === 0) continue;
+        callers++;
+        for (const { e, i } of calls) {
+          const arg = e.kind === 'call' ? e.args[index] : undefined;
+          if (!arg) return false;
+          const key = facts.canon(pageKey(arg) + path);
+          if (!facts.all.slice(i + 1).some((later) => this.flushesPage(facts, later, key)))
+            return false;
+        }
+      }
+    }
+    return callers > 0;
+  }
+
+  private flushesPage(facts: FunctionFacts, e: Event, key: string): boolean {
+    if (e.kind !== 'call') return false;
+    const idx = FLUSH.get(e.name);
+    if (idx !== undefined) {
+      const arg = e.args[idx];
+      return arg !== undefined && facts.canon(pageKey(arg)) === key;
+    }
+    if (e.name === 'sg_miter_stop') return true;
+    if (!this.byName.has(e.name)) return false;
+    const places = this.flushedParams(e.name);
+    if (places === 'any') return true;
+    return (places ?? []).some((p) => {
+      const arg = e.args[p.index];
+      return arg !== undefined && facts.canon(pageKey(arg) + p.path) === key;
+    });
+  }
+
+  /** Whether `name` writes through its parameter `index` (directly or through its callees). */
+  writesParam(name: string, index: number, depth = 0): boolean {
+    const key = `${name}/${index}`;
+    const known = this.writes.get(key);
+    if (known !== undefined) return known;
+    if (depth > MAX_DEPTH) return false;
+    this.writes.set(key, false);
+    const result = (this.byName.get(name) ?? []).some((fn) =>
+      this.definitionWrites(fn, index, depth),
+    );
+    this.writes.set(key, result);
+    return result;
+  }
+
+  private definitionWrites(fn: Node, index: number, depth: number): boolean {
+    const facts = this.factsOf(fn);
+    const param = facts.params[index];
+    if (!param) return false;
+    const aliases = new Set([param]);
+    for (const e of facts.all) {
+      if (
+        e.kind === 'assign' &&
+        e.rhs &&
+        aliases.has(rootOf(normKey(exprKey(pointerBase(e.rhs)))))
+      ) {
+        aliases.add(e.lhsKey);
+      }
+    }
+    const through = (n: Node | undefined): boolean =>
+      n !== undefined && aliases.has(rootOf(normKey(exprKey(pointerBase(n)))));
+    for (const e of facts.all) {
+      if (e.kind === 'store' && aliases.has(e.baseKey)) return true;
+      if (e.kind !== 'call') continue;
+      for (const i of WRITES_ARGUMENT.get(e.name) ?? []) if (through(e.args[i])) return true;
+      if (STORE_MACRO.has(e.name) && through(e.args[STORE_MACRO.get(e.name) ?? 0])) return true;
+      if (this.byName.has(e.name)) {
+        const args = callArguments(e.node);
+        for (let i = 0; i < args.length; i++) {
+          if (through(args[i]) && this.writesParam(e.name, i, depth + 1)) return true;
+        }
+      }
+    }
+    return false;
+  }
+}
+
+function rootOf(key: string): string {
+  const m = /^[A-Za-z_]\w*/.exec(key);
+  return m ? m[0] : key;
+}
+
+const FIELD_STORE =
+  /(?:->|\.)\s*(\w+)\s*(?:\[[^\]\n]*\])?\s*=\s*(?:\([^()\n]*\)\s*)?(\w+)\s*([(;])/g;
+const NO_VALUE = /^(?:NULL|0|ERR_PTR\(.*\))$/;
+const ALLOCATES = new RegExp(`\\b(?:${[...PRIVATE_PAGE_SOURCE].join('|')})\\s*\\(`);
+const TAKES_VISIBLE = new RegExp(`\\b(?:${[...VISIBLE_PAGE_SOURCE].join('|')})\\s*\\(`);
+const FIELD_FLUSH =
+  /\bflush_dcache_(?:page|folio)\s*\([^;()]*(?:->|\.)\s*(\w+)\s*(?:\[[^\]\n]*\])?\s*\)/g;
+const FIELD_PINNED =
+  /\b(?:pin|get)_user_pages\w*\s*\([^;]*?(?:->|\.)\s*(\w+)\s*(?:\[[^\]\n]*\])?\s*[,)][^;]*;/g;
+const FIELD_INSERTED =
+  /\b(?:vm_insert_pages?|vmf_insert_page|insert_page)\s*\([^;]*?(?:->|\.)\s*(\w+)\s*(?:\[[^\]\n]*\])?\s*[,)][^;]*;/g;
+const USER_FIELD = /^u(?:ser_?)?pages?$|^user_\w*pages?$/;
+const LOCAL_STORE = /\b(\w+)\s*=\s*(?:\([^()\n]*\)\s*)?(\w+)\s*\(/g;
+
+function scanFieldOrigins(source: string): Map<string, 'private' | 'visible'> {
+  const locals = new Map<string, 'private' | 'visible'>();
+  for (const m of source.matchAll(LOCAL_STORE)) {
+    const origin = classify(m[2] ?? '');
+    if (origin && m[1]) locals.set(m[1], origin);
+  }
+  const fields = new Map<string, 'private' | 'visible'>();
+  for (const m of source.matchAll(FIELD_STORE)) {
+    const [, field, value, after] = m;
+    if (!field || !value) continue;
+    const origin = after === '(' ? classify(value) : locals.get(value);
+    // Private wins: one allocation site is enough to say the field holds driver pages.
+    if (origin && fields.get(field) !== 'private') fields.set(field, origin);
+  }
+  // ...unless the file shows the pages reach user space: it flushes them, pins them from user
+  // space (`pin_user_pages(uaddr, n, flags, req->pages)`) or inserts them into a user VMA.
+  for (const re of [FIELD_FLUSH, FIELD_PINNED, FIELD_INSERTED]) {
+    for (const m of source.matchAll(re)) if (m[1]) fields.set(m[1], 'visible');
+  }
+  return fields;
+}
+
+function classify(callee: string): 'private' | 'visible' | undefined {
+  if (PRIVATE_PAGE_SOURCE.has(callee)) return 'private';
+  if (VISIBLE_PAGE_SOURCE.has(callee)) return 'visible';
+  return undefined;
+}
