@@ -29,6 +29,8 @@ for (const f of [
   'extension/dist/server.js',
   'extension/dist/webview.js',
   'extension/dist/web-tree-sitter.wasm',
+  // the parser loads a fresh copy of it after a WASM abort
+  'extension/dist/web-tree-sitter.cjs',
   'extension/dist/tree-sitter-c.wasm',
   'extension/LICENSE.txt',
   'extension/images/icon.png',

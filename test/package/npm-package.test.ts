@@ -61,6 +61,7 @@ test('npm pack builds the package; the tarball holds the bundles, the wasm files
     'dist/cli.js',
     'dist/server.js',
     'dist/web-tree-sitter.wasm',
+    'dist/web-tree-sitter.cjs',
     'dist/tree-sitter-c.wasm',
     'docs/rules/missing-flush-dcache-page.md',
     'package.json',

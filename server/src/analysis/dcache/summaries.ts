@@ -34,6 +34,9 @@ export interface FlushedPlace {
   path: string;
 }
 
+/** An identifier followed by `(`: a call, or a macro use that reads like one. */
+const CALLED = /\b([A-Za-z_]\w*)\s*\(/g;
+
 export class FileSummaries {
   private readonly byName = new Map<string, Node[]>();
   private readonly facts = new Map<Node, FunctionFacts>();
@@ -196,26 +199,48 @@ export class FileSummaries {
   callerFlushes(name: string, index: number, path = ''): boolean {
     if (!name || name === '<anonymous>' || index < 0) return false;
     let callers = 0;
-    for (const [other, defs] of this.byName) {
+    for (const { other, fn } of this.callersOf(name)) {
       if (other === name) continue;
-      for (const fn of defs) {
-        if (!fn.text.includes(name)) continue;
-        const facts = this.factsOf(fn);
-        const calls = facts.all.flatMap((e, i) =>
-          e.kind === 'call' && e.name === name ? [{ e, i }] : [],
-        );
-        if (calls.length === 0) continue;
-        callers++;
-        for (const { e, i } of calls) {
-          const arg = e.kind === 'call' ? e.args[index] : undefined;
-          if (!arg) return false;
-          const key = facts.canon(pageKey(arg) + path);
-          if (!facts.all.slice(i + 1).some((later) => this.flushesPage(facts, later, key)))
-            return false;
-        }
+      const facts = this.factsOf(fn);
+      const calls = facts.all.flatMap((e, i) =>
+        e.kind === 'call' && e.name === name ? [{ e, i }] : [],
+      );
+      if (calls.length === 0) continue;
+      callers++;
+      for (const { e, i } of calls) {
+        const arg = e.kind === 'call' ? e.args[index] : undefined;
+        if (!arg) return false;
+        const key = facts.canon(pageKey(arg) + path);
+        if (!facts.all.slice(i + 1).some((later) => this.flushesPage(facts, later, key)))
+          return false;
       }
     }
     return callers > 0;
+  }
+
+  private callIndex: Map<string, { other: string; fn: Node }[]> | undefined;
+  /**
+   * The definitions whose text calls `name`, from an index of every `ident(` built once per
+   * file: asking each function's text for each callee made 10,000 small functions take minutes.
+   */
+  private callersOf(name: string): { other: string; fn: Node }[] {
+    if (!this.callIndex) {
+      const index = new Map<string, { other: string; fn: Node }[]>();
+      for (const [other, defs] of this.byName)
+        for (const fn of defs) {
+          const seen = new Set<string>();
+          for (const m of this.source.slice(fn.startIndex, fn.endIndex).matchAll(CALLED)) {
+            const callee = m[1]!;
+            if (seen.has(callee)) continue;
+            seen.add(callee);
+            let list = index.get(callee);
+            if (!list) index.set(callee, (list = []));
+            list.push({ other, fn });
+          }
+        }
+      this.callIndex = index;
+    }
+    return this.callIndex.get(name) ?? [];
   }
 
   private flushesPage(facts: FunctionFacts, e: Event, key: string): boolean {
