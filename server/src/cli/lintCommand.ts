@@ -72,7 +72,6 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
   const severities = Object.fromEntries(ran.map((id) => [id, severityOf(config.settings, id)]));
   const kernelVersion = kernelVersionOption(args) ?? config.settings.kernelVersion;
   const options: LintFileOptions = { rules: ran, budgetMs, severities, kernelVersion };
-  if (args.options.has('--verbose') && !quiet) noteKernelVersions(files, kernelVersion, io);
   // Files unchanged since a run with the same engine and options come from the cache.
   const home = args.options.has('--no-cache') ? undefined : cacheHome();
   const cache =
@@ -167,6 +166,7 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
     const notes = quiet
       ? []
       : unusedSuppressions.map((u) => `${u.file}:${u.line}:${u.column}: note: ${u.message}`);
+    if (verbose) notes.push(...kernelVersionNotes(files, kernelVersion));
     io.out(formatText(findings, scanned, verbose, { notes, quiet, skipped }));
   }
   if (unreadable) return 2;
@@ -182,18 +182,14 @@ function kernelVersionOption(args: ParsedArgs): KernelVersion | undefined {
 }
 
 /** `--verbose`: which kernel version each tree is checked as, once per distinct answer. */
-function noteKernelVersions(
-  files: { path: string }[],
-  setting: KernelVersion | undefined,
-  io: Io,
-): void {
+function kernelVersionNotes(files: { path: string }[], setting: KernelVersion | undefined): string[] {
   const counts = new Map<string, number>();
   const newest = newestKnownKernelVersion();
   for (const f of files) {
     const line = describeKernelVersion(fileKernelVersion(f.path, setting), newest);
     counts.set(line, (counts.get(line) ?? 0) + 1);
   }
-  for (const [line, n] of counts) io.err(`flushguard: ${line}: ${n} file${n === 1 ? '' : 's'}\n`);
+  return [...counts].map(([line, n]) => `flushguard: note: ${line}: ${n} file${n === 1 ? '' : 's'}`);
 }
 
 /**
