@@ -1,16 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { checkFixture, fixtureFiles, lint, lineOfOffset } from '../../../test/helpers';
+import { lint, lineOfOffset } from '../../../test/helpers';
 
 const RULE = 'missing-flush-dcache-page';
-const DIR = join(__dirname, '../../../test/fixtures/rules', RULE);
-
-for (const { name, text } of fixtureFiles(DIR)) {
-  test(`${RULE}: fixture ${name}`, async () => {
-    assert.deepEqual(await checkFixture(text, RULE), []);
-  });
-}
 
 test(`${RULE}: the path tells the story step by step`, async () => {
   const src = [
