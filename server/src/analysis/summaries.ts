@@ -1,6 +1,6 @@
 /**
  * Summaries of the functions defined in the same file, so that a write or a flush done by a
- * callee or a caller counts (kernel-shapes.md, "interprocedural writes and flushes").
+ * callee or a caller counts (the caller-flushes and callee-writes fixtures under test/fixtures/rules/missing-flush-dcache-page).
  * Computed lazily and memoised; recursion is cut at a small depth.
  */
 import type { Node } from '../parsing/parser';

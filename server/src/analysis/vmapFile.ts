@@ -1,6 +1,6 @@
 /**
- * File-level facts about vmap aliases (kernel-shapes.md, "vmap lifetime across functions and
- * callbacks"): which fields hold an alias, which addresses the file flushes or invalidates, which
+ * File-level facts about vmap aliases (an alias kept in a
+ * structure and used across functions and I/O completion callbacks): which fields hold an alias, which addresses the file flushes or invalidates, which
  * functions are completion callbacks and what their submitter passed them, and what same-file
  * helpers do with their parameters. Computed once per file and memoised on the FileSummaries.
  */

@@ -35,7 +35,7 @@ export const PAGES_ALIAS_SOURCE = new Set([
   'f2fs_vmap',
 ]);
 
-/** Calls that end an alias; flush_cache_vunmap writes it back (kernel-shapes.md, vmap pattern). */
+/** Calls that end an alias; flush_cache_vunmap writes it back (mm/vmalloc.c). */
 export const UNMAP_ALIAS = new Set([
   'vunmap',
   'vm_unmap_ram',
