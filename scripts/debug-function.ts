@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { createParser, initParser, parseC } from '../server/src/parsing/parser';
 import { wasmSources } from '../server/src/host/wasmPaths';
 import { functionDefinitions, functionName } from '../server/src/parsing/nodeText';
-import { FileSummaries } from '../server/src/analysis/summaries';
-import { buildPageModel } from '../server/src/analysis/pageModel';
+import { FileSummaries } from '../server/src/analysis/dcache/summaries';
+import { buildPageModel } from '../server/src/analysis/dcache/pageModel';
 import { RULES } from '../server/src/rules/index';
 
 const [file, name] = process.argv.slice(2);

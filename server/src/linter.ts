@@ -6,7 +6,7 @@ import type { Parser, Tree } from './parsing/parser';
 import { BudgetExceeded, parseC } from './parsing/parser';
 import type { ParsedSource } from './parsing/parser';
 import { functionDefinitions } from './parsing/nodeText';
-import { FileSummaries } from './analysis/summaries';
+import { FileSummaries } from './analysis/dcache/summaries';
 import { RULES } from './rules/index';
 import type { Finding, Rule } from './rules/types';
 
@@ -54,7 +54,11 @@ export function lintParsed(parsed: ParsedSource, options: LintOptions = {}): Lin
     if (active.length === 0) continue;
     const facts = file.factsOf(fn);
     if (facts.cfg.skipped) {
-      skipped.push({ function: facts.name, line: fn.startPosition.row + 1, reason: facts.cfg.skipped });
+      skipped.push({
+        function: facts.name,
+        line: fn.startPosition.row + 1,
+        reason: facts.cfg.skipped,
+      });
       continue;
     }
     for (const rule of active) findings.push(...rule.check({ source, facts, file }));
@@ -65,7 +69,8 @@ export function lintParsed(parsed: ParsedSource, options: LintOptions = {}): Lin
 
 /** Parses and lints `source`; the tree is deleted before returning. */
 export function lintSource(parser: Parser, source: string, options: LintOptions = {}): LintResult {
-  if (!selectRules(options.rules).some((r) => r.relevant(source))) return { findings: [], skipped: [] };
+  if (!selectRules(options.rules).some((r) => r.relevant(source)))
+    return { findings: [], skipped: [] };
   let tree: Tree | undefined;
   try {
     const parsed = parseC(parser, source, undefined, options.deadline);

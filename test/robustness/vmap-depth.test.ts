@@ -3,7 +3,7 @@
  * a flush_kernel_vmap_range() argument, which loop is it in) once walked up with `node.parent`,
  * which web-tree-sitter answers by walking down from the root: a fuzzed function of 2,000 nested
  * braces took about 30 s per vmap rule (cubic), against 0.3 s for missing-flush-dcache-page.
- * Each case here took tens of seconds per rule before server/src/analysis/vmapTree.ts.
+ * Each case here took tens of seconds per rule before server/src/analysis/vmap/tree.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,6 +1,11 @@
-/** Parses the CLI's arguments; a usage error is an exception carrying the message (exit 2). */
+/**
+ * Parses the CLI's arguments. A usage error (bad arguments) is an exception carrying the message;
+ * the usage text follows it. Bad input (a missing file, nothing to lint) is an InputError: the
+ * message alone. Both exit 2.
+ */
 
 export class UsageError extends Error {}
+export class InputError extends Error {}
 
 export interface ParsedArgs {
   command: string;
@@ -63,11 +68,32 @@ export function positiveInt(args: ParsedArgs, name: string, fallback: number): n
   return n;
 }
 
+/**
+ * What `flushguard --help` prints. Every option parsed above is listed here (a test checks, and
+ * that the README shows this text verbatim).
+ */
 export const USAGE = `usage:
-  flushguard lint [--format text|json|sarif] [--rule ID]... [--jobs N] [--verbose] PATH...
+  flushguard lint [OPTION]... PATH...
   flushguard simulate FILE.c --line N [--preset ID] [--format text|json]
-  flushguard simulate --scenario FILE [--preset ID] [--format text|json]
+  flushguard simulate --scenario FILE.fgs [--preset ID] [--format text|json]
   flushguard presets [--format text|json]
-  flushguard rules
+  flushguard rules [--format text|json]
+  flushguard --help
 
-exit codes: 0 no findings, 1 findings, 2 usage error or unreadable input`;
+lint options:
+  --format text|json|sarif  output format (default: text)
+  --rule ID                 run only this rule; repeatable (\`flushguard rules\` lists them)
+  --jobs N                  worker threads (default: the number of CPUs)
+  --budget MS               time budget per file (default: 20000); a file over it is skipped
+  --config FILE             settings from FILE instead of the nearest .flushguard.json
+  --docs-base URL           SARIF help links point at URL/<rule-id>.md
+  --verbose                 also print each finding's path as note: lines
+  --quiet                   print the findings only: no summary, no notes, no progress
+  --no-progress             no progress line on stderr
+simulate options:
+  --line N                  simulate the finding on line N (or the nearest in its function)
+  --scenario FILE.fgs       run a scenario file instead of a finding
+  --preset ID               the simulated CPU (default: arm1176-32k; \`flushguard presets\`)
+  --format text|json        output format (default: text)
+
+exit codes: 0 no findings, 1 findings, 2 usage error, unreadable input or no C file to lint`;

@@ -6,6 +6,7 @@ import { wasmSources } from '../host/wasmPaths';
 import { choice, positiveInt, UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { collectFiles, findConfigFile } from './files';
+import type { InputFile } from './files';
 import { CONFIG_FILE, enabledRules, parseConfigText, severityOf } from '../config/settings';
 import type { Settings } from '../config/settings';
 import { GlobSet } from '../config/glob';
@@ -37,20 +38,23 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   const jobs = positiveInt(args, '--jobs', Math.max(1, availableParallelism()));
   const budgetMs = positiveInt(args, '--budget', 20_000);
   if (args.positional.length === 0) throw new UsageError('lint needs at least one PATH');
+  const quiet = args.options.has('--quiet');
+  const verbose = args.options.has('--verbose');
+  if (quiet && verbose) throw new UsageError('--quiet and --verbose ask for opposite things');
 
   const config = readConfig(args);
   if ('problems' in config) {
     for (const p of config.problems) io.err(`flushguard: ${p}\n`);
     return 2;
   }
-  const collected = collectFiles(args.positional);
+  const collected = collectEach(args.positional);
   const errors = collected.errors;
   for (const e of errors) io.err(`flushguard: ${e}\n`);
   const files = excludeFiles(collected.files, config, args.positional, io);
   const ran = rules.length > 0 ? rules : enabledRules(config.settings);
   const severities = Object.fromEntries(ran.map((id) => [id, severityOf(config.settings, id)]));
   const options: LintFileOptions = { rules: ran, budgetMs, severities };
-  const progress = progressReporter(io, files.length, !args.options.has('--no-progress'));
+  const progress = progressReporter(io, files.length, !quiet && !args.options.has('--no-progress'));
   let outcomes: FileOutcome[];
   if (jobs > 1 && files.length >= WORKER_THRESHOLD) {
     outcomes = await lintInWorkers(files, options, jobs, progress);
@@ -87,11 +91,13 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
       reason: s.reason,
     })),
   );
+  const unusedSuppressions = outcomes.flatMap((o) => o.unusedSuppressions);
   if (format === 'json') {
     // Additions after the contract's keys (version, filesScanned, findings), only when non-empty.
     const extra = {
       ...(skipped > 0 ? { skipped } : {}),
       ...(skippedFunctions.length > 0 ? { skippedFunctions } : {}),
+      ...(unusedSuppressions.length > 0 ? { unusedSuppressions } : {}),
     };
     io.out(formatJson(findings, scanned, extra));
   } else if (format === 'sarif') {
@@ -109,15 +115,34 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
       ),
     );
   } else {
-    const verbose = args.options.has('--verbose');
     // gcc-style notes for the functions the rules could not analyse (too deep, too large).
     if (verbose)
       for (const s of skippedFunctions)
         io.out(`${s.file}:${s.line}: note: function ${s.function} not analysed: ${s.reason}\n`);
-    io.out(formatText(findings, scanned, verbose));
+    const notes = quiet
+      ? []
+      : unusedSuppressions.map((u) => `${u.file}:${u.line}:${u.column}: note: ${u.message}`);
+    io.out(formatText(findings, scanned, verbose, { notes, quiet }));
   }
   if (unreadable) return 2;
   return findings.length > 0 ? 1 : 0;
+}
+
+/**
+ * The C files under each PATH; a directory without any is an error of its own (exit 2), like a
+ * path that does not exist, so a mistyped tree never passes as "0 findings".
+ */
+function collectEach(paths: string[]): { files: InputFile[]; errors: string[] } {
+  const files: InputFile[] = [];
+  const errors: string[] = [];
+  for (const p of paths) {
+    const one = collectFiles([p]);
+    errors.push(...one.errors);
+    if (one.files.length === 0 && one.errors.length === 0)
+      errors.push(`${p}: no C files (*.c, *.h) in this directory`);
+    files.push(...one.files);
+  }
+  return { files, errors };
 }
 
 interface Config {

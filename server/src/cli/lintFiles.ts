@@ -10,8 +10,8 @@ import type { Parser } from '../parsing/parser';
 import { readSource } from './files';
 import type { InputFile } from './files';
 import { LineMap } from '../lineMap';
-import { reportFinding } from './report';
-import type { ReportedFinding } from './report';
+import { reportFinding, reportSuppressions } from './report';
+import type { ReportedFinding, ReportedSuppression } from './report';
 
 export interface FileOutcome {
   display: string;
@@ -22,6 +22,8 @@ export interface FileOutcome {
   error?: string;
   /** Functions inside the file that could not be analysed, with why (1-based lines). */
   skippedFunctions: SkippedFunction[];
+  /** Suppression comments that silenced nothing or name an unknown rule. */
+  unusedSuppressions: ReportedSuppression[];
 }
 
 export interface LintFileOptions {
@@ -33,7 +35,7 @@ export interface LintFileOptions {
 
 export function lintFile(parser: Parser, file: InputFile, options: LintFileOptions): FileOutcome {
   const read = readSource(file.path);
-  const base = { display: file.display, findings: [], skippedFunctions: [] };
+  const base = { display: file.display, findings: [], skippedFunctions: [], unusedSuppressions: [] };
   if (!read.ok)
     return read.unreadable ? { ...base, error: read.reason } : { ...base, skipped: read.reason };
   try {
@@ -44,7 +46,8 @@ export function lintFile(parser: Parser, file: InputFile, options: LintFileOptio
     const lines = new LineMap(read.text);
     // Suppression comments are honoured here exactly as in the editor (server/src/suppress.ts).
     const ran = options.rules.length > 0 ? options.rules : RULE_IDS;
-    const kept = applySuppressions(read.text, result.findings, ran, RULE_IDS).findings;
+    const suppressed = applySuppressions(read.text, result.findings, ran, RULE_IDS);
+    const kept = suppressed.findings;
     const severity = (f: Finding): Finding['severity'] => {
       const s = options.severities?.[f.rule];
       return s === undefined || s === 'off' ? f.severity : s;
@@ -55,6 +58,7 @@ export function lintFile(parser: Parser, file: InputFile, options: LintFileOptio
         reportFinding(file.display, lines, { ...f, severity: severity(f) }),
       ),
       skippedFunctions: result.skipped,
+      unusedSuppressions: reportSuppressions(file.display, lines, suppressed, RULE_IDS),
     };
   } catch (e) {
     if (e instanceof BudgetExceeded)

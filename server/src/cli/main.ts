@@ -1,6 +1,7 @@
 /** The `flushguard` command line. Also the entry of its own worker threads. */
 import { RULES } from '../rules/index';
-import { parseArgs, UsageError, USAGE } from './args';
+import { choice, InputError, parseArgs, UsageError, USAGE } from './args';
+import type { ParsedArgs } from './args';
 import { lintCommand } from './lintCommand';
 import { presetsCommand, simulateCommand } from './simulateCommand';
 import type { Io } from './lintCommand';
@@ -21,8 +22,7 @@ async function main(argv: string[], io: Io): Promise<number> {
       case 'presets':
         return presetsCommand(args, io);
       case 'rules':
-        for (const r of RULES) io.out(`${r.meta.id}\t${r.meta.defaultSeverity}\t${r.meta.description}\n`);
-        return 0;
+        return rulesCommand(args, io);
       case 'help':
       case '--help':
       case '-h':
@@ -36,13 +36,46 @@ async function main(argv: string[], io: Io): Promise<number> {
       io.err(`flushguard: ${e.message}\n${USAGE}\n`);
       return 2;
     }
+    if (e instanceof InputError) {
+      io.err(`flushguard: ${e.message}\n`);
+      return 2;
+    }
     throw e;
   }
+}
+
+function rulesCommand(args: ParsedArgs, io: Io): number {
+  const format = choice(args, '--format', ['text', 'json'] as const, 'text');
+  if (format === 'json') {
+    const rules = RULES.map(({ meta }) => ({
+      id: meta.id,
+      severity: meta.defaultSeverity,
+      description: meta.description,
+    }));
+    io.out(JSON.stringify({ rules }, null, 2) + '\n');
+  } else {
+    for (const r of RULES)
+      io.out(`${r.meta.id}\t${r.meta.defaultSeverity}\t${r.meta.description}\n`);
+  }
+  return 0;
+}
+
+/**
+ * A reader that goes away (`flushguard lint . | head`) ends the run quietly, the way a C tool
+ * dies of SIGPIPE: no EPIPE stack, and nothing more is written.
+ */
+function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
 }
 
 if (isLintWorker()) {
   void runLintWorker();
 } else {
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
   const io: Io = {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
@@ -53,7 +86,9 @@ if (isLintWorker()) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`flushguard: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.stderr.write(
+        `flushguard: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      );
       process.exitCode = 2;
     },
   );

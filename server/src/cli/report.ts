@@ -1,6 +1,8 @@
 /** Findings as the outside world sees them: 1-based lines and UTF-16 columns, paths as given. */
 import type { Finding, PathStep, Severity } from '../rules/types';
 import type { LineMap } from '../lineMap';
+import { unknownRuleMessage, unusedSuppressionMessage } from '../suppress';
+import type { SuppressionResult } from '../suppress';
 
 export interface ReportedStep {
   line: number;
@@ -36,4 +38,40 @@ export function reportFinding(file: string, lines: LineMap, f: Finding): Reporte
     message: f.message,
     path: f.path.map((s) => ({ line: s.line, note: s.note, kind: s.kind })),
   };
+}
+
+/** A suppression comment that silenced nothing, or that names a rule FlushGuard does not have. */
+export interface ReportedSuppression {
+  file: string;
+  line: number;
+  column: number;
+  kind: 'unused' | 'unknown-rule';
+  rules: string[];
+  message: string;
+}
+
+export function reportSuppressions(
+  file: string,
+  lines: LineMap,
+  result: Pick<SuppressionResult, 'unused' | 'unknown'>,
+  knownRules: readonly string[],
+): ReportedSuppression[] {
+  const at = (offset: number): { line: number; column: number } => lines.position(offset);
+  const out: ReportedSuppression[] = [
+    ...result.unused.map((s) => ({
+      file,
+      ...at(s.start),
+      kind: 'unused' as const,
+      rules: s.rules,
+      message: unusedSuppressionMessage(s),
+    })),
+    ...result.unknown.map((u) => ({
+      file,
+      ...at(u.suppression.start),
+      kind: 'unknown-rule' as const,
+      rules: [u.rule],
+      message: unknownRuleMessage(u.rule, knownRules),
+    })),
+  ];
+  return out.sort((a, b) => a.line - b.line || a.column - b.column);
 }

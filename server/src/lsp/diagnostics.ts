@@ -7,6 +7,7 @@ import type { Diagnostic, DiagnosticRelatedInformation, Range } from 'vscode-lan
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, Severity } from '../rules/types';
 import type { Suppression } from '../suppress';
+import { unknownRuleMessage, unusedSuppressionMessage } from '../suppress';
 import type { RuleSeverity } from '../config/settings';
 import { RULE_IDS } from '../rules/index';
 import { docsUri } from '../host/package';
@@ -66,14 +67,13 @@ export function findingDiagnostic(
 }
 
 export function unusedSuppressionDiagnostic(doc: TextDocument, s: Suppression): Diagnostic {
-  const what = s.rules.length > 0 ? s.rules.join(', ') : 'any rule';
   return {
     range: rangeOf(doc, s.start, s.end),
     severity: DiagnosticSeverity.Hint,
     tags: [DiagnosticTag.Unnecessary],
     code: UNUSED_SUPPRESSION,
     source: SOURCE,
-    message: `Unused suppression: no finding of ${what} on line ${s.targetLine} to silence`,
+    message: unusedSuppressionMessage(s),
     data: {
       rule: UNUSED_SUPPRESSION,
       version: doc.version,
@@ -93,7 +93,7 @@ export function unknownRuleDiagnostic(
     severity: DiagnosticSeverity.Warning,
     code: UNKNOWN_RULE,
     source: SOURCE,
-    message: `Unknown rule '${rule}' in a flushguard suppression; known rules: ${known.join(', ')}`,
+    message: unknownRuleMessage(rule, known),
   };
 }
 

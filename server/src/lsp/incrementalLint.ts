@@ -11,7 +11,7 @@
 import type { Node, ParsedSource } from '../parsing/parser';
 import { BudgetExceeded } from '../parsing/parser';
 import { functionDefinitions, functionName } from '../parsing/nodeText';
-import { FileSummaries } from '../analysis/summaries';
+import { FileSummaries } from '../analysis/dcache/summaries';
 import { selectRules } from '../linter';
 import type { LintResult, SkippedFunction } from '../linter';
 import type { Finding } from '../rules/types';

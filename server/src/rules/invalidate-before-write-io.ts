@@ -5,14 +5,14 @@
  * (docs/design/hardware.md scenario S7; Documentation/core-api/cachetlb.rst: flush before I/O,
  * invalidate after read I/O). docs/rules/invalidate-before-write-io.md
  */
-import { vmapModel } from '../analysis/vmapModel';
-import type { AliasInfo, VmapFunction } from '../analysis/vmapModel';
-import { findAliasPath } from '../analysis/vmapWitness';
-import type { AliasMachine } from '../analysis/vmapWitness';
-import { MUST_WRITE, NOT_READ, NOT_VMAP } from '../analysis/vmapPath';
-import { boundAliases, createdHere, vmapRelevant } from '../analysis/vmapQueries';
-import { traceSteps } from './missing-flush-kernel-vmap-range';
-import { stepAt } from './paths';
+import { vmapModel } from '../analysis/vmap/model';
+import type { AliasInfo, VmapFunction } from '../analysis/vmap/model';
+import { findAliasPath } from '../analysis/vmap/witness';
+import type { AliasMachine } from '../analysis/vmap/witness';
+import { MUST_WRITE, NOT_READ, NOT_VMAP } from '../analysis/vmap/path';
+import { boundAliases, createdHere, vmapRelevant } from '../analysis/vmap/queries';
+import { traceSteps } from '../analysis/vmap/steps';
+import { stepAt } from '../analysis/core/steps';
 import type { Finding, Fix, Rule, RuleContext } from './types';
 
 const DIRTY = 1;

@@ -2,17 +2,17 @@
  * missing-flush-kernel-vmap-range: the CPU wrote (or may have written) through a vmap alias and
  * on some path the buffer reaches write I/O without flush_kernel_vmap_range(). The I/O layer only
  * keeps the linear map coherent; dirty lines of the vmap alias stay in the cache while the device
- * reads memory (Documentation/core-api/cachetlb.rst, last section). Also exports the helpers
- * the other vmap rules share. docs/rules/missing-flush-kernel-vmap-range.md
+ * reads memory (Documentation/core-api/cachetlb.rst, last section). docs/rules/missing-flush-kernel-vmap-range.md
  */
 import type { Node } from '../parsing/parser';
-import { vmapModel } from '../analysis/vmapModel';
-import type { AliasInfo, VmapAction, VmapFunction } from '../analysis/vmapModel';
-import { findAliasPath } from '../analysis/vmapWitness';
-import type { AliasMachine, TraceItem } from '../analysis/vmapWitness';
-import { NOT_VMAP, NOT_WRITE } from '../analysis/vmapPath';
-import { BIO_ATTACH, FLUSH_VMAP } from '../analysis/vmapKnowledge';
-import { calleeName, stripExpr } from '../parsing/nodeText';
+import { vmapModel } from '../analysis/vmap/model';
+import type { AliasInfo, VmapAction, VmapFunction } from '../analysis/vmap/model';
+import { findAliasPath } from '../analysis/vmap/witness';
+import { emptyWrapperFinding, traceSteps } from '../analysis/vmap/steps';
+import type { AliasMachine, TraceItem } from '../analysis/vmap/witness';
+import { NOT_VMAP, NOT_WRITE } from '../analysis/vmap/path';
+import { BIO_ATTACH } from '../knowledge/vmap';
+import { calleeName } from '../parsing/nodeText';
 import {
   aliasWords,
   boundAliases,
@@ -21,9 +21,9 @@ import {
   lengthFor,
   outermostLoop,
   vmapRelevant,
-} from '../analysis/vmapQueries';
-import { describeEdge, endOfFunctionStep, insertStatementFix, stepAt } from './paths';
-import type { Finding, Fix, PathStep, Rule, RuleContext } from './types';
+} from '../analysis/vmap/queries';
+import { insertStatementFix, stepAt } from '../analysis/core/steps';
+import type { Finding, Fix, Rule, RuleContext } from './types';
 
 const DIRTY = 1;
 const PREP = 2;
@@ -41,7 +41,7 @@ export const rule: Rule = {
   check(ctx) {
     const model = vmapModel(ctx.facts, ctx.file, ctx.source);
     if (model.emptyWrapper?.kind === 'flush')
-      return [emptyWrapperFinding(model, rule, 'flush_kernel_vmap_range', ctx.source)];
+      return [emptyWrapperFinding(model, rule.meta, 'flush_kernel_vmap_range', ctx.source)];
     const findings: Finding[] = [];
     for (const alias of boundAliases(model)) {
       const f = checkAlias(model, alias, ctx);
@@ -162,152 +162,4 @@ function earliestIo(trace: TraceItem[], trigger: number): Node | undefined {
       first = t.action.node;
   });
   return first;
-}
-
-/** The trace, up to index `upTo`, as path steps the simulator understands. */
-export function traceSteps(
-  model: VmapFunction,
-  alias: AliasInfo,
-  trace: TraceItem[],
-  source: string,
-  upTo: number,
-  /** How I/O of unknown direction is shown: the direction the rule is about. */
-  unknownIo: 'read' | 'write' = 'write',
-): PathStep[] {
-  const fn = model.facts.cfg.node;
-  const steps: PathStep[] = [
-    stepAt(
-      alias.evidence ?? fn,
-      'vmap',
-      `${model.placeholders.has(alias.key) ? `${alias.display} has a vmap alias` : `${alias.display} is a vmap alias`}: ${alias.note}`,
-    ),
-  ];
-  if (model.contextNote) steps.push(stepAt(fn, 'call', model.contextNote));
-  trace.slice(0, upTo + 1).forEach((t) => {
-    if (t.t === 'return')
-      steps.push(stepAt(t.node, 'return', `returns from ${model.facts.name}()`));
-    else if (t.t === 'edge') {
-      const d = describeEdge(t.edge, source);
-      if (d) steps.push(stepAt(d.node, 'branch', d.note));
-    } else {
-      const s = actionStep(t.action, alias, unknownIo);
-      if (s) steps.push(s);
-    }
-  });
-  return steps;
-}
-
-function actionStep(
-  a: VmapAction,
-  alias: AliasInfo,
-  unknownIo: 'read' | 'write',
-): PathStep | undefined {
-  const n = a.node;
-  switch (a.kind) {
-    case 'alias':
-      return undefined;
-    case 'write': {
-      const s = stepAt(n, 'write', `written through the alias by ${callText(n)}`);
-      if (a.size !== undefined) s.size = a.size;
-      return s;
-    }
-    case 'flush':
-      return stepAt(
-        n,
-        'flush-vmap',
-        `${a.api}() flushes ${a.alias ? alias.display : 'the buffer'}`,
-      );
-    case 'invalidate':
-      return stepAt(
-        n,
-        'invalidate-vmap',
-        `${a.api}() invalidates ${a.alias ? alias.display : 'the buffer'}`,
-      );
-    case 'attach':
-      return stepAt(n, 'call', `pages of ${alias.display} attached to I/O by ${a.api}()`);
-    case 'submit':
-      return stepAt(
-        n,
-        a.dir === 'read' || (a.dir !== 'write' && unknownIo === 'read')
-          ? 'submit-read'
-          : 'submit-write',
-        `${a.api}() starts ${a.dir === 'unknown' ? 'I/O of unknown direction' : a.dir === 'both' ? 'bidirectional I/O' : `${a.dir} I/O`}`,
-      );
-    case 'complete':
-      return stepAt(n, 'complete', `${a.api}(): the device's writes are done`);
-    case 'use':
-      return stepAt(n, 'read', `the buffer is handed on to ${a.api}()`);
-    case 'unmap':
-      return stepAt(n, 'unmap', `${a.api}() ends the alias`);
-  }
-}
-
-function callText(n: Node): string {
-  const s = stripExpr(n);
-  if (s.type === 'call_expression') return `${calleeName(s)}()`;
-  const t = s.text.replace(/\s+/g, ' ');
-  return `\`${t.length > 40 ? t.slice(0, 37) + '...' : t}\``;
-}
-
-/**
- * A maintenance wrapper that tests is_vmalloc_addr(param) and then does nothing: its callers
- * count on it before (flush) or after (invalidate) their I/O.
- */
-export function emptyWrapperFinding(
-  model: VmapFunction,
-  r: Rule,
-  api: string,
-  source: string,
-): Finding {
-  const w = model.emptyWrapper!;
-  const fn = model.facts.cfg.node;
-  const len = model.facts.params.find((p) => p !== w.param) ?? 'len';
-  const call = `${api}(${w.param}, ${len});`;
-  const flush = api === FLUSH_VMAP;
-  const named = w.param === '';
-  const steps: PathStep[] = [
-    stepAt(
-      w.test,
-      'vmap',
-      named
-        ? `${model.facts.name}() is named for vmap maintenance`
-        : `\`${w.test.text}\` says ${w.param} may be a vmap alias`,
-    ),
-  ];
-  if (flush)
-    steps.push(endOfFunctionStep(fn, model.facts.name, `and the caller's write I/O follows`), {
-      ...stepAt(fn, 'submit-write', 'the caller submits write I/O'),
-      line: fn.endPosition.row + 1,
-    });
-  else
-    steps.push(
-      { ...stepAt(fn, 'complete', 'the caller calls this after read I/O') },
-      {
-        ...endOfFunctionStep(fn, model.facts.name, `and the caller reads ${w.param}`),
-        kind: 'read',
-      },
-    );
-  return {
-    rule: r.meta.id,
-    severity: r.meta.defaultSeverity,
-    start: w.test.startIndex,
-    end: w.test.endIndex,
-    function: model.facts.name,
-    message: named
-      ? `${model.facts.name}() is named for vmap maintenance but never calls ${api}(); its callers rely on it ${flush ? 'before write I/O' : 'after read I/O'}`
-      : `${model.facts.name}() tests \`${w.test.text}\` but never calls ${call.slice(0, -1)}; its callers rely on it ${flush ? 'before write I/O' : 'after read I/O'}`,
-    path: steps,
-    fixes: named
-      ? []
-      : [
-          insertStatementFix(
-            source,
-            fn,
-            undefined,
-            'before',
-            `if (${w.test.text}) ${call}`,
-            `Insert ${call}`,
-          ),
-        ],
-  };
 }

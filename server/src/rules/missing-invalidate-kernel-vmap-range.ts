@@ -5,11 +5,11 @@
  * refilled through the alias while the device wrote memory are read instead of the new data
  * (Documentation/core-api/cachetlb.rst, last section). docs/rules/missing-invalidate-kernel-vmap-range.md
  */
-import { vmapModel } from '../analysis/vmapModel';
-import type { AliasInfo, VmapFunction } from '../analysis/vmapModel';
-import { findAliasPath } from '../analysis/vmapWitness';
-import type { AliasMachine } from '../analysis/vmapWitness';
-import { NOT_READ, NOT_VMAP } from '../analysis/vmapPath';
+import { vmapModel } from '../analysis/vmap/model';
+import type { AliasInfo, VmapFunction } from '../analysis/vmap/model';
+import { findAliasPath } from '../analysis/vmap/witness';
+import type { AliasMachine } from '../analysis/vmap/witness';
+import { NOT_READ, NOT_VMAP } from '../analysis/vmap/path';
 import {
   aliasWords,
   boundAliases,
@@ -17,9 +17,9 @@ import {
   guarded,
   lengthFor,
   vmapRelevant,
-} from '../analysis/vmapQueries';
-import { emptyWrapperFinding, traceSteps } from './missing-flush-kernel-vmap-range';
-import { endOfFunctionStep, insertStatementFix, stepAt } from './paths';
+} from '../analysis/vmap/queries';
+import { emptyWrapperFinding, traceSteps } from '../analysis/vmap/steps';
+import { endOfFunctionStep, insertStatementFix, stepAt } from '../analysis/core/steps';
 import type { Finding, Fix, Rule, RuleContext } from './types';
 
 const PENDING = 1;
@@ -37,7 +37,7 @@ export const rule: Rule = {
   check(ctx) {
     const model = vmapModel(ctx.facts, ctx.file, ctx.source);
     if (model.emptyWrapper?.kind === 'invalidate')
-      return [emptyWrapperFinding(model, rule, 'invalidate_kernel_vmap_range', ctx.source)];
+      return [emptyWrapperFinding(model, rule.meta, 'invalidate_kernel_vmap_range', ctx.source)];
     const findings: Finding[] = [];
     for (const alias of boundAliases(model)) {
       const f = checkAlias(model, alias, ctx);

@@ -1,46 +1,10 @@
 /** The contract between rules, the linter and the front ends. Offsets are UTF-16 string offsets. */
-import type { FunctionFacts } from '../analysis/facts';
-import type { FileSummaries } from '../analysis/summaries';
+import type { FunctionFacts } from '../analysis/core/facts';
+import type { FileSummaries } from '../analysis/dcache/summaries';
 
-export type Severity = 'error' | 'warning' | 'info' | 'hint';
-
-/** What a step of a finding's path is: declared once, by the simulator that consumes it. */
-export type { StepKind } from '../../../simulator/src/core/finding';
-import type { StepKind } from '../../../simulator/src/core/finding';
-
-export interface PathStep {
-  /** 1-based line. */
-  line: number;
-  kind: StepKind;
-  note: string;
-  /** Offset of the construct the step comes from. */
-  offset: number;
-  /** Bytes written or read, when the code says so. */
-  size?: number;
-}
-
-export interface TextEdit {
-  start: number;
-  end: number;
-  text: string;
-}
-
-export interface Fix {
-  title: string;
-  edits: TextEdit[];
-}
-
-export interface Finding {
-  rule: string;
-  severity: Severity;
-  start: number;
-  end: number;
-  function: string;
-  message: string;
-  path: PathStep[];
-  /** Behaviour-changing repairs: offered as quick fixes, never applied automatically. */
-  fixes: Fix[];
-}
+export type { Finding, Fix, PathStep, Severity, StepKind, TextEdit } from '../analysis/core/types';
+import type { Severity } from '../analysis/core/types';
+import type { Finding } from '../analysis/core/types';
 
 export interface RuleMeta {
   id: string;
@@ -60,4 +24,3 @@ export interface Rule {
   relevant(functionText: string): boolean;
   check(ctx: RuleContext): Finding[];
 }
-

@@ -6,14 +6,14 @@
  * docs/rules/vmap-range-mismatch.md
  */
 import type { Node } from '../parsing/parser';
-import { vmapModel } from '../analysis/vmapModel';
-import type { VmapAction } from '../analysis/vmapModel';
-import { FLUSH_VMAP, INVALIDATE_VMAP } from '../analysis/vmapKnowledge';
+import { vmapModel } from '../analysis/vmap/model';
+import type { VmapAction } from '../analysis/vmap/model';
+import { FLUSH_VMAP, INVALIDATE_VMAP } from '../knowledge/vmap';
 import { stripExpr } from '../parsing/nodeText';
-import { outermostLoop, vmapRelevant } from '../analysis/vmapQueries';
-import { changesIn } from '../analysis/vmapTree';
-import type { Change } from '../analysis/vmapTree';
-import { stepAt } from './paths';
+import { outermostLoop, vmapRelevant } from '../analysis/vmap/queries';
+import { changesIn } from '../analysis/vmap/tree';
+import type { Change } from '../analysis/vmap/tree';
+import { stepAt } from '../analysis/core/steps';
 import type { Finding, PathStep, Rule } from './types';
 
 export const rule: Rule = {

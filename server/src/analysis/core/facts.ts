@@ -2,15 +2,21 @@
  * Per-function facts shared by the rules: the CFG, the events of each block, the parameters,
  * and which names stand for the same page (`page = bv.bv_page`, `folio = page_folio(page)`).
  */
-import type { Node } from '../parsing/parser';
-import type { IteratorLoop } from '../parsing/preprocess';
-import { buildCfg } from '../cfg/builder';
-import type { Block, FunctionCfg } from '../cfg/graph';
-import { reachable } from '../cfg/graph';
-import { callArguments, calleeName, exprKey, parameterNames, stripExpr } from '../parsing/nodeText';
+import type { Node } from '../../parsing/parser';
+import type { IteratorLoop } from '../../parsing/preprocess';
+import { buildCfg } from '../../cfg/builder';
+import type { Block, FunctionCfg } from '../../cfg/graph';
+import { reachable } from '../../cfg/graph';
+import {
+  callArguments,
+  calleeName,
+  exprKey,
+  parameterNames,
+  stripExpr,
+} from '../../parsing/nodeText';
 import { eventsOf, normKey } from './events';
 import type { Event } from './events';
-import { SAME_PAGE } from './knowledge';
+import { SAME_PAGE } from '../../knowledge/dcache';
 
 export interface FunctionFacts {
   cfg: FunctionCfg;

@@ -3,14 +3,14 @@
  * witness path into a trace of the actions, branches and returns along it, with the index of
  * the action that made the path bad (-1: reaching the end of the function did).
  */
-import type { Node } from '../parsing/parser';
-import type { Edge } from '../cfg/graph';
-import type { Event } from './events';
-import type { VmapAction, VmapFunction } from './vmapModel';
-import { searchPath, applyEdge } from './vmapPath';
-import type { GuardTest } from './vmapPath';
-import { addrKey } from './vmapFile';
-import { stripExpr } from '../parsing/nodeText';
+import type { Node } from '../../parsing/parser';
+import type { Edge } from '../../cfg/graph';
+import type { Event } from '../core/events';
+import type { VmapAction, VmapFunction } from './model';
+import { searchPath, applyEdge } from './path';
+import type { GuardTest } from './path';
+import { addrKey } from './file';
+import { stripExpr } from '../../parsing/nodeText';
 
 export interface AliasMachine {
   initial: number;

@@ -4,8 +4,8 @@
  * cubic (a fuzzed `#ifdef` of 2,000 nested braces took 30 s per rule). These answer top-down, in
  * one pass or one descent, with the same results as the upward walks they replace.
  */
-import type { Node } from '../parsing/parser';
-import { calleeName, stripExpr } from '../parsing/nodeText';
+import type { Node } from '../../parsing/parser';
+import { calleeName, stripExpr } from '../../parsing/nodeText';
 
 /**
  * The ancestors of `n` from `root` down to n's parent, outermost first; one descent, O(depth).

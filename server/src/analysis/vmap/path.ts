@@ -1,17 +1,17 @@
 /**
- * Path search for the vmap rules: pathSearch.ts's breadth-first search over (block, state), with
+ * Path search for the vmap rules: core/pathSearch.ts's breadth-first search over (block, state), with
  * edges that change the state: a branch on the I/O direction
  * (`op == REQ_OP_WRITE`, `dir == DMA_FROM_DEVICE`, `bp->b_flags & XBF_READ`) or on the alias guard
  * (`if (is_vmalloc_addr(p))`, `if (buf->vaddr)`) tells the rest of the path what it may assume.
  */
-import type { Node } from '../parsing/parser';
-import type { Edge } from '../cfg/graph';
-import { calleeName, callArguments, stripExpr } from '../parsing/nodeText';
-import type { Event } from './events';
-import type { FunctionFacts } from './facts';
-import { findBadPath } from './pathSearch';
-import type { Witness } from './pathSearch';
-import { READ_CONST, VMAP_TEST, WRITE_CONST, WRITE_TEST } from './vmapKnowledge';
+import type { Node } from '../../parsing/parser';
+import type { Edge } from '../../cfg/graph';
+import { calleeName, callArguments, stripExpr } from '../../parsing/nodeText';
+import type { Event } from '../core/events';
+import type { FunctionFacts } from '../core/facts';
+import { findBadPath } from '../core/pathSearch';
+import type { Witness } from '../core/pathSearch';
+import { READ_CONST, VMAP_TEST, WRITE_CONST, WRITE_TEST } from '../../knowledge/vmap';
 
 /** Shared state bits set by edges; rules use bits 0-4 for their own state. */
 export const NOT_WRITE = 1 << 5;

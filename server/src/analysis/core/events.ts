@@ -3,8 +3,14 @@
  * the right-hand side before the store): calls, assignments, stores through pointers, returns.
  * Rules read events; they never look at raw statements.
  */
-import type { Node } from '../parsing/parser';
-import { callArguments, calleeName, declaredName, exprKey, stripExpr } from '../parsing/nodeText';
+import type { Node } from '../../parsing/parser';
+import {
+  callArguments,
+  calleeName,
+  declaredName,
+  exprKey,
+  stripExpr,
+} from '../../parsing/nodeText';
 
 export type Event =
   | { kind: 'call'; node: Node; name: string; args: Node[] }

@@ -3,14 +3,14 @@
  * mapping (or the linear map, or a buffer head), flushes, unmaps, marks up to date, hands the
  * mapping to its caller. Used by the missing-flush-dcache-page rule.
  */
-import type { Node } from '../parsing/parser';
-import { callArguments, calleeName, exprKey, stripExpr } from '../parsing/nodeText';
-import { normKey, pointerBase } from './events';
-import type { Event } from './events';
-import { pageKey } from './facts';
-import type { FunctionFacts } from './facts';
+import type { Node } from '../../parsing/parser';
+import { callArguments, calleeName, exprKey, stripExpr } from '../../parsing/nodeText';
+import { normKey, pointerBase } from '../core/events';
+import type { Event } from '../core/events';
+import { pageKey } from '../core/facts';
+import type { FunctionFacts } from '../core/facts';
 import type { FileSummaries } from './summaries';
-import * as K from './knowledge';
+import * as K from '../../knowledge/dcache';
 
 export type WriteVia = 'kmap' | 'linear' | 'bh' | 'miter' | 'page-write';
 
@@ -237,7 +237,15 @@ function eventActions(
     const via: WriteVia = K.KMAP_PAGE_WRITE.has(name) ? 'kmap' : 'page-write';
     out.push({ kind: 'write', page: notePage(args[pageWrite], name), via, node });
   }
-  for (const i of K.WRITES_ARGUMENT.get(name) ?? []) write(args[i], node, sizeOf(name, args));
+  for (const i of K.WRITES_ARGUMENT.get(name) ?? [])
+    write(
+      args[i],
+      node,
+      K.writeLength(
+        name,
+        args.map((a) => a.text),
+      ),
+    );
   const stored = args[K.STORE_MACRO.get(name) ?? -1];
   if (stored) write(storeTarget(stored) ?? stored, node);
   if (K.MARK_UPTODATE.has(name) && args[0])
@@ -303,8 +311,3 @@ function storeTarget(lhs: Node): Node | undefined {
 }
 
 /** The byte count of a copy when it is a literal (`memcpy(p, q, 16)`), for the simulator. */
-function sizeOf(name: string, args: Node[]): number | undefined {
-  const idx = name.startsWith('mem') || name.startsWith('copy_from') ? 2 : -1;
-  const t = idx >= 0 ? args[idx]?.text : undefined;
-  return t && /^\d+$/.test(t) ? Number(t) : undefined;
-}

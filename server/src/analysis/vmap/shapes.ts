@@ -3,11 +3,11 @@
  * wrappers that do nothing, completion callbacks by signature, vmalloc memory refused, calls
  * nested in the maintenance calls' arguments, pages handed straight to bio_add_page().
  */
-import type { Node } from '../parsing/parser';
-import { callArguments, calleeName, stripExpr } from '../parsing/nodeText';
-import type { FunctionFacts } from './facts';
-import * as V from './vmapKnowledge';
-import { upFrom } from './vmapTree';
+import type { Node } from '../../parsing/parser';
+import { callArguments, calleeName, stripExpr } from '../../parsing/nodeText';
+import type { FunctionFacts } from '../core/facts';
+import * as V from '../../knowledge/vmap';
+import { upFrom } from './tree';
 
 export type Context = 'plain' | 'end-io' | 'cpu-access' | 'device-access';
 

@@ -5,9 +5,9 @@
  * field, `dir == READ`, a predicate call such as `PageSlab(page)`) gets two bits of a rule's
  * state: known true, known false. Assigning to a name the condition reads forgets it.
  */
-import type { Node } from '../parsing/parser';
-import type { Edge } from '../cfg/graph';
-import { stripExpr } from '../parsing/nodeText';
+import type { Node } from '../../parsing/parser';
+import type { Edge } from '../../cfg/graph';
+import { stripExpr } from '../../parsing/nodeText';
 import { normKey } from './events';
 import type { FunctionFacts } from './facts';
 

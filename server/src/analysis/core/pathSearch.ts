@@ -4,7 +4,7 @@
  * blocks × 2^bits pairs, so loops and goto webs cost linear time, and the first bad pair found
  * at the exit gives the shortest witness path, edge by edge.
  */
-import type { Block, Edge } from '../cfg/graph';
+import type { Block, Edge } from '../../cfg/graph';
 import type { Event } from './events';
 import type { FunctionFacts } from './facts';
 

@@ -2,11 +2,11 @@
  * Questions the vmap rules ask of the model: is the file worth analysing, which aliases go to
  * I/O, what length the code uses for an alias, where a whole-buffer call belongs.
  */
-import type { Node } from '../parsing/parser';
-import { calleeName } from '../parsing/nodeText';
-import type { AliasInfo, VmapFunction } from './vmapModel';
-import { VMAP_TEST } from './vmapKnowledge';
-import { upFrom } from './vmapTree';
+import type { Node } from '../../parsing/parser';
+import { calleeName } from '../../parsing/nodeText';
+import type { AliasInfo, VmapFunction } from './model';
+import { VMAP_TEST } from '../../knowledge/vmap';
+import { upFrom } from './tree';
 
 /** Words without which a file holds no vmap alias the rules could find... */
 const VMAP_WORD =

@@ -3,20 +3,27 @@
  * callee or a caller counts (the caller-flushes and callee-writes fixtures under test/fixtures/rules/missing-flush-dcache-page).
  * Computed lazily and memoised; recursion is cut at a small depth.
  */
-import type { Node } from '../parsing/parser';
-import type { IteratorLoop } from '../parsing/preprocess';
-import { callArguments, calleeName, exprKey, functionName, stripExpr } from '../parsing/nodeText';
-import { functionFacts, pageKey } from './facts';
-import type { FunctionFacts } from './facts';
-import { pointerBase, normKey } from './events';
-import type { Event } from './events';
+import type { Node } from '../../parsing/parser';
+import type { IteratorLoop } from '../../parsing/preprocess';
 import {
+  callArguments,
+  calleeName,
+  exprKey,
+  functionName,
+  stripExpr,
+} from '../../parsing/nodeText';
+import { functionFacts, pageKey } from '../core/facts';
+import type { FunctionFacts } from '../core/facts';
+import { pointerBase, normKey } from '../core/events';
+import type { Event } from '../core/events';
+import {
+  CONTAINER_LOOKUP,
   FLUSH,
   PRIVATE_PAGE_SOURCE,
   STORE_MACRO,
   VISIBLE_PAGE_SOURCE,
   WRITES_ARGUMENT,
-} from './knowledge';
+} from '../../knowledge/dcache';
 
 const FLUSH_CALL = new RegExp(`\\b(?:${[...FLUSH.keys()].join('|')}|sg_miter_stop)\\s*\\(`);
 const MAX_DEPTH = 3;
@@ -282,13 +289,6 @@ function rootOf(key: string): string {
 const FIELD_STORE =
   /(?:->|\.)\s*(\w+)\s*(?:\[[^\]\n]*\])?\s*=\s*(?:\([^()\n]*\)\s*)?(\w+)\s*([(;])/g;
 const NO_VALUE = /^(?:NULL|0|ERR_PTR\(.*\))$/;
-const CONTAINER_LOOKUP = new Set([
-  'xa_load',
-  'radix_tree_lookup',
-  'idr_find',
-  'xa_find',
-  'xa_find_after',
-]);
 const ALLOCATES = new RegExp(`\\b(?:${[...PRIVATE_PAGE_SOURCE].join('|')})\\s*\\(`);
 const TAKES_VISIBLE = new RegExp(`\\b(?:${[...VISIBLE_PAGE_SOURCE].join('|')})\\s*\\(`);
 const FIELD_FLUSH =
