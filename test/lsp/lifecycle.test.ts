@@ -44,37 +44,47 @@ function open(s: LspProcess, uri: string): void {
 }
 
 const FINDING_LINE = 7;
+/** A server that never answers fails the test instead of hanging it. */
+const LIMIT = { timeout: 60_000 };
 
-test('after shutdown every request is refused with InvalidRequest; exit ends the server', async () => {
-  const { dir, uri } = workspace();
-  const s = await startIn(dir);
-  open(s, uri);
-  const before = await s.request('flushguard/unknown', {});
-  assert.equal(before.error?.code, METHOD_NOT_FOUND, 'an unknown method before shutdown');
-  const presets = await s.request('flushguard/presets', null);
-  assert.ok(Array.isArray(presets.result));
-  assert.equal((await s.request('shutdown', null)).error, undefined);
-  const refused: [string, unknown][] = [
-    [
-      'textDocument/hover',
-      { textDocument: { uri }, position: { line: FINDING_LINE, character: 2 } },
-    ],
-    ['textDocument/codeLens', { textDocument: { uri } }],
-    ['flushguard/presets', null],
-    ['flushguard/checkWorkspace', {}],
-    ['workspace/executeCommand', { command: 'flushguard.checkWorkspace' }],
-    ['flushguard/unknown', {}],
-    ['shutdown', null],
-  ];
-  for (const [method, params] of refused) {
-    const r = await s.request(method, params);
-    assert.equal(r.error?.code, INVALID_REQUEST, `${method} after shutdown: ${JSON.stringify(r)}`);
-    assert.equal(r.result, undefined);
-  }
-  const exited = new Promise<number | null>((resolve) => s.proc.once('exit', resolve));
-  s.notify('exit', null);
-  assert.equal(await exited, 0);
-});
+test(
+  'after shutdown every request is refused with InvalidRequest; exit ends the server',
+  LIMIT,
+  async () => {
+    const { dir, uri } = workspace();
+    const s = await startIn(dir);
+    open(s, uri);
+    const before = await s.request('flushguard/unknown', {});
+    assert.equal(before.error?.code, METHOD_NOT_FOUND, 'an unknown method before shutdown');
+    const presets = await s.request('flushguard/presets', null);
+    assert.ok(Array.isArray(presets.result));
+    assert.equal((await s.request('shutdown', null)).error, undefined);
+    const refused: [string, unknown][] = [
+      [
+        'textDocument/hover',
+        { textDocument: { uri }, position: { line: FINDING_LINE, character: 2 } },
+      ],
+      ['textDocument/codeLens', { textDocument: { uri } }],
+      ['flushguard/presets', null],
+      ['flushguard/checkWorkspace', {}],
+      ['workspace/executeCommand', { command: 'flushguard.checkWorkspace' }],
+      ['flushguard/unknown', {}],
+      ['shutdown', null],
+    ];
+    for (const [method, params] of refused) {
+      const r = await s.request(method, params);
+      assert.equal(
+        r.error?.code,
+        INVALID_REQUEST,
+        `${method} after shutdown: ${JSON.stringify(r)}`,
+      );
+      assert.equal(r.result, undefined);
+    }
+    const exited = new Promise<number | null>((resolve) => s.proc.once('exit', resolve));
+    s.notify('exit', null);
+    assert.equal(await exited, 0);
+  },
+);
 
 describe('the workspace check with the params each client sends', () => {
   let s: LspProcess;
@@ -94,7 +104,7 @@ describe('the workspace check with the params each client sends', () => {
     ['null', null],
     ['no params', undefined],
   ] as const) {
-    test(`flushguard/checkWorkspace with ${what}`, async () => {
+    test(`flushguard/checkWorkspace with ${what}`, LIMIT, async () => {
       const r = await check(params);
       assert.equal(r.error, undefined, JSON.stringify(r.error));
       const result = r.result as { files: number; findings: number };
@@ -102,7 +112,7 @@ describe('the workspace check with the params each client sends', () => {
       assert.equal(result.findings, 1);
     });
   }
-  test('workspace/executeCommand flushguard.checkWorkspace without arguments', async () => {
+  test('workspace/executeCommand flushguard.checkWorkspace without arguments', LIMIT, async () => {
     const r = await s.request('workspace/executeCommand', { command: 'flushguard.checkWorkspace' });
     assert.equal(r.error, undefined, JSON.stringify(r.error));
     assert.equal((r.result as { findings: number }).findings, 1);
@@ -110,78 +120,93 @@ describe('the workspace check with the params each client sends', () => {
 });
 
 describe('simulation outside VS Code', () => {
-  test('with showDocument the server opens a read-only text trace of both runs', async () => {
-    const { dir, uri } = workspace();
-    const s = await startIn(dir, { showDocument: { support: true } });
-    try {
-      open(s, uri);
-      const from = s.received.length;
-      const r = await s.request('workspace/executeCommand', {
-        command: 'flushguard.simulate',
-        arguments: [{ uri, line: FINDING_LINE }],
-      });
-      assert.equal(r.error, undefined, JSON.stringify(r.error));
-      const result = r.result as { document?: string; trace: string; verdict: string };
-      const show = await s.waitFor((m) => m.method === 'window/showDocument', from);
-      const params = show.params as { uri: string; takeFocus?: boolean };
-      assert.equal(params.uri, result.document);
-      const path = fileURLToPath(params.uri);
-      const text = readFileSync(path, 'utf8');
-      assert.equal(text, result.trace);
-      assert.match(text, /^demo\.c:8: .*\[missing-flush-dcache-page\]/);
-      assert.match(text, /== As written ==/);
-      assert.match(text, /Summary: corrupted as written, correct with the fix\./);
-      assert.equal(statSync(path).mode & 0o222, 0, 'the trace is read-only');
-    } finally {
-      await s.stop();
-    }
-  });
+  test(
+    'with showDocument the server opens a read-only text trace of both runs',
+    LIMIT,
+    async () => {
+      const { dir, uri } = workspace();
+      const s = await startIn(dir, { showDocument: { support: true } });
+      try {
+        open(s, uri);
+        const from = s.received.length;
+        const r = await s.request('workspace/executeCommand', {
+          command: 'flushguard.simulate',
+          arguments: [{ uri, line: FINDING_LINE }],
+        });
+        assert.equal(r.error, undefined, JSON.stringify(r.error));
+        const result = r.result as { document?: string; trace: string; verdict: string };
+        const show = await s.waitFor((m) => m.method === 'window/showDocument', from);
+        const params = show.params as { uri: string; takeFocus?: boolean };
+        assert.equal(params.uri, result.document);
+        const path = fileURLToPath(params.uri);
+        const text = readFileSync(path, 'utf8');
+        assert.equal(text, result.trace);
+        assert.match(text, /^demo\.c:8: .*\[missing-flush-dcache-page\]/);
+        assert.match(text, /== As written ==/);
+        assert.match(text, /Summary: corrupted as written, correct with the fix\./);
+        assert.equal(statSync(path).mode & 0o222, 0, 'the trace is read-only');
+      } finally {
+        await s.stop();
+      }
+    },
+  );
 
-  test('without showDocument the answer carries the trace and the verdict in words', async () => {
-    const { dir, uri } = workspace();
-    const s = await startIn(dir);
-    try {
-      open(s, uri);
-      const from = s.received.length;
-      const r = await s.request('workspace/executeCommand', {
-        command: 'flushguard.simulate',
-        arguments: [{ uri, line: FINDING_LINE }],
-      });
-      const result = r.result as { document?: string; trace: string; verdict: string };
-      assert.equal(result.document, undefined);
-      assert.match(result.trace, /Summary: corrupted as written/);
-      assert.match(
-        result.verdict,
-        /^As written, user space reads `[0-9a-f ]+( …)?` at byte \d+ where it should read `[0-9a-f ]+( …)?`; with the fix, user space reads the right bytes \(simulated on arm1176-32k\)\.$/,
-      );
-      const message = await s.waitFor((m) => m.method === 'window/showMessage', from);
-      assert.match((message.params as { message: string }).message, /As written, user space reads/);
-      assert.equal(
-        s.received.slice(from).some((m) => m.method === 'window/showDocument'),
-        false,
-      );
-    } finally {
-      await s.stop();
-    }
-  });
+  test(
+    'without showDocument the answer carries the trace and the verdict in words',
+    LIMIT,
+    async () => {
+      const { dir, uri } = workspace();
+      const s = await startIn(dir);
+      try {
+        open(s, uri);
+        const from = s.received.length;
+        const r = await s.request('workspace/executeCommand', {
+          command: 'flushguard.simulate',
+          arguments: [{ uri, line: FINDING_LINE }],
+        });
+        const result = r.result as { document?: string; trace: string; verdict: string };
+        assert.equal(result.document, undefined);
+        assert.match(result.trace, /Summary: corrupted as written/);
+        assert.match(
+          result.verdict,
+          /^As written, user space reads `[0-9a-f ]+( …)?` at byte \d+ where it should read `[0-9a-f ]+( …)?`; with the fix, user space reads the right bytes \(simulated on arm1176-32k\)\.$/,
+        );
+        const message = await s.waitFor((m) => m.method === 'window/showMessage', from);
+        assert.match(
+          (message.params as { message: string }).message,
+          /As written, user space reads/,
+        );
+        assert.equal(
+          s.received.slice(from).some((m) => m.method === 'window/showDocument'),
+          false,
+        );
+      } finally {
+        await s.stop();
+      }
+    },
+  );
 
-  test('the hover on a finding gives the simulated verdict with the first bad bytes', async () => {
-    const { dir, uri } = workspace();
-    const s = await startIn(dir);
-    try {
-      open(s, uri);
-      const line = DEMO.split('\n')[FINDING_LINE]!;
-      const character = line.search(/\S/) + 1;
-      const r = await s.request('textDocument/hover', {
-        textDocument: { uri },
-        position: { line: FINDING_LINE, character },
-      });
-      const value = (r.result as { contents: { value: string } }).contents.value;
-      assert.match(value, /missing-flush-dcache-page/);
-      assert.match(value, /\*\*Simulated:\*\* As written, user space reads `[0-9a-f ]+/);
-      assert.match(value, /where it should read `/);
-    } finally {
-      await s.stop();
-    }
-  });
+  test(
+    'the hover on a finding gives the simulated verdict with the first bad bytes',
+    LIMIT,
+    async () => {
+      const { dir, uri } = workspace();
+      const s = await startIn(dir);
+      try {
+        open(s, uri);
+        const line = DEMO.split('\n')[FINDING_LINE]!;
+        const character = line.search(/\S/) + 1;
+        const r = await s.request('textDocument/hover', {
+          textDocument: { uri },
+          position: { line: FINDING_LINE, character },
+        });
+        const value = (r.result as { contents: { value: string } }).contents.value;
+        assert.match(value, /missing-flush-dcache-page/);
+        assert.match(value, /\*\*Simulated:\*\* As written, user space reads `[0-9a-f ]+/);
+        assert.match(value, /where it should read `/);
+      } finally {
+        await s.stop();
+      }
+    },
+  );
 });
