@@ -9,12 +9,18 @@ import { functionDefinitions } from './parsing/nodeText';
 import { FileSummaries } from './analysis/dcache/summaries';
 import { RULES } from './rules/index';
 import type { Finding, Rule } from './rules/types';
+import type { KernelVersion } from './kernel/version';
 
 export interface LintOptions {
   /** Rule ids to run; all when absent or empty. */
   rules?: readonly string[];
   /** `performance.now()` value after which the file is given up (BudgetExceeded is thrown). */
   deadline?: number;
+  /**
+   * The kernel the file belongs to (its tree's Makefile or the `kernelVersion` setting), so that
+   * facts about kernel APIs apply for their versions; absent: the newest behaviour known.
+   */
+  kernelVersion?: KernelVersion;
 }
 
 export interface SkippedFunction {
@@ -61,7 +67,8 @@ export function lintParsed(parsed: ParsedSource, options: LintOptions = {}): Lin
       });
       continue;
     }
-    for (const rule of active) findings.push(...rule.check({ source, facts, file }));
+    const { kernelVersion } = options;
+    for (const rule of active) findings.push(...rule.check({ source, facts, file, kernelVersion }));
   }
   findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
   return { findings, skipped };

@@ -14,8 +14,12 @@ export interface ParsedArgs {
 }
 
 /** Options that take a value; anything else starting with `--` is a flag. */
-const VALUED = new Set(['--format', '--rule', '--jobs', '--line', '--preset', '--scenario', '--budget', '--docs-base', '--config']);
-const FLAGS = new Set(['--verbose', '--no-progress', '--help', '--quiet']);
+const VALUED = new Set(['--format', '--rule', '--jobs', '--line', '--preset', '--scenario', '--budget', '--docs-base', '--config', '--kernel-version']);
+const FLAGS = new Set(['--verbose', '--no-progress', '--help', '--quiet', '--aliasing-only', '--no-cache']);
+/** Patch review (server/src/cli/review): valued options, flags, and `--diff[=REV]` whose value is optional. */
+const REVIEW_VALUED = new Set(['--patch', '--tree', '--baseline', '--stdin-filename']);
+const REVIEW_FLAGS = new Set(['--version']);
+const OPTIONAL_VALUE = new Set(['--diff']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const [command = 'help', ...rest] = argv;
@@ -33,11 +37,13 @@ export function parseArgs(argv: string[]): ParsedArgs {
     }
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (VALUED.has(name)) {
+    if (OPTIONAL_VALUE.has(name)) {
+      options.set(name, [...(options.get(name) ?? []), eq > 0 ? arg.slice(eq + 1) : '']);
+    } else if (VALUED.has(name) || REVIEW_VALUED.has(name)) {
       const value = eq > 0 ? arg.slice(eq + 1) : rest[++i];
       if (value === undefined) throw new UsageError(`${name} needs a value`);
       options.set(name, [...(options.get(name) ?? []), value]);
-    } else if (FLAGS.has(name)) {
+    } else if (FLAGS.has(name) || REVIEW_FLAGS.has(name)) {
       options.set(name, ['true']);
     } else {
       throw new UsageError(`unknown option ${name}`);
@@ -79,6 +85,7 @@ export const USAGE = `usage:
   flushguard presets [--format text|json]
   flushguard rules [--format text|json]
   flushguard --help
+  flushguard --version
 
 lint options:
   --format text|json|sarif  output format (default: text)
@@ -87,9 +94,18 @@ lint options:
   --budget MS               time budget per file (default: 20000); a file over it is skipped
   --config FILE             settings from FILE instead of the nearest .flushguard.json
   --docs-base URL           SARIF help links point at URL/<rule-id>.md
-  --verbose                 also print each finding's path as note: lines
+  --kernel-version X.Y      check the code as kernel X.Y (default: the tree's top Makefile)
+  --verbose                 also print each finding's path as note: lines, and each
+                            tree's kernel version on stderr
   --quiet                   print the findings only: no summary, no notes, no progress
   --no-progress             no progress line on stderr
+  --aliasing-only           drop findings Kconfig confines to CPUs without an aliasing D-cache
+  --no-cache                neither read nor write the on-disk cache
+  --diff [REV|REV1..REV2]   report what a git change introduces (default: HEAD vs the work tree)
+  --patch FILE|-            report what a patch or mbox series introduces, applied on --tree
+  --tree DIR                the tree a --patch applies to (default: the current directory)
+  --baseline OLD.json       report only findings that an earlier --format json run did not have
+  --stdin-filename NAME     the name shown for C read from standard input (PATH -)
 simulate options:
   --line N                  simulate the finding on line N (or the nearest in its function)
   --scenario FILE.fgs       run a scenario file instead of a finding

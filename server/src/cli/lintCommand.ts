@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { RULE_IDS, RULES } from '../rules/index';
 import { createParser, initParser } from '../parsing/parser';
 import { wasmSources } from '../host/wasmPaths';
-import { choice, positiveInt, UsageError } from './args';
+import { choice, one, positiveInt, UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { collectFiles, findConfigFile } from './files';
 import type { InputFile } from './files';
@@ -18,6 +18,16 @@ import { formatJson } from './formatters/json';
 import { formatSarif } from './formatters/sarif';
 import { formatText } from './formatters/text';
 import { docsUri, packageVersion, ruleDocMarkdown } from '../host/package';
+import { applyReach } from './report';
+import { cacheHome } from '../tree/store';
+import { engineId } from '../tree/engine';
+import { LintCache } from '../tree/lintCache';
+import { ReachService } from '../tree/reachService';
+import { stdinInput } from './review/stdin';
+import { fileKernelVersion } from '../kernel/fromTree';
+import { newestKnownKernelVersion } from '../kernel/known';
+import { describeKernelVersion, parseKernelVersion } from '../kernel/version';
+import type { KernelVersion } from '../kernel/version';
 
 /** Files fewer than this are linted in the main thread: starting workers costs more. */
 const WORKER_THRESHOLD = 64;
@@ -41,27 +51,36 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   const quiet = args.options.has('--quiet');
   const verbose = args.options.has('--verbose');
   if (quiet && verbose) throw new UsageError('--quiet and --verbose ask for opposite things');
-
+  const stdin = stdinInput(args);
   const config = readConfig(args);
   if ('problems' in config) {
     for (const p of config.problems) io.err(`flushguard: ${p}\n`);
     return 2;
   }
-  const collected = collectEach(args.positional);
+  const collected = collectEach(stdin.paths);
   const errors = collected.errors;
   for (const e of errors) io.err(`flushguard: ${e}\n`);
-  const files = excludeFiles(collected.files, config, args.positional, io);
+  const files = [...(stdin.file ? [stdin.file] : []), ...excludeFiles(collected.files, config, args.positional, io)];
   const ran = rules.length > 0 ? rules : enabledRules(config.settings);
   const severities = Object.fromEntries(ran.map((id) => [id, severityOf(config.settings, id)]));
-  const options: LintFileOptions = { rules: ran, budgetMs, severities };
-  const progress = progressReporter(io, files.length, !quiet && !args.options.has('--no-progress'));
+  const kernelVersion = kernelVersionOption(args) ?? config.settings.kernelVersion;
+  const options: LintFileOptions = { rules: ran, budgetMs, severities, kernelVersion };
+  if (args.options.has('--verbose') && !quiet) noteKernelVersions(files, kernelVersion, io);
+  // Files unchanged since a run with the same engine and options come from the cache.
+  const home = args.options.has('--no-cache') ? undefined : cacheHome();
+  const cache =
+    home === undefined
+      ? undefined
+      : new LintCache<FileOutcome>(files, home, { engine: engineId(), options });
+  const todo = cache ? cache.misses.map((i) => files[i]!) : files;
+  const progress = progressReporter(io, todo.length, !quiet && !args.options.has('--no-progress'));
   let outcomes: FileOutcome[];
-  if (jobs > 1 && files.length >= WORKER_THRESHOLD) {
-    outcomes = await lintInWorkers(files, options, jobs, progress);
+  if (jobs > 1 && todo.length >= WORKER_THRESHOLD) {
+    outcomes = await lintInWorkers(todo, options, jobs, progress);
   } else {
     await initParser(wasmSources());
     const parser = createParser();
-    outcomes = files.map((f, i) => {
+    outcomes = todo.map((f, i) => {
       const o = lintFile(parser, f, options);
       progress(i + 1);
       return o;
@@ -69,6 +88,10 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
     parser.delete();
   }
   progress(-1);
+  if (cache) {
+    outcomes = cache.merge(outcomes);
+    cache.save(args.positional);
+  }
 
   let unreadable = errors.length > 0;
   let skipped = 0;
@@ -81,7 +104,16 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
       io.err(`flushguard: ${o.display}: skipped: ${o.skipped}\n`);
     }
   }
-  const findings = outcomes.flatMap((o) => o.findings);
+  const reach = new ReachService({ home, engine: engineId() });
+  const findings = applyReach(
+    outcomes.flatMap((o) => o.findings),
+    (f) => reach.reachOf(f),
+    {
+      contractOnlySeverity: config.settings.contractOnlySeverity ?? 'info',
+      aliasingOnly: args.options.has('--aliasing-only'),
+    },
+  );
+  reach.save();
   const scanned = outcomes.filter((o) => !o.error && !o.skipped).length;
   const skippedFunctions = outcomes.flatMap((o) =>
     o.skippedFunctions.map((s) => ({
@@ -128,6 +160,29 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   return findings.length > 0 ? 1 : 0;
 }
 
+function kernelVersionOption(args: ParsedArgs): KernelVersion | undefined {
+  const raw = one(args, '--kernel-version');
+  if (raw === undefined) return undefined;
+  const v = parseKernelVersion(raw);
+  if (!v) throw new UsageError(`--kernel-version must look like 6.12 (got '${raw}')`);
+  return v;
+}
+
+/** `--verbose`: which kernel version each tree is checked as, once per distinct answer. */
+function noteKernelVersions(
+  files: { path: string }[],
+  setting: KernelVersion | undefined,
+  io: Io,
+): void {
+  const counts = new Map<string, number>();
+  const newest = newestKnownKernelVersion();
+  for (const f of files) {
+    const line = describeKernelVersion(fileKernelVersion(f.path, setting), newest);
+    counts.set(line, (counts.get(line) ?? 0) + 1);
+  }
+  for (const [line, n] of counts) io.err(`flushguard: ${line}: ${n} file${n === 1 ? '' : 's'}\n`);
+}
+
 /**
  * The C files under each PATH; a directory without any is an error of its own (exit 2), like a
  * path that does not exist, so a mistyped tree never passes as "0 findings".
@@ -145,14 +200,14 @@ function collectEach(paths: string[]): { files: InputFile[]; errors: string[] } 
   return { files, errors };
 }
 
-interface Config {
+export interface Config {
   settings: Settings;
   root: string;
   file?: string;
 }
 
 /** `.flushguard.json` (or `--config FILE`): settings, or the problems that make it unusable. */
-function readConfig(args: ParsedArgs): Config | { problems: string[] } {
+export function readConfig(args: ParsedArgs): Config | { problems: string[] } {
   const found = findConfigFile(args.options.get('--config')?.[0], CONFIG_FILE);
   if (!found) return { settings: { rules: {}, exclude: [] }, root: process.cwd() };
   if ('error' in found) return { problems: [found.error] };

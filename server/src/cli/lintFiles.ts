@@ -12,6 +12,8 @@ import type { InputFile } from './files';
 import { LineMap } from '../lineMap';
 import { reportFinding, reportSuppressions } from './report';
 import type { ReportedFinding, ReportedSuppression } from './report';
+import { fileKernelVersion } from '../kernel/fromTree';
+import type { KernelVersion } from '../kernel/version';
 
 export interface FileOutcome {
   display: string;
@@ -31,6 +33,8 @@ export interface LintFileOptions {
   budgetMs: number;
   /** Severity per rule id from `.flushguard.json` (plain data: it crosses to worker threads). */
   severities?: Record<string, RuleSeverity>;
+  /** `--kernel-version` or the `kernelVersion` setting; absent: each file's tree Makefile. */
+  kernelVersion?: KernelVersion;
 }
 
 export function lintFile(parser: Parser, file: InputFile, options: LintFileOptions): FileOutcome {
@@ -42,6 +46,7 @@ export function lintFile(parser: Parser, file: InputFile, options: LintFileOptio
     const result = lintSource(parser, read.text, {
       rules: options.rules,
       deadline: performance.now() + options.budgetMs,
+      kernelVersion: options.kernelVersion ?? fileKernelVersion(file.path).version,
     });
     const lines = new LineMap(read.text);
     // Suppression comments are honoured here exactly as in the editor (server/src/suppress.ts).

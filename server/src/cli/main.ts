@@ -6,17 +6,23 @@ import { lintCommand } from './lintCommand';
 import { presetsCommand, simulateCommand } from './simulateCommand';
 import type { Io } from './lintCommand';
 import { isLintWorker, runLintWorker } from './worker';
+import { isReview, reviewCommand } from './review/command';
+import { packageVersion } from '../host/package';
 
 async function main(argv: string[], io: Io): Promise<number> {
   try {
     const args = parseArgs(argv);
+    if (args.command === '--version' || args.options.has('--version')) {
+      io.out(`flushguard ${packageVersion()}\n`);
+      return 0;
+    }
     if (args.options.has('--help')) {
       io.out(USAGE + '\n');
       return 0;
     }
     switch (args.command) {
       case 'lint':
-        return await lintCommand(args, io);
+        return await (isReview(args) ? reviewCommand(args, io) : lintCommand(args, io));
       case 'simulate':
         return await simulateCommand(args, io);
       case 'presets':

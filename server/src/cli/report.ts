@@ -21,6 +21,38 @@ export interface ReportedFinding {
   function: string;
   message: string;
   path: ReportedStep[];
+  /** Set for files inside a kernel tree (server/src/tree/reach.ts). */
+  reach?: ReportedReach;
+}
+
+export interface ReportedReach {
+  aliasing: boolean;
+  why: string;
+  /** Contract-only: the reason in a few words, for text output. */
+  short?: string;
+}
+
+/**
+ * Marks each finding with its file's reach. Contract-only findings (code that cannot run on a
+ * CPU with an aliasing D-cache) take `contractOnlySeverity`; `off` or `aliasingOnly` drops them.
+ */
+export function applyReach(
+  findings: ReportedFinding[],
+  reachOf: (file: string) => ReportedReach | undefined,
+  options: { contractOnlySeverity: Severity | 'off'; aliasingOnly: boolean },
+): ReportedFinding[] {
+  const out: ReportedFinding[] = [];
+  for (const f of findings) {
+    const reach = reachOf(f.file);
+    if (!reach) {
+      out.push(f);
+    } else if (reach.aliasing) {
+      out.push({ ...f, reach });
+    } else if (!options.aliasingOnly && options.contractOnlySeverity !== 'off') {
+      out.push({ ...f, severity: options.contractOnlySeverity, reach });
+    }
+  }
+  return out;
 }
 
 export function reportFinding(file: string, lines: LineMap, f: Finding): ReportedFinding {

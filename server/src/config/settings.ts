@@ -7,6 +7,8 @@
 import { RULE_IDS, ruleById } from '../rules/index';
 import type { Severity } from '../rules/types';
 import { PRESETS } from '../../../simulator/src/index';
+import { parseKernelVersion } from '../kernel/version';
+import type { KernelVersion } from '../kernel/version';
 
 export type RuleSeverity = 'off' | Severity;
 export const RULE_SEVERITIES: readonly RuleSeverity[] = ['off', 'hint', 'info', 'warning', 'error'];
@@ -16,6 +18,10 @@ export interface Settings {
   rules: Record<string, RuleSeverity>;
   preset?: string;
   exclude: string[];
+  /** Severity of findings in code that cannot run on an aliasing D-cache (default `info`). */
+  contractOnlySeverity?: RuleSeverity;
+  /** `kernelVersion`: the kernel the code is checked as, instead of its tree's Makefile. */
+  kernelVersion?: KernelVersion;
 }
 
 export const CONFIG_FILE = '.flushguard.json';
@@ -89,9 +95,11 @@ export function validateSettings(
     if (key === 'rules') readRules(value, settings, known, say);
     else if (key === 'simulator') readSimulator(value, settings, known, say);
     else if (key === 'exclude') readExclude(value, settings, say);
+    else if (key === 'contractOnlySeverity') readContractOnly(value, settings, say);
+    else if (key === 'kernelVersion') readKernelVersion(value, settings, say);
     else if (key !== '$schema')
       problems.push(
-        `${where}: ${prefix}${key}: unknown setting (known: rules, simulator.preset, exclude)`,
+        `${where}: ${prefix}${key}: unknown setting (known: rules, simulator.preset, exclude, contractOnlySeverity, kernelVersion)`,
       );
   }
   return { settings, problems };
@@ -147,6 +155,13 @@ function readSimulator(value: unknown, settings: Settings, known: Known, say: Sa
   }
 }
 
+function readContractOnly(value: unknown, settings: Settings, say: Say): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'string' || !(RULE_SEVERITIES as readonly string[]).includes(value))
+    return say('contractOnlySeverity', `one of ${RULE_SEVERITIES.join(', ')}`, value);
+  settings.contractOnlySeverity = value as RuleSeverity;
+}
+
 function readExclude(value: unknown, settings: Settings, say: Say): void {
   if (value === undefined || value === null) return;
   if (!Array.isArray(value)) return say('exclude', 'an array of glob strings', value);
@@ -154,6 +169,13 @@ function readExclude(value: unknown, settings: Settings, say: Say): void {
     if (typeof g === 'string') settings.exclude.push(g);
     else say(`exclude[${i}]`, 'a glob string', g);
   });
+}
+
+function readKernelVersion(value: unknown, settings: Settings, say: Say): void {
+  if (value === undefined || value === null || value === '') return;
+  const version = typeof value === 'string' ? parseKernelVersion(value) : undefined;
+  if (!version) return say('kernelVersion', 'a kernel version such as "6.12"', value);
+  settings.kernelVersion = version;
 }
 
 /** Parses `.flushguard.json` text; a syntax error names the line and column. */
@@ -190,6 +212,10 @@ export function mergeSettings(file: Settings, editor: Settings): Settings {
   };
   const preset = editor.preset ?? file.preset;
   if (preset !== undefined) merged.preset = preset;
+  const contractOnly = editor.contractOnlySeverity ?? file.contractOnlySeverity;
+  if (contractOnly !== undefined) merged.contractOnlySeverity = contractOnly;
+  const kernelVersion = editor.kernelVersion ?? file.kernelVersion;
+  if (kernelVersion !== undefined) merged.kernelVersion = kernelVersion;
   return merged;
 }
 

@@ -11,7 +11,8 @@ export function formatText(findings: ReportedFinding[], filesScanned: number, ve
   const lines: string[] = [];
   for (const f of findings) {
     const level = f.severity === 'info' || f.severity === 'hint' ? 'note' : f.severity;
-    lines.push(`${f.file}:${f.line}:${f.column}: ${level}: ${f.message} [${f.rule}]`);
+    const reach = f.reach && !f.reach.aliasing ? ` (cannot run on a CPU with an aliasing D-cache: ${f.reach.short ?? f.reach.why})` : '';
+    lines.push(`${f.file}:${f.line}:${f.column}: ${level}: ${f.message}${reach} [${f.rule}]`);
     if (verbose) for (const s of f.path) lines.push(`${f.file}:${s.line}: note: ${s.note}`);
   }
   lines.push(...(tail.notes ?? []));
