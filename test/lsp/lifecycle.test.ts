@@ -119,94 +119,84 @@ describe('the workspace check with the params each client sends', () => {
   });
 });
 
+/** A server on a fresh workspace with demo.c open; stopped after `f`. */
+async function withDemo(
+  window: Record<string, unknown>,
+  f: (s: LspProcess, uri: string) => Promise<void>,
+): Promise<void> {
+  const { dir, uri } = workspace();
+  const s = await startIn(dir, window);
+  try {
+    open(s, uri);
+    await f(s, uri);
+  } finally {
+    await s.stop();
+  }
+}
+
+interface CommandResult {
+  document?: string;
+  trace: string;
+  verdict: string;
+}
+
+async function simulateLens(s: LspProcess, uri: string): Promise<CommandResult> {
+  const r = await s.request('workspace/executeCommand', {
+    command: 'flushguard.simulate',
+    arguments: [{ uri, line: FINDING_LINE }],
+  });
+  assert.equal(r.error, undefined, JSON.stringify(r.error));
+  return r.result as CommandResult;
+}
+
 describe('simulation outside VS Code', () => {
-  test(
-    'with showDocument the server opens a read-only text trace of both runs',
-    LIMIT,
-    async () => {
-      const { dir, uri } = workspace();
-      const s = await startIn(dir, { showDocument: { support: true } });
-      try {
-        open(s, uri);
-        const from = s.received.length;
-        const r = await s.request('workspace/executeCommand', {
-          command: 'flushguard.simulate',
-          arguments: [{ uri, line: FINDING_LINE }],
-        });
-        assert.equal(r.error, undefined, JSON.stringify(r.error));
-        const result = r.result as { document?: string; trace: string; verdict: string };
-        const show = await s.waitFor((m) => m.method === 'window/showDocument', from);
-        const params = show.params as { uri: string; takeFocus?: boolean };
-        assert.equal(params.uri, result.document);
-        const path = fileURLToPath(params.uri);
-        const text = readFileSync(path, 'utf8');
-        assert.equal(text, result.trace);
-        assert.match(text, /^demo\.c:8: .*\[missing-flush-dcache-page\]/);
-        assert.match(text, /== As written ==/);
-        assert.match(text, /Summary: corrupted as written, correct with the fix\./);
-        assert.equal(statSync(path).mode & 0o222, 0, 'the trace is read-only');
-      } finally {
-        await s.stop();
-      }
-    },
+  test('with showDocument the server opens a read-only text trace of both runs', LIMIT, () =>
+    withDemo({ showDocument: { support: true } }, async (s, uri) => {
+      const from = s.received.length;
+      const result = await simulateLens(s, uri);
+      const show = await s.waitFor((m) => m.method === 'window/showDocument', from);
+      const params = show.params as { uri: string };
+      assert.equal(params.uri, result.document);
+      const path = fileURLToPath(params.uri);
+      const text = readFileSync(path, 'utf8');
+      assert.equal(text, result.trace);
+      assert.match(text, /^demo\.c:8: .*\[missing-flush-dcache-page\]/);
+      assert.match(text, /== As written ==/);
+      assert.match(text, /Summary: corrupted as written, correct with the fix\./);
+      assert.equal(statSync(path).mode & 0o222, 0, 'the trace is read-only');
+    }),
   );
 
-  test(
-    'without showDocument the answer carries the trace and the verdict in words',
-    LIMIT,
-    async () => {
-      const { dir, uri } = workspace();
-      const s = await startIn(dir);
-      try {
-        open(s, uri);
-        const from = s.received.length;
-        const r = await s.request('workspace/executeCommand', {
-          command: 'flushguard.simulate',
-          arguments: [{ uri, line: FINDING_LINE }],
-        });
-        const result = r.result as { document?: string; trace: string; verdict: string };
-        assert.equal(result.document, undefined);
-        assert.match(result.trace, /Summary: corrupted as written/);
-        assert.match(
-          result.verdict,
-          /^As written, user space reads `[0-9a-f ]+( …)?` at byte \d+ where it should read `[0-9a-f ]+( …)?`; with the fix, user space reads the right bytes \(simulated on arm1176-32k\)\.$/,
-        );
-        const message = await s.waitFor((m) => m.method === 'window/showMessage', from);
-        assert.match(
-          (message.params as { message: string }).message,
-          /As written, user space reads/,
-        );
-        assert.equal(
-          s.received.slice(from).some((m) => m.method === 'window/showDocument'),
-          false,
-        );
-      } finally {
-        await s.stop();
-      }
-    },
+  test('without showDocument the answer carries the trace and the verdict in words', LIMIT, () =>
+    withDemo({}, async (s, uri) => {
+      const from = s.received.length;
+      const result = await simulateLens(s, uri);
+      assert.equal(result.document, undefined);
+      assert.match(result.trace, /Summary: corrupted as written/);
+      assert.match(
+        result.verdict,
+        /^As written, user space reads `[0-9a-f ]+( …)?` at byte \d+ where it should read `[0-9a-f ]+( …)?`; with the fix, user space reads the right bytes \(simulated on arm1176-32k\)\.$/,
+      );
+      const message = await s.waitFor((m) => m.method === 'window/showMessage', from);
+      assert.match((message.params as { message: string }).message, /As written, user space reads/);
+      assert.equal(
+        s.received.slice(from).some((m) => m.method === 'window/showDocument'),
+        false,
+      );
+    }),
   );
 
-  test(
-    'the hover on a finding gives the simulated verdict with the first bad bytes',
-    LIMIT,
-    async () => {
-      const { dir, uri } = workspace();
-      const s = await startIn(dir);
-      try {
-        open(s, uri);
-        const line = DEMO.split('\n')[FINDING_LINE]!;
-        const character = line.search(/\S/) + 1;
-        const r = await s.request('textDocument/hover', {
-          textDocument: { uri },
-          position: { line: FINDING_LINE, character },
-        });
-        const value = (r.result as { contents: { value: string } }).contents.value;
-        assert.match(value, /missing-flush-dcache-page/);
-        assert.match(value, /\*\*Simulated:\*\* As written, user space reads `[0-9a-f ]+/);
-        assert.match(value, /where it should read `/);
-      } finally {
-        await s.stop();
-      }
-    },
+  test('the hover on a finding gives the simulated verdict with the first bad bytes', LIMIT, () =>
+    withDemo({}, async (s, uri) => {
+      const line = DEMO.split('\n')[FINDING_LINE]!;
+      const r = await s.request('textDocument/hover', {
+        textDocument: { uri },
+        position: { line: FINDING_LINE, character: line.search(/\S/) + 1 },
+      });
+      const value = (r.result as { contents: { value: string } }).contents.value;
+      assert.match(value, /missing-flush-dcache-page/);
+      assert.match(value, /\*\*Simulated:\*\* As written, user space reads `[0-9a-f ]+/);
+      assert.match(value, /where it should read `/);
+    }),
   );
 });
