@@ -6,13 +6,13 @@ import { wasmSources } from '../host/wasmPaths';
 import { choice, one, positiveInt, UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { collectFiles } from './files';
-import { Configs } from './lintConfig';
+import { Configs, fileOptions, groupByOptions } from './lintConfig';
+import type { Config as FileConfig } from './lintConfig';
 import { displayName, escapeControls } from '../sanitise';
 import type { InputFile } from './files';
-import { CONFIG_FILE, enabledRules, problemMessage, severityOf } from '../config/settings';
+import { CONFIG_FILE, problemMessage } from '../config/settings';
 import type { Settings } from '../config/settings';
-import { GlobSet } from '../config/glob';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { lintFile } from './lintFiles';
 import type { FileOutcome, LintFileOptions } from './lintFiles';
 import { lintInWorkers } from './pool';
@@ -56,50 +56,56 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
   const verbose = args.options.has('--verbose');
   if (quiet && verbose) throw new UsageError('--quiet and --verbose ask for opposite things');
   const stdin = stdinInput(args);
-  const config = readConfig(args);
-  if ('problems' in config) {
-    for (const p of config.problems) io.err(`flushguard: ${p}\n`);
+  // Each file takes the `.flushguard.json` nearest it (or `--config`); a broken one fails the run.
+  const configs = new Configs(args.options.get('--config')?.[0]);
+  for (const p of stdin.paths) configs.of(p);
+  const collected = collectEach(stdin.paths);
+  const inputs = [
+    ...(stdin.file ? [{ file: stdin.file, config: configs.of(stdin.file.display) }] : []),
+    ...excludeFiles(
+      collected.files.map((file) => ({ file, config: configs.of(file.path) })),
+      args.positional,
+      configs,
+      io,
+    ),
+  ];
+  if (configs.problems.length > 0) {
+    io.err(`flushguard: ${problemMessage(configs.problems)}\n`);
     return 2;
   }
-  const collected = collectEach(stdin.paths);
   const errors = collected.errors;
   for (const e of errors) io.err(`flushguard: ${e}\n`);
-  const files = [
-    ...(stdin.file ? [stdin.file] : []),
-    ...excludeFiles(collected.files, config, args.positional, io),
-  ];
-  const ran = rules.length > 0 ? rules : enabledRules(config.settings);
-  const severities = Object.fromEntries(ran.map((id) => [id, severityOf(config.settings, id)]));
-  const kernelVersion = kernelVersionOption(args) ?? config.settings.kernelVersion;
-  const options: LintFileOptions = { rules: ran, budgetMs, severities, kernelVersion };
+  const kernelOption = kernelVersionOption(args);
+  const groups = groupByOptions(inputs, ({ config }): LintFileOptions => {
+    const { rules: ran, severities } = fileOptions(config, rules);
+    const kernelVersion = kernelOption ?? config.settings.kernelVersion;
+    return { rules: ran, budgetMs, severities, ...(kernelVersion ? { kernelVersion } : {}) };
+  });
   // Files unchanged since a run with the same engine and options come from the cache.
   const home = args.options.has('--no-cache') ? undefined : cacheHome();
-  const cache =
-    home === undefined
-      ? undefined
-      : new LintCache<FileOutcome>(files, home, { engine: engineId(), options });
-  const todo = cache ? cache.misses.map((i) => files[i]!) : files;
-  const progress = progressReporter(io, todo.length, !quiet && !args.options.has('--no-progress'));
-  let outcomes: FileOutcome[];
-  if (jobs > 1 && todo.length >= WORKER_THRESHOLD) {
-    outcomes = await lintInWorkers(todo, options, jobs, progress);
-  } else {
-    await initParser(wasmSources());
-    const parser = createParser();
-    outcomes = [];
-    for (const f of todo) {
-      // After a parser abort the next file waits for the replacement instance.
-      await parserReady();
-      outcomes.push(lintFile(parser, f, options));
-      progress(outcomes.length);
+  const passes = groups.map((g) => {
+    const files = g.files.map((i) => i.file);
+    const cache =
+      home === undefined
+        ? undefined
+        : new LintCache<FileOutcome>(files, home, { engine: engineId(), options: g.options });
+    return { ...g, cache, todo: cache ? cache.misses.map((i) => files[i]!) : files };
+  });
+  const total = passes.reduce((n, p) => n + p.todo.length, 0);
+  const progress = progressReporter(io, total, !quiet && !args.options.has('--no-progress'));
+  const outcomes: FileOutcome[] = new Array<FileOutcome>(inputs.length);
+  let done = 0;
+  for (const pass of passes) {
+    const offset = done;
+    let linted = await lintAll(pass.todo, pass.options, jobs, (d) => progress(offset + d));
+    done += pass.todo.length;
+    if (pass.cache) {
+      linted = pass.cache.merge(linted);
+      pass.cache.save(args.positional);
     }
-    parser.delete();
+    pass.indices.forEach((i, k) => (outcomes[i] = linted[k]!));
   }
   progress(-1);
-  if (cache) {
-    outcomes = cache.merge(outcomes);
-    cache.save(args.positional);
-  }
 
   let unreadable = errors.length > 0;
   let skipped = 0;
@@ -115,13 +121,11 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
     }
   }
   const reach = new ReachService({ home, engine: engineId() });
-  const findings = applyReach(
-    outcomes.flatMap((o) => o.findings),
-    (f) => reach.reachOf(f),
-    {
-      contractOnlySeverity: config.settings.contractOnlySeverity ?? 'info',
+  const findings = outcomes.flatMap((o, i) =>
+    applyReach(o.findings, (f) => reach.reachOf(f), {
+      contractOnlySeverity: inputs[i]!.config.settings.contractOnlySeverity ?? 'info',
       aliasingOnly: args.options.has('--aliasing-only'),
-    },
+    }),
   );
   reach.save();
   const scanned = outcomes.filter((o) => !o.error && !o.skipped).length;
@@ -166,7 +170,15 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
     const notes = quiet
       ? []
       : unusedSuppressions.map((u) => `${u.file}:${u.line}:${u.column}: note: ${u.message}`);
-    if (verbose) notes.push(...kernelVersionNotes(files, kernelVersion));
+    if (verbose)
+      notes.push(
+        ...kernelVersionNotes(
+          inputs.map((i) => ({
+            path: i.file.path,
+            setting: kernelOption ?? i.config.settings.kernelVersion,
+          })),
+        ),
+      );
     io.out(formatText(findings, scanned, verbose, { notes, quiet, skipped }));
   }
   if (unreadable) return 2;
@@ -182,14 +194,18 @@ function kernelVersionOption(args: ParsedArgs): KernelVersion | undefined {
 }
 
 /** `--verbose`: which kernel version each tree is checked as, once per distinct answer. */
-function kernelVersionNotes(files: { path: string }[], setting: KernelVersion | undefined): string[] {
+function kernelVersionNotes(
+  files: { path: string; setting: KernelVersion | undefined }[],
+): string[] {
   const counts = new Map<string, number>();
   const newest = newestKnownKernelVersion();
   for (const f of files) {
-    const line = describeKernelVersion(fileKernelVersion(f.path, setting), newest);
+    const line = describeKernelVersion(fileKernelVersion(f.path, f.setting), newest);
     counts.set(line, (counts.get(line) ?? 0) + 1);
   }
-  return [...counts].map(([line, n]) => `flushguard: note: ${line}: ${n} file${n === 1 ? '' : 's'}`);
+  return [...counts].map(
+    ([line, n]) => `flushguard: note: ${line}: ${n} file${n === 1 ? '' : 's'}`,
+  );
 }
 
 /**
@@ -231,23 +247,43 @@ export function readConfig(args: ParsedArgs): Config | { problems: string[] } {
   };
 }
 
-/** Drops files matched by `exclude`; one named on the command line is mentioned on stderr. */
-function excludeFiles<T extends { path: string }>(
-  files: T[],
-  config: Config,
+/** Drops files matched by their `exclude`; one named on the command line is mentioned on stderr. */
+function excludeFiles<T extends { file: { path: string }; config: FileConfig }>(
+  inputs: T[],
   named: string[],
+  configs: Configs,
   io: Io,
 ): T[] {
-  if (config.settings.exclude.length === 0) return files;
-  const globs = new GlobSet(config.settings.exclude);
   const explicit = new Set(named.map((n) => resolve(n)));
-  return files.filter((f) => {
-    const abs = resolve(f.path);
-    const excluded = globs.matches(relative(config.root, abs).split(sep).join('/'));
-    if (excluded && explicit.has(abs))
-      io.err(`flushguard: ${f.path}: excluded by ${config.file ?? CONFIG_FILE}\n`);
+  return inputs.filter(({ file, config }) => {
+    const excluded = configs.excludes(config, file.path);
+    if (excluded && explicit.has(resolve(file.path)))
+      io.err(`flushguard: ${file.path}: excluded by ${config.file ?? CONFIG_FILE}\n`);
     return !excluded;
   });
+}
+
+/** Lints files with one set of options: in worker threads when there are many. */
+async function lintAll(
+  todo: InputFile[],
+  options: LintFileOptions,
+  jobs: number,
+  progress: (done: number) => void,
+): Promise<FileOutcome[]> {
+  if (jobs > 1 && todo.length >= WORKER_THRESHOLD)
+    return lintInWorkers(todo, options, jobs, progress);
+  if (todo.length === 0) return [];
+  await initParser(wasmSources());
+  const parser = createParser();
+  const outcomes: FileOutcome[] = [];
+  for (const f of todo) {
+    // After a parser abort the next file waits for the replacement instance.
+    await parserReady();
+    outcomes.push(lintFile(parser, f, options));
+    progress(outcomes.length);
+  }
+  parser.delete();
+  return outcomes;
 }
 
 function progressReporter(io: Io, total: number, enabled: boolean): (done: number) => void {

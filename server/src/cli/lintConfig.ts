@@ -82,4 +82,27 @@ export function fileOptions(
   };
 }
 
+/**
+ * Files that share their options (each file's own `.flushguard.json` decides them), in the order
+ * first seen; equal options from different configuration files make one group, so one cache key.
+ */
+export function groupByOptions<T, O>(
+  files: readonly T[],
+  optionsOf: (file: T) => O,
+): { indices: number[]; files: T[]; options: O }[] {
+  const groups = new Map<string, { indices: number[]; files: T[]; options: O }>();
+  files.forEach((file, i) => {
+    const options = optionsOf(file);
+    const key = JSON.stringify(options);
+    let group = groups.get(key);
+    if (!group) {
+      group = { indices: [], files: [], options };
+      groups.set(key, group);
+    }
+    group.indices.push(i);
+    group.files.push(file);
+  });
+  return [...groups.values()];
+}
+
 export type { InputFile };
