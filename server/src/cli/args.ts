@@ -9,8 +9,18 @@ export interface ParsedArgs {
 }
 
 /** Options that take a value; anything else starting with `--` is a flag. */
-const VALUED = new Set(['--format', '--rule', '--jobs', '--line', '--preset', '--scenario', '--budget', '--docs-base', '--config']);
-const FLAGS = new Set(['--verbose', '--no-progress', '--help', '--quiet']);
+const VALUED = new Set([
+  '--format',
+  '--rule',
+  '--jobs',
+  '--line',
+  '--preset',
+  '--scenario',
+  '--budget',
+  '--docs-base',
+  '--config',
+]);
+const FLAGS = new Set(['--verbose', '--no-progress', '--help', '--quiet', '--no-cache']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const [command = 'help', ...rest] = argv;
@@ -47,7 +57,12 @@ export function one(args: ParsedArgs, name: string): string | undefined {
   return values?.[0];
 }
 
-export function choice<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback: T): T {
+export function choice<T extends string>(
+  args: ParsedArgs,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   const value = one(args, name) ?? fallback;
   if (!(allowed as readonly string[]).includes(value)) {
     throw new UsageError(`${name} must be one of ${allowed.join(', ')} (got '${value}')`);
@@ -59,12 +74,13 @@ export function positiveInt(args: ParsedArgs, name: string, fallback: number): n
   const raw = one(args, name);
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive whole number (got '${raw}')`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${name} must be a positive whole number (got '${raw}')`);
   return n;
 }
 
 export const USAGE = `usage:
-  flushguard lint [--format text|json|sarif] [--rule ID]... [--jobs N] [--verbose] PATH...
+  flushguard lint [--format text|json|sarif] [--rule ID]... [--jobs N] [--verbose] [--no-cache] PATH...
   flushguard simulate FILE.c --line N [--preset ID] [--format text|json]
   flushguard simulate --scenario FILE [--preset ID] [--format text|json]
   flushguard presets [--format text|json]

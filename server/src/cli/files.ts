@@ -56,7 +56,8 @@ function walk(dir: string, files: InputFile[], errors: string[]): void {
   }
 }
 
-export type ReadResult = { ok: true; text: string } | { ok: false; reason: string; unreadable: boolean };
+export type ReadResult =
+  { ok: true; text: string } | { ok: false; reason: string; unreadable: boolean };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -66,10 +67,15 @@ export function readSource(path: string): ReadResult {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    return { ok: false, reason: (e as NodeJS.ErrnoException).code ?? 'unreadable', unreadable: true };
+    return {
+      ok: false,
+      reason: (e as NodeJS.ErrnoException).code ?? 'unreadable',
+      unreadable: true,
+    };
   }
   const nul = bytes.indexOf(0);
-  if (nul >= 0) return { ok: false, reason: `binary file (NUL byte at offset ${nul})`, unreadable: false };
+  if (nul >= 0)
+    return { ok: false, reason: `binary file (NUL byte at offset ${nul})`, unreadable: false };
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -77,12 +83,20 @@ export function readSource(path: string): ReadResult {
     // Skipped, not guessed: a wrong guess gives columns no editor agrees with (6.1 has none).
     const lossy = bytes.toString('utf8');
     const line = lossy.slice(0, Math.max(0, lossy.indexOf('\uFFFD'))).split('\n').length;
-    return { ok: false, reason: `not valid UTF-8 (first bad byte on line ${line})`, unreadable: false };
+    return {
+      ok: false,
+      reason: `not valid UTF-8 (first bad byte on line ${line})`,
+      unreadable: false,
+    };
   }
   // Only a file the rules would parse is too large: a 22 MiB register header is read and passed.
   if (text.length > MAX_PARSE_CHARS && RULES.some((r) => r.relevant(text))) {
     const mib = (n: number): string => (n / 1024 / 1024).toFixed(1);
-    return { ok: false, reason: `${mib(text.length)} MiB of text, more than the ${mib(MAX_PARSE_CHARS)} MiB the parser takes`, unreadable: false };
+    return {
+      ok: false,
+      reason: `${mib(text.length)} MiB of text, more than the ${mib(MAX_PARSE_CHARS)} MiB the parser takes`,
+      unreadable: false,
+    };
   }
   return { ok: true, text };
 }
@@ -96,17 +110,24 @@ export function findConfigFile(
   fileName: string,
   from = process.cwd(),
 ): { path: string; root: string; text: string } | { error: string } | undefined {
-  const read = (path: string, root: string, shown: string): { path: string; root: string; text: string } | { error: string } => {
+  const read = (
+    path: string,
+    root: string,
+    shown: string,
+  ): { path: string; root: string; text: string } | { error: string } => {
     try {
       return { path: shown, root, text: readFileSync(path, 'utf8') };
     } catch (e) {
-      return { error: `${shown}: cannot read the configuration file (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+      return {
+        error: `${shown}: cannot read the configuration file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      };
     }
   };
   if (explicit !== undefined) return read(explicit, dirname(resolve(explicit)), explicit);
   for (let dir = resolve(from); ; dir = dirname(dir)) {
     const path = join(dir, fileName);
-    if (statSync(path, { throwIfNoEntry: false })?.isFile()) return read(path, dir, relative(from, path) || path);
+    if (statSync(path, { throwIfNoEntry: false })?.isFile())
+      return read(path, dir, relative(from, path) || path);
     if (dirname(dir) === dir) return undefined;
   }
 }

@@ -13,6 +13,7 @@ import { relative, resolve, sep } from 'node:path';
 import { lintFile } from './lintFiles';
 import type { FileOutcome, LintFileOptions } from './lintFiles';
 import { lintInWorkers } from './pool';
+import { buildTreeFacts, findKernelRoot } from '../xref/build';
 import { formatJson } from './formatters/json';
 import { formatSarif } from './formatters/sarif';
 import { formatText } from './formatters/text';
@@ -50,6 +51,16 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   const ran = rules.length > 0 ? rules : enabledRules(config.settings);
   const severities = Object.fromEntries(ran.map((id) => [id, severityOf(config.settings, id)]));
   const options: LintFileOptions = { rules: ran, budgetMs, severities };
+  // Files inside a kernel tree are judged with the tree's index (issue 13), built or refreshed first.
+  const root = files.length > 0 ? kernelRootOf(args.positional) : undefined;
+  if (root) {
+    const built = await buildTreeFacts(root, { jobs, noCache: args.options.has('--no-cache') });
+    options.tree = { root, files: built.facts };
+    if (args.options.has('--verbose') && format === 'text')
+      io.err(
+        `flushguard: index of ${root}: ${built.stats.parsed} files summarised, ${built.stats.reused} reused, ${built.stats.ms} ms\n`,
+      );
+  }
   const progress = progressReporter(io, files.length, !args.options.has('--no-progress'));
   let outcomes: FileOutcome[];
   if (jobs > 1 && files.length >= WORKER_THRESHOLD) {
@@ -114,6 +125,9 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
     if (verbose)
       for (const s of skippedFunctions)
         io.out(`${s.file}:${s.line}: note: function ${s.function} not analysed: ${s.reason}\n`);
+    if (verbose)
+      for (const o of outcomes)
+        for (const n of o.notes ?? []) io.out(`${o.display}:${n.line}: note: ${n.note}\n`);
     io.out(formatText(findings, scanned, verbose));
   }
   if (unreadable) return 2;
@@ -152,6 +166,13 @@ function excludeFiles<T extends { path: string }>(
       io.err(`flushguard: ${f.path}: excluded by ${config.file ?? CONFIG_FILE}\n`);
     return !excluded;
   });
+}
+
+/** The one kernel tree holding every PATH argument, if there is one. */
+function kernelRootOf(paths: string[]): string | undefined {
+  const roots = new Set(paths.map((p) => findKernelRoot(p)));
+  const [only] = roots;
+  return roots.size === 1 ? only : undefined;
 }
 
 function progressReporter(io: Io, total: number, enabled: boolean): (done: number) => void {

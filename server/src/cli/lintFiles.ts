@@ -10,6 +10,10 @@ import type { Parser } from '../parsing/parser';
 import { readSource } from './files';
 import type { InputFile } from './files';
 import { LineMap } from '../lineMap';
+import { relative, resolve, sep } from 'node:path';
+import { TreeIndex } from '../xref/treeIndex';
+import type { FileFacts } from '../xref/types';
+import type { TreeContext } from '../analysis/dcache/summaries';
 import { reportFinding } from './report';
 import type { ReportedFinding } from './report';
 
@@ -22,6 +26,8 @@ export interface FileOutcome {
   error?: string;
   /** Functions inside the file that could not be analysed, with why (1-based lines). */
   skippedFunctions: SkippedFunction[];
+  /** `--verbose`: what the tree index contributed (1-based lines). */
+  notes?: { line: number; note: string }[];
 }
 
 export interface LintFileOptions {
@@ -29,6 +35,24 @@ export interface LintFileOptions {
   budgetMs: number;
   /** Severity per rule id from `.flushguard.json` (plain data: it crosses to worker threads). */
   severities?: Record<string, RuleSeverity>;
+  /** The kernel tree's index, when the files are inside one (plain data: crosses threads). */
+  tree?: { root: string; files: FileFacts[] };
+}
+
+const indexes = new WeakMap<object, TreeIndex>();
+
+/** The tree context for one file: the index (built once per options object) and its tree path. */
+function treeContext(file: InputFile, options: LintFileOptions): TreeContext | undefined {
+  const t = options.tree;
+  if (!t) return undefined;
+  const rel = relative(t.root, resolve(file.path)).split(sep).join('/');
+  if (rel.startsWith('..')) return undefined;
+  let tree = indexes.get(t);
+  if (!tree) {
+    tree = new TreeIndex(t.files);
+    indexes.set(t, tree);
+  }
+  return { tree, file: rel };
 }
 
 export function lintFile(parser: Parser, file: InputFile, options: LintFileOptions): FileOutcome {
@@ -40,6 +64,7 @@ export function lintFile(parser: Parser, file: InputFile, options: LintFileOptio
     const result = lintSource(parser, read.text, {
       rules: options.rules,
       deadline: performance.now() + options.budgetMs,
+      tree: treeContext(file, options),
     });
     const lines = new LineMap(read.text);
     // Suppression comments are honoured here exactly as in the editor (server/src/suppress.ts).
@@ -55,6 +80,14 @@ export function lintFile(parser: Parser, file: InputFile, options: LintFileOptio
         reportFinding(file.display, lines, { ...f, severity: severity(f) }),
       ),
       skippedFunctions: result.skipped,
+      ...(result.notes
+        ? {
+            notes: result.notes.map((n) => ({
+              line: lines.line(n.offset),
+              note: `${n.function}(): ${n.note}`,
+            })),
+          }
+        : {}),
     };
   } catch (e) {
     if (e instanceof BudgetExceeded)

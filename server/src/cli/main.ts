@@ -5,6 +5,7 @@ import { lintCommand } from './lintCommand';
 import { presetsCommand, simulateCommand } from './simulateCommand';
 import type { Io } from './lintCommand';
 import { isLintWorker, runLintWorker } from './worker';
+import { isXrefWorker, runXrefWorker } from '../xref/build';
 
 async function main(argv: string[], io: Io): Promise<number> {
   try {
@@ -21,7 +22,8 @@ async function main(argv: string[], io: Io): Promise<number> {
       case 'presets':
         return presetsCommand(args, io);
       case 'rules':
-        for (const r of RULES) io.out(`${r.meta.id}\t${r.meta.defaultSeverity}\t${r.meta.description}\n`);
+        for (const r of RULES)
+          io.out(`${r.meta.id}\t${r.meta.defaultSeverity}\t${r.meta.description}\n`);
         return 0;
       case 'help':
       case '--help':
@@ -42,6 +44,8 @@ async function main(argv: string[], io: Io): Promise<number> {
 
 if (isLintWorker()) {
   void runLintWorker();
+} else if (isXrefWorker()) {
+  void runXrefWorker();
 } else {
   const io: Io = {
     out: (s) => process.stdout.write(s),
@@ -53,7 +57,9 @@ if (isLintWorker()) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`flushguard: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.stderr.write(
+        `flushguard: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      );
       process.exitCode = 2;
     },
   );
