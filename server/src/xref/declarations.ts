@@ -23,22 +23,13 @@ function declarators(decl: Node): Node[] {
 /** Name → struct type for a function's parameters and locals (nested functions excluded). */
 export function declaredTypes(fn: Node): Map<string, string> {
   const types = new Map<string, string>();
-  const stack: Node[] = [fn];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n !== fn && n.type === 'function_definition') continue;
-    if (n.type === 'parameter_declaration' || n.type === 'declaration') {
-      const type = typeName(n);
-      if (type) {
-        for (const d of declarators(n)) {
-          const name = declaredName(d);
-          if (name) types.set(name, type);
-        }
-      }
-    }
-    for (let i = n.namedChildCount - 1; i >= 0; i--) {
-      const c = n.namedChild(i);
-      if (c) stack.push(c);
+  // One native query: walking a large function node by node through WASM is the slow part.
+  for (const n of fn.descendantsOfType(['parameter_declaration', 'declaration'])) {
+    const type = typeName(n);
+    if (!type) continue;
+    for (const d of declarators(n)) {
+      const name = declaredName(d);
+      if (name) types.set(name, type);
     }
   }
   return types;

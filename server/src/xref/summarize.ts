@@ -30,8 +30,7 @@ import type { FieldSource, FileFacts, FunctionFactsSummary } from './types';
 /** Fields worth recording even when their source is unknown: those that name pages. */
 const PAGE_FIELD = /pag|folio|(?:^|_)pg(?:s|_|$)/i;
 const FLUSH_HINT = /\bflush_dcache_|\bsg_miter_stop\b|\bmemcpy_to_page\b|\bzero_user|\bfolio_zero_/;
-const WRITE_HINT =
-  /\bkmap|\bpage_address\b|\bfolio_address\b|_to_page\b|_from_iter\b|\bmem(?:cpy|set)\b/;
+const WRITE_HINT = /\bkmap|\bpage_address\b|\bfolio_address\b|_to_page\b|_from_iter\b/;
 const NO_VALUE = /^(?:NULL|0|ERR_PTR\(.*\))$/s;
 
 interface Ctx {
@@ -57,48 +56,35 @@ export function summarizeFile(
     (facts.fields[key] ??= []).push({ ...s, line: at.startPosition.row + 1 });
   };
   for (const fn of functions) {
-    const ctx = contextOf(fn);
-    walk(fn, (n) => visit(n, ctx, facts, addField));
-    facts.functions.push(functionSummary(fn, ctx, local));
+    const nodes = fn.descendantsOfType([
+      'assignment_expression',
+      'init_declarator',
+      'call_expression',
+    ]);
+    const ctx = contextOf(fn, nodes);
+    for (const n of nodes) visit(n, ctx, facts, addField);
+    const summary = functionSummary(fn, ctx, local, nodes);
+    if (summary) facts.functions.push(summary);
   }
-  // Operations tables at file scope: `static const struct address_space_operations x = {...}`.
-  walk(tree.rootNode, (n) => {
-    if (n.type === 'function_definition') return false;
-    if (n.type === 'initializer_pair') registerPair(n, facts);
-    return true;
-  });
+  // Operations tables (`static const struct address_space_operations x = {...}`) and others.
+  for (const n of tree.rootNode.descendantsOfType('initializer_pair')) registerPair(n, facts);
   return facts;
 }
 
-function walk(root: Node, visitNode: (n: Node) => boolean | void): void {
-  const stack: Node[] = [root];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (visitNode(n) === false) continue;
-    for (let i = n.namedChildCount - 1; i >= 0; i--) {
-      const c = n.namedChild(i);
-      if (c) stack.push(c);
-    }
-  }
-}
-
-function contextOf(fn: Node): Ctx {
+function contextOf(fn: Node, nodes: Node[]): Ctx {
   const values = new Map<string, Node[]>();
-  walk(fn, (n) => {
-    if (n !== fn && n.type === 'function_definition') return false;
+  for (const n of nodes) {
     const pair = assignmentParts(n);
-    if (pair) {
-      const lhs = stripExpr(pair.lhs);
-      const name =
-        lhs.type === 'identifier'
-          ? lhs.text
-          : lhs.type === 'subscript_expression'
-            ? `${stripExpr(lhs.childForFieldName('argument') ?? lhs).text}[]`
-            : '';
-      if (name) values.set(name, [...(values.get(name) ?? []), pair.rhs]);
-    }
-    return true;
-  });
+    if (!pair) continue;
+    const lhs = stripExpr(pair.lhs);
+    const name =
+      lhs.type === 'identifier'
+        ? lhs.text
+        : lhs.type === 'subscript_expression'
+          ? `${stripExpr(lhs.childForFieldName('argument') ?? lhs).text}[]`
+          : '';
+    if (name) values.set(name, [...(values.get(name) ?? []), pair.rhs]);
+  }
   return { fn, params: parameterNames(fn), types: declaredTypes(fn), values };
 }
 
@@ -124,8 +110,7 @@ function visit(
   ctx: Ctx,
   facts: FileFacts,
   add: (key: string, s: Source, at: Node) => void,
-): boolean {
-  if (n !== ctx.fn && n.type === 'function_definition') return false;
+): void {
   if (n.type === 'assignment_expression' && n.childForFieldName('operator')?.text === '=') {
     const lhs = n.childForFieldName('left');
     const rhs = n.childForFieldName('right');
@@ -154,7 +139,6 @@ function visit(
         if (key) add(key, { kind, what: callee }, n);
       }
   }
-  return true;
 }
 
 function isFunctionName(name: string, ctx: Ctx): boolean {
@@ -220,7 +204,26 @@ function registerPair(n: Node, facts: FileFacts): void {
     (facts.callbacks[field] ??= []).push(v.text);
 }
 
-function functionSummary(fn: Node, ctx: Ctx, local: FileSummaries): FunctionFactsSummary {
+/** Parameters that are pages or folios: the only ones whose flushes and writes the index keeps. */
+function pageParams(ctx: Ctx): Set<number> {
+  const out = new Set<number>();
+  ctx.params.forEach((p, i) => {
+    if (PAGE_TYPE.has(ctx.types.get(p) ?? '')) out.add(i);
+  });
+  return out;
+}
+
+const PAGE_TYPE = new Set(['page', 'folio']);
+
+function functionSummary(
+  fn: Node,
+  ctx: Ctx,
+  local: FileSummaries,
+  nodes: Node[],
+): FunctionFactsSummary | undefined {
+  const mapping = returnedInodeField(fn, ctx);
+  const pages = pageParams(ctx);
+  if (pages.size === 0 && !mapping) return undefined;
   const name = functionName(fn);
   const text = fn.text;
   const isStatic = fn.namedChildren.some(
@@ -230,17 +233,15 @@ function functionSummary(fn: Node, ctx: Ctx, local: FileSummaries): FunctionFact
   if (FLUSH_HINT.test(text)) {
     const places = local.flushedParams(name);
     flushes =
-      places === 'any' ? 'any' : (places ?? []).filter((p) => p.path === '').map((p) => p.index);
+      places === 'any'
+        ? 'any'
+        : (places ?? []).filter((p) => p.path === '' && pages.has(p.index)).map((p) => p.index);
   }
   const writes: number[] = [];
-  if (WRITE_HINT.test(text))
-    ctx.params.forEach((_, i) => {
-      if (local.writesParam(name, i)) writes.push(i);
-    });
+  if (WRITE_HINT.test(text)) for (const i of pages) if (local.writesParam(name, i)) writes.push(i);
   const calls: FunctionFactsSummary['calls'] = [];
-  walk(fn, (n) => {
-    if (n !== fn && n.type === 'function_definition') return false;
-    if (n.type !== 'call_expression') return true;
+  for (const n of nodes) {
+    if (n.type !== 'call_expression') continue;
     const f = n.childForFieldName('function');
     const callee =
       f?.type === 'identifier'
@@ -248,14 +249,14 @@ function functionSummary(fn: Node, ctx: Ctx, local: FileSummaries): FunctionFact
         : f?.type === 'field_expression'
           ? `->${f.childForFieldName('field')?.text ?? ''}`
           : '';
-    if (!callee || callee === '->') return true;
+    if (!callee || callee === '->') continue;
     const args = callArguments(n).map((a) => {
       const s = stripExpr(a);
-      return s.type === 'identifier' ? ctx.params.indexOf(s.text) : -1;
+      const i = s.type === 'identifier' ? ctx.params.indexOf(s.text) : -1;
+      return pages.has(i) ? i : -1;
     });
     if (args.some((i) => i >= 0)) calls.push({ callee, args });
-    return true;
-  });
+  }
   const summary: FunctionFactsSummary = {
     name,
     isStatic,
@@ -264,7 +265,6 @@ function functionSummary(fn: Node, ctx: Ctx, local: FileSummaries): FunctionFact
     writes,
     calls,
   };
-  const mapping = returnedInodeField(fn, ctx);
   if (mapping) summary.returnsMappingOf = mapping;
   return summary;
 }
