@@ -7,7 +7,7 @@
 import type { Node } from '../parsing/parser';
 import { callArguments, calleeName, declaredName, stripExpr } from '../parsing/nodeText';
 import { declaredTypes, fieldKey } from './declarations';
-import { classifyCall } from './sources';
+import { classifyCall, IGET_CALL, RESERVED_INO } from './sources';
 import { inodeFieldOfMapping } from './summarize';
 import type { Evidence, TreeFacts } from './types';
 
@@ -37,8 +37,32 @@ export function treeOrigin(
   // A page-cache lookup in the mapping of an inode user space cannot open.
   const mapping = callArguments(v)[0];
   const inode = mapping ? mappingInodeField(mapping, fn, tree, 0) : undefined;
-  const internal = inode ? tree.internalInode(inode) : undefined;
+  const internal = inode ? tree.internalInode(inode) : mapping && localInternalInode(mapping, fn);
   return internal && { value: 'private', evidence: internal.evidence };
+}
+
+/** `attr_file->i_mapping` after `attr_file = fs_iget(sb, FS_ATTR_CNID)` in the same function. */
+function localInternalInode(mapping: Node, fn: Node, depth = 0): Evidence<true> | undefined {
+  const v = stripExpr(mapping);
+  if (v.type === 'identifier' && depth === 0) {
+    const [only, ...more] = assignedValues(fn, v.text);
+    return only && more.length === 0 ? localInternalInode(only, fn, 1) : undefined;
+  }
+  const inode =
+    v.type === 'field_expression' && v.childForFieldName('field')?.text === 'i_mapping'
+      ? stripExpr(v.childForFieldName('argument') ?? v)
+      : undefined;
+  if (inode?.type !== 'identifier') return undefined;
+  const values = assignedValues(fn, inode.text).map(stripExpr);
+  const internal = values.every(
+    (x) =>
+      x.type === 'call_expression' &&
+      IGET_CALL.test(calleeName(x)) &&
+      callArguments(x).some((a) => RESERVED_INO.test(stripExpr(a).text)),
+  );
+  return values.length > 0 && internal
+    ? { value: true, evidence: `${inode.text} is an internal inode: ${values[0]!.text}` }
+    : undefined;
 }
 
 /** The inode field whose mapping `n` is: `x->f->i_mapping`, `META_MAPPING(x)`, or a local of those. */

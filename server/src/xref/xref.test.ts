@@ -231,6 +231,27 @@ test('xref: the mapping of an internal inode (iget of a reserved number) silence
   assert.equal((await lintBoth(other, 'fs/myfs/bitmap.c')).indexed, 1);
 });
 
+test('xref: a page-cache lookup in a local inode from an iget of a reserved number silences', async () => {
+  const create = (
+    ino: string,
+  ): string => `int myfs_create_attr(struct super_block *sb, unsigned long ino)
+{
+\tstruct inode *attr = myfs_iget(sb, ${ino});
+\tstruct address_space *mapping = attr->i_mapping;
+\tstruct page *page = read_mapping_page(mapping, 0, NULL);
+\tchar *kaddr = kmap_local_page(page);
+
+\tmemset(kaddr, 0, PAGE_SIZE);
+\tkunmap_local(kaddr);
+\treturn 0;
+}
+`;
+  const internal = miniTree({ 'fs/myfs/xattr.c': create('MYFS_ATTR_CNID') });
+  assert.equal((await lintBoth(internal, 'fs/myfs/xattr.c')).indexed, 0, 'noisy: internal inode');
+  const any = miniTree({ 'fs/myfs/xattr.c': create('ino') });
+  assert.equal((await lintBoth(any, 'fs/myfs/xattr.c')).indexed, 1, 'missing: any inode');
+});
+
 test('xref: the kernel tree is found from a file inside it, and not from outside', () => {
   const root = miniTree({ 'net/fill.c': POOL_FILL });
   assert.equal(findKernelRoot(join(root, 'net', 'fill.c')), root);
