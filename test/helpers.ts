@@ -6,6 +6,21 @@ import type { Parser } from '../server/src/parsing/parser';
 import { wasmSources } from '../server/src/host/wasmPaths';
 import { lintSource } from '../server/src/linter';
 import type { LintResult } from '../server/src/linter';
+import { RULE_IDS } from '../server/src/rules/index';
+import type { Fix } from '../server/src/rules/types';
+
+/** Where a rule's C fixtures are: test/fixtures/rules/<id>/. */
+export function ruleFixtureDir(rule: string): string {
+  return join(__dirname, 'fixtures', 'rules', rule);
+}
+
+/** The text after a fix's edits (applied from the end, so earlier offsets stay valid). */
+export function applyFix(source: string, fix: Fix): string {
+  let out = source;
+  for (const e of [...fix.edits].sort((a, b) => b.start - a.start))
+    out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
 
 let parser: Parser | undefined;
 
@@ -29,7 +44,8 @@ export function lineOfOffset(text: string, offset: number): number {
 export function expectations(text: string): { line: number; rule: string }[] {
   const out: { line: number; rule: string }[] = [];
   text.split('\n').forEach((l, i) => {
-    for (const m of l.matchAll(/expect:\s*([a-z0-9-]+)/g)) if (m[1]) out.push({ line: i + 1, rule: m[1] });
+    for (const m of l.matchAll(/expect:\s*([a-z0-9-]+)/g))
+      if (m[1]) out.push({ line: i + 1, rule: m[1] });
   });
   return out;
 }
@@ -46,10 +62,15 @@ export function fixtureFiles(dir: string): { name: string; text: string }[] {
  * way: Missing (expected, not reported) or Noisy (reported, not expected).
  */
 export async function checkFixture(text: string, rule: string): Promise<string[]> {
+  const problems: string[] = [];
+  // A misspelt id would otherwise expect nothing, and the fixture would pass whatever happens.
+  for (const e of expectations(text))
+    if (!RULE_IDS.includes(e.rule)) problems.push(`Unknown rule in expect: ${e.rule}@${e.line}`);
   const result = await lint(text, [rule]);
   const got = result.findings.map((f) => `${f.rule}@${lineOfOffset(text, f.start)}`);
-  const want = expectations(text).filter((e) => e.rule === rule).map((e) => `${e.rule}@${e.line}`);
-  const problems: string[] = [];
+  const want = expectations(text)
+    .filter((e) => e.rule === rule)
+    .map((e) => `${e.rule}@${e.line}`);
   for (const w of want) if (!got.includes(w)) problems.push(`Missing: ${w}`);
   for (const g of got) if (!want.includes(g)) problems.push(`Noisy: ${g}`);
   return problems;

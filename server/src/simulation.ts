@@ -4,7 +4,9 @@
  */
 import { simulateFinding } from '../../simulator/src/index';
 import type { Parser } from './parsing/parser';
-import { lintSource } from './linter';
+import { parseC } from './parsing/parser';
+import { functionDefinitions, functionName } from './parsing/nodeText';
+import { lintParsed, lintSource } from './linter';
 import type { Finding } from './rules/types';
 import { LineMap } from './lineMap';
 import type { SimulationPayload } from './protocol/simulate';
@@ -66,7 +68,75 @@ export function snippetSource(snippet: string, firstLine: number): string {
 }
 
 export type SimulateOutcome =
-  { ok: true; payload: SimulationPayload } | { ok: false; message: string };
+  { ok: true; payload: SimulationPayload; picked?: string } | { ok: false; message: string };
+
+interface FunctionSpan {
+  name: string;
+  first: number;
+  last: number;
+}
+
+/**
+ * The finding a user means by "line N": the one whose range holds it, else the nearest one in the
+ * function that contains line N (with `picked` saying which). Nothing is picked from another
+ * function: a line outside every finding's function is refused with where the findings are.
+ */
+export function findingAtLine(
+  source: string,
+  findings: readonly Finding[],
+  functions: readonly FunctionSpan[],
+  line: number,
+): { finding: Finding; picked?: string } | { refused: string } {
+  const lines = new LineMap(source);
+  const span = (f: Finding): [number, number] => [lines.line(f.start), lines.line(f.end)];
+  const holding = findings.find((f) => span(f)[0] <= line && line <= span(f)[1]);
+  if (holding) return { finding: holding };
+  const fn = functions.find((s) => s.first <= line && line <= s.last);
+  const where = findings.map((f) => `line ${span(f)[0]} [${f.rule}]`).join(', ');
+  const elsewhere = findings.length > 0 ? `; the file's findings: ${where}` : '';
+  if (!fn) return { refused: `line ${line} is not inside a function${elsewhere}` };
+  const inFn = findings.filter((f) => span(f)[0] >= fn.first && span(f)[1] <= fn.last);
+  const nearest = findingNear(source, inFn, line);
+  if (!nearest)
+    return {
+      refused: `no finding in ${fn.name}() (lines ${fn.first}-${fn.last}), which contains line ${line}${elsewhere}`,
+    };
+  const at = span(nearest)[0];
+  return {
+    finding: nearest,
+    picked: `no finding on line ${line}; simulating the nearest one in ${fn.name}(), on line ${at} [${nearest.rule}]`,
+  };
+}
+
+/** Lints `source` and simulates the finding the user means by `line` (see findingAtLine). */
+export function simulateFindingAtLine(
+  parser: Parser,
+  source: string,
+  file: string,
+  line: number,
+  preset: string,
+): SimulateOutcome {
+  const parsed = parseC(parser, source);
+  try {
+    const { findings } = lintParsed(parsed);
+    const functions = functionDefinitions(parsed.tree.rootNode).map((fn) => ({
+      name: functionName(fn),
+      first: fn.startPosition.row + 1,
+      last: fn.endPosition.row + 1,
+    }));
+    if (findings.length === 0)
+      return {
+        ok: false,
+        message: `${file}: no finding to simulate (FlushGuard reports nothing in this file)`,
+      };
+    const pick = findingAtLine(source, findings, functions, line);
+    if ('refused' in pick) return { ok: false, message: `${file}:${line}: ${pick.refused}` };
+    const payload = simulateEngineFinding(source, file, pick.finding, preset);
+    return pick.picked ? { ok: true, payload, picked: pick.picked } : { ok: true, payload };
+  } finally {
+    parsed.tree.delete();
+  }
+}
 
 /** Lints `source`, picks the finding nearest `line` (1-based) and simulates it. */
 export function simulateSourceAt(

@@ -118,6 +118,16 @@ export function applySuppressions(
   return { findings: kept, unused, unknown, suppressed: findings.length - kept.length };
 }
 
+/** What the CLI's note and the editor's hint say about a suppression that silenced nothing. */
+export function unusedSuppressionMessage(s: Suppression): string {
+  const what = s.rules.length > 0 ? s.rules.join(', ') : 'any rule';
+  return `Unused suppression: no finding of ${what} on line ${s.targetLine} to silence`;
+}
+
+export function unknownRuleMessage(rule: string, known: readonly string[]): string {
+  return `Unknown rule '${rule}' in a flushguard suppression; known rules: ${known.join(', ')}`;
+}
+
 /** The comment text a quick fix inserts on the line above a finding. */
 export function suppressionComment(ruleId: string, reason = 'reason'): string {
   return `/* flushguard-disable-next-line ${ruleId} -- ${reason} */`;

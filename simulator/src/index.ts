@@ -2,9 +2,9 @@
 // docs/design/simulator.md.
 export { listPresets, simulateFinding, type FindingSimulation } from './core/api';
 export { SimulatorInputError } from './core/errors';
+export { DEFAULT_ACCESS_BYTES } from './core/finding-text';
+export { findingToScenario } from './core/finding-generator';
 export {
-  DEFAULT_ACCESS_BYTES,
-  findingToScenario,
   type FindingInput,
   type FindingRule,
   type FindingStep,

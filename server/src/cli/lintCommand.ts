@@ -6,6 +6,7 @@ import { wasmSources } from '../host/wasmPaths';
 import { choice, positiveInt, UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { collectFiles, findConfigFile } from './files';
+import type { InputFile } from './files';
 import { CONFIG_FILE, enabledRules, parseConfigText, severityOf } from '../config/settings';
 import type { Settings } from '../config/settings';
 import { GlobSet } from '../config/glob';
@@ -17,7 +18,13 @@ import { buildTreeFacts, findKernelRoot } from '../xref/build';
 import { formatJson } from './formatters/json';
 import { formatSarif } from './formatters/sarif';
 import { formatText } from './formatters/text';
-import { docsUri, packageVersion, ruleDocMarkdown } from './package';
+import { docsUri, packageVersion, ruleDocMarkdown } from '../host/package';
+import { applyReach } from './report';
+import { cacheHome } from '../tree/store';
+import { engineId } from '../tree/engine';
+import { LintCache } from '../tree/lintCache';
+import { ReachService } from '../tree/reachService';
+import { stdinInput } from './review/stdin';
 
 /** Files fewer than this are linted in the main thread: starting workers costs more. */
 const WORKER_THRESHOLD = 64;
@@ -38,16 +45,22 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   const jobs = positiveInt(args, '--jobs', Math.max(1, availableParallelism()));
   const budgetMs = positiveInt(args, '--budget', 20_000);
   if (args.positional.length === 0) throw new UsageError('lint needs at least one PATH');
-
+  const quiet = args.options.has('--quiet');
+  const verbose = args.options.has('--verbose');
+  if (quiet && verbose) throw new UsageError('--quiet and --verbose ask for opposite things');
+  const stdin = stdinInput(args);
   const config = readConfig(args);
   if ('problems' in config) {
     for (const p of config.problems) io.err(`flushguard: ${p}\n`);
     return 2;
   }
-  const collected = collectFiles(args.positional);
+  const collected = collectEach(stdin.paths);
   const errors = collected.errors;
   for (const e of errors) io.err(`flushguard: ${e}\n`);
-  const files = excludeFiles(collected.files, config, args.positional, io);
+  const files = [
+    ...(stdin.file ? [stdin.file] : []),
+    ...excludeFiles(collected.files, config, args.positional, io),
+  ];
   const ran = rules.length > 0 ? rules : enabledRules(config.settings);
   const severities = Object.fromEntries(ran.map((id) => [id, severityOf(config.settings, id)]));
   const options: LintFileOptions = { rules: ran, budgetMs, severities };
@@ -61,14 +74,21 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
         `flushguard: index of ${root}: ${built.stats.parsed} files summarised, ${built.stats.reused} reused, ${built.stats.ms} ms\n`,
       );
   }
-  const progress = progressReporter(io, files.length, !args.options.has('--no-progress'));
+  // Files unchanged since a run with the same engine and options come from the cache.
+  const home = args.options.has('--no-cache') ? undefined : cacheHome();
+  const cache =
+    home === undefined
+      ? undefined
+      : new LintCache<FileOutcome>(files, home, { engine: engineId(), options });
+  const todo = cache ? cache.misses.map((i) => files[i]!) : files;
+  const progress = progressReporter(io, todo.length, !quiet && !args.options.has('--no-progress'));
   let outcomes: FileOutcome[];
-  if (jobs > 1 && files.length >= WORKER_THRESHOLD) {
-    outcomes = await lintInWorkers(files, options, jobs, progress);
+  if (jobs > 1 && todo.length >= WORKER_THRESHOLD) {
+    outcomes = await lintInWorkers(todo, options, jobs, progress);
   } else {
     await initParser(wasmSources());
     const parser = createParser();
-    outcomes = files.map((f, i) => {
+    outcomes = todo.map((f, i) => {
       const o = lintFile(parser, f, options);
       progress(i + 1);
       return o;
@@ -76,6 +96,10 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
     parser.delete();
   }
   progress(-1);
+  if (cache) {
+    outcomes = cache.merge(outcomes);
+    cache.save(args.positional);
+  }
 
   let unreadable = errors.length > 0;
   let skipped = 0;
@@ -88,7 +112,16 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
       io.err(`flushguard: ${o.display}: skipped: ${o.skipped}\n`);
     }
   }
-  const findings = outcomes.flatMap((o) => o.findings);
+  const reach = new ReachService({ home, engine: engineId() });
+  const findings = applyReach(
+    outcomes.flatMap((o) => o.findings),
+    (f) => reach.reachOf(f),
+    {
+      contractOnlySeverity: config.settings.contractOnlySeverity ?? 'info',
+      aliasingOnly: args.options.has('--aliasing-only'),
+    },
+  );
+  reach.save();
   const scanned = outcomes.filter((o) => !o.error && !o.skipped).length;
   const skippedFunctions = outcomes.flatMap((o) =>
     o.skippedFunctions.map((s) => ({
@@ -98,11 +131,13 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
       reason: s.reason,
     })),
   );
+  const unusedSuppressions = outcomes.flatMap((o) => o.unusedSuppressions);
   if (format === 'json') {
     // Additions after the contract's keys (version, filesScanned, findings), only when non-empty.
     const extra = {
       ...(skipped > 0 ? { skipped } : {}),
       ...(skippedFunctions.length > 0 ? { skippedFunctions } : {}),
+      ...(unusedSuppressions.length > 0 ? { unusedSuppressions } : {}),
     };
     io.out(formatJson(findings, scanned, extra));
   } else if (format === 'sarif') {
@@ -120,28 +155,53 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
       ),
     );
   } else {
-    const verbose = args.options.has('--verbose');
     // gcc-style notes for the functions the rules could not analyse (too deep, too large).
     if (verbose)
       for (const s of skippedFunctions)
         io.out(`${s.file}:${s.line}: note: function ${s.function} not analysed: ${s.reason}\n`);
-    if (verbose)
-      for (const o of outcomes)
-        for (const n of o.notes ?? []) io.out(`${o.display}:${n.line}: note: ${n.note}\n`);
-    io.out(formatText(findings, scanned, verbose));
+    // What the tree index contributed: why a page was let go (issue 13).
+    const indexNotes = verbose
+      ? outcomes.flatMap((o) =>
+          (o.notes ?? []).map((n) => `${o.display}:${n.line}: note: ${n.note}`),
+        )
+      : [];
+    const notes = quiet
+      ? []
+      : [
+          ...unusedSuppressions.map((u) => `${u.file}:${u.line}:${u.column}: note: ${u.message}`),
+          ...indexNotes,
+        ];
+    io.out(formatText(findings, scanned, verbose, { notes, quiet }));
   }
   if (unreadable) return 2;
   return findings.length > 0 ? 1 : 0;
 }
 
-interface Config {
+/**
+ * The C files under each PATH; a directory without any is an error of its own (exit 2), like a
+ * path that does not exist, so a mistyped tree never passes as "0 findings".
+ */
+function collectEach(paths: string[]): { files: InputFile[]; errors: string[] } {
+  const files: InputFile[] = [];
+  const errors: string[] = [];
+  for (const p of paths) {
+    const one = collectFiles([p]);
+    errors.push(...one.errors);
+    if (one.files.length === 0 && one.errors.length === 0)
+      errors.push(`${p}: no C files (*.c, *.h) in this directory`);
+    files.push(...one.files);
+  }
+  return { files, errors };
+}
+
+export interface Config {
   settings: Settings;
   root: string;
   file?: string;
 }
 
 /** `.flushguard.json` (or `--config FILE`): settings, or the problems that make it unusable. */
-function readConfig(args: ParsedArgs): Config | { problems: string[] } {
+export function readConfig(args: ParsedArgs): Config | { problems: string[] } {
   const found = findConfigFile(args.options.get('--config')?.[0], CONFIG_FILE);
   if (!found) return { settings: { rules: {}, exclude: [] }, root: process.cwd() };
   if ('error' in found) return { problems: [found.error] };

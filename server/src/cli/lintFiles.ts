@@ -14,8 +14,8 @@ import { relative, resolve, sep } from 'node:path';
 import { TreeIndex } from '../xref/treeIndex';
 import type { FileFacts } from '../xref/types';
 import type { TreeContext } from '../analysis/dcache/summaries';
-import { reportFinding } from './report';
-import type { ReportedFinding } from './report';
+import { reportFinding, reportSuppressions } from './report';
+import type { ReportedFinding, ReportedSuppression } from './report';
 
 export interface FileOutcome {
   display: string;
@@ -28,6 +28,8 @@ export interface FileOutcome {
   skippedFunctions: SkippedFunction[];
   /** `--verbose`: what the tree index contributed (1-based lines). */
   notes?: { line: number; note: string }[];
+  /** Suppression comments that silenced nothing or name an unknown rule. */
+  unusedSuppressions: ReportedSuppression[];
 }
 
 export interface LintFileOptions {
@@ -57,7 +59,12 @@ function treeContext(file: InputFile, options: LintFileOptions): TreeContext | u
 
 export function lintFile(parser: Parser, file: InputFile, options: LintFileOptions): FileOutcome {
   const read = readSource(file.path);
-  const base = { display: file.display, findings: [], skippedFunctions: [] };
+  const base = {
+    display: file.display,
+    findings: [],
+    skippedFunctions: [],
+    unusedSuppressions: [],
+  };
   if (!read.ok)
     return read.unreadable ? { ...base, error: read.reason } : { ...base, skipped: read.reason };
   try {
@@ -69,7 +76,8 @@ export function lintFile(parser: Parser, file: InputFile, options: LintFileOptio
     const lines = new LineMap(read.text);
     // Suppression comments are honoured here exactly as in the editor (server/src/suppress.ts).
     const ran = options.rules.length > 0 ? options.rules : RULE_IDS;
-    const kept = applySuppressions(read.text, result.findings, ran, RULE_IDS).findings;
+    const suppressed = applySuppressions(read.text, result.findings, ran, RULE_IDS);
+    const kept = suppressed.findings;
     const severity = (f: Finding): Finding['severity'] => {
       const s = options.severities?.[f.rule];
       return s === undefined || s === 'off' ? f.severity : s;
@@ -88,6 +96,7 @@ export function lintFile(parser: Parser, file: InputFile, options: LintFileOptio
             })),
           }
         : {}),
+      unusedSuppressions: reportSuppressions(file.display, lines, suppressed, RULE_IDS),
     };
   } catch (e) {
     if (e instanceof BudgetExceeded)

@@ -83,6 +83,7 @@ export async function lintInWorkers(
             findings: [],
             skipped: `worker crashed: ${why}`,
             skippedFunctions: [],
+            unusedSuppressions: [],
           });
           spawn();
         });

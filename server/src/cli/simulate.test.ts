@@ -66,6 +66,40 @@ test('simulate --line picks the nearest finding; on pipt-32k nothing is corrupte
   assert.equal(j.preset, 'pipt-32k');
   assert.equal(j.source.line, 4);
   assert.equal(j.asWritten.corrupted, false);
+  assert.match(
+    r.err,
+    /note: no finding on line 1; simulating the nearest one in bad\(\), on line 4/,
+  );
+});
+
+test('simulate --line outside every function with a finding is refused, naming where the findings are', () => {
+  const two = file('two.c', `${BAD}\n${GOOD}`);
+  const r = run('simulate', two, '--line', '10');
+  assert.equal(r.code, 2);
+  assert.equal(r.out, '');
+  assert.match(r.err, /two\.c:10: no finding in good\(\) \(lines 8-14\), which contains line 10/);
+  assert.match(r.err, /line 4 \[missing-flush-dcache-page\]/);
+  assert.doesNotMatch(r.err, /usage:/);
+  const between = run('simulate', two, '--line', '7');
+  assert.equal(between.code, 2);
+  assert.match(between.err, /line 7 is not inside a function/);
+  const held = run('simulate', two, '--line', '4');
+  assert.equal(held.code, 0, held.err);
+  assert.equal(held.err, '');
+});
+
+test('simulate: a missing file is one plain sentence (no errno code, no usage text), exit 2', () => {
+  for (const args of [
+    ['simulate', '/nope/missing.c', '--line', '3'],
+    ['simulate', '--scenario', '/nope/missing.fgs'],
+  ]) {
+    const r = run(...args);
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.err,
+      `flushguard: ${args.includes('--scenario') ? '/nope/missing.fgs' : '/nope/missing.c'}: no such file or directory\n`,
+    );
+  }
 });
 
 test('simulate text shows the trace with C lines, both runs and the verdict', () => {
@@ -114,6 +148,7 @@ test('simulate --scenario reports every parse error with line:column, exit 2', (
   assert.equal(r.code, 2);
   assert.match(r.err, /bad\.fgs:2:\d+: error: /);
   assert.match(r.err, /bad\.fgs:3:\d+: error: /);
+  assert.doesNotMatch(r.err, /usage:/);
 });
 
 test('presets --format json lists the nine presets with their geometry', () => {

@@ -17,8 +17,8 @@ import {
 import type { Outcome } from '../../../simulator/src/index';
 import { createParser, initParser } from '../parsing/parser';
 import { wasmSources } from '../host/wasmPaths';
-import { simulateSourceAt } from '../simulation';
-import { choice, one, UsageError } from './args';
+import { simulateFindingAtLine } from '../simulation';
+import { choice, InputError, one, UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { readSource } from './files';
 import type { Io } from './lintCommand';
@@ -71,16 +71,17 @@ export async function simulateCommand(args: ParsedArgs, io: Io): Promise<number>
     throw new UsageError(`--line must be a positive whole number (got '${rawLine}')`);
 
   const read = readSource(file);
-  if (!read.ok) throw new UsageError(`${file}: ${read.reason}`);
+  if (!read.ok) throw new InputError(`${file}: ${inWords(read.reason)}`);
   await initParser(wasmSources());
   const parser = createParser();
   let result;
   try {
-    result = simulateSourceAt(parser, read.text, file, line, preset ?? DEFAULT_PRESET_ID);
+    result = simulateFindingAtLine(parser, read.text, file, line, preset ?? DEFAULT_PRESET_ID);
   } finally {
     parser.delete();
   }
-  if (!result.ok) throw new UsageError(result.message);
+  if (!result.ok) throw new InputError(result.message);
+  if (result.picked) io.err(`flushguard: ${file}:${line}: note: ${result.picked}\n`);
   const p = result.payload;
   if (format === 'json') {
     const json = {
@@ -116,12 +117,12 @@ function simulateScenario(
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`${file}: cannot read (${e instanceof Error ? e.message : String(e)})`);
+    throw new InputError(`${file}: ${inWords((e as NodeJS.ErrnoException).code ?? String(e))}`);
   }
   const parsed = parseScenario(text);
   if (!parsed.scenario) {
     const lines = parsed.errors.map((e) => `${file}:${e.line}:${e.column}: error: ${e.message}`);
-    throw new UsageError(
+    throw new InputError(
       `scenario has ${parsed.errors.length} error${parsed.errors.length === 1 ? '' : 's'}:\n${lines.join('\n')}`,
     );
   }
@@ -129,7 +130,7 @@ function simulateScenario(
   try {
     run = runScenario(parsed.scenario, preset);
   } catch (e) {
-    if (e instanceof SimulatorInputError) throw new UsageError(`${file}: ${e.message}`);
+    if (e instanceof SimulatorInputError) throw new InputError(`${file}: ${e.message}`);
     throw e;
   }
   if (format === 'json') {
@@ -144,6 +145,18 @@ function simulateScenario(
     io.out(renderOutcomeText(run.title ?? 'As written', run.preset, run.asWritten));
   }
   return 0;
+}
+
+const ERRNO_WORDS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory, not a file',
+  ENOTDIR: 'a part of the path is not a directory',
+};
+
+/** `ENOENT` as a person says it; other reasons are already words. */
+function inWords(reason: string): string {
+  return ERRNO_WORDS[reason] ?? reason;
 }
 
 export function presetsCommand(args: ParsedArgs, io: Io): number {

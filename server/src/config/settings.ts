@@ -16,6 +16,8 @@ export interface Settings {
   rules: Record<string, RuleSeverity>;
   preset?: string;
   exclude: string[];
+  /** Severity of findings in code that cannot run on an aliasing D-cache (default `info`). */
+  contractOnlySeverity?: RuleSeverity;
 }
 
 export const CONFIG_FILE = '.flushguard.json';
@@ -89,9 +91,10 @@ export function validateSettings(
     if (key === 'rules') readRules(value, settings, known, say);
     else if (key === 'simulator') readSimulator(value, settings, known, say);
     else if (key === 'exclude') readExclude(value, settings, say);
+    else if (key === 'contractOnlySeverity') readContractOnly(value, settings, say);
     else if (key !== '$schema')
       problems.push(
-        `${where}: ${prefix}${key}: unknown setting (known: rules, simulator.preset, exclude)`,
+        `${where}: ${prefix}${key}: unknown setting (known: rules, simulator.preset, exclude, contractOnlySeverity)`,
       );
   }
   return { settings, problems };
@@ -147,6 +150,13 @@ function readSimulator(value: unknown, settings: Settings, known: Known, say: Sa
   }
 }
 
+function readContractOnly(value: unknown, settings: Settings, say: Say): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'string' || !(RULE_SEVERITIES as readonly string[]).includes(value))
+    return say('contractOnlySeverity', `one of ${RULE_SEVERITIES.join(', ')}`, value);
+  settings.contractOnlySeverity = value as RuleSeverity;
+}
+
 function readExclude(value: unknown, settings: Settings, say: Say): void {
   if (value === undefined || value === null) return;
   if (!Array.isArray(value)) return say('exclude', 'an array of glob strings', value);
@@ -190,6 +200,8 @@ export function mergeSettings(file: Settings, editor: Settings): Settings {
   };
   const preset = editor.preset ?? file.preset;
   if (preset !== undefined) merged.preset = preset;
+  const contractOnly = editor.contractOnlySeverity ?? file.contractOnlySeverity;
+  if (contractOnly !== undefined) merged.contractOnlySeverity = contractOnly;
   return merged;
 }
 

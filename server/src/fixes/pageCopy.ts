@@ -14,12 +14,14 @@
  */
 import type { Node } from '../parsing/parser';
 import type { Fix, TextEdit } from '../rules/types';
-import { argsOf, calleeOf, identifiers, strip, text } from './nodes';
+import { FLUSH, MAP_BY_PAGE, UNMAP } from '../knowledge/dcache';
+import { callArguments, calleeName, identifiers, stripExpr, sourceText } from '../parsing/nodeText';
 import { resultVariable } from './refactors';
 
-const MAPS = new Set(['kmap_local_page', 'kmap_atomic', 'kmap']);
-const UNMAPS = new Set(['kunmap_local', 'kunmap_atomic', 'kunmap']);
-const FLUSHES = new Set(['flush_dcache_page']);
+/** The plain page mappings the rewrite understands (not the _prot or folio variants). */
+const MAPS = new Set(['kmap_local_page', 'kmap_atomic', 'kmap'].filter((n) => MAP_BY_PAGE.has(n)));
+const UNMAPS = new Set(['kunmap_local', 'kunmap_atomic', 'kunmap'].filter((n) => UNMAP.has(n)));
+const FLUSHES = new Set(['flush_dcache_page'].filter((n) => FLUSH.has(n)));
 
 /** The call a statement consists of, if it is `call(...);` or holds exactly one call at its top. */
 function statementCall(stmt: Node): Node | undefined {
@@ -29,30 +31,38 @@ function statementCall(stmt: Node): Node | undefined {
     if (e.type === 'call_expression') return e;
     if (e.type === 'assignment_expression') {
       const r = e.childForFieldName('right');
-      return r && strip(r).type === 'call_expression' ? strip(r) : undefined;
+      return r && stripExpr(r).type === 'call_expression' ? stripExpr(r) : undefined;
     }
   }
   if (stmt.type === 'declaration') {
     const inits = stmt.namedChildren.filter((c) => c.type === 'init_declarator');
     const value = inits.length === 1 ? inits[0]!.childForFieldName('value') : null;
-    return value && strip(value).type === 'call_expression' ? strip(value) : undefined;
+    return value && stripExpr(value).type === 'call_expression' ? stripExpr(value) : undefined;
   }
   return undefined;
 }
 
 /** `kaddr` → '0', `kaddr + off` / `off + kaddr` → 'off'; anything else → undefined. */
 function offsetFrom(source: string, arg: Node, addr: string): string | undefined {
-  const a = strip(arg);
+  const a = stripExpr(arg);
   if (a.type === 'identifier' && a.text === addr) return '0';
   if (a.type !== 'binary_expression' || a.childForFieldName('operator')?.type !== '+')
     return undefined;
   const l = a.childForFieldName('left');
   const r = a.childForFieldName('right');
   if (!l || !r) return undefined;
-  if (strip(l).type === 'identifier' && strip(l).text === addr && identifiers(r, addr).length === 0)
-    return text(source, r);
-  if (strip(r).type === 'identifier' && strip(r).text === addr && identifiers(l, addr).length === 0)
-    return text(source, l);
+  if (
+    stripExpr(l).type === 'identifier' &&
+    stripExpr(l).text === addr &&
+    identifiers(r, addr).length === 0
+  )
+    return sourceText(source, r);
+  if (
+    stripExpr(r).type === 'identifier' &&
+    stripExpr(r).text === addr &&
+    identifiers(l, addr).length === 0
+  )
+    return sourceText(source, l);
   return undefined;
 }
 
@@ -65,17 +75,17 @@ interface Shape {
 
 function shapeFrom(first: Node): Shape | undefined {
   const map = statementCall(first);
-  if (!map || !MAPS.has(calleeOf(map))) return undefined;
-  const pageArg = argsOf(map)[0];
+  if (!map || !MAPS.has(calleeName(map))) return undefined;
+  const pageArg = callArguments(map)[0];
   const addr = resultVariable(map);
-  if (!pageArg || !addr || argsOf(map).length !== 1) return undefined;
+  if (!pageArg || !addr || callArguments(map).length !== 1) return undefined;
   const second = first.nextNamedSibling;
   const copy = second && statementCall(second);
   if (
     !second ||
     second.type !== 'expression_statement' ||
     !copy ||
-    !['memcpy', 'memset'].includes(calleeOf(copy))
+    !['memcpy', 'memset'].includes(calleeName(copy))
   )
     return undefined;
   const stmts = [first, second];
@@ -85,42 +95,42 @@ function shapeFrom(first: Node): Shape | undefined {
   if (
     next &&
     nextCall &&
-    FLUSHES.has(calleeOf(nextCall)) &&
-    argsOf(nextCall)[0]?.text === page.text
+    FLUSHES.has(calleeName(nextCall)) &&
+    callArguments(nextCall)[0]?.text === page.text
   ) {
     stmts.push(next);
     next = next.nextNamedSibling;
   }
   const unmap = next && statementCall(next);
-  if (!next || next.type !== 'expression_statement' || !unmap || !UNMAPS.has(calleeOf(unmap)))
+  if (!next || next.type !== 'expression_statement' || !unmap || !UNMAPS.has(calleeName(unmap)))
     return undefined;
-  const unmapArg = argsOf(unmap)[0];
-  const expected = calleeOf(unmap) === 'kunmap' ? page.text : addr;
-  if (!unmapArg || strip(unmapArg).text !== expected) return undefined;
-  if ((calleeOf(map) === 'kmap') !== (calleeOf(unmap) === 'kunmap')) return undefined;
+  const unmapArg = callArguments(unmap)[0];
+  const expected = calleeName(unmap) === 'kunmap' ? page.text : addr;
+  if (!unmapArg || stripExpr(unmapArg).text !== expected) return undefined;
+  if ((calleeName(map) === 'kmap') !== (calleeName(unmap) === 'kunmap')) return undefined;
   stmts.push(next);
   return { stmts, page: page.text, addr, copy };
 }
 
 /** The rewritten call, or undefined when the copy does not fit a helper. */
 function helperCall(source: string, s: Shape): string | undefined {
-  const args = argsOf(s.copy);
+  const args = callArguments(s.copy);
   if (args.length !== 3) return undefined;
   const [a0, a1, a2] = args as [Node, Node, Node];
-  const len = text(source, a2);
+  const len = sourceText(source, a2);
   if (identifiers(a2, s.addr).length > 0) return undefined;
-  if (calleeOf(s.copy) === 'memset') {
+  if (calleeName(s.copy) === 'memset') {
     const off = offsetFrom(source, a0, s.addr);
-    return off !== undefined && /^0+$/.test(text(source, a1).trim())
+    return off !== undefined && /^0+$/.test(sourceText(source, a1).trim())
       ? `memzero_page(${s.page}, ${off}, ${len});`
       : undefined;
   }
   const toPage = offsetFrom(source, a0, s.addr);
   if (toPage !== undefined && identifiers(a1, s.addr).length === 0)
-    return `memcpy_to_page(${s.page}, ${toPage}, ${text(source, a1)}, ${len});`;
+    return `memcpy_to_page(${s.page}, ${toPage}, ${sourceText(source, a1)}, ${len});`;
   const fromPage = offsetFrom(source, a1, s.addr);
   if (fromPage !== undefined && identifiers(a0, s.addr).length === 0)
-    return `memcpy_from_page(${text(source, a0)}, ${s.page}, ${fromPage}, ${len});`;
+    return `memcpy_from_page(${sourceText(source, a0)}, ${s.page}, ${fromPage}, ${len});`;
   return undefined;
 }
 

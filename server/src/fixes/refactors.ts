@@ -10,7 +10,21 @@
  */
 import type { Node } from '../parsing/parser';
 import type { Fix, TextEdit } from '../rules/types';
-import { argsOf, callsTo, enclosing, functionAt, strip, text } from './nodes';
+import { DEPRECATED, DEPRECATED_FLUSH } from '../knowledge/dcache';
+
+const MAP_ATOMIC = 'kmap_atomic';
+const UNMAP_ATOMIC = 'kunmap_atomic';
+const MAP_LOCAL = DEPRECATED.get(MAP_ATOMIC) ?? MAP_ATOMIC;
+const UNMAP_LOCAL = DEPRECATED.get(UNMAP_ATOMIC) ?? UNMAP_ATOMIC;
+const [OLD_FLUSH = '', NEW_FLUSH = ''] = [...DEPRECATED_FLUSH][0] ?? [];
+import {
+  callArguments,
+  callsTo,
+  enclosing,
+  functionAt,
+  stripExpr,
+  sourceText,
+} from '../parsing/nodeText';
 
 /** The variable a call's result is stored in: `kaddr = call`, `void *kaddr = call`. */
 export function resultVariable(call: Node): string | undefined {
@@ -47,19 +61,17 @@ export function kmapAtomicToLocal(
 ): Fix | undefined {
   const fn = functionAt(root, start);
   if (!fn) return undefined;
-  const maps = callsTo(fn, ['kmap_atomic']).filter(
-    (c) => c.startIndex <= end && c.endIndex >= start,
-  );
+  const maps = callsTo(fn, [MAP_ATOMIC]).filter((c) => c.startIndex <= end && c.endIndex >= start);
   const map = maps[0];
   if (!map) return undefined;
-  const fnText = text(source, fn);
+  const fnText = sourceText(source, fn);
   // Code that copies from user space "inatomic" depends on the page faults kmap_atomic disabled.
   if (/_inatomic\s*\(|\bin_atomic\s*\(/.test(fnText)) return undefined;
   const addr = resultVariable(map);
   if (!addr) return undefined;
-  const unmaps = callsTo(fn, ['kunmap_atomic']).filter((u) => {
-    const a = argsOf(u)[0];
-    return u.startIndex > map.endIndex && a !== undefined && strip(a).text === addr;
+  const unmaps = callsTo(fn, [UNMAP_ATOMIC]).filter((u) => {
+    const a = callArguments(u)[0];
+    return u.startIndex > map.endIndex && a !== undefined && stripExpr(a).text === addr;
   });
   if (unmaps.length === 0) return undefined;
   const edits: TextEdit[] = [];
@@ -67,9 +79,9 @@ export function kmapAtomicToLocal(
     const id = calleeIdentifier(call);
     if (id) edits.push({ start: id.startIndex, end: id.endIndex, text: to });
   };
-  rename(map, 'kmap_local_page');
-  for (const u of unmaps) rename(u, 'kunmap_local');
-  return { title: 'Convert kmap_atomic() to kmap_local_page()', edits };
+  rename(map, MAP_LOCAL);
+  for (const u of unmaps) rename(u, UNMAP_LOCAL);
+  return { title: `Convert ${MAP_ATOMIC}() to ${MAP_LOCAL}()`, edits };
 }
 
 /** flush_kernel_dcache_page → flush_dcache_page at the call touching [start, end]. */
@@ -81,13 +93,13 @@ export function flushKernelDcachePageRename(
   const call = enclosing(root, start, end, ['call_expression']);
   const scope = call ?? enclosing(root, start, end, ['expression_statement', 'compound_statement']);
   if (!scope) return undefined;
-  const target = callsTo(scope, ['flush_kernel_dcache_page']).concat(
-    call && calleeIdentifier(call)?.text === 'flush_kernel_dcache_page' ? [call] : [],
+  const target = callsTo(scope, [OLD_FLUSH]).concat(
+    call && calleeIdentifier(call)?.text === OLD_FLUSH ? [call] : [],
   )[0];
   const id = target && calleeIdentifier(target);
   if (!id) return undefined;
   return {
-    title: 'Replace flush_kernel_dcache_page() with flush_dcache_page()',
-    edits: [{ start: id.startIndex, end: id.endIndex, text: 'flush_dcache_page' }],
+    title: `Replace ${OLD_FLUSH}() with ${NEW_FLUSH}()`,
+    edits: [{ start: id.startIndex, end: id.endIndex, text: NEW_FLUSH }],
   };
 }

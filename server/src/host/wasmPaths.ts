@@ -12,7 +12,8 @@ export function wasmSources(): WasmSources {
   const runtime = join(here, 'web-tree-sitter.wasm');
   const grammar = join(here, 'tree-sitter-c.wasm');
   if (existsSync(runtime) && existsSync(grammar)) return { runtime, grammar };
-  const req = createRequire(join(process.cwd(), 'package.json'));
+  // From this file when it is a file (source runs: any working directory), else the cwd.
+  const req = createRequire(typeof __filename === 'string' ? __filename : join(process.cwd(), 'package.json'));
   return {
     runtime: join(dirname(req.resolve('web-tree-sitter')), 'web-tree-sitter.wasm'),
     grammar: join(dirname(req.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm'),

@@ -6,6 +6,7 @@
  */
 import { CodeActionKind } from 'vscode-languageserver';
 import type {
+  CancellationToken,
   CodeAction,
   CodeActionParams,
   Diagnostic,
@@ -18,6 +19,9 @@ import { pageCopyRewrite } from '../fixes/pageCopy';
 import { flushKernelDcachePageRename, kmapAtomicToLocal } from '../fixes/refactors';
 import { insertSuppression, removeSuppression } from '../fixes/suppression';
 import type { Analysis } from './documentAnalysis';
+import type { Analyses } from './analyses';
+import type { ServerContext } from './context';
+import { isCDocument } from './context';
 import { isDiagnosticData, rangeOf, SOURCE, UNUSED_SUPPRESSION } from './diagnostics';
 
 function toEdit(doc: TextDocument, fix: Fix): LspTextEdit[] {
@@ -92,4 +96,20 @@ export function buildCodeActions(
     }
   }
   return out;
+}
+
+/** `textDocument/codeAction`: the actions of the analysis of the document's current version. */
+export async function codeActionsAt(
+  ctx: ServerContext,
+  analyses: Analyses,
+  params: CodeActionParams,
+  token: CancellationToken,
+): Promise<CodeAction[]> {
+  const doc = ctx.documents.get(params.textDocument.uri);
+  if (!doc || !isCDocument(doc)) return [];
+  const a = await ctx.analysis(doc.uri, token);
+  if (!a || a.tooLarge || doc.version !== a.version || ctx.documents.get(doc.uri) !== doc)
+    return [];
+  const tree = analyses.stateOf(doc.uri).treeFor(await ctx.parser(), a.source);
+  return buildCodeActions(doc, a, tree.tree.rootNode, params);
 }

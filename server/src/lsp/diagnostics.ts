@@ -7,8 +7,11 @@ import type { Diagnostic, DiagnosticRelatedInformation, Range } from 'vscode-lan
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, Severity } from '../rules/types';
 import type { Suppression } from '../suppress';
+import { unknownRuleMessage, unusedSuppressionMessage } from '../suppress';
 import type { RuleSeverity } from '../config/settings';
-import { docsUri } from '../cli/package';
+import { RULE_IDS } from '../rules/index';
+import { docsUri } from '../host/package';
+import type { Analysis } from './documentAnalysis';
 
 export const SOURCE = 'flushguard';
 export const UNUSED_SUPPRESSION = 'unused-suppression';
@@ -64,14 +67,13 @@ export function findingDiagnostic(
 }
 
 export function unusedSuppressionDiagnostic(doc: TextDocument, s: Suppression): Diagnostic {
-  const what = s.rules.length > 0 ? s.rules.join(', ') : 'any rule';
   return {
     range: rangeOf(doc, s.start, s.end),
     severity: DiagnosticSeverity.Hint,
     tags: [DiagnosticTag.Unnecessary],
     code: UNUSED_SUPPRESSION,
     source: SOURCE,
-    message: `Unused suppression: no finding of ${what} on line ${s.targetLine} to silence`,
+    message: unusedSuppressionMessage(s),
     data: {
       rule: UNUSED_SUPPRESSION,
       version: doc.version,
@@ -91,7 +93,7 @@ export function unknownRuleDiagnostic(
     severity: DiagnosticSeverity.Warning,
     code: UNKNOWN_RULE,
     source: SOURCE,
-    message: `Unknown rule '${rule}' in a flushguard suppression; known rules: ${known.join(', ')}`,
+    message: unknownRuleMessage(rule, known),
   };
 }
 
@@ -116,4 +118,14 @@ export function isDiagnosticData(v: unknown): v is DiagnosticData {
     typeof d['version'] === 'number' &&
     typeof d['start'] === 'number'
   );
+}
+
+/** Everything a document's analysis shows: findings, then the suppression problems. */
+export function toDiagnostics(doc: TextDocument, a: Analysis): Diagnostic[] {
+  if (a.tooLarge) return [tooLargeDiagnostic(a.tooLarge.chars, a.tooLarge.limit)];
+  return [
+    ...a.findings.map((f) => findingDiagnostic(doc, f, f.severity)),
+    ...a.unused.map((s) => unusedSuppressionDiagnostic(doc, s)),
+    ...a.unknown.map((u) => unknownRuleDiagnostic(doc, u.suppression, u.rule, RULE_IDS)),
+  ];
 }

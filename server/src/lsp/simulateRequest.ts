@@ -10,7 +10,7 @@ import { DEFAULT_PRESET_ID, listPresets, SimulatorInputError } from '../../../si
 import type { PresetInfo } from '../../../simulator/src/index';
 import type { SimulateParams, SimulationPayload } from '../protocol/simulate';
 import { findingNear, simulateEngineFinding, simulateSourceAt, snippetSource } from '../simulation';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 import { uriToPath } from './settingsStore';
 
 export function listPresetsResult(): PresetInfo[] {
@@ -30,7 +30,7 @@ function isSimulateParams(p: unknown): p is SimulateParams {
 
 export async function simulate(
   ctx: ServerContext,
-  params: SimulateParams,
+  params: unknown,
   token: CancellationToken,
 ): Promise<SimulationPayload> {
   if (!isSimulateParams(params))

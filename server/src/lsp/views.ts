@@ -1,10 +1,10 @@
 /** Hover and code lenses: thin handlers over the current analysis and hoverText. */
 import type { CancellationToken, CodeLens, Hover, HoverParams } from 'vscode-languageserver';
 import { MarkupKind } from 'vscode-languageserver';
-import { docsUri } from '../cli/package';
+import { docsUri } from '../host/package';
 import { apiHover, findingHover } from './hoverText';
 import { rangeOf } from './diagnostics';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 
 /** The identifier around `offset` in `text`. */
 export function wordAt(text: string, offset: number): { word: string; start: number } | undefined {

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { emptySettings, mergeSettings } from '../config/settings';
 import type { CheckWorkspaceResult } from '../protocol/workspace';
 import { findingDiagnostic, unusedSuppressionDiagnostic } from './diagnostics';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 import { uriToPath } from './settingsStore';
 import { checkWorkspace } from './workspaceCheck';
 

@@ -104,3 +104,35 @@ export function functionDefinitions(root: Node): Node[] {
   }
   return out;
 }
+
+/** Source text of a node (the tree was parsed from pre-passed text; offsets are the same). */
+export function sourceText(source: string, n: Node): string {
+  return source.slice(n.startIndex, n.endIndex);
+}
+
+/** The innermost node of `type` containing the range, walking up from the smallest node there. */
+export function enclosing(
+  root: Node,
+  start: number,
+  end: number,
+  types: readonly string[],
+): Node | undefined {
+  let n: Node | null = root.descendantForIndex(start, Math.max(start, end));
+  while (n && !types.includes(n.type)) n = n.parent;
+  return n ?? undefined;
+}
+
+/** Every call_expression to one of `names` inside `node`. */
+export function callsTo(node: Node, names: readonly string[]): Node[] {
+  return node.descendantsOfType('call_expression').filter((c) => names.includes(calleeName(c)));
+}
+
+/** The function_definition around an offset. */
+export function functionAt(root: Node, offset: number): Node | undefined {
+  return enclosing(root, offset, offset, ['function_definition']);
+}
+
+/** Identifiers named `name` in `node`. */
+export function identifiers(node: Node, name: string): Node[] {
+  return node.descendantsOfType('identifier').filter((i) => i.text === name);
+}

@@ -6,10 +6,11 @@
  * Code carried over from an older tree or an out-of-tree driver no longer builds. docs/rules/deprecated-flush-kernel-dcache-page.md
  */
 import { sourceOf } from '../analysis/core/steps';
+import { DEPRECATED_FLUSH } from '../knowledge/dcache';
 import type { Finding, Rule } from './types';
 
-const OLD = 'flush_kernel_dcache_page';
-const NEW = 'flush_dcache_page';
+/** The removed name and its replacement, from the kernel-API table. */
+const [OLD, NEW] = [...DEPRECATED_FLUSH][0] ?? ['', ''];
 
 export const rule: Rule = {
   meta: {

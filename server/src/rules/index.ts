@@ -7,7 +7,14 @@ import { rule as vmapRangeMismatch } from './vmap-range-mismatch';
 import { rule as invalidateBeforeWriteIo } from './invalidate-before-write-io';
 import type { Rule } from './types';
 
-export const RULES: readonly Rule[] = [missingFlushDcachePage, deprecatedFlushKernelDcachePage, missingFlushKernelVmapRange, missingInvalidateKernelVmapRange, vmapRangeMismatch, invalidateBeforeWriteIo];
+export const RULES: readonly Rule[] = [
+  missingFlushDcachePage,
+  deprecatedFlushKernelDcachePage,
+  missingFlushKernelVmapRange,
+  missingInvalidateKernelVmapRange,
+  vmapRangeMismatch,
+  invalidateBeforeWriteIo,
+];
 
 export const RULE_IDS: readonly string[] = RULES.map((r) => r.meta.id);
 

@@ -1,39 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { checkFixture, fixtureFiles, lint, lineOfOffset } from '../../../test/helpers';
-import { simulateFinding } from '../../../simulator/src/index';
+import { lint } from '../../../test/helpers';
 
 const RULE = 'invalidate-before-write-io';
-const DIR = join(__dirname, '../../../test/fixtures/rules', RULE);
-
-for (const { name, text } of fixtureFiles(DIR)) {
-  test(`${RULE}: fixture ${name}`, async () => {
-    assert.deepEqual(await checkFixture(text, RULE), []);
-  });
-}
-
-test(`${RULE}: harmless on ARM (clean+invalidate), the device reads old data on SH-4 and PA-RISC`, async () => {
-  let n = 0;
-  for (const { name, text } of fixtureFiles(DIR)) {
-    for (const f of (await lint(text, [RULE])).findings) {
-      const input = { rule: RULE, line: lineOfOffset(text, f.start), steps: f.path };
-      assert.equal(
-        simulateFinding(input).asWritten.corrupted,
-        false,
-        `${name}:${input.line} on arm1176-32k`,
-      );
-      for (const preset of ['sh7750-16k', 'pa8600-1m']) {
-        const r = simulateFinding(input, preset);
-        assert.equal(r.asWritten.corrupted, true, `${name}:${input.line} on ${preset}`);
-        assert.equal(r.asWritten.observer, 'device');
-        assert.equal(r.withFix.corrupted, false, `${name}:${input.line} fixed on ${preset}`);
-      }
-      n++;
-    }
-  }
-  assert.equal(n, 4);
-});
 
 test(`${RULE}: the fix renames the call to flush_kernel_vmap_range and the finding goes away`, async () => {
   const src = [

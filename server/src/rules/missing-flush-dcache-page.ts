@@ -6,7 +6,7 @@
  * (Documentation/core-api/cachetlb.rst, "flush_dcache_page"). docs/rules/missing-flush-dcache-page.md
  */
 import type { Node } from '../parsing/parser';
-import { exprKey } from '../parsing/nodeText';
+import { exprKey, stripExpr } from '../parsing/nodeText';
 import { buildPageModel } from '../analysis/dcache/pageModel';
 import type { PageAction, PageModel } from '../analysis/dcache/pageModel';
 import { findBadPath } from '../analysis/core/pathSearch';
@@ -19,6 +19,7 @@ import { pageKey } from '../analysis/core/facts';
 import type { Edge } from '../cfg/graph';
 import * as K from '../knowledge/dcache';
 import { treeOrigin } from '../xref/origin';
+import { wordTest } from '../knowledge/table';
 import {
   describeEdge,
   endOfFunctionStep,
@@ -41,8 +42,17 @@ const holdBit = (i: number): number => 1 << (HOLD_SHIFT + i);
 /** The first state bit left for correlated conditions. */
 const STATE_BITS = HOLD_SHIFT + MAX_NAMES;
 
-const RELEVANT =
-  /\b(?:kmap\w*|page_address|folio_address|bvec_kmap_local|bvec_virt|b_data|sg_miter_next|memcpy_page|memset_page|copy_highpage|folio_copy|clear_highpage|copy_page_from_iter_atomic)\b/;
+/** Words without which a function maps and writes no page: every mapping API of the table. */
+const RELEVANT = wordTest(
+  [
+    ...K.MAP_BY_PAGE.keys(),
+    ...K.LINEAR_ADDRESS,
+    ...K.MAP_BY_BVEC,
+    ...K.UNFLUSHED_PAGE_WRITE.keys(),
+    K.SG_MITER_NEXT,
+  ],
+  ['b_data'],
+);
 
 export const rule: Rule = {
   meta: {
@@ -142,13 +152,7 @@ function integrityVector(page: string, facts: FunctionFacts, file: FileSummaries
 }
 
 function calleeOfValue(n: Node): string {
-  for (let guard = 0; guard < 10; guard++) {
-    if (n.type === 'parenthesized_expression' || n.type === 'cast_expression') {
-      const inner = n.type === 'cast_expression' ? n.childForFieldName('value') : n.namedChild(0);
-      if (!inner) return '';
-      n = inner;
-    } else break;
-  }
+  n = stripExpr(n);
   return n.type === 'call_expression' ? (n.childForFieldName('function')?.text ?? '') : '';
 }
 
@@ -212,7 +216,7 @@ function needsFlush(page: string, model: PageModel, ctx: RuleContext): boolean {
       // A quota file is file data too: quotactl tools read it (fs/*/super.c *_quota_write).
       const fileData =
         /quota_write$/.test(ctx.facts.name) ||
-        ctx.facts.all.some((e) => e.kind === 'call' && e.name === 'i_size_write');
+        ctx.facts.all.some((e) => e.kind === 'call' && K.FILE_SIZE_UPDATE.has(e.name));
       return copies && fileData;
     }
     return origin === 'visible';
@@ -436,12 +440,12 @@ function nullTestOutcome(
     return undefined;
   const cond = edge.via.childForFieldName('condition');
   if (!cond) return undefined;
-  let n = stripParens(cond);
+  let n = stripExpr(cond);
   let negated = false;
   for (let guard = 0; guard < 4; guard++) {
     if (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '!') {
       negated = !negated;
-      n = stripParens(n.childForFieldName('argument') ?? n);
+      n = stripExpr(n.childForFieldName('argument') ?? n);
     } else if (
       n.type === 'binary_expression' &&
       /^(NULL|0)$/.test(n.childForFieldName('right')?.text ?? '')
@@ -449,18 +453,13 @@ function nullTestOutcome(
       const op = n.childForFieldName('operator')?.type;
       if (op !== '==' && op !== '!=') return undefined;
       if (op === '==') negated = !negated;
-      n = stripParens(n.childForFieldName('left') ?? n);
+      n = stripExpr(n.childForFieldName('left') ?? n);
     } else break;
   }
   const names = ctx.facts.canon(pageKey(n)) === page || model.addressOf(n)?.page === page;
   if (!names) return undefined;
   const trueMeansNull = negated;
   return (edge.kind === 'true') === trueMeansNull ? 'null' : 'non-null';
-}
-
-function stripParens(n: Node): Node {
-  while (n.type === 'parenthesized_expression' && n.namedChild(0)) n = n.namedChild(0)!;
-  return n;
 }
 
 function writerText(node: Node, source: string): string {

@@ -1,37 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { checkFixture, fixtureFiles, lint, lineOfOffset } from '../../../test/helpers';
-import { simulateFinding } from '../../../simulator/src/index';
+import { lint, lineOfOffset } from '../../../test/helpers';
 
 const RULE = 'missing-invalidate-kernel-vmap-range';
-const DIR = join(__dirname, '../../../test/fixtures/rules', RULE);
-
-for (const { name, text } of fixtureFiles(DIR)) {
-  test(`${RULE}: fixture ${name}`, async () => {
-    assert.deepEqual(await checkFixture(text, RULE), []);
-  });
-}
-
-test(`${RULE}: every must-flag fixture shows stale CPU reads on arm1176-32k, none with the fix or on PIPT`, async () => {
-  let n = 0;
-  for (const { name, text } of fixtureFiles(DIR)) {
-    for (const f of (await lint(text, [RULE])).findings) {
-      const input = { rule: RULE, line: lineOfOffset(text, f.start), steps: f.path };
-      const arm = simulateFinding(input);
-      assert.equal(arm.asWritten.corrupted, true, `${name}:${input.line} as written`);
-      assert.equal(arm.withFix.corrupted, false, `${name}:${input.line} with the fix`);
-      assert.equal(arm.asWritten.observer, 'cpu');
-      assert.equal(
-        simulateFinding(input, 'pipt-32k').asWritten.corrupted,
-        false,
-        `${name}:${input.line} on PIPT`,
-      );
-      n++;
-    }
-  }
-  assert.equal(n, 12, 'findings simulated');
-});
 
 const SRC = [
   'static int f(struct block_device *bdev, char *data, unsigned int count, enum req_op op)',

@@ -1,36 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { checkFixture, fixtureFiles, lint, lineOfOffset } from '../../../test/helpers';
-import { simulateFinding } from '../../../simulator/src/index';
+import { lint, lineOfOffset } from '../../../test/helpers';
 
 const RULE = 'vmap-range-mismatch';
-const DIR = join(__dirname, '../../../test/fixtures/rules', RULE);
-
-for (const { name, text } of fixtureFiles(DIR)) {
-  test(`${RULE}: fixture ${name}`, async () => {
-    assert.deepEqual(await checkFixture(text, RULE), []);
-  });
-}
-
-test(`${RULE}: every must-flag fixture corrupts on arm1176-32k, not with the whole range, never on PIPT`, async () => {
-  let n = 0;
-  for (const { name, text } of fixtureFiles(DIR)) {
-    for (const f of (await lint(text, [RULE])).findings) {
-      const input = { rule: RULE, line: lineOfOffset(text, f.start), steps: f.path };
-      const arm = simulateFinding(input);
-      assert.equal(arm.asWritten.corrupted, true, `${name}:${input.line} as written`);
-      assert.equal(arm.withFix.corrupted, false, `${name}:${input.line} with the fix`);
-      assert.equal(
-        simulateFinding(input, 'pipt-32k').asWritten.corrupted,
-        false,
-        `${name}:${input.line} on PIPT`,
-      );
-      n++;
-    }
-  }
-  assert.equal(n, 2);
-});
 
 test(`${RULE}: the message names the statement that moved the pointer`, async () => {
   const src = [

@@ -3,8 +3,10 @@
  * per-file facts whose size and mtime are unchanged, summarises the rest on worker threads with
  * the same parser, and writes the cache back. The summaries themselves are pure (summarize.ts).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { TreeFinder } from '../tree/kernelTree';
+import { cacheHome } from '../tree/store';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { createParser, initParser, MAX_PARSE_CHARS, parseC } from '../parsing/parser';
 import type { Parser } from '../parsing/parser';
@@ -18,23 +20,9 @@ import type { FileFacts } from './types';
 const RELEVANT = /page|folio|iget|_operations|flush_dcache/;
 const PER_FILE_BUDGET_MS = 10_000;
 
-/** The kernel tree holding `path`: the nearest directory with a top Makefile (VERSION =) and Kconfig. */
+/** The kernel tree holding `path` (server/src/tree/kernelTree.ts decides what a tree top is). */
 export function findKernelRoot(path: string): string | undefined {
-  let dir = resolve(path);
-  if (statSync(dir, { throwIfNoEntry: false })?.isFile()) dir = dirname(dir);
-  for (;;) {
-    const makefile = join(dir, 'Makefile');
-    if (existsSync(join(dir, 'Kconfig')) && existsSync(makefile)) {
-      try {
-        if (/^VERSION\s*=/m.test(readFileSync(makefile, 'utf8').slice(0, 4096))) return dir;
-      } catch {
-        // An unreadable Makefile is not a tree top; keep looking upwards.
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
+  return new TreeFinder().find(path)?.root;
 }
 
 /** Tree-relative paths ('/'-separated) of the C sources and headers under `root`. */
@@ -96,7 +84,7 @@ export async function buildTreeFacts(
 ): Promise<{ facts: FileFacts[]; stats: BuildStats }> {
   const start = performance.now();
   const abs = resolve(root);
-  const path = options.noCache ? undefined : cachePath(abs, options.cacheHome);
+  const path = options.noCache ? undefined : cachePath(abs, options.cacheHome ?? cacheHome());
   const old = path ? readCache(path, abs) : undefined;
   const next: CachedTree = { format: XREF_FORMAT, root: abs, files: {} };
   const todo: { rel: string; size: number; mtimeMs: number }[] = [];

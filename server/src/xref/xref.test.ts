@@ -11,11 +11,13 @@ import { buildTreeFacts, findKernelRoot } from './build';
 import { cachePath } from './cache';
 import { TreeIndex } from './treeIndex';
 
-/** A mini kernel tree: top Makefile with VERSION/PATCHLEVEL, Kconfig, and `files`. */
+/** A mini kernel tree: top Makefile with VERSION/PATCHLEVEL, Kconfig, arch/, and `files`. */
 function miniTree(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'fg-xref-'));
   writeFileSync(join(root, 'Makefile'), 'VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 0\n');
-  writeFileSync(join(root, 'Kconfig'), 'mainmenu "mini"\n');
+  writeFileSync(join(root, 'Kconfig'), 'mainmenu "mini"\nsource "arch/$(SRCARCH)/Kconfig"\n');
+  mkdirSync(join(root, 'arch', 'arm'), { recursive: true });
+  writeFileSync(join(root, 'arch', 'arm', 'Kconfig'), 'config ARM\n\tdef_bool y\n');
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, rel)), { recursive: true });
     writeFileSync(join(root, rel), text);

@@ -1,6 +1,7 @@
 // The simulator's public entry points, used by the CLI, the language server and the webview.
 import { SimulatorInputError } from './errors';
-import { findingToScenario, type FindingInput } from './finding';
+import type { FindingInput } from './finding';
+import { findingToScenario } from './finding-generator';
 import { parseScenario } from './parser';
 import { DEFAULT_PRESET_ID, PRESETS } from './presets';
 import { presetInfo, runScenario, type Outcome, type PresetInfo } from './run';

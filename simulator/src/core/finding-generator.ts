@@ -16,6 +16,8 @@ import {
 } from './finding-text';
 import type { Geometry } from './geometry';
 import type { Preset } from './presets';
+import { DEFAULT_PRESET_ID, getPreset } from './presets';
+import { geometryOf } from './geometry';
 
 /** Physical page used for the buffer: colour 0 on every preset, lowmem everywhere. */
 const BUFFER_PA = 0x00100000;
@@ -398,4 +400,13 @@ export class Generator {
       });
     }
   }
+}
+
+/** Turn a finding into a scenario for one preset. Never throws on odd findings. */
+export function findingToScenario(
+  f: FindingInput,
+  presetId: string = DEFAULT_PRESET_ID,
+): GeneratedScenario {
+  const p = getPreset(presetId);
+  return new Generator(f, p, geometryOf(p)).run();
 }

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { simulateFinding } from './api';
-import { findingToScenario, type FindingInput, type FindingStep, type StepKind } from './finding';
+import type { FindingInput, FindingStep, StepKind } from './finding';
+import { findingToScenario } from './finding-generator';
 import { parseScenario } from './parser';
 import { PRESETS } from './presets';
 import { Prng } from './prng';

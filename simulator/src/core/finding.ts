@@ -2,11 +2,7 @@
 // (and `bug`) steps make the pair "as written" / "with the fix". Addresses are chosen so the
 // aliases collide on the preset; every step keeps the C line it came from (`@line`).
 // The input types below are the contract with the analysis engine (server/).
-import { Generator } from './finding-generator';
-import { geometryOf } from './geometry';
-import { DEFAULT_PRESET_ID, getPreset } from './presets';
-
-export { DEFAULT_ACCESS_BYTES, MAX_FINDING_BYTES } from './finding-text';
+// The generator (`findingToScenario`) is in finding-generator.ts, which imports these types.
 
 export type StepKind =
   | 'map'
@@ -54,13 +50,4 @@ export interface GeneratedScenario {
   text: string;
   /** What the generator assumed or adjusted, in words. */
   notes: string[];
-}
-
-/** Turn a finding into a scenario for one preset. Never throws on odd findings. */
-export function findingToScenario(
-  f: FindingInput,
-  presetId: string = DEFAULT_PRESET_ID,
-): GeneratedScenario {
-  const p = getPreset(presetId);
-  return new Generator(f, p, geometryOf(p)).run();
 }

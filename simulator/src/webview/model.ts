@@ -4,6 +4,15 @@
 import type { Outcome, PresetInfo } from '../core/run';
 import type { LineAccess, Observer, Step } from '../core/trace';
 
+export type RunId = 'asWritten' | 'withFix';
+
+/** Everything the view derives once per payload (view.ts `prepare`). */
+export interface Prepared {
+  rows: TimelineRow[];
+  sets: number[];
+  hiddenSets: number;
+}
+
 export type AliasKind = 'kernel' | 'user' | 'vmap' | 'other';
 
 export interface Alias {

@@ -12,7 +12,7 @@ import {
   type MachineView,
 } from './model';
 import { h, type Child, type VNode } from './vnode';
-import type { Prepared, RunId } from './view';
+import type { Prepared, RunId } from './model';
 
 /** Bytes of the watched region shown in the memory panel and the comparison. */
 export const WATCH_BYTES = 8;

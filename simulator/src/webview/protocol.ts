@@ -1,18 +1,11 @@
 // Messages between the extension host (client/src/simulationPanel.ts) and the simulation webview
 // (main.ts), declared once as discriminated unions with guards. Everything arriving in the
 // webview or the host is untrusted until a guard has accepted it.
-import type { Outcome, PresetInfo } from '../core/run';
+import type { Outcome } from '../core/run';
+import type { SimulationPayload } from '../../../server/src/protocol/simulate';
 
-/** What the view renders: the `flushguard/simulate` payload (server/src/protocol/simulate.ts). */
-export interface ViewPayload {
-  preset: string;
-  presetInfo: PresetInfo;
-  source: { file: string; line: number; rule: string; message: string };
-  notes: string[];
-  scenario: string;
-  asWritten: Outcome;
-  withFix: Outcome;
-}
+/** What the view renders: the `flushguard/simulate` result, declared once in the protocol. */
+export type ViewPayload = SimulationPayload;
 
 export interface PresetChoice {
   id: string;

@@ -7,13 +7,15 @@ import {
   stepAt,
   touchedSets,
   verdictSentence,
+  type Prepared,
+  type RunId,
   type TimelineRow,
 } from './model';
 import type { PresetChoice, ViewPayload } from './protocol';
 import { compare, grid, legend, memory, stepDetails } from './panels';
 import { h, type VNode } from './vnode';
 
-export type RunId = 'asWritten' | 'withFix';
+export type { Prepared, RunId } from './model';
 const RUNS: { id: RunId; title: string }[] = [
   { id: 'asWritten', title: 'As written' },
   { id: 'withFix', title: 'With the fix' },
@@ -29,13 +31,6 @@ export interface ViewInput {
   playing: boolean;
   busy?: string;
   error?: string;
-}
-
-/** Everything derived once per payload. */
-export interface Prepared {
-  rows: TimelineRow[];
-  sets: number[];
-  hiddenSets: number;
 }
 
 export function prepare(p: ViewPayload): Prepared {

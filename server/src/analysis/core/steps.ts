@@ -4,9 +4,8 @@ import type { Edge } from '../../cfg/graph';
 import type { Fix, PathStep, StepKind } from './types';
 
 /** Source text of a node (never `node.text`, which is the pre-passed text). */
-export function sourceOf(source: string, node: Node): string {
-  return source.slice(node.startIndex, node.endIndex);
-}
+export { sourceText as sourceOf } from '../../parsing/nodeText';
+import { sourceText as sourceOf } from '../../parsing/nodeText';
 
 /** The first line of a construct, shortened: `if (err)`, `bio_for_each_segment(bv, bio, iter)`. */
 export function headOf(source: string, node: Node): string {

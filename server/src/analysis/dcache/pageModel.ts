@@ -238,7 +238,15 @@ function eventActions(
     const via: WriteVia = K.KMAP_PAGE_WRITE.has(name) ? 'kmap' : 'page-write';
     out.push({ kind: 'write', page: notePage(args[pageWrite], name), via, node });
   }
-  for (const i of K.WRITES_ARGUMENT.get(name) ?? []) write(args[i], node, sizeOf(name, args));
+  for (const i of K.WRITES_ARGUMENT.get(name) ?? [])
+    write(
+      args[i],
+      node,
+      K.writeLength(
+        name,
+        args.map((a) => a.text),
+      ),
+    );
   const stored = args[K.STORE_MACRO.get(name) ?? -1];
   if (stored) write(storeTarget(stored) ?? stored, node);
   if (K.MARK_UPTODATE.has(name) && args[0])
@@ -320,8 +328,3 @@ function storeTarget(lhs: Node): Node | undefined {
 }
 
 /** The byte count of a copy when it is a literal (`memcpy(p, q, 16)`), for the simulator. */
-function sizeOf(name: string, args: Node[]): number | undefined {
-  const idx = name.startsWith('mem') || name.startsWith('copy_from') ? 2 : -1;
-  const t = idx >= 0 ? args[idx]?.text : undefined;
-  return t && /^\d+$/.test(t) ? Number(t) : undefined;
-}

@@ -17,6 +17,7 @@ import type { FunctionFacts } from '../core/facts';
 import { pointerBase, normKey } from '../core/events';
 import type { Event } from '../core/events';
 import {
+  CONTAINER_LOOKUP,
   FLUSH,
   PRIVATE_PAGE_SOURCE,
   STORE_MACRO,
@@ -317,13 +318,6 @@ function rootOf(key: string): string {
 const FIELD_STORE =
   /(?:->|\.)\s*(\w+)\s*(?:\[[^\]\n]*\])?\s*=\s*(?:\([^()\n]*\)\s*)?(\w+)\s*([(;])/g;
 const NO_VALUE = /^(?:NULL|0|ERR_PTR\(.*\))$/;
-const CONTAINER_LOOKUP = new Set([
-  'xa_load',
-  'radix_tree_lookup',
-  'idr_find',
-  'xa_find',
-  'xa_find_after',
-]);
 const ALLOCATES = new RegExp(`\\b(?:${[...PRIVATE_PAGE_SOURCE].join('|')})\\s*\\(`);
 const TAKES_VISIBLE = new RegExp(`\\b(?:${[...VISIBLE_PAGE_SOURCE].join('|')})\\s*\\(`);
 const FIELD_FLUSH =

@@ -56,6 +56,12 @@ export function rootOf(key: string): string {
   return /^[A-Za-z_]\w*/.exec(key)?.[0] ?? key;
 }
 
+/** `.begin_cpu_access = f`, `.prepare = f`: a callback slot of CPU_ACCESS_OP or DEVICE_ACCESS_OP. */
+const ACCESS_OP_ASSIGNMENT = new RegExp(
+  `\\.\\s*(${[...V.CPU_ACCESS_OP, ...V.DEVICE_ACCESS_OP].join('|')})\\s*=\\s*(\\w+)`,
+  'g',
+);
+
 export class VmapFile {
   readonly functions: Node[];
   private readonly byName = new Map<string, Node>();
@@ -81,9 +87,7 @@ export class VmapFile {
     this.pipes = snd && rcv ? 'unknown' : snd ? 'write' : rcv ? 'read' : 'unknown';
     // Two passes: a field learns it holds an alias from a function that may come later.
     for (const pass of [1, 2]) for (const fn of this.functions) this.scan(fn, pass === 1);
-    for (const m of source.matchAll(
-      /\.\s*(begin_cpu_access|finish|end_cpu_access|prepare)\s*=\s*(\w+)/g,
-    )) {
+    for (const m of source.matchAll(ACCESS_OP_ASSIGNMENT)) {
       const [, op, name] = m;
       if (!op || !name || this.callbacks.has(name)) continue;
       const kind = V.CPU_ACCESS_OP.has(op) ? 'cpu-access' : 'device-access';
@@ -280,13 +284,13 @@ export function bioDirection(facts: FunctionFacts): Dir {
     seen.add(w && !r ? 'write' : r && !w ? 'read' : 'unknown');
   };
   for (const e of facts.all) {
-    if (e.kind === 'call' && /^bio_(?:alloc\w*|init|reset|set_op_attrs)$/.test(e.name)) {
-      const op =
-        e.name === 'bio_set_op_attrs'
-          ? e.args[1]
-          : e.name === 'bio_reset'
-            ? e.args[2]
-            : e.args[e.name === 'bio_init' ? 4 : 2];
+    // bio_alloc(bdev, nr_vecs, opf, gfp) and its variants carry the op third.
+    const opIndex =
+      e.kind === 'call'
+        ? (V.SETS_BIO_OP.get(e.name) ?? (/^bio_alloc\w*$/.test(e.name) ? 2 : -1))
+        : -1;
+    if (e.kind === 'call' && opIndex >= 0) {
+      const op = e.args[opIndex];
       if (op) judge(op);
     } else if (e.kind === 'assign' && e.rhs && /\.bi_opf$/.test(e.lhsKey)) {
       // `bi_opf |= REQ_FUA` adds a flag; only a plain store sets the operation.

@@ -8,7 +8,7 @@ import { callArguments, calleeName, stripExpr } from '../../parsing/nodeText';
 import type { Event } from '../core/events';
 import { pointerBase } from '../core/events';
 import type { FunctionFacts } from '../core/facts';
-import { WRITES_ARGUMENT } from '../../knowledge/dcache';
+import { WRITES_ARGUMENT, writeLength } from '../../knowledge/dcache';
 import type { FileSummaries } from '../dcache/summaries';
 import { addrKey, bioDirection, dmaDirection, rootOf, submitDirection, vmapFileOf } from './file';
 import type { Dir, VmapFile } from './file';
@@ -186,7 +186,7 @@ export function vmapModel(
     if (e.kind !== 'call') continue;
     const a0 = e.args[0];
     if (!a0) continue;
-    if (e.name === 'is_vmalloc_addr' || e.name === 'is_vmalloc_or_module_addr') {
+    if (V.VMAP_ADDRESS_TEST.has(e.name)) {
       if (!rejects(e.node, facts.cfg.node))
         add(key(a0), text(a0), `\`${text(e.node)}\` says it may be a vmalloc address`, e.node);
     } else if (V.VMAP_TEST.test(e.name)) {
@@ -482,8 +482,11 @@ export function vmapModel(
       const k = aliasOf(args[i]);
       if (k) {
         const w: VmapAction = { kind: 'write', alias: k, node };
-        const size = Number(args[2] ? stripExpr(args[2]).text : NaN);
-        if (Number.isInteger(size) && size > 0) w.size = size;
+        const size = writeLength(
+          name,
+          args.map((a) => stripExpr(a).text),
+        );
+        if (size !== undefined && size > 0) w.size = size;
         list.push(w);
         return;
       }

@@ -16,6 +16,8 @@ export function formatJson(findings: ReportedFinding[], filesScanned: number, ex
       function: f.function,
       message: f.message,
       path: f.path.map((s) => ({ line: s.line, note: s.note, kind: s.kind })),
+      // An addition to the contract, after its keys: only for files inside a kernel tree.
+      ...(f.reach ? { reach: { aliasing: f.reach.aliasing, why: f.reach.why } } : {}),
     })),
     ...extra,
   };

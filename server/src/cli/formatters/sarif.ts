@@ -50,6 +50,7 @@ export function formatSarif(findings: ReportedFinding[], rules: SarifRuleInfo[],
             { ...location(f.file, f.line, f.column, f.endLine, f.endColumn), logicalLocations: [{ name: f.function, kind: 'function' }] },
           ],
           partialFingerprints: { 'flushguard/v1': `${f.rule}:${f.file}:${f.function}:${f.message}` },
+          ...(f.reach ? { properties: { reach: { aliasing: f.reach.aliasing, why: f.reach.why } } } : {}),
           codeFlows: [
             {
               threadFlows: [

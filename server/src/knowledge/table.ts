@@ -1,0 +1,41 @@
+/** Lookups over the kernel-API table: the derived lists in dcache.ts and vmap.ts use these. */
+import { APIS } from './apis';
+import type { KernelApi, Role, RoleName } from './types';
+
+export const API_BY_NAME: ReadonlyMap<string, KernelApi> = new Map(APIS.map((a) => [a.name, a]));
+
+type RoleOf<K extends RoleName> = Extract<Role, { role: K }>;
+
+/** Every (name, role) pair of kind `kind`, in table order. */
+export function withRole<K extends RoleName>(kind: K): [string, RoleOf<K>][] {
+  const out: [string, RoleOf<K>][] = [];
+  for (const api of APIS)
+    for (const r of api.roles) if (r.role === kind) out.push([api.name, r as RoleOf<K>]);
+  return out;
+}
+
+/** The names with a role of kind `kind` (that `keep` accepts). */
+export function namesWith<K extends RoleName>(
+  kind: K,
+  keep: (r: RoleOf<K>) => boolean = () => true,
+): Set<string> {
+  return new Set(withRole(kind).flatMap(([n, r]) => (keep(r) ? [n] : [])));
+}
+
+/** name → a number the role carries (an argument index, mostly). */
+export function indexBy<K extends RoleName>(
+  kind: K,
+  pick: (r: RoleOf<K>) => number,
+  keep: (r: RoleOf<K>) => boolean = () => true,
+): Map<string, number> {
+  return new Map(withRole(kind).flatMap(([n, r]) => (keep(r) ? [[n, pick(r)] as const] : [])));
+}
+
+export function isKnownApi(name: string): boolean {
+  return API_BY_NAME.has(name);
+}
+
+/** A word-boundary test for any of `names` (the rules' cheap text pre-filters). */
+export function wordTest(names: Iterable<string>, extra: readonly string[] = []): RegExp {
+  return new RegExp(`\\b(?:${[...names, ...extra].join('|')})\\b`);
+}

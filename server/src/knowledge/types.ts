@@ -1,0 +1,95 @@
+/**
+ * The shape of the kernel-API table (apis.ts): what one kernel function or macro does, as far as
+ * D-cache aliasing is concerned. Every word list, argument table and hover text the engine uses
+ * is derived from the table (dcache.ts, vmap.ts, hover.ts), so a new API is one entry.
+ */
+
+/** How a mapping call reaches the page: kmap-like, the lowmem linear map, or a bio_vec. */
+export type MapVia = 'kmap' | 'linear' | 'bvec';
+
+export type Role =
+  /** Returns a kernel address of the page (or folio) in argument `page` (-1: a pfn, no page). */
+  | { role: 'map'; via: MapVia; page: number }
+  /** Ends a kmap-like mapping; never flushes. */
+  | { role: 'unmap' }
+  /**
+   * Writes the memory its pointer arguments `args` point to; `length` is the index of the byte
+   * count (times `unit` bytes, for memset16-like calls).
+   */
+  | { role: 'writes'; args: number[]; length?: number; unit?: number }
+  /** Writes a whole page (or a range of it) without flushing; `kmaps`: it kmaps the page itself. */
+  | { role: 'writes-page'; page: number; kmaps: boolean }
+  /** Stores to its lvalue or address argument (`WRITE_ONCE(p->f, v)`, `set_bit(nr, addr)`). */
+  | { role: 'stores'; arg: number }
+  /** Makes the kernel's writes to the page in argument `page` visible to other mappings. */
+  | { role: 'flush'; page: number }
+  /** Writes the page in argument `page` and flushes it before returning. */
+  | { role: 'flushes-internally'; page: number }
+  /** Flushes the pages a scatterlist walk wrote. */
+  | { role: 'flushes-walked-pages' }
+  /** Architecture cache maintenance of a user mapping (cachetlb.rst). */
+  | { role: 'arch-flush' }
+  /** An iterator macro over private (kmalloc'd) bio_vec pages. */
+  | { role: 'private-bvec-iterator' }
+  /** Returns a page that user space may map (page cache, pinned user pages). */
+  | { role: 'returns-visible-page' }
+  /** Returns a page the caller owns until it publishes it. */
+  | { role: 'allocates-private-page' }
+  /** Hands a page to the page cache or to user space. */
+  | { role: 'publishes-page' }
+  | { role: 'marks-uptodate' }
+  | { role: 'marks-not-uptodate' }
+  /** Its value names the same page as argument `arg` (`page_folio(p)`). */
+  | { role: 'same-page'; arg: number }
+  /** The sg_miter walk: `next` maps `miter->addr`, `stop` flushes when writing to the list. */
+  | { role: 'sg-miter'; step: 'start' | 'next' | 'stop' }
+  /** Returns a vmap/vmalloc alias; `aliasesPages`: of existing pages rather than fresh memory. */
+  | { role: 'vmap-source'; aliasesPages: boolean }
+  /** May return vmalloc memory (kvmalloc): an alias only where is_vmalloc_addr says so. */
+  | { role: 'maybe-vmap-source' }
+  | { role: 'unmaps-alias' }
+  /** Its argument `arg` is an address inside a vmap alias whose page is wanted. */
+  | { role: 'alias-page'; arg: number }
+  | { role: 'attaches-address'; arg: number }
+  | { role: 'attaches-page'; page: number }
+  | { role: 'flushes-vmap' }
+  | { role: 'invalidates-vmap' }
+  /** Starts I/O; `sync`: returns after completion. The direction comes from the request. */
+  | { role: 'submits-io'; via: 'bio' | 'urb' | 'crypto'; sync: boolean }
+  /** Maps or syncs memory for DMA, toward the device or back to the CPU; `direction` argument. */
+  | { role: 'dma'; toward: 'device' | 'cpu'; direction: number }
+  /** Flushes and invalidates a vmap'd buffer for its caller. */
+  | { role: 'handles-vmap' }
+  /** As handles-vmap, when the request carries `flag`. */
+  | { role: 'handles-vmap-if'; flag: string }
+  /** usb_fill_*_urb: argument indexes of the buffer, its length, the callback and its context. */
+  | { role: 'fills-urb'; buffer: number; length: number; complete: number; context: number }
+  /** True for write I/O (`op_is_write(op)`). */
+  | { role: 'tests-write' }
+  /** Updates the file size: a page written before it holds file data (buffer-head writes). */
+  | { role: 'updates-file-size' }
+  /** Returns a pointer stored earlier in a container (xarray, radix tree, idr). */
+  | { role: 'looks-up-stored' }
+  /** Sets a bio's operation (and so its direction) from argument `arg`. */
+  | { role: 'sets-bio-op'; arg: number }
+  /** True when its address argument is a vmalloc (vmap) address. */
+  | { role: 'tests-vmap-address' }
+  /** Deprecated or removed: what to call instead. */
+  | { role: 'deprecated'; use: string };
+
+export type RoleName = Role['role'];
+
+export interface KernelApi {
+  name: string;
+  roles: Role[];
+  /** First of the checked releases (6.1, 6.12) that has it, when not every one does. */
+  since?: string;
+  /** First of the checked releases that no longer has it. */
+  until?: string;
+  /** One line for the editor's hover. */
+  hover?: string;
+  /** Which kernel document the hover links to. */
+  doc?: 'cachetlb' | 'highmem';
+  /** Where it is defined: `file:line (version)`. */
+  source: string;
+}

@@ -1,0 +1,165 @@
+/**
+ * The analyses of the open documents: one per document version, computed once however many
+ * requests ask for it, debounced and pushed to clients without pull diagnostics, and dropped
+ * when the settings change. Trees of documents not being edited are released beyond MAX_TREES.
+ */
+import type { CancellationToken } from 'vscode-languageserver';
+import type { AnalysedParams } from '../protocol/workspace';
+import { ANALYSED_NOTIFICATION } from '../protocol/workspace';
+import type { ServerContext } from './context';
+import { isCDocument } from './context';
+import { DocumentAnalysis } from './documentAnalysis';
+import type { Analysis } from './documentAnalysis';
+import { toDiagnostics } from './diagnostics';
+
+/** Trees kept in memory for documents not being edited; the others are re-parsed when needed. */
+const MAX_TREES = 12;
+
+export class Analyses {
+  private readonly states = new Map<string, DocumentAnalysis>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly pending = new Map<
+    string,
+    { version: number; promise: Promise<Analysis | undefined> }
+  >();
+
+  constructor(private readonly ctx: ServerContext) {}
+
+  stateOf(uri: string): DocumentAnalysis {
+    let s = this.states.get(uri);
+    if (!s) this.states.set(uri, (s = new DocumentAnalysis()));
+    return s;
+  }
+
+  /** The analysis of the document's current version; undefined when cancelled or superseded. */
+  async current(
+    uri: string,
+    token?: CancellationToken,
+    interim?: (a: Analysis) => void,
+  ): Promise<Analysis | undefined> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const doc = this.ctx.documents.get(uri);
+      if (!doc || !isCDocument(doc)) return undefined;
+      const last = this.states.get(uri)?.last;
+      if (last?.version === doc.version) return last;
+      let p = this.pending.get(uri);
+      if (p?.version !== doc.version) {
+        const promise = this.analyseNow(uri, doc.version, token, interim).finally(() => {
+          if (this.pending.get(uri)?.promise === promise) this.pending.delete(uri);
+        });
+        p = { version: doc.version, promise };
+        this.pending.set(uri, p);
+      }
+      const a = await p.promise;
+      if (a) return a;
+      if (token?.isCancellationRequested) return undefined;
+    }
+    return undefined;
+  }
+
+  /** Push diagnostics after the debounce (clients without pull diagnostics only). */
+  schedule(uri: string, delay = this.ctx.client.debounceMs): void {
+    if (this.ctx.client.pull) return;
+    clearTimeout(this.timers.get(uri));
+    this.timers.set(
+      uri,
+      setTimeout(() => {
+        this.timers.delete(uri);
+        void this.publish(uri);
+      }, delay),
+    );
+  }
+
+  /** Settings changed: every analysis is stale. */
+  refreshAll(): void {
+    for (const s of this.states.values()) s.last = undefined;
+    const { client, connection, documents } = this.ctx;
+    if (client.pull) {
+      if (client.refreshSupport) void connection.languages.diagnostics.refresh();
+    } else for (const doc of documents.all()) if (isCDocument(doc)) this.schedule(doc.uri, 0);
+  }
+
+  close(uri: string): void {
+    clearTimeout(this.timers.get(uri));
+    this.states.get(uri)?.dispose();
+    this.states.delete(uri);
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const s of this.states.values()) s.dispose();
+    this.states.clear();
+  }
+
+  private async publish(uri: string): Promise<void> {
+    const { connection, documents } = this.ctx;
+    try {
+      const send = (a: Analysis | undefined): void => {
+        const doc = documents.get(uri);
+        if (!a || !doc || doc.version !== a.version) return;
+        void connection.sendDiagnostics({
+          uri,
+          version: a.version,
+          diagnostics: toDiagnostics(doc, a),
+        });
+      };
+      send(await this.current(uri, undefined, send));
+    } catch (e) {
+      connection.console.error(
+        `flushguard: analysis of ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      );
+    }
+  }
+
+  private async analyseNow(
+    uri: string,
+    version: number,
+    token?: CancellationToken,
+    interim?: (a: Analysis) => void,
+  ): Promise<Analysis | undefined> {
+    const { documents, store } = this.ctx;
+    const doc = documents.get(uri);
+    if (!doc || doc.version !== version) return undefined;
+    const resolved = await store.resolve(uri);
+    const p = await this.ctx.parser();
+    const t0 = performance.now();
+    const timing = (a: Analysis): void => this.reportTiming(uri, version, t0, a);
+    const a = await this.stateOf(uri).analyse(
+      p,
+      doc.getText(),
+      version,
+      resolved.settings,
+      resolved.excludedBy,
+      () => token?.isCancellationRequested === true || documents.get(uri)?.version !== version,
+      interim &&
+        ((quick) => {
+          timing(quick);
+          interim(quick);
+        }),
+    );
+    if (a) timing(a);
+    this.releaseIdleTrees();
+    return a;
+  }
+
+  private reportTiming(uri: string, version: number, t0: number, a: Analysis): void {
+    if (!this.ctx.client.reportTiming) return;
+    const params: AnalysedParams = {
+      uri,
+      version,
+      ms: performance.now() - t0,
+      phase: a.quick === true ? 'quick' : 'full',
+      parse: a.parse ?? 'none',
+      functionsAnalysed: a.stats?.analysed ?? 0,
+      functionsReused: a.stats?.reused ?? 0,
+    };
+    void this.ctx.connection.sendNotification(ANALYSED_NOTIFICATION, params);
+  }
+
+  private releaseIdleTrees(): void {
+    const holding = [...this.states.values()]
+      .filter((s) => s.holdsTree && !s.running)
+      .sort((a, b) => b.lastUsed - a.lastUsed);
+    for (const s of holding.slice(MAX_TREES)) s.release();
+  }
+}

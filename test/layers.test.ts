@@ -1,0 +1,160 @@
+// The layer boundaries of eslint.config.mjs hold: probe files that cross one are placed in a scratch
+// copy of the repository's lint setup, each in the folder whose rule it breaks, and each must fail
+// with the import restriction (docs/design/layers.md). A probe that respects the layers must pass,
+// so a config that rejects everything cannot pass this test either.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ESLint } from 'eslint';
+
+const ROOT = join(__dirname, '..');
+const RULE = '@typescript-eslint/no-restricted-imports';
+
+interface Probe {
+  what: string;
+  file: string;
+  source: string;
+}
+
+const CROSSING: Probe[] = [
+  {
+    what: 'an I/O import in the analysis',
+    file: 'server/src/analysis/probe.ts',
+    source: "import { readFileSync } from 'node:fs';\nexport const probe = readFileSync;\n",
+  },
+  {
+    what: 'an I/O import in an analysis family',
+    file: 'server/src/analysis/dcache/probe.ts',
+    source: "import { readFile } from 'fs/promises';\nexport const probe = readFile;\n",
+  },
+  {
+    what: 'an LSP import in the analysis',
+    file: 'server/src/analysis/probe.ts',
+    source:
+      "import { TextDocuments } from 'vscode-languageserver';\nexport const probe = TextDocuments;\n",
+  },
+  {
+    what: 'cfg importing the language server',
+    file: 'server/src/cfg/probe.ts',
+    source: "import { startServer } from '../lsp/server';\nexport const probe = startServer;\n",
+  },
+  {
+    what: 'cfg importing the analysis',
+    file: 'server/src/cfg/probe.ts',
+    source:
+      "import type { FunctionFacts } from '../analysis/facts';\nexport type Probe = FunctionFacts;\n",
+  },
+  {
+    what: 'a rule importing the CLI',
+    file: 'server/src/rules/probe.ts',
+    source: "import { main } from '../cli/main';\nexport const probe = main;\n",
+  },
+  {
+    what: 'the analysis importing a rule',
+    file: 'server/src/analysis/vmap/probe.ts',
+    source: "import { RULES } from '../../rules/index';\nexport const probe = RULES;\n",
+  },
+  {
+    what: 'the knowledge importing the analysis',
+    file: 'server/src/knowledge/probe.ts',
+    source: "import type { Events } from '../analysis/events';\nexport type Probe = Events;\n",
+  },
+  {
+    what: 'the language server importing the CLI',
+    file: 'server/src/lsp/probe.ts',
+    source: "import { main } from '../cli/main';\nexport const probe = main;\n",
+  },
+  {
+    what: 'the CLI importing the language server',
+    file: 'server/src/cli/probe.ts',
+    source: "import { startServer } from '../lsp/server';\nexport const probe = startServer;\n",
+  },
+  {
+    what: 'the linter importing the file system',
+    file: 'server/src/probe.ts',
+    source: "import { readFileSync } from 'node:fs';\nexport const probe = readFileSync;\n",
+  },
+  {
+    what: 'the simulator core importing vscode',
+    file: 'simulator/src/core/probe.ts',
+    source: "import * as vscode from 'vscode';\nexport const probe = vscode;\n",
+  },
+  {
+    what: 'the simulator core importing the server',
+    file: 'simulator/src/core/probe.ts',
+    source:
+      "import type { Finding } from '../../../server/src/rules/types';\nexport type Probe = Finding;\n",
+  },
+  {
+    what: 'the client importing the rules',
+    file: 'client/src/probe.ts',
+    source: "import { RULES } from '../../server/src/rules/index';\nexport const probe = RULES;\n",
+  },
+];
+
+const RESPECTING: Probe[] = [
+  {
+    what: 'the analysis importing cfg, parsing and knowledge',
+    file: 'server/src/analysis/dcache/probe.ts',
+    source:
+      "import type { Node } from '../../parsing/parser';\nimport type { Cfg } from '../../cfg/graph';\nimport type { Api } from '../../knowledge/table';\nexport type Probe = [Node, Cfg, Api];\n",
+  },
+  {
+    what: 'a rule importing the analysis and the knowledge',
+    file: 'server/src/rules/probe.ts',
+    source:
+      "import type { FunctionFacts } from '../analysis/facts';\nimport type { Api } from '../knowledge/table';\nexport type Probe = [FunctionFacts, Api];\n",
+  },
+  {
+    what: 'the language server importing the engine, the host and the LSP library',
+    file: 'server/src/lsp/probe.ts',
+    source:
+      "import { TextDocuments } from 'vscode-languageserver';\nimport { lintSource } from '../linter';\nimport { packageVersion } from '../host/package';\nexport const probe = [TextDocuments, lintSource, packageVersion];\n",
+  },
+  {
+    what: 'the client importing the protocol and the simulator',
+    file: 'client/src/probe.ts',
+    source:
+      "import * as vscode from 'vscode';\nimport { SIMULATE_REQUEST } from '../../server/src/protocol/simulate';\nimport { listPresets } from '../../simulator/src/index';\nexport const probe = [vscode, SIMULATE_REQUEST, listPresets];\n",
+  },
+];
+
+/** A scratch copy of the lint setup (config, tsconfig, dependencies) with one probe file. */
+async function lintProbe(p: Probe): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'flushguard-layers-'));
+  try {
+    for (const f of ['eslint.config.mjs', 'tsconfig.json', 'package.json'])
+      copyFileSync(join(ROOT, f), join(dir, f));
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    const file = join(dir, p.file);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, p.source);
+    const eslint = new ESLint({ cwd: dir });
+    const [result] = await eslint.lintFiles([p.file]);
+    assert.ok(result, `${p.file} was linted`);
+    const fatal = result.messages.filter((m) => m.fatal === true);
+    assert.deepEqual(fatal, [], `${p.what}: the probe parses`);
+    return result.messages.filter((m) => m.ruleId === RULE).map((m) => m.message);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+for (const p of CROSSING) {
+  test(`layers: ${p.what} fails lint`, async () => {
+    const messages = await lintProbe(p);
+    assert.ok(messages.length > 0, `${p.file} should break ${RULE}`);
+    assert.ok(
+      messages.every((m) => m.includes('docs/design/layers.md#')),
+      'the message points to the layer documentation',
+    );
+  });
+}
+
+for (const p of RESPECTING) {
+  test(`layers: ${p.what} passes`, async () => {
+    assert.deepEqual(await lintProbe(p), []);
+  });
+}
