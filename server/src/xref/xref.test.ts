@@ -123,6 +123,16 @@ test('xref: a flush in a callee defined in another file silences', async () => {
   assert.equal(r.indexed, 0, 'noisy: finish_page() flushes in mm/finish.c');
 });
 
+test('xref: a static function of another file is not the callee', async () => {
+  const helper = `static void finish_page(struct page *page)
+{
+\tflush_dcache_page(page);
+}
+`;
+  const root = miniTree({ 'mm/finish.c': helper, 'fs/copy.c': USER_COPY });
+  assert.equal((await lintBoth(root, 'fs/copy.c')).indexed, 1, 'missing: static elsewhere');
+});
+
 test('xref: a callee in another file that does not flush leaves the finding', async () => {
   const helper = `void finish_page(struct page *page)
 {
