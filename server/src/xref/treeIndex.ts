@@ -101,8 +101,9 @@ export class TreeIndex implements TreeFacts {
 
   private definitionFlushes({ file, fn }: Def, depth: number): Flushed {
     const where = `${fn.name}() (${file}:${fn.line})`;
-    if (fn.flushes === 'any') return { places: 'any', evidence: `${where} flushes` };
-    const places = new Set(fn.flushes);
+    // A function that flushes a page of its own (one it looks up and returns, say) says nothing
+    // about the page its caller wrote: across files only flushes of a named parameter count.
+    const places = new Set(fn.flushes === 'any' ? [] : fn.flushes);
     let evidence = places.size > 0 ? `${where} flushes it` : '';
     for (const call of fn.calls) {
       const r = this.flushes(call.callee, file, depth + 1);
