@@ -1,30 +1,37 @@
-// Locates Debian's linux-source-6.1 tree for benchmarks, installing and unpacking it if absent.
-// Order: $FLUSHGUARD_KERNEL, .bench/linux-source-6.1, then apt-get install + untar into .bench/.
+// Locates Debian's linux-source-<version> tree for benchmarks, installing and unpacking it if absent.
+// Order: $FLUSHGUARD_KERNEL_<major>_<minor> (and, for 6.1, the older $FLUSHGUARD_KERNEL),
+// .bench/linux-source-<version>, then apt-get install linux-source-<version> + untar into .bench/.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const TARBALL = '/usr/src/linux-source-6.1.tar.xz';
-
-export function kernelTree(): string {
-  const fromEnv = process.env['FLUSHGUARD_KERNEL'];
-  if (fromEnv) {
-    if (!existsSync(join(fromEnv, 'Makefile'))) throw new Error(`FLUSHGUARD_KERNEL=${fromEnv} is not a kernel tree`);
+export function kernelTree(version = '6.1'): string {
+  const envNames = [`FLUSHGUARD_KERNEL_${version.replace(/\./g, '_')}`];
+  if (version === '6.1') envNames.push('FLUSHGUARD_KERNEL');
+  for (const name of envNames) {
+    const fromEnv = process.env[name];
+    if (!fromEnv) continue;
+    if (!existsSync(join(fromEnv, 'Makefile')))
+      throw new Error(`${name}=${fromEnv} is not a kernel tree`);
     return resolve(fromEnv);
   }
-  const local = resolve('.bench/linux-source-6.1');
+  const pkg = `linux-source-${version}`;
+  const local = resolve('.bench', pkg);
   if (existsSync(join(local, 'Makefile'))) return local;
-  if (!existsSync(TARBALL)) {
-    console.error('bench: installing Debian linux-source-6.1 (apt-get)…');
+  const tarball = `/usr/src/${pkg}.tar.xz`;
+  if (!existsSync(tarball)) {
+    console.error(`bench: installing Debian ${pkg} (apt-get)…`);
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'linux-source-6.1'], {
+    execFileSync('apt-get', ['install', '-y', '-qq', pkg], {
       stdio: 'inherit',
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
   }
-  console.error(`bench: unpacking ${TARBALL} into .bench/ …`);
+  console.error(`bench: unpacking ${tarball} into .bench/ …`);
   mkdirSync('.bench', { recursive: true });
-  execFileSync('tar', ['-xf', TARBALL, '-C', '.bench'], { stdio: 'inherit' });
+  execFileSync('tar', ['-xf', tarball, '-C', '.bench'], { stdio: 'inherit' });
+  if (!existsSync(join(local, 'Makefile')))
+    throw new Error(`${tarball} did not unpack to ${local}`);
   return local;
 }
 

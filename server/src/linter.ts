@@ -10,6 +10,7 @@ import { FileSummaries } from './analysis/dcache/summaries';
 import type { IndexNote, TreeContext } from './analysis/dcache/summaries';
 import { RULES } from './rules/index';
 import type { Finding, Rule } from './rules/types';
+import type { KernelVersion } from './kernel/version';
 
 export interface LintOptions {
   /** Rule ids to run; all when absent or empty. */
@@ -18,6 +19,11 @@ export interface LintOptions {
   deadline?: number;
   /** The kernel tree's index and the file's path in it; absent outside a tree (judged alone). */
   tree?: TreeContext;
+  /**
+   * The kernel the file belongs to (its tree's Makefile or the `kernelVersion` setting), so that
+   * facts about kernel APIs apply for their versions; absent: the newest behaviour known.
+   */
+  kernelVersion?: KernelVersion;
 }
 
 export interface SkippedFunction {
@@ -66,7 +72,8 @@ export function lintParsed(parsed: ParsedSource, options: LintOptions = {}): Lin
       });
       continue;
     }
-    for (const rule of active) findings.push(...rule.check({ source, facts, file }));
+    const { kernelVersion } = options;
+    for (const rule of active) findings.push(...rule.check({ source, facts, file, kernelVersion }));
   }
   findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
   return file.notes.length > 0 ? { findings, skipped, notes: file.notes } : { findings, skipped };

@@ -14,7 +14,7 @@ export interface ParsedArgs {
 }
 
 /** Options that take a value; anything else starting with `--` is a flag. */
-const VALUED = new Set(['--format', '--rule', '--jobs', '--line', '--preset', '--scenario', '--budget', '--docs-base', '--config']);
+const VALUED = new Set(['--format', '--rule', '--jobs', '--line', '--preset', '--scenario', '--budget', '--docs-base', '--config', '--kernel-version']);
 const FLAGS = new Set(['--verbose', '--no-progress', '--help', '--quiet', '--aliasing-only', '--no-cache']);
 /** Patch review (server/src/cli/review): valued options, flags, and `--diff[=REV]` whose value is optional. */
 const REVIEW_VALUED = new Set(['--patch', '--tree', '--baseline', '--stdin-filename']);
@@ -94,7 +94,9 @@ lint options:
   --budget MS               time budget per file (default: 20000); a file over it is skipped
   --config FILE             settings from FILE instead of the nearest .flushguard.json
   --docs-base URL           SARIF help links point at URL/<rule-id>.md
-  --verbose                 also print each finding's path as note: lines
+  --kernel-version X.Y      check the code as kernel X.Y (default: the tree's top Makefile)
+  --verbose                 also print each finding's path as note: lines, and each
+                            tree's kernel version on stderr
   --quiet                   print the findings only: no summary, no notes, no progress
   --no-progress             no progress line on stderr
   --aliasing-only           drop findings Kconfig confines to CPUs without an aliasing D-cache

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { RULE_IDS, RULES } from '../rules/index';
 import { createParser, initParser } from '../parsing/parser';
 import { wasmSources } from '../host/wasmPaths';
-import { choice, positiveInt, UsageError } from './args';
+import { choice, one, positiveInt, UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { collectFiles, findConfigFile } from './files';
 import type { InputFile } from './files';
@@ -25,6 +25,10 @@ import { engineId } from '../tree/engine';
 import { LintCache } from '../tree/lintCache';
 import { ReachService } from '../tree/reachService';
 import { stdinInput } from './review/stdin';
+import { fileKernelVersion } from '../kernel/fromTree';
+import { newestKnownKernelVersion } from '../kernel/known';
+import { describeKernelVersion, parseKernelVersion } from '../kernel/version';
+import type { KernelVersion } from '../kernel/version';
 
 /** Files fewer than this are linted in the main thread: starting workers costs more. */
 const WORKER_THRESHOLD = 64;
@@ -63,7 +67,9 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   ];
   const ran = rules.length > 0 ? rules : enabledRules(config.settings);
   const severities = Object.fromEntries(ran.map((id) => [id, severityOf(config.settings, id)]));
-  const options: LintFileOptions = { rules: ran, budgetMs, severities };
+  const kernelVersion = kernelVersionOption(args) ?? config.settings.kernelVersion;
+  const options: LintFileOptions = { rules: ran, budgetMs, severities, kernelVersion };
+  if (args.options.has('--verbose') && !quiet) noteKernelVersions(files, kernelVersion, io);
   // Files inside a kernel tree are judged with the tree's index (issue 13), built or refreshed first.
   const root = files.length > 0 ? kernelRootOf(args.positional) : undefined;
   if (root) {
@@ -177,6 +183,29 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   return findings.length > 0 ? 1 : 0;
 }
 
+function kernelVersionOption(args: ParsedArgs): KernelVersion | undefined {
+  const raw = one(args, '--kernel-version');
+  if (raw === undefined) return undefined;
+  const v = parseKernelVersion(raw);
+  if (!v) throw new UsageError(`--kernel-version must look like 6.12 (got '${raw}')`);
+  return v;
+}
+
+/** `--verbose`: which kernel version each tree is checked as, once per distinct answer. */
+function noteKernelVersions(
+  files: { path: string }[],
+  setting: KernelVersion | undefined,
+  io: Io,
+): void {
+  const counts = new Map<string, number>();
+  const newest = newestKnownKernelVersion();
+  for (const f of files) {
+    const line = describeKernelVersion(fileKernelVersion(f.path, setting), newest);
+    counts.set(line, (counts.get(line) ?? 0) + 1);
+  }
+  for (const [line, n] of counts) io.err(`flushguard: ${line}: ${n} file${n === 1 ? '' : 's'}\n`);
+}
+
 /**
  * The C files under each PATH; a directory without any is an error of its own (exit 2), like a
  * path that does not exist, so a mistyped tree never passes as "0 findings".
@@ -230,6 +259,8 @@ function excludeFiles<T extends { path: string }>(
 
 /** The one kernel tree holding every PATH argument, if there is one. */
 function kernelRootOf(paths: string[]): string | undefined {
+  // Standard input (`-`) is judged alone: it has no place in a tree.
+  if (paths.includes('-')) return undefined;
   const roots = new Set(paths.map((p) => findKernelRoot(p)));
   const [only] = roots;
   return roots.size === 1 ? only : undefined;

@@ -16,6 +16,8 @@ import type { FileFacts } from '../xref/types';
 import type { TreeContext } from '../analysis/dcache/summaries';
 import { reportFinding, reportSuppressions } from './report';
 import type { ReportedFinding, ReportedSuppression } from './report';
+import { fileKernelVersion } from '../kernel/fromTree';
+import type { KernelVersion } from '../kernel/version';
 
 export interface FileOutcome {
   display: string;
@@ -39,6 +41,8 @@ export interface LintFileOptions {
   severities?: Record<string, RuleSeverity>;
   /** The kernel tree's index, when the files are inside one (plain data: crosses threads). */
   tree?: { root: string; files: FileFacts[] };
+  /** `--kernel-version` or the `kernelVersion` setting; absent: each file's tree Makefile. */
+  kernelVersion?: KernelVersion;
 }
 
 const indexes = new WeakMap<object, TreeIndex>();
@@ -72,6 +76,7 @@ export function lintFile(parser: Parser, file: InputFile, options: LintFileOptio
       rules: options.rules,
       deadline: performance.now() + options.budgetMs,
       tree: treeContext(file, options),
+      kernelVersion: options.kernelVersion ?? fileKernelVersion(file.path).version,
     });
     const lines = new LineMap(read.text);
     // Suppression comments are honoured here exactly as in the editor (server/src/suppress.ts).

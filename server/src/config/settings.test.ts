@@ -56,7 +56,7 @@ test('each bad value is named with what was expected; the good ones are kept', (
     'settings: flushguard.rules.no-such-rule: expected a known rule id (missing-flush-dcache-page, vmap-range-mismatch) (got "no-such-rule")',
     'settings: flushguard.simulator.preset: expected one of arm1176-32k, sh4-16k (got "pentium")',
     'settings: flushguard.exclude: expected an array of glob strings (got "x")',
-    'settings: flushguard.colour: unknown setting (known: rules, simulator.preset, exclude)',
+    'settings: flushguard.colour: unknown setting (known: rules, simulator.preset, exclude, contractOnlySeverity, kernelVersion)',
   ]);
   assert.deepEqual(v.settings.rules, { 'vmap-range-mismatch': 'hint' });
 });
@@ -90,4 +90,31 @@ test('exclude globs: anchored paths, names at any depth, directories, braces', (
   assert.equal(g.matches('fs/xfs/libxfs/xfs_da.h'), false);
   assert.equal(g.matches('build/a/b.c'), true);
   assert.equal(g.matches('../outside/drivers/staging/a.c'), false);
+});
+
+test('kernelVersion: "6.12" in the file or the editor; the editor wins; a bad value is named', () => {
+  const file = parseConfigText('{"kernelVersion": "6.1"}', '.flushguard.json', known);
+  assert.deepEqual(file.problems, []);
+  assert.deepEqual(file.settings.kernelVersion, { major: 6, minor: 1 });
+  const editor = validateSettings(
+    { 'flushguard.kernelVersion': 'v6.12.3' },
+    'settings',
+    'flushguard.',
+    known,
+  );
+  assert.deepEqual(editor.problems, []);
+  assert.deepEqual(mergeSettings(file.settings, editor.settings).kernelVersion, {
+    major: 6,
+    minor: 12,
+  });
+  assert.deepEqual(mergeSettings(file.settings, { rules: {}, exclude: [] }).kernelVersion, {
+    major: 6,
+    minor: 1,
+  });
+  const bad = validateSettings({ kernelVersion: 612 }, 'settings', 'flushguard.', known);
+  assert.deepEqual(bad.problems, [
+    'settings: flushguard.kernelVersion: expected a kernel version such as "6.12" (got 612)',
+  ]);
+  assert.equal(bad.settings.kernelVersion, undefined);
+  assert.deepEqual(validateSettings({ kernelVersion: '' }, 'settings', '', known).problems, []);
 });

@@ -7,6 +7,8 @@
 import { RULE_IDS, ruleById } from '../rules/index';
 import type { Severity } from '../rules/types';
 import { PRESETS } from '../../../simulator/src/index';
+import { parseKernelVersion } from '../kernel/version';
+import type { KernelVersion } from '../kernel/version';
 
 export type RuleSeverity = 'off' | Severity;
 export const RULE_SEVERITIES: readonly RuleSeverity[] = ['off', 'hint', 'info', 'warning', 'error'];
@@ -18,6 +20,8 @@ export interface Settings {
   exclude: string[];
   /** Severity of findings in code that cannot run on an aliasing D-cache (default `info`). */
   contractOnlySeverity?: RuleSeverity;
+  /** `kernelVersion`: the kernel the code is checked as, instead of its tree's Makefile. */
+  kernelVersion?: KernelVersion;
 }
 
 export const CONFIG_FILE = '.flushguard.json';
@@ -92,9 +96,10 @@ export function validateSettings(
     else if (key === 'simulator') readSimulator(value, settings, known, say);
     else if (key === 'exclude') readExclude(value, settings, say);
     else if (key === 'contractOnlySeverity') readContractOnly(value, settings, say);
+    else if (key === 'kernelVersion') readKernelVersion(value, settings, say);
     else if (key !== '$schema')
       problems.push(
-        `${where}: ${prefix}${key}: unknown setting (known: rules, simulator.preset, exclude, contractOnlySeverity)`,
+        `${where}: ${prefix}${key}: unknown setting (known: rules, simulator.preset, exclude, contractOnlySeverity, kernelVersion)`,
       );
   }
   return { settings, problems };
@@ -166,6 +171,13 @@ function readExclude(value: unknown, settings: Settings, say: Say): void {
   });
 }
 
+function readKernelVersion(value: unknown, settings: Settings, say: Say): void {
+  if (value === undefined || value === null || value === '') return;
+  const version = typeof value === 'string' ? parseKernelVersion(value) : undefined;
+  if (!version) return say('kernelVersion', 'a kernel version such as "6.12"', value);
+  settings.kernelVersion = version;
+}
+
 /** Parses `.flushguard.json` text; a syntax error names the line and column. */
 export function parseConfigText(text: string, file: string, known: Known = knownIds()): Validated {
   let raw: unknown;
@@ -202,6 +214,8 @@ export function mergeSettings(file: Settings, editor: Settings): Settings {
   if (preset !== undefined) merged.preset = preset;
   const contractOnly = editor.contractOnlySeverity ?? file.contractOnlySeverity;
   if (contractOnly !== undefined) merged.contractOnlySeverity = contractOnly;
+  const kernelVersion = editor.kernelVersion ?? file.kernelVersion;
+  if (kernelVersion !== undefined) merged.kernelVersion = kernelVersion;
   return merged;
 }
 

@@ -11,6 +11,8 @@ import { isCDocument } from './context';
 import { DocumentAnalysis } from './documentAnalysis';
 import type { Analysis } from './documentAnalysis';
 import { toDiagnostics } from './diagnostics';
+import { uriToPath } from './settingsStore';
+import { fileKernelVersion } from '../kernel/fromTree';
 
 /** Trees kept in memory for documents not being edited; the others are re-parsed when needed. */
 const MAX_TREES = 12;
@@ -121,6 +123,8 @@ export class Analyses {
     const doc = documents.get(uri);
     if (!doc || doc.version !== version) return undefined;
     const resolved = await store.resolve(uri);
+    const kernel = fileKernelVersion(uriToPath(uri), resolved.settings.kernelVersion);
+    const settings = { ...resolved.settings, kernelVersion: kernel.version };
     const p = await this.ctx.parser();
     const t0 = performance.now();
     const timing = (a: Analysis): void => this.reportTiming(uri, version, t0, a);
@@ -128,7 +132,7 @@ export class Analyses {
       p,
       doc.getText(),
       version,
-      resolved.settings,
+      settings,
       resolved.excludedBy,
       () => token?.isCancellationRequested === true || documents.get(uri)?.version !== version,
       interim &&

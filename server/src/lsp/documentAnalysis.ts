@@ -84,7 +84,7 @@ export class DocumentAnalysis {
       const passes = interim && this.last ? [true, false] : [false];
       let result: Analysis | undefined;
       for (const quick of passes) {
-        const it = this.linter.run(parsed, rules, deadline, quick);
+        const it = this.linter.run(parsed, rules, deadline, quick, settings.kernelVersion);
         let sliceEnd = performance.now() + SLICE_MS;
         for (;;) {
           const step = it.next();

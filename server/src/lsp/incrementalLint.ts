@@ -8,6 +8,8 @@
  * the function's text is the same and every recorded question still gets the same answer from
  * the new file. Pure: no LSP, no I/O.
  */
+import { formatKernelVersion } from '../kernel/version';
+import type { KernelVersion } from '../kernel/version';
 import type { Node, ParsedSource } from '../parsing/parser';
 import { BudgetExceeded } from '../parsing/parser';
 import { functionDefinitions, functionName } from '../parsing/nodeText';
@@ -165,6 +167,7 @@ function shift(f: Finding, by: number, lines: number): Finding {
 export class IncrementalLinter {
   private cache = new Map<string, Entry>();
   private rulesKey = '';
+  private kernelVersion: KernelVersion | undefined;
   lastStats: IncrementalStats = { functions: 0, analysed: 0, reused: 0 };
 
   /**
@@ -181,11 +184,15 @@ export class IncrementalLinter {
     ruleIds: readonly string[],
     deadline?: number,
     quick = false,
+    kernelVersion?: KernelVersion,
   ): Generator<void, LintResult> {
     // As in lintParsed: each rule's file-level pre-filter decides whether it sees the functions.
     // The set can change with an edit anywhere in the file, so it keys the cache.
     const rules = selectRules(ruleIds).filter((r) => r.relevant(parsed.source));
-    const key = rules.map((r) => r.meta.id).join(',');
+    // The kernel version changes what the rules know, so it keys the cache too.
+    const version = kernelVersion ? formatKernelVersion(kernelVersion) : 'newest';
+    const key = `${rules.map((r) => r.meta.id).join(',')}@${version}`;
+    this.kernelVersion = kernelVersion;
     if (key !== this.rulesKey) {
       this.cache.clear();
       this.rulesKey = key;
@@ -273,7 +280,14 @@ export class IncrementalLinter {
     const asked = recording(file, parsed.source, log);
     const found: Finding[] = [];
     for (const rule of active)
-      found.push(...rule.check({ source: parsed.source, facts, file: asked }));
+      found.push(
+        ...rule.check({
+          source: parsed.source,
+          facts,
+          file: asked,
+          kernelVersion: this.kernelVersion,
+        }),
+      );
     const inside = (o: number): boolean => o >= fn.startIndex && o <= fn.endIndex;
     const local = found.every(
       (f) =>

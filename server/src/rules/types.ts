@@ -1,6 +1,7 @@
 /** The contract between rules, the linter and the front ends. Offsets are UTF-16 string offsets. */
 import type { FunctionFacts } from '../analysis/core/facts';
 import type { FileSummaries } from '../analysis/dcache/summaries';
+import type { KernelVersion } from '../kernel/version';
 
 export type { Finding, Fix, PathStep, Severity, StepKind, TextEdit } from '../analysis/core/types';
 import type { Severity } from '../analysis/core/types';
@@ -16,6 +17,8 @@ export interface RuleContext {
   source: string;
   facts: FunctionFacts;
   file: FileSummaries;
+  /** The kernel the code belongs to; absent: the newest behaviour the API table knows. */
+  kernelVersion?: KernelVersion;
 }
 
 export interface Rule {

@@ -12,6 +12,9 @@ import { choice, one, positiveInt, UsageError } from '../args';
 import type { ParsedArgs } from '../args';
 import { collectFiles } from '../files';
 import { readConfig } from '../lintCommand';
+import { fileKernelVersion } from '../../kernel/fromTree';
+import { parseKernelVersion } from '../../kernel/version';
+import type { KernelVersion } from '../../kernel/version';
 import type { Io } from '../lintCommand';
 import { docsUri, packageVersion, ruleDocMarkdown } from '../../host/package';
 import { applyBaseline, readBaseline, samePath } from './baseline';
@@ -55,6 +58,7 @@ export async function reviewCommand(args: ParsedArgs, io: Io): Promise<number> {
       rules: ran,
       budgetMs: positiveInt(args, '--budget', 20_000),
       severities: Object.fromEntries(ran.map((id) => [id, severityOf(config.settings, id)])),
+      kernelVersion: kernelVersionOption(args) ?? config.settings.kernelVersion,
     },
     jobs: positiveInt(args, '--jobs', Math.max(1, availableParallelism())),
   };
@@ -74,6 +78,13 @@ export async function reviewCommand(args: ParsedArgs, io: Io): Promise<number> {
       sections = patchSections({ file: patch, tree: resolve(tree ?? '.') });
     else sections = [baselineSection(args.positional.length > 0 ? args.positional : ['.'], io)];
     for (const s of sections) s.pairs = s.pairs.filter((p) => !excluded(p.abs));
+    // One kernel version for both sides: the "before" texts sit in a scratch directory, away
+    // from the tree's Makefile.
+    const where = sections.flatMap((s) => s.pairs.map((p) => p.abs)).find((p) => p !== undefined);
+    settings.options.kernelVersion = fileKernelVersion(
+      where,
+      settings.options.kernelVersion,
+    ).version;
     const results = await reviewSections(sections, settings);
     if (old) {
       const linted = new Set(
@@ -124,4 +135,12 @@ function baselineSection(paths: string[], io: Io): Section {
       abs: resolve(f.path),
     })),
   };
+}
+
+function kernelVersionOption(args: ParsedArgs): KernelVersion | undefined {
+  const raw = one(args, '--kernel-version');
+  if (raw === undefined) return undefined;
+  const v = parseKernelVersion(raw);
+  if (!v) throw new UsageError(`--kernel-version must look like 6.12 (got '${raw}')`);
+  return v;
 }

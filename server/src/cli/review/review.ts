@@ -3,6 +3,7 @@
  * CLI's own plumbing (lintFile, the worker pool), and their findings compared by identity.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { createParser, initParser } from '../../parsing/parser';
@@ -73,24 +74,35 @@ export async function reviewSections(
 ): Promise<SectionResult[]> {
   const scratch = mkdtempSync(join(tmpdir(), 'flushguard-review-'));
   try {
-    const sides: Side[] = [];
+    // In a series the side after one patch is the side before the next: each text is linted once.
+    const index = new Map<Side, number>();
+    const seen = new Map<string, number>();
     const inputs: InputFile[] = [];
     for (const s of sections)
       for (const p of s.pairs)
         for (const side of [p.before, p.after]) {
           if (!side) continue;
-          let path = side.path;
-          if (path === undefined) {
-            const dir = join(scratch, String(inputs.length));
-            mkdirSync(dir);
-            path = join(dir, basename(side.display) || 'file.c');
-            writeFileSync(path, side.content ?? Buffer.alloc(0));
+          const key =
+            side.path ??
+            `${side.display}\0${createHash('sha1')
+              .update(side.content ?? '')
+              .digest('hex')}`;
+          let at = seen.get(key);
+          if (at === undefined) {
+            let path = side.path;
+            if (path === undefined) {
+              const dir = join(scratch, String(inputs.length));
+              mkdirSync(dir);
+              path = join(dir, basename(side.display) || 'file.c');
+              writeFileSync(path, side.content ?? Buffer.alloc(0));
+            }
+            at = inputs.push({ display: side.display, path }) - 1;
+            seen.set(key, at);
           }
-          sides.push(side);
-          inputs.push({ display: side.display, path });
+          index.set(side, at);
         }
     const outcomes = await lintInputs(inputs, settings);
-    const bySide = new Map(sides.map((s, i) => [s, outcomes[i]!]));
+    const bySide = new Map([...index].map(([side, i]) => [side, outcomes[i]!]));
     return sections.map((s) => compareSection(s, bySide));
   } finally {
     rmSync(scratch, { recursive: true, force: true });

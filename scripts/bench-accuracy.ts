@@ -1,0 +1,91 @@
+/**
+ * Accuracy on real kernels (not part of `npm test`): for Debian's linux-source-6.1 and 6.12,
+ * mutation recall and false alarms over the labelled flush/invalidate sites
+ * (bench/accuracy/labels-<ver>.json), then the whole tree's findings against the triage ledger
+ * (bench/accuracy/ledger-<ver>.json).
+ *
+ * Usage: npm run bench:accuracy [-- --tree 6.12] [-- --no-tree-lint] [-- --list] [-- --jobs N]
+ *        [-- --json FILE]
+ * Trees: $FLUSHGUARD_KERNEL_6_1 / $FLUSHGUARD_KERNEL_6_12, else .bench/, else apt-get + untar.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createParser, initParser } from '../server/src/parsing/parser';
+import { wasmSources } from '../server/src/host/wasmPaths';
+import { parseKernelVersion } from '../server/src/kernel/version';
+import { kernelTree } from './kernelTree';
+import { parseLabels, parseLedger } from './accuracy/data';
+import type { Ledger } from './accuracy/data';
+import { runMutations } from './accuracy/mutate';
+import { ledgerReport, mutationReport } from './accuracy/report';
+import { scoreLedger } from './accuracy/score';
+import { lintTree } from './accuracy/treeLint';
+
+const VERSIONS = ['6.1', '6.12'] as const;
+const DATA = join(__dirname, '..', 'bench', 'accuracy');
+
+const argv = process.argv.slice(2);
+const flag = (name: string): boolean => argv.includes(name);
+const values = (name: string): string[] =>
+  argv.flatMap((a, i) => (a === name && argv[i + 1] ? [argv[i + 1]!] : []));
+
+function readLedger(version: string): Ledger | undefined {
+  const path = join(DATA, `ledger-${version}.json`);
+  return existsSync(path) ? parseLedger(readFileSync(path, 'utf8'), path) : undefined;
+}
+
+async function main(): Promise<void> {
+  const chosen = values('--tree');
+  for (const v of chosen)
+    if (!(VERSIONS as readonly string[]).includes(v))
+      throw new Error(`--tree must be one of ${VERSIONS.join(', ')}`);
+  const versions = chosen.length > 0 ? VERSIONS.filter((v) => chosen.includes(v)) : [...VERSIONS];
+  const jobs = Number(values('--jobs')[0] ?? 2);
+  const trees = new Map(versions.map((v) => [v, kernelTree(v)]));
+  // Ages of 6.12's functions need 6.1's files even when only 6.12 is measured.
+  const older = versions.includes('6.12') ? (trees.get('6.1') ?? kernelTree('6.1')) : undefined;
+  await initParser(wasmSources());
+  const parser = createParser();
+  const details: Record<string, unknown> = {};
+  for (const version of versions) {
+    const tree = trees.get(version)!;
+    const labelPath = join(DATA, `labels-${version}.json`);
+    const labels = parseLabels(readFileSync(labelPath, 'utf8'), labelPath);
+    const needed = labels.sites.filter((s) => s.needed).length;
+    const lines = [
+      `== linux-source-${version} (labels: ${labels.kernel}; tree: ${tree})`,
+      `labels: ${labels.sites.length} sites, ${needed} needed`,
+    ];
+    const t0 = performance.now();
+    const { outcomes, functions } = runMutations(parser, tree, labels.sites, {
+      budgetMs: 60_000,
+      kernelVersion: parseKernelVersion(version),
+      ...(version === '6.12' && older ? { olderTree: older } : {}),
+      progress: (done, total) => {
+        if (process.stderr.isTTY) process.stderr.write(`\r${version}: ${done}/${total} removals`);
+      },
+    });
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    lines.push(...mutationReport(outcomes, functions, version !== '6.1', flag('--list')));
+    lines.push(`  (${((performance.now() - t0) / 1000).toFixed(1)} s for the removals)`);
+    details[version] = { outcomes, functions };
+    if (!flag('--no-tree-lint')) {
+      const whole = lintTree(tree, jobs);
+      const ledger = readLedger(version);
+      lines.push(
+        `whole tree: ${whole.findings.length} findings in ${whole.filesScanned} files (${(whole.ms / 1000).toFixed(1)} s)`,
+        ...ledgerReport(scoreLedger(whole.findings, ledger), ledger !== undefined),
+      );
+      (details[version] as Record<string, unknown>)['treeFindings'] = whole.findings;
+    }
+    console.log(lines.join('\n') + '\n');
+  }
+  parser.delete();
+  const out = values('--json')[0];
+  if (out) writeFileSync(out, JSON.stringify(details, null, 2) + '\n');
+}
+
+void main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(2);
+});
