@@ -17,7 +17,7 @@ import type { CachedFile, CachedTree } from './cache';
 import type { FileFacts } from './types';
 
 /** Only files that can hold page, folio or operations-table facts are parsed. */
-const RELEVANT = /page|folio|iget|_operations|flush_dcache/;
+const RELEVANT = /page|folio|iget|i_mapping|_operations|flush_dcache/;
 const PER_FILE_BUDGET_MS = 10_000;
 
 /** The kernel tree holding `path` (server/src/tree/kernelTree.ts decides what a tree top is). */

@@ -206,7 +206,8 @@ export class TreeIndex implements TreeFacts {
   }
 
   mappingReturnedBy(name: string): string | undefined {
-    const keys = new Set(this.definitions(name).map((d) => d.fn.returnsMappingOf));
+    // Static inline helpers in headers (`META_MAPPING()`) count: the answer is a struct field.
+    const keys = new Set((this.defs.get(name) ?? []).map((d) => d.fn.returnsMappingOf));
     const [only] = keys;
     return keys.size === 1 ? only : undefined;
   }

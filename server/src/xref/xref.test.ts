@@ -238,6 +238,23 @@ test('xref: the mapping of an internal inode (iget of a reserved number) silence
     r.notes.some((n) => /internal inode: myfs_iget\(sb, MYFS_BITMAP_INO\)/.test(n)),
     r.notes.join('\n'),
   );
+  // Through a static inline helper in a header that returns the inode field's mapping.
+  const helper = `static inline struct address_space *MYFS_BITMAP(struct myfs_sb_info *sbi)
+{
+\treturn sbi->bitmap_inode->i_mapping;
+}
+`;
+  const viaHelper = BITMAP.replace('sbi->bitmap_inode->i_mapping', 'MYFS_BITMAP(sbi)');
+  const inlined = miniTree({
+    'fs/myfs/super.c': fillSuper('MYFS_BITMAP_INO'),
+    'fs/myfs/myfs.h': helper,
+    'fs/myfs/bitmap.c': viaHelper,
+  });
+  assert.equal(
+    (await lintBoth(inlined, 'fs/myfs/bitmap.c')).indexed,
+    0,
+    'noisy: via MYFS_BITMAP()',
+  );
   // An inode number chosen at run time is any file: the finding stays.
   const other = miniTree({ 'fs/myfs/super.c': fillSuper('ino'), 'fs/myfs/bitmap.c': BITMAP });
   assert.equal((await lintBoth(other, 'fs/myfs/bitmap.c')).indexed, 1);
