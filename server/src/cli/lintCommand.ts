@@ -16,6 +16,7 @@ import { relative, resolve, sep } from 'node:path';
 import { lintFile } from './lintFiles';
 import type { FileOutcome, LintFileOptions } from './lintFiles';
 import { lintInWorkers } from './pool';
+import { buildTreeFacts, findKernelRoot } from '../xref/build';
 import { formatJson } from './formatters/json';
 import { formatSarif } from './formatters/sarif';
 import { formatText } from './formatters/text';
@@ -72,6 +73,16 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
   const severities = Object.fromEntries(ran.map((id) => [id, severityOf(config.settings, id)]));
   const kernelVersion = kernelVersionOption(args) ?? config.settings.kernelVersion;
   const options: LintFileOptions = { rules: ran, budgetMs, severities, kernelVersion };
+  // Files inside a kernel tree are judged with the tree's index (issue 13), built or refreshed first.
+  const root = files.length > 0 ? kernelRootOf(args.positional) : undefined;
+  if (root) {
+    const built = await buildTreeFacts(root, { jobs, noCache: args.options.has('--no-cache') });
+    options.tree = { root, files: built.facts };
+    if (args.options.has('--verbose') && format === 'text')
+      io.err(
+        `flushguard: index of ${root}: ${built.stats.parsed} files summarised, ${built.stats.reused} reused, ${built.stats.ms} ms\n`,
+      );
+  }
   // Files unchanged since a run with the same engine and options come from the cache.
   const home = args.options.has('--no-cache') ? undefined : cacheHome();
   const cache =
@@ -167,6 +178,10 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
       ? []
       : unusedSuppressions.map((u) => `${u.file}:${u.line}:${u.column}: note: ${u.message}`);
     if (verbose) notes.push(...kernelVersionNotes(files, kernelVersion));
+    // What the tree index contributed: why a page was let go (issue 13).
+    if (verbose && !quiet)
+      for (const o of outcomes)
+        notes.push(...(o.notes ?? []).map((n) => `${o.display}:${n.line}: note: ${n.note}`));
     io.out(formatText(findings, scanned, verbose, { notes, quiet, skipped }));
   }
   if (unreadable) return 2;
@@ -182,14 +197,19 @@ function kernelVersionOption(args: ParsedArgs): KernelVersion | undefined {
 }
 
 /** `--verbose`: which kernel version each tree is checked as, once per distinct answer. */
-function kernelVersionNotes(files: { path: string }[], setting: KernelVersion | undefined): string[] {
+function kernelVersionNotes(
+  files: { path: string }[],
+  setting: KernelVersion | undefined,
+): string[] {
   const counts = new Map<string, number>();
   const newest = newestKnownKernelVersion();
   for (const f of files) {
     const line = describeKernelVersion(fileKernelVersion(f.path, setting), newest);
     counts.set(line, (counts.get(line) ?? 0) + 1);
   }
-  return [...counts].map(([line, n]) => `flushguard: note: ${line}: ${n} file${n === 1 ? '' : 's'}`);
+  return [...counts].map(
+    ([line, n]) => `flushguard: note: ${line}: ${n} file${n === 1 ? '' : 's'}`,
+  );
 }
 
 /**
@@ -248,6 +268,15 @@ function excludeFiles<T extends { path: string }>(
       io.err(`flushguard: ${f.path}: excluded by ${config.file ?? CONFIG_FILE}\n`);
     return !excluded;
   });
+}
+
+/** The one kernel tree holding every PATH argument, if there is one. */
+function kernelRootOf(paths: string[]): string | undefined {
+  // Standard input (`-`) is judged alone: it has no place in a tree.
+  if (paths.includes('-')) return undefined;
+  const roots = new Set(paths.map((p) => findKernelRoot(p)));
+  const [only] = roots;
+  return roots.size === 1 ? only : undefined;
 }
 
 function progressReporter(io: Io, total: number, enabled: boolean): (done: number) => void {
