@@ -76,7 +76,18 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
   // Files inside a kernel tree are judged with the tree's index (issue 13), built or refreshed first.
   const root = files.length > 0 ? kernelRootOf(args.positional) : undefined;
   if (root) {
-    const built = await buildTreeFacts(root, { jobs, noCache: args.options.has('--no-cache') });
+    // A cold index of a whole tree takes minutes: say so rather than sit silent.
+    const onStart = (n: number): void => {
+      if (n >= WORKER_THRESHOLD && !quiet)
+        io.err(
+          `flushguard: indexing ${n} files of the kernel tree at ${root} (kept in the cache for later runs)\n`,
+        );
+    };
+    const built = await buildTreeFacts(root, {
+      jobs,
+      noCache: args.options.has('--no-cache'),
+      onStart,
+    });
     options.tree = { root, files: built.facts };
     if (args.options.has('--verbose') && format === 'text')
       io.err(

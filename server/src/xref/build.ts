@@ -76,6 +76,8 @@ export interface BuildOptions {
   /** Bypass the cache entirely (neither read nor written). */
   noCache?: boolean;
   cacheHome?: string;
+  /** Told how many files must be summarised before the work starts (0 when all are cached). */
+  onStart?: (files: number) => void;
 }
 
 export async function buildTreeFacts(
@@ -95,6 +97,7 @@ export async function buildTreeFacts(
     if (prev && prev.size === st.size && prev.mtimeMs === st.mtimeMs) next.files[rel] = prev;
     else todo.push({ rel, size: st.size, mtimeMs: st.mtimeMs });
   }
+  options.onStart?.(todo.length);
   const results = await summarizeAll(
     abs,
     todo.map((t) => t.rel),
