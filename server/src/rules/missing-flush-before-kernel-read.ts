@@ -37,9 +37,15 @@ export const rule: Rule = {
       'A page-cache page that user space may have written through a shared mapping is read by the kernel with no flush_dcache_page()/flush_dcache_folio() before the read.',
     defaultSeverity: 'info',
   },
-  relevant: (text) => LOOKUP_WORDS.test(text) && READ_WORDS.test(text),
+  relevant: (text) => READ_WORDS.test(text),
   check(ctx) {
-    const names = pageCacheNames(ctx.facts);
+    // A same-file helper that returns what a page-cache lookup gave it (`dedupe_get_folio`).
+    const fileLooksUp = LOOKUP_WORDS.test(ctx.source);
+    const names = pageCacheNames(
+      ctx.facts,
+      (name) =>
+        fileLooksUp && ctx.file.isDefined(name) && ctx.file.returnOrigin(name) === 'visible',
+    );
     if (names.size === 0) return [];
     const model = buildPageModel(ctx.facts, ctx.file);
     const display = (page: string): { text: string; folio: boolean } | undefined => {

@@ -21,7 +21,10 @@ export interface PageCacheOrigin {
 }
 
 /** Canonical page key → where its page-cache page came from. */
-export function pageCacheNames(facts: FunctionFacts): Map<string, PageCacheOrigin> {
+export function pageCacheNames(
+  facts: FunctionFacts,
+  localLookup: (name: string) => boolean = () => false,
+): Map<string, PageCacheOrigin> {
   const names = new Map<string, PageCacheOrigin>();
   for (const e of facts.all) {
     if (e.kind !== 'call' || !K.PAGE_CACHE_LOOKUP.has(e.name)) continue;
@@ -39,7 +42,7 @@ export function pageCacheNames(facts: FunctionFacts): Map<string, PageCacheOrigi
       if (e.kind !== 'assign' || !e.rhs) continue;
       const lhs = facts.canon(e.lhsKey);
       if (names.has(lhs)) continue;
-      const from = sourceOf(e.rhs, facts, names);
+      const from = sourceOf(e.rhs, facts, names, localLookup);
       if (from) names.set(lhs, { ...from, group: from.group === '' ? lhs : from.group });
     }
   }
@@ -51,10 +54,12 @@ function sourceOf(
   rhs: Node,
   facts: FunctionFacts,
   names: Map<string, PageCacheOrigin>,
+  localLookup: (name: string) => boolean,
 ): PageCacheOrigin | undefined {
   const s = stripExpr(rhs);
-  if (s.type === 'call_expression' && K.PAGE_CACHE_LOOKUP.has(calleeName(s)))
-    return { api: calleeName(s), node: s, group: '' };
+  const callee = s.type === 'call_expression' ? calleeName(s) : '';
+  if (callee !== '' && (K.PAGE_CACHE_LOOKUP.has(callee) || localLookup(callee)))
+    return { api: callee, node: s, group: '' };
   const key = facts.canon(pageKey(s));
   const held = names.get(key);
   if (held) return held;
