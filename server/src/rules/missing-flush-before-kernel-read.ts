@@ -7,6 +7,7 @@
  * case (b)). Pages of unknown origin are left alone. docs/rules/missing-flush-before-kernel-read.md
  */
 import { buildPageModel } from '../analysis/dcache/pageModel';
+import type { PageModel } from '../analysis/dcache/pageModel';
 import type { PageRead } from '../analysis/dcache/pageCache';
 import {
   flushOf,
@@ -52,15 +53,17 @@ export const rule: Rule = {
       const info = model.pages.get(page);
       return info && { text: info.display, folio: info.folio };
     };
+    const addressOf = (n: Parameters<PageModel['addressOf']>[0]): { page: string } | undefined =>
+      model.addressOf(n);
     const reads = new Map<Event, PageRead[]>();
     for (const e of ctx.facts.all) {
-      const r = readOf(e, ctx.facts, names, model.addressOf, display);
+      const r = readOf(e, ctx.facts, names, addressOf, display);
       if (r.length > 0) reads.set(e, r);
     }
     const groups = new Set([...reads.values()].flatMap((l) => l.map((r) => r.group)));
     const findings: Finding[] = [];
     for (const group of groups) {
-      const f = checkGroup(group, reads, names, model.addressOf, ctx);
+      const f = checkGroup(group, reads, names, addressOf, ctx);
       if (f) findings.push(f);
     }
     return findings;
