@@ -6,7 +6,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
-const production = process.argv.includes('--production');
+// `npm pack` runs prepack (--production) and then prepare: a packed build stays a production one.
+const packing = ['pack', 'publish'].includes(process.env.npm_command ?? '');
+const production = process.argv.includes('--production') || packing;
 mkdirSync('dist', { recursive: true });
 
 const nodeBundles = [
@@ -50,8 +52,11 @@ const builds = [
 ];
 await Promise.all(builds);
 
+// web-tree-sitter.cjs ships as a file: the parser loads a fresh copy of it (a new WASM instance)
+// after an abort (server/src/parsing/parser.ts).
 const wasm = [
   join(dirname(require.resolve('web-tree-sitter')), 'web-tree-sitter.wasm'),
+  join(dirname(require.resolve('web-tree-sitter')), 'web-tree-sitter.cjs'),
   join(dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm'),
 ];
 for (const file of wasm) copyFileSync(file, join('dist', file.split(/[\\/]/).pop()));

@@ -5,7 +5,7 @@ const path = require('node:path');
 const fs = require('node:fs');
 const bundle = path.join(__dirname, '..', 'dist', 'server.js');
 if (!fs.existsSync(bundle)) {
-  process.stderr.write('flushguard-language-server: dist/server.js is missing: run `npm run build` (the server ships from issue 5 on)\n');
+  process.stderr.write('flushguard-language-server: dist/server.js is missing; run `npm run build` first\n');
   process.exit(2);
 }
 require(bundle);

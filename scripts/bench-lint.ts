@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kernelTree } from './kernelTree';
+import { Verdicts } from './verdict';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);
@@ -63,11 +64,17 @@ function main(): void {
   const warm = median(warmMs);
   console.log(`flushguard lint, cold cache: median ${(lint / 1000).toFixed(2)} s, ${Math.round(files / (lint / 1000))} files/s`);
   console.log(`flushguard lint, warm cache: median ${(warm / 1000).toFixed(2)} s`);
-  console.log(`peak RSS (main thread + workers): median ${median(rss).toFixed(0)} MB, max ${Math.max(...rss).toFixed(0)} MB   (goal: < 1024 MB)`);
+  console.log(`peak RSS (main thread + workers): median ${median(rss).toFixed(0)} MB, max ${Math.max(...rss).toFixed(0)} MB`);
   console.log(`grep -rlE floor: median ${(grep / 1000).toFixed(2)} s`);
-  console.log(`ratio cold / grep: ${(lint / grep).toFixed(2)}x   (goal: <= 8x)`);
-  console.log(`ratio warm / grep: ${(warm / grep).toFixed(2)}x   (goal: <= 1.5x)`);
-  console.log(`findings cold vs warm: ${identical ? 'identical' : 'DIFFERENT'}`);
+  console.log(`ratio cold / grep: ${(lint / grep).toFixed(2)}x`);
+  console.log(`ratio warm / grep: ${(warm / grep).toFixed(2)}x`);
+  const maxRss = Math.max(...rss);
+  const verdicts = new Verdicts();
+  verdicts.add({ what: 'cold lint time / grep -rlE time', goal: '<= 8x', measured: `${(lint / grep).toFixed(2)}x`, met: lint / grep <= 8 });
+  verdicts.add({ what: 'warm lint time / grep -rlE time', goal: '<= 1.5x', measured: `${(warm / grep).toFixed(2)}x`, met: warm / grep <= 1.5 });
+  verdicts.add({ what: 'peak RSS (main thread + workers)', goal: '< 1024 MB', measured: `${maxRss.toFixed(0)} MB`, met: maxRss < 1024 });
+  verdicts.add({ what: 'findings cold vs warm', goal: 'identical', measured: identical ? 'identical' : 'different', met: identical });
+  verdicts.finish();
 }
 
 main();

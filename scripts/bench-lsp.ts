@@ -21,6 +21,11 @@ import { createParser, initParser } from '../server/src/parsing/parser';
 import { wasmSources } from '../server/src/host/wasmPaths';
 import { ParsedDocument } from '../server/src/lsp/parsedDocument';
 import { kernelTree, listFiles } from './kernelTree';
+import { Verdicts } from './verdict';
+
+// The goals of the editor experience (one-keystroke latency, start-up, memory).
+const GOAL = { editP95Ms: 50, startMs: 500, openRssMiB: 200, editGrowth: 1.25 };
+const verdicts = new Verdicts();
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -162,6 +167,12 @@ async function latency(kernel: string, file: string, edits: number): Promise<voi
   console.log(
     `   floor, pre-pass + incremental parse alone: ${p(parseMs)}; ratio of medians server/floor ${(percentile(serverMs, 50) / percentile(parseMs, 50)).toFixed(2)}`,
   );
+  verdicts.add({
+    what: 'edit -> diagnostics of the edited functions, server p95',
+    goal: `<= ${GOAL.editP95Ms} ms`,
+    measured: ms(percentile(serverMs, 95)),
+    met: percentile(serverMs, 95) <= GOAL.editP95Ms,
+  });
 }
 
 async function startup(kernel: string, file: string, runs: number): Promise<void> {
@@ -179,6 +190,12 @@ async function startup(kernel: string, file: string, runs: number): Promise<void
   console.log(
     `2. server start → first diagnostics on the same file, ${runs} fresh processes: median ${ms(percentile(times, 50))}, max ${ms(Math.max(...times))}`,
   );
+  verdicts.add({
+    what: 'server start -> first diagnostics, median',
+    goal: `<= ${GOAL.startMs} ms`,
+    measured: ms(percentile(times, 50)),
+    met: percentile(times, 50) <= GOAL.startMs,
+  });
 }
 
 async function openMany(kernel: string, count: number): Promise<void> {
@@ -198,6 +215,13 @@ async function openMany(kernel: string, count: number): Promise<void> {
   console.log(
     `3. ${files.length} kernel files open (${lines} lines in all): server RSS ${rssMiB(client.child.pid).toFixed(0)} MiB (${before.toFixed(0)} MiB after initialize)`,
   );
+  const rss = rssMiB(client.child.pid);
+  verdicts.add({
+    what: `server RSS with ${files.length} kernel files open`,
+    goal: `<= ${GOAL.openRssMiB} MiB`,
+    measured: `${rss.toFixed(0)} MiB`,
+    met: rss <= GOAL.openRssMiB,
+  });
   await client.stop();
 }
 
@@ -211,17 +235,20 @@ async function manyEdits(kernel: string, file: string, edits: number): Promise<v
     initializationOptions: { debounceMs: 0 },
     timeoutMs: 120_000,
   });
+  let lastRss = 0;
   const memory = async (): Promise<string> => {
     const m = await client.request<{ rssBytes: number; heapUsedBytes: number }>(
       'flushguard/memory',
       null,
     );
-    return `${(m.rssBytes / 2 ** 20).toFixed(0)}/${(m.heapUsedBytes / 2 ** 20).toFixed(0)}`;
+    lastRss = m.rssBytes / 2 ** 20;
+    return `${lastRss.toFixed(0)}/${(m.heapUsedBytes / 2 ** 20).toFixed(0)}`;
   };
   const uri = pathToFileURL(file).href;
   await client.open(uri, text);
   await client.diagnosticsFor(uri, 1);
   const samples: string[] = [`0: ${await memory()}`];
+  const rssAt = new Map<number, number>();
   const points = editPoints(text, 200);
   let done = 0;
   while (done < edits) {
@@ -246,12 +273,23 @@ async function manyEdits(kernel: string, file: string, edits: number): Promise<v
       );
       await client.diagnosticsFor(uri, version);
       done += 2;
-      if (done % 1000 === 0) samples.push(`${done}: ${await memory()}`);
+      if (done % 1000 === 0) {
+        samples.push(`${done}: ${await memory()}`);
+        rssAt.set(done, lastRss);
+      }
     }
   }
   console.log(
     `4. ${edits} edits on ${file.split('/').pop()}, server RSS/JS heap in MiB after a GC: ${samples.join(', ')}`,
   );
+  // Growth after warm-up: the RSS after the last edits against the RSS after the first 1,000.
+  const warm = rssAt.get(1000);
+  verdicts.add({
+    what: `server RSS after ${edits} edits / after 1,000`,
+    goal: `<= ${GOAL.editGrowth}x`,
+    measured: warm ? `${(lastRss / warm).toFixed(2)}x` : 'fewer than 1,000 edits',
+    met: warm ? lastRss / warm <= GOAL.editGrowth : undefined,
+  });
   await client.stop();
 }
 
@@ -265,6 +303,7 @@ async function main(): Promise<void> {
     await openMany(kernel, 50);
   }
   await manyEdits(kernel, file, arg('edits', 10_000));
+  verdicts.finish();
 }
 
 main().catch((e: unknown) => {

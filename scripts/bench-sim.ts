@@ -7,6 +7,7 @@ import {
   simulateFinding,
   type FindingInput,
 } from '../simulator/src/index';
+import { Verdicts } from './verdict';
 
 const PRESET = 'pa8600-1m';
 const BYTES = 64 * 1024;
@@ -52,4 +53,11 @@ console.log(
 console.log(
   `  runScenario (both runs):                        median ${median(runOnly).toFixed(1)} ms`,
 );
-console.log(`  goal: under ${GOAL_MS} ms -> ${median(whole) < GOAL_MS ? 'met' : 'NOT met'}`);
+const verdicts = new Verdicts();
+verdicts.add({
+  what: `simulateFinding median, ${BYTES / 1024} KiB on ${PRESET}`,
+  goal: `< ${GOAL_MS} ms`,
+  measured: `${median(whole).toFixed(1)} ms`,
+  met: median(whole) < GOAL_MS,
+});
+verdicts.finish();

@@ -1,8 +1,15 @@
-/** Offsets to 1-based lines and columns, over line starts built once per text (pure). */
+/**
+ * Offsets to 1-based lines and columns, over line starts built once per text (pure). A line ends
+ * at LF, CRLF or a lone CR: the rule of LSP positions and of the parser's pre-pass, so that the
+ * CLI, the editor and the tree agree on every line.
+ */
 export class LineMap {
   private readonly starts: number[] = [0];
   constructor(text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
+    }
   }
 
   /** 1-based line of `offset`, by binary search over line starts. */
@@ -22,4 +29,29 @@ export class LineMap {
     const line = this.line(offset);
     return { line, column: offset - this.starts[line - 1]! + 1 };
   }
+}
+
+/** Offset where the line holding `offset` starts (after LF, CRLF or a lone CR). */
+export function lineStartOf(text: string, offset: number): number {
+  for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) return i + 1;
+  }
+  return 0;
+}
+
+/** Offset of the line break ending the line holding `offset` (text.length on the last line). */
+export function lineEndOf(text: string, offset: number): number {
+  for (let i = offset; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+  }
+  return text.length;
+}
+
+/** The line break a text uses (for inserted lines): CRLF, LF or a lone CR. */
+export function lineBreakOf(text: string): string {
+  if (text.includes('\r\n')) return '\r\n';
+  if (text.includes('\n') || !text.includes('\r')) return '\n';
+  return '\r';
 }

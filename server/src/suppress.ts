@@ -9,7 +9,7 @@
  * editor), the way ESLint's --report-unused-disable-directives does. Pure: text and findings in.
  */
 import type { Finding } from './rules/types';
-import { LineMap } from './lineMap';
+import { LineMap, lineEndOf, lineStartOf } from './lineMap';
 
 export interface Suppression {
   kind: 'line' | 'next-line';
@@ -35,12 +35,10 @@ function commentAround(source: string, at: number): [number, number, number, num
     if (end < 0) return undefined;
     return [open, end + 2, open + 2, end];
   }
-  const lineStart = source.lastIndexOf('\n', at) + 1;
+  const lineStart = lineStartOf(source, at + 1);
   const slashes = source.indexOf('//', lineStart);
   if (slashes < 0 || slashes > at) return undefined;
-  let lineEnd = source.indexOf('\n', at);
-  if (lineEnd < 0) lineEnd = source.length;
-  const end = source[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd;
+  const end = lineEndOf(source, at);
   return [slashes, end, slashes + 2, end];
 }
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs code-server from the npm registry alone into <dest>/package (run it with
-# `node <dest>/package/out/node/entry.js`). Recipe and pitfalls: shared/reference/real-clients.md.
+# `node <dest>/package/out/node/entry.js`). See docs/editor.md, "Tests and measurements".
 # Not `npm install -g code-server`: under npm 11 the nested install that its postinstall.sh runs
 # in lib/vscode fails (ENOENT node-pty / ENOTEMPTY). Needs Debian: build-essential python3
 # pkg-config libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev ripgrep. The Node major must

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end test in a real VS Code: code-server (npm registry) + Debian Chromium + playwright-core,
-# with the packaged .vsix installed. Recipe: shared/reference/real-clients.md.
+# with the packaged .vsix installed. How it works: docs/editor.md, "Tests and measurements".
 # Never skips: a missing prerequisite that cannot be installed fails the run, loudly.
 # Env: FLUSHGUARD_CODE_SERVER (install dir, default .bench/code-server-$CS_VERSION),
 #      E2E_OUT (artifacts, default test-artifacts/e2e), CHROMIUM (default /usr/bin/chromium).

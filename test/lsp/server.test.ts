@@ -243,7 +243,7 @@ describe('language server, push diagnostics', () => {
     const shown = await client.waitFor<{ message: string }>('window/showMessage', () => true, mark);
     assert.match(
       shown.message,
-      /^FlushGuard simulated .*g\.c:8 on arm1176-32k: as written, the user reads .* instead of .*; with the fix, the user reads .* as expected\.$/,
+      /^FlushGuard: g\.c:8: As written, user space reads `[0-9a-f ]+( …)?` at byte \d+ where it should read `[0-9a-f ]+( …)?`; with the fix, user space reads the right bytes \(simulated on arm1176-32k\)\.$/,
     );
   });
 

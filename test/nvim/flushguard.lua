@@ -1,9 +1,8 @@
--- Headless Neovim (0.7+) against flushguard-language-server, with the built-in LSP client only:
--- push diagnostics with the settings Neovim sends, the flush quick fix, an edit that brings the
--- finding back, hover, and the Simulate code lens. Exit 0 = pass, cquit 1 = fail.
--- Usage: FG_SERVER=bin/flushguard-language-server.js FG_FILE=/tmp/x/demo.c \
---        nvim --headless --clean -c 'luafile test/nvim/flushguard.lua'
-local server = assert(os.getenv('FG_SERVER'), 'FG_SERVER not set')
+-- Headless Neovim (0.7+) against flushguard-language-server, through the configuration of the
+-- README's Editors section (run.sh passes it as init.lua): push diagnostics with the settings it
+-- sends, the flush quick fix, an edit that brings the finding back, hover with the simulated
+-- verdict, :FlushGuardSimulate opening the text trace, :FlushGuardCheckWorkspace.
+-- Exit 0 = pass, cquit 1 = fail. Usage: bash test/nvim/run.sh
 local file = vim.fn.fnamemodify(assert(os.getenv('FG_FILE'), 'FG_FILE not set'), ':p')
 local t0 = vim.loop.hrtime()
 local function log(...)
@@ -15,22 +14,24 @@ local function fail(msg)
 end
 local RULE = 'missing-flush-dcache-page'
 
-local client_id = vim.lsp.start_client({
-  name = 'flushguard',
-  cmd = { 'node', server, '--stdio' },
-  root_dir = vim.fn.fnamemodify(file, ':h'),
-  settings = { flushguard = { rules = { [RULE] = { severity = 'error' } } } },
-  -- Neovim 0.7 neither announces workspace/configuration nor sends the settings by itself
-  -- (nvim-lspconfig does this on_init): send them the way lspconfig does.
-  on_init = function(client)
-    client.notify('workspace/didChangeConfiguration', { settings = client.config.settings })
-  end,
-})
-if not client_id then return fail('start_client failed') end
+local messages = {}
+local show_message = vim.lsp.handlers['window/showMessage']
+vim.lsp.handlers['window/showMessage'] = function(err, result, ctx, config)
+  table.insert(messages, result.message)
+  return show_message(err, result, ctx, config)
+end
 
 vim.cmd('edit ' .. vim.fn.fnameescape(file))
 local bufnr = vim.api.nvim_get_current_buf()
-vim.lsp.buf_attach_client(bufnr, client_id)
+local client_id
+if not vim.wait(10000, function()
+  for _, c in pairs(vim.lsp.buf_get_clients(bufnr)) do
+    if c.name == 'flushguard' then client_id = c.id end
+  end
+  return client_id ~= nil
+end, 10) then
+  return fail('the README configuration attached no flushguard client')
+end
 
 local function ours()
   local out = {}
@@ -103,23 +104,53 @@ end
 if not text:match('kunmap_local') or not text:match('docs%.kernel%.org') then return fail('hover: ' .. text) end
 log('hover: ' .. text:sub(1, 60))
 
--- 5. the Simulate code lens, and the request behind it
-local lenses = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeLens', { textDocument = vim.lsp.util.make_text_document_params(bufnr) }, 5000)
-local lens
-for _, res in pairs(lenses or {}) do
-  for _, l in ipairs(res.result or {}) do lens = l end
+-- 5. the hover on the finding gives the simulated verdict in words
+hover = vim.lsp.buf_request_sync(bufnr, 'textDocument/hover', {
+  textDocument = vim.lsp.util.make_text_document_params(bufnr),
+  position = { line = 7, character = 2 },
+}, 10000)
+text = ''
+for _, res in pairs(hover or {}) do
+  if res.result then text = res.result.contents.value end
 end
-if not lens or lens.command.title ~= 'Simulate' then return fail('no Simulate lens') end
--- What vim.lsp.codelens.run() does with it: workspace/executeCommand, which the server offers.
-local provider = vim.lsp.get_client_by_id(client_id).server_capabilities.executeCommandProvider
-if not provider or not vim.tbl_contains(provider.commands, lens.command.command) then
-  return fail('the server does not offer ' .. lens.command.command)
+if not text:match('Simulated:%*%* As written, user space reads `') then return fail('hover verdict: ' .. text) end
+log('hover verdict: ' .. text:match('Simulated:%*%* ([^\n]*)'):sub(1, 70))
+
+-- 6. :FlushGuardSimulate on the finding's line: the lens runs, the trace opens in a window
+vim.lsp.codelens.refresh()
+if not vim.wait(10000, function() return #vim.lsp.codelens.get(bufnr) > 0 end, 10) then
+  return fail('no code lens')
 end
-local sim = vim.lsp.buf_request_sync(bufnr, 'workspace/executeCommand', lens.command, 10000)
-local payload
-for _, res in pairs(sim or {}) do payload = res.result end
-if not payload or payload.source.rule ~= RULE then return fail('simulate gave no payload') end
-log('simulated on ' .. payload.preset .. '; PASS')
+vim.api.nvim_win_set_cursor(0, { 8, 1 })
+vim.cmd('FlushGuardSimulate')
+local trace
+if not vim.wait(20000, function()
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_get_name(b):match('flushguard://simulation/') then trace = b end
+  end
+  return trace ~= nil
+end, 10) then
+  return fail('the simulation trace did not open')
+end
+local trace_text = table.concat(vim.api.nvim_buf_get_lines(trace, 0, -1, false), '\n')
+if not trace_text:match('Summary: corrupted as written, correct with the fix%.') then
+  return fail('trace: ' .. trace_text:sub(1, 200))
+end
+if vim.bo[trace].modifiable then return fail('the trace buffer is modifiable') end
+log('trace opened: ' .. #vim.api.nvim_buf_get_lines(trace, 0, -1, false) .. ' lines')
+
+-- 7. :FlushGuardCheckWorkspace (execute_command without arguments) reports the count
+vim.cmd('wincmd p')
+vim.cmd('FlushGuardCheckWorkspace')
+if not vim.wait(20000, function()
+  for _, m in ipairs(messages) do
+    if m:match('1 finding%(s%) in 1 file%(s%); 1 C files checked') then return true end
+  end
+  return false
+end, 10) then
+  return fail('no workspace check message; got: ' .. table.concat(messages, ' | '))
+end
+log('workspace check: ' .. messages[#messages] .. '; PASS')
 
 vim.lsp.stop_client(client_id)
 vim.wait(3000, function() return vim.lsp.get_client_by_id(client_id) == nil end, 10)

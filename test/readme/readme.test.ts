@@ -37,8 +37,8 @@ test('the lint example starts with the first finding the command prints', () => 
 /** Every option the parser knows, read from its two tables in args.ts. */
 function parserOptions(): string[] {
   const src = readFileSync(join(ROOT, 'server/src/cli/args.ts'), 'utf8');
-  const sets = [...src.matchAll(/const (?:VALUED|FLAGS) = new Set\(\[([^\]]*)\]\)/g)];
-  assert.equal(sets.length, 2, 'args.ts keeps its VALUED and FLAGS tables');
+  const sets = [...src.matchAll(/const (?:REVIEW_)?(?:VALUED|FLAGS) = new Set\(\[([^\]]*)\]\)/g)];
+  assert.ok(sets.length >= 2, 'args.ts keeps its VALUED and FLAGS tables');
   return sets.flatMap((m) => [...m[1]!.matchAll(/'(--[a-z-]+)'/g)].map((o) => o[1]!));
 }
 

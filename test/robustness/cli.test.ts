@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const MAIN = join(__dirname, '..', '..', 'server', 'src', 'cli', 'main.ts');
 const BAD =
@@ -128,13 +129,14 @@ function manyBadFiles(): string {
 }
 
 for (const how of ['throw', 'exit']) {
-  test(`cli robustness: a worker that dies (${how}) costs only its file; the run goes on`, () => {
+  test(`cli robustness: a worker that dies (${how}) costs only its file; the run goes on, exit 2`, () => {
     const dir = manyBadFiles();
     const r = cli(['--format', 'json', '--jobs', '2', dir], {
       FLUSHGUARD_TEST_CRASH_ON: 'crash_me',
       FLUSHGUARD_TEST_CRASH_HOW: how,
     });
-    assert.equal(r.code, 1, r.err);
+    // An internal error never ends as a clean (or merely "findings") run.
+    assert.equal(r.code, 2, r.err);
     const json = JSON.parse(r.out) as Run['json'];
     assert.match(r.err, /crash_me\.c: skipped: worker crashed: /);
     if (how === 'throw') assert.match(r.err, /worker crashed: test crash on /);
@@ -180,4 +182,103 @@ test('cli robustness: functions not analysed are notes with --verbose and listed
   // Without any, the key is absent: the contract stays as it was.
   const none = JSON.parse(cli(['--format', 'json', '--jobs', '1', dirWith({})]).out) as object;
   assert.deepEqual(Object.keys(none), ['version', 'filesScanned', 'findings']);
+});
+
+test('cli robustness: a function the parser cannot take is skipped with why; the next file is linted', () => {
+  // 4,000,000 empty statements in one function: past the parser's heap cap (on main: the WASM
+  // instance aborted and every later file of the run was skipped, exit 0).
+  const huge = `void big(struct page *page)\n{\n\tchar *p = kmap(page);\n${';'.repeat(4_000_000)}\n\tkunmap(page);\n}\n`;
+  const dir = dirWith({ 'a_huge.c': huge });
+  const r = cli(['--jobs', '1', '--budget', '600000', join(dir, 'a_huge.c'), join(dir, 'z_bad.c')]);
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, /a_huge\.c: skipped: the parser needed more than its \d+ MiB heap/);
+  assert.match(r.out, /z_bad\.c:4:\d+: warning: /);
+  assert.match(r.out, /flushguard: 1 finding in 1 file scanned, 1 skipped\n$/);
+});
+
+test('cli robustness: special files are refused by what they are, never read', () => {
+  const dir = dirWith({});
+  const fifo = join(dir, 'pipe.c');
+  spawnSync('mkfifo', [fifo]);
+  mkdirSync(join(dir, 'dir.c'));
+  const t0 = performance.now();
+  const r = cli(['--jobs', '1', '/dev/zero', fifo, join(dir, 'dir.c', '..', 'z_bad.c')]);
+  assert.ok(performance.now() - t0 < 30_000);
+  assert.equal(r.code, 2, r.err);
+  assert.match(r.err, /\/dev\/zero: a character device, not a regular file/);
+  assert.match(r.err, /pipe\.c: a FIFO, not a regular file/);
+  assert.match(r.out, /1 finding in 1 file scanned/);
+  // A sparse file of 2 GB is refused by its size before any byte is read.
+  const sparse = join(dir, 'sparse.c');
+  spawnSync('truncate', ['-s', '2G', sparse]);
+  const s = cli(['--jobs', '1', sparse]);
+  assert.match(s.err, /sparse\.c: skipped: 2048\.0 MiB, more than the 64\.0 MiB read/);
+});
+
+test('cli robustness: --config of a special or foreign file names it and never echoes it', () => {
+  const dir = dirWith({ 'secret.json': 'root:x:0:0:topsecret:/root:/bin/bash\n' });
+  const fifo = join(dir, 'fifo.json');
+  spawnSync('mkfifo', [fifo]);
+  for (const [config, why] of [
+    [
+      '/dev/zero',
+      /\/dev\/zero: cannot read the configuration file \(a character device, not a regular file\)/,
+    ],
+    [fifo, /fifo\.json: cannot read the configuration file \(a FIFO/],
+    [join(dir, 'secret.json'), /secret\.json: not valid JSON/],
+  ] as const) {
+    const r = cli(['--config', config, dir]);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, why);
+    assert.doesNotMatch(r.err, /topsecret|root:x/);
+  }
+});
+
+test('cli robustness: hostile configuration keys are named in one message, exit 2', () => {
+  const dir = dirWith({
+    '.flushguard.json':
+      '{"__proto__.missing-flush-dcache-page": "off", "rules": {"missing-flush-dcache-page": "catastrophic", "vmap-range-mismatch": {"severity": {"x": 1}}}, "exclude": ["drivers/[z-a]*.c"]}',
+  });
+  const r = cli(['--jobs', '1', dir]);
+  assert.equal(r.code, 2, r.err);
+  assert.match(r.err, /^flushguard: 4 problems in the settings:\n/);
+  assert.match(r.err, /__proto__\.missing-flush-dcache-page: unknown setting/);
+  assert.match(r.err, /catastrophic/);
+  assert.match(r.err, /vmap-range-mismatch\.severity: expected one of .* \(got an object\)/);
+  assert.match(r.err, /exclude\[0\]: expected a valid glob \(range \[z-a\] is out of order\)/);
+  assert.equal(r.out, '');
+});
+
+test('cli robustness: the .flushguard.json nearest the linted path applies, wherever lint runs from', () => {
+  const tree = dirWith({ '.flushguard.json': '{"rules": {"missing-flush-dcache-page": "error"}}' });
+  mkdirSync(join(tree, 'sub'));
+  writeFileSync(join(tree, 'sub', 'other.c'), BAD.replace('bad', 'other'));
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      pathToFileURL(join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'loader.mjs')).href,
+      MAIN,
+      'lint',
+      '--jobs',
+      '1',
+      join(tree, 'sub'),
+    ],
+    { encoding: 'utf8', cwd: tmpdir() },
+  );
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stdout, /other\.c:4:\d+: error: /);
+});
+
+test('cli robustness: an exclude glob that backtracks in a RegExp engine is matched at once', () => {
+  const name = `${'a'.repeat(60)}.c`;
+  const dir = dirWith({
+    [name]: BAD,
+    '.flushguard.json': '{"exclude": ["*a*a*a*a*a*a*a*a*a*a*b"]}',
+  });
+  const t0 = performance.now();
+  const r = cli(['--jobs', '1', dir]);
+  assert.ok(performance.now() - t0 < 30_000);
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.out, /2 findings in 2 files scanned/);
 });

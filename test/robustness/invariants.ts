@@ -3,10 +3,12 @@
  * and of the fuzzer (scripts/fuzz.ts). Returns the violations, empty when the result is sound.
  */
 import type { LintResult } from '../../server/src/linter';
+import { LineMap } from '../../server/src/lineMap';
 
 export function resultViolations(source: string, result: LintResult): string[] {
   const out: string[] = [];
-  const lines = source.split('\n').length;
+  // Lines end at LF, CRLF or a lone CR (server/src/lineMap.ts), as path lines count them.
+  const lines = new LineMap(source).line(source.length);
   const inRange = (o: number): boolean => Number.isInteger(o) && o >= 0 && o <= source.length;
   for (const f of result.findings) {
     const at = `${f.rule}@${f.start}`;

@@ -11,6 +11,8 @@ import {
   SimulatorInputError,
 } from '../../simulator/src/index';
 import type { FindingStep } from '../../simulator/src/index';
+import { SCENARIO_LIMITS } from '../../simulator/src/core/parser';
+import { MAX_TRACE_ACCESSES } from '../../simulator/src/core/run';
 
 const HEAD = 'page P pa=0x00010000 file index=1\nkmap P as K\n';
 
@@ -104,4 +106,27 @@ test('simulator robustness: unknown presets and odd findings give a message or a
     assert.ok(performance.now() - t0 < 5000, `${rule}: ${performance.now() - t0} ms`);
     assert.ok(sim.scenario.length > 0);
   }
+});
+
+test('simulator robustness: a scenario past the event or byte limits is refused at the crossing line', () => {
+  const head = 'preset arm1176-32k\npage P pa=0x00010000 file index=1\nkmap P as K\n';
+  const bytes = parseScenario(head + 'clean_inval K 1048576\n'.repeat(50));
+  assert.equal(bytes.scenario, undefined);
+  assert.equal(bytes.errors.length, 1);
+  const crossing = 3 + Math.floor(SCENARIO_LIMITS.maxBytes / 1048576) + 1;
+  assert.equal(bytes.errors[0]!.line, crossing);
+  assert.match(bytes.errors[0]!.message, /move more than 32 MiB in all/);
+
+  const events = parseScenario(head + 'load K 4\n'.repeat(SCENARIO_LIMITS.maxEvents + 5));
+  assert.equal(events.errors.length, 1);
+  assert.equal(events.errors[0]!.line, 2 + SCENARIO_LIMITS.maxEvents);
+  assert.match(events.errors[0]!.message, /more than 10000 events/);
+
+  // Within the limits, the run and its JSON stay small enough to print.
+  const ok = parseScenario(head + 'clean_inval K 1048576\n'.repeat(8));
+  assert.ok(ok.scenario, JSON.stringify(ok.errors));
+  const run = runScenario(ok.scenario);
+  const accesses = run.asWritten.steps.reduce((n, s) => n + s.accesses.length, 0);
+  assert.ok(accesses <= MAX_TRACE_ACCESSES);
+  assert.ok(JSON.stringify(run).length < 512 * 1024 * 1024);
 });

@@ -96,7 +96,7 @@ lint options:
   --docs-base URL           SARIF help links point at URL/<rule-id>.md
   --kernel-version X.Y      check the code as kernel X.Y (default: the tree's top Makefile)
   --verbose                 also print each finding's path as note: lines, and each
-                            tree's kernel version on stderr
+                            tree's kernel version
   --quiet                   print the findings only: no summary, no notes, no progress
   --no-progress             no progress line on stderr
   --aliasing-only           drop findings Kconfig confines to CPUs without an aliasing D-cache

@@ -1,13 +1,18 @@
 /** Expands the CLI's PATH arguments into C files, and reads them safely. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { MAX_PARSE_CHARS } from '../parsing/parser';
 import { RULES } from '../rules/index';
+import { displayName } from '../sanitise';
+import type { RuleSeverity } from '../config/settings';
+import { MIB, readBounded } from '../host/boundedRead';
 
 export interface InputFile {
   /** Path as shown in output: as given, or joined under the given directory. */
   display: string;
   path: string;
+  /** Rules and severities of the file's own `.flushguard.json`, when it has one. */
+  options?: { rules: string[]; severities: Record<string, RuleSeverity> };
 }
 
 const C_FILE = /\.[ch]$/;
@@ -18,7 +23,7 @@ export function collectFiles(paths: string[]): { files: InputFile[]; errors: str
   for (const p of paths) {
     const st = statSync(p, { throwIfNoEntry: false });
     if (!st) {
-      errors.push(`${p}: no such file or directory`);
+      errors.push(`${displayName(p)}: no such file or directory`);
     } else if (st.isDirectory()) {
       walk(p, files, errors);
     } else {
@@ -41,7 +46,7 @@ function walk(dir: string, files: InputFile[], errors: string[]): void {
     try {
       names = readdirSync(d).sort();
     } catch (e) {
-      errors.push(`${d}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+      errors.push(`${displayName(d)}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
       continue;
     }
     const subdirs: string[] = [];
@@ -56,20 +61,27 @@ function walk(dir: string, files: InputFile[], errors: string[]): void {
   }
 }
 
-export type ReadResult = { ok: true; text: string } | { ok: false; reason: string; unreadable: boolean };
+export type ReadResult =
+  { ok: true; text: string } | { ok: false; reason: string; unreadable: boolean };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads a C file; binary files, files that are not UTF-8 and oversized files are refused with a reason. */
+/**
+ * The most a C file may have to be read: the largest of Linux 6.12 (an amd register header) is
+ * 22.8 MiB; a larger one is refused before it is read (a 1.5 GB sparse file cost 1.6 GB to skip).
+ */
+export const MAX_SOURCE_BYTES = 64 * MIB;
+/** The most a configuration or scenario file may have. */
+export const MAX_SMALL_FILE_BYTES = MIB;
+
+/** Reads a C file; special files, binary files, files that are not UTF-8 and oversized files are refused with a reason. */
 export function readSource(path: string): ReadResult {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    return { ok: false, reason: (e as NodeJS.ErrnoException).code ?? 'unreadable', unreadable: true };
-  }
+  const read = readBounded(path, MAX_SOURCE_BYTES);
+  if (!read.ok) return read;
+  const bytes = read.bytes;
   const nul = bytes.indexOf(0);
-  if (nul >= 0) return { ok: false, reason: `binary file (NUL byte at offset ${nul})`, unreadable: false };
+  if (nul >= 0)
+    return { ok: false, reason: `binary file (NUL byte at offset ${nul})`, unreadable: false };
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -77,36 +89,59 @@ export function readSource(path: string): ReadResult {
     // Skipped, not guessed: a wrong guess gives columns no editor agrees with (6.1 has none).
     const lossy = bytes.toString('utf8');
     const line = lossy.slice(0, Math.max(0, lossy.indexOf('\uFFFD'))).split('\n').length;
-    return { ok: false, reason: `not valid UTF-8 (first bad byte on line ${line})`, unreadable: false };
+    return {
+      ok: false,
+      reason: `not valid UTF-8 (first bad byte on line ${line})`,
+      unreadable: false,
+    };
   }
   // Only a file the rules would parse is too large: a 22 MiB register header is read and passed.
   if (text.length > MAX_PARSE_CHARS && RULES.some((r) => r.relevant(text))) {
     const mib = (n: number): string => (n / 1024 / 1024).toFixed(1);
-    return { ok: false, reason: `${mib(text.length)} MiB of text, more than the ${mib(MAX_PARSE_CHARS)} MiB the parser takes`, unreadable: false };
+    return {
+      ok: false,
+      reason: `${mib(text.length)} MiB of text, more than the ${mib(MAX_PARSE_CHARS)} MiB the parser takes`,
+      unreadable: false,
+    };
   }
   return { ok: true, text };
 }
 
+export type ConfigFound = { path: string; root: string; text: string } | { error: string };
+
+/** Reads a configuration file (bounded, regular files only); the error names the file, not its content. */
+export function readConfigFile(path: string, shown: string): ConfigFound {
+  const read = readBounded(path, MAX_SMALL_FILE_BYTES);
+  if (!read.ok) return { error: `${shown}: cannot read the configuration file (${read.reason})` };
+  return { path: shown, root: dirname(resolve(path)), text: read.bytes.toString('utf8') };
+}
+
 /**
- * The `.flushguard.json` that applies: `--config FILE` when given, else the nearest one in the
- * current directory or above it. Its directory is the root its exclude globs are relative to.
+ * The `.flushguard.json` that applies to a directory: the nearest one in it or above it (looked
+ * up once per directory). Its directory is the root its exclude globs are relative to.
  */
-export function findConfigFile(
-  explicit: string | undefined,
-  fileName: string,
-  from = process.cwd(),
-): { path: string; root: string; text: string } | { error: string } | undefined {
-  const read = (path: string, root: string, shown: string): { path: string; root: string; text: string } | { error: string } => {
-    try {
-      return { path: shown, root, text: readFileSync(path, 'utf8') };
-    } catch (e) {
-      return { error: `${shown}: cannot read the configuration file (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
-    }
-  };
-  if (explicit !== undefined) return read(explicit, dirname(resolve(explicit)), explicit);
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
-    const path = join(dir, fileName);
-    if (statSync(path, { throwIfNoEntry: false })?.isFile()) return read(path, dir, relative(from, path) || path);
-    if (dirname(dir) === dir) return undefined;
+export class ConfigFinder {
+  private readonly found = new Map<string, ConfigFound | undefined>();
+  constructor(
+    private readonly fileName: string,
+    private readonly cwd = process.cwd(),
+  ) {}
+
+  near(dir: string): ConfigFound | undefined {
+    const abs = resolve(dir);
+    if (this.found.has(abs)) return this.found.get(abs);
+    const path = join(abs, this.fileName);
+    let result: ConfigFound | undefined;
+    if (statSync(path, { throwIfNoEntry: false }) !== undefined)
+      result = readConfigFile(path, relative(this.cwd, path) || path);
+    else if (dirname(abs) !== abs) result = this.near(dirname(abs));
+    this.found.set(abs, result);
+    return result;
+  }
+
+  /** The configuration of a linted path: its own directory for a file, itself for a directory. */
+  forPath(path: string): ConfigFound | undefined {
+    const st = statSync(path, { throwIfNoEntry: false });
+    return this.near(st?.isDirectory() === true ? path : dirname(path));
   }
 }

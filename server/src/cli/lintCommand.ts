@@ -1,13 +1,15 @@
 /** `flushguard lint`: files in, findings out in text, JSON or SARIF; exit 0/1/2. */
 import { availableParallelism } from 'node:os';
 import { RULE_IDS, RULES } from '../rules/index';
-import { createParser, initParser } from '../parsing/parser';
+import { createParser, initParser, parserReady } from '../parsing/parser';
 import { wasmSources } from '../host/wasmPaths';
 import { choice, one, positiveInt, UsageError } from './args';
 import type { ParsedArgs } from './args';
-import { collectFiles, findConfigFile } from './files';
+import { collectFiles } from './files';
+import { Configs } from './lintConfig';
+import { displayName, escapeControls } from '../sanitise';
 import type { InputFile } from './files';
-import { CONFIG_FILE, enabledRules, parseConfigText, severityOf } from '../config/settings';
+import { CONFIG_FILE, enabledRules, problemMessage, severityOf } from '../config/settings';
 import type { Settings } from '../config/settings';
 import { GlobSet } from '../config/glob';
 import { relative, resolve, sep } from 'node:path';
@@ -38,7 +40,9 @@ export interface Io {
   isTTY: boolean;
 }
 
-export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
+export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> {
+  // Messages quote input (names, reasons): controls are escaped on the way to the terminal.
+  const io: Io = { ...rawIo, err: (s) => rawIo.err(escapeControls(s, true)) };
   const format = choice(args, '--format', ['text', 'json', 'sarif'] as const, 'text');
   const rules = args.options.get('--rule') ?? [];
   for (const r of rules) {
@@ -60,12 +64,14 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   const collected = collectEach(stdin.paths);
   const errors = collected.errors;
   for (const e of errors) io.err(`flushguard: ${e}\n`);
-  const files = [...(stdin.file ? [stdin.file] : []), ...excludeFiles(collected.files, config, args.positional, io)];
+  const files = [
+    ...(stdin.file ? [stdin.file] : []),
+    ...excludeFiles(collected.files, config, args.positional, io),
+  ];
   const ran = rules.length > 0 ? rules : enabledRules(config.settings);
   const severities = Object.fromEntries(ran.map((id) => [id, severityOf(config.settings, id)]));
   const kernelVersion = kernelVersionOption(args) ?? config.settings.kernelVersion;
   const options: LintFileOptions = { rules: ran, budgetMs, severities, kernelVersion };
-  if (args.options.has('--verbose') && !quiet) noteKernelVersions(files, kernelVersion, io);
   // Files unchanged since a run with the same engine and options come from the cache.
   const home = args.options.has('--no-cache') ? undefined : cacheHome();
   const cache =
@@ -80,11 +86,13 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   } else {
     await initParser(wasmSources());
     const parser = createParser();
-    outcomes = todo.map((f, i) => {
-      const o = lintFile(parser, f, options);
-      progress(i + 1);
-      return o;
-    });
+    outcomes = [];
+    for (const f of todo) {
+      // After a parser abort the next file waits for the replacement instance.
+      await parserReady();
+      outcomes.push(lintFile(parser, f, options));
+      progress(outcomes.length);
+    }
     parser.delete();
   }
   progress(-1);
@@ -98,10 +106,12 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
   for (const o of outcomes) {
     if (o.error) {
       unreadable = true;
-      io.err(`flushguard: ${o.display}: ${o.error}\n`);
+      io.err(`flushguard: ${displayName(o.display)}: ${o.error}\n`);
     } else if (o.skipped) {
       skipped++;
-      io.err(`flushguard: ${o.display}: skipped: ${o.skipped}\n`);
+      // A fault of ours never passes for a clean run.
+      if (o.internal === true) unreadable = true;
+      io.err(`flushguard: ${displayName(o.display)}: skipped: ${o.skipped}\n`);
     }
   }
   const reach = new ReachService({ home, engine: engineId() });
@@ -150,11 +160,14 @@ export async function lintCommand(args: ParsedArgs, io: Io): Promise<number> {
     // gcc-style notes for the functions the rules could not analyse (too deep, too large).
     if (verbose)
       for (const s of skippedFunctions)
-        io.out(`${s.file}:${s.line}: note: function ${s.function} not analysed: ${s.reason}\n`);
+        io.out(
+          `${displayName(s.file)}:${s.line}: note: function ${s.function} not analysed: ${s.reason}\n`,
+        );
     const notes = quiet
       ? []
       : unusedSuppressions.map((u) => `${u.file}:${u.line}:${u.column}: note: ${u.message}`);
-    io.out(formatText(findings, scanned, verbose, { notes, quiet }));
+    if (verbose) notes.push(...kernelVersionNotes(files, kernelVersion));
+    io.out(formatText(findings, scanned, verbose, { notes, quiet, skipped }));
   }
   if (unreadable) return 2;
   return findings.length > 0 ? 1 : 0;
@@ -169,18 +182,14 @@ function kernelVersionOption(args: ParsedArgs): KernelVersion | undefined {
 }
 
 /** `--verbose`: which kernel version each tree is checked as, once per distinct answer. */
-function noteKernelVersions(
-  files: { path: string }[],
-  setting: KernelVersion | undefined,
-  io: Io,
-): void {
+function kernelVersionNotes(files: { path: string }[], setting: KernelVersion | undefined): string[] {
   const counts = new Map<string, number>();
   const newest = newestKnownKernelVersion();
   for (const f of files) {
     const line = describeKernelVersion(fileKernelVersion(f.path, setting), newest);
     counts.set(line, (counts.get(line) ?? 0) + 1);
   }
-  for (const [line, n] of counts) io.err(`flushguard: ${line}: ${n} file${n === 1 ? '' : 's'}\n`);
+  return [...counts].map(([line, n]) => `flushguard: note: ${line}: ${n} file${n === 1 ? '' : 's'}`);
 }
 
 /**
@@ -206,13 +215,20 @@ export interface Config {
   file?: string;
 }
 
-/** `.flushguard.json` (or `--config FILE`): settings, or the problems that make it unusable. */
+/**
+ * `--config FILE`, else the `.flushguard.json` nearest the first linted path (not the working
+ * directory): settings, or every problem of the configurations of all linted paths in one message.
+ */
 export function readConfig(args: ParsedArgs): Config | { problems: string[] } {
-  const found = findConfigFile(args.options.get('--config')?.[0], CONFIG_FILE);
-  if (!found) return { settings: { rules: {}, exclude: [] }, root: process.cwd() };
-  if ('error' in found) return { problems: [found.error] };
-  const { settings, problems } = parseConfigText(found.text, found.path);
-  return problems.length > 0 ? { problems } : { settings, root: found.root, file: found.path };
+  const configs = new Configs(args.options.get('--config')?.[0]);
+  const config = configs.of(args.positional[0] ?? '.');
+  for (const p of args.positional.slice(1)) configs.of(p);
+  if (configs.problems.length > 0) return { problems: [problemMessage(configs.problems)] };
+  return {
+    settings: config.settings,
+    root: config.root,
+    ...(config.file ? { file: config.file } : {}),
+  };
 }
 
 /** Drops files matched by `exclude`; one named on the command line is mentioned on stderr. */

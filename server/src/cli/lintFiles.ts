@@ -5,7 +5,7 @@ import { applySuppressions } from '../suppress';
 import { RULE_IDS } from '../rules/index';
 import type { Finding } from '../rules/types';
 import type { RuleSeverity } from '../config/settings';
-import { BudgetExceeded } from '../parsing/parser';
+import { BudgetExceeded, ParserAborted } from '../parsing/parser';
 import type { Parser } from '../parsing/parser';
 import { readSource } from './files';
 import type { InputFile } from './files';
@@ -18,8 +18,10 @@ import type { KernelVersion } from '../kernel/version';
 export interface FileOutcome {
   display: string;
   findings: ReportedFinding[];
-  /** Set when the file was not analysed: binary, over budget. */
+  /** Set when the file was not analysed: binary, over budget, more than the parser takes. */
   skipped?: string;
+  /** Set with `skipped` when the cause was a fault of FlushGuard's (exit code 2, never 0). */
+  internal?: boolean;
   /** Set when the file could not be read at all (exit code 2). */
   error?: string;
   /** Functions inside the file that could not be analysed, with why (1-based lines). */
@@ -37,7 +39,8 @@ export interface LintFileOptions {
   kernelVersion?: KernelVersion;
 }
 
-export function lintFile(parser: Parser, file: InputFile, options: LintFileOptions): FileOutcome {
+export function lintFile(parser: Parser, file: InputFile, defaults: LintFileOptions): FileOutcome {
+  const options = { ...defaults, ...file.options };
   const read = readSource(file.path);
   const base = { display: file.display, findings: [], skippedFunctions: [], unusedSuppressions: [] };
   if (!read.ok)
@@ -66,8 +69,9 @@ export function lintFile(parser: Parser, file: InputFile, options: LintFileOptio
       unusedSuppressions: reportSuppressions(file.display, lines, suppressed, RULE_IDS),
     };
   } catch (e) {
+    if (e instanceof ParserAborted) return { ...base, skipped: e.message };
     if (e instanceof BudgetExceeded)
       return { ...base, skipped: `${e.message} (${options.budgetMs} ms)` };
-    return { ...base, skipped: `internal error: ${(e as Error).message}` };
+    return { ...base, skipped: `internal error: ${(e as Error).message}`, internal: true };
   }
 }

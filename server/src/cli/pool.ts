@@ -82,6 +82,7 @@ export async function lintInWorkers(
             display: files[current]!.display,
             findings: [],
             skipped: `worker crashed: ${why}`,
+            internal: true,
             skippedFunctions: [],
             unusedSuppressions: [],
           });

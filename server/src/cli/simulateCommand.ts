@@ -3,7 +3,6 @@
  * a simulated aliasing D-cache. Exit 0 when the run completes, whatever it shows; 2 for a file
  * with no finding, an unknown preset, or a scenario that does not parse.
  */
-import { readFileSync } from 'node:fs';
 import {
   DEFAULT_PRESET_ID,
   getPreset,
@@ -20,7 +19,11 @@ import { wasmSources } from '../host/wasmPaths';
 import { simulateFindingAtLine } from '../simulation';
 import { choice, InputError, one, UsageError } from './args';
 import type { ParsedArgs } from './args';
-import { readSource } from './files';
+import { MAX_SMALL_FILE_BYTES, readSource } from './files';
+import { readBounded } from '../host/boundedRead';
+import { Configs } from './lintConfig';
+import { escapeControls } from '../sanitise';
+import { problemMessage } from '../config/settings';
 import type { Io } from './lintCommand';
 
 function presetOption(args: ParsedArgs): string | undefined {
@@ -33,6 +36,15 @@ function presetOption(args: ParsedArgs): string | undefined {
     );
   }
   return id;
+}
+
+/** `simulator.preset` of the `.flushguard.json` nearest the simulated file (or `--config`). */
+function configuredPreset(args: ParsedArgs, file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  const configs = new Configs(one(args, '--config'));
+  const preset = configs.of(file).settings.preset;
+  if (configs.problems.length > 0) throw new UsageError(problemMessage(configs.problems));
+  return preset;
 }
 
 function getPresetSafe(id: string): boolean {
@@ -51,10 +63,12 @@ function outcomeJson(o: Outcome): Record<string, unknown> {
   return { corrupted, observer, expected, observed, firstBadOffset, steps, ...rest };
 }
 
-export async function simulateCommand(args: ParsedArgs, io: Io): Promise<number> {
+export async function simulateCommand(args: ParsedArgs, rawIo: Io): Promise<number> {
+  // Scenario titles, notes and source lines come from input: no control reaches the terminal.
+  const io: Io = { ...rawIo, out: (s) => rawIo.out(escapeControls(s, true)) };
   const format = choice(args, '--format', ['text', 'json'] as const, 'text');
-  const preset = presetOption(args);
   const scenarioFile = one(args, '--scenario');
+  const preset = presetOption(args) ?? configuredPreset(args, scenarioFile ?? args.positional[0]);
   if (scenarioFile !== undefined) {
     if (args.positional.length > 0)
       throw new UsageError('simulate takes either FILE.c --line N or --scenario FILE, not both');
@@ -113,12 +127,9 @@ function simulateScenario(
   format: 'text' | 'json',
   io: Io,
 ): number {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(`${file}: ${inWords((e as NodeJS.ErrnoException).code ?? String(e))}`);
-  }
+  const read = readBounded(file, MAX_SMALL_FILE_BYTES);
+  if (!read.ok) throw new InputError(`${file}: ${inWords(read.reason)}`);
+  const text = read.bytes.toString('utf8');
   const parsed = parseScenario(text);
   if (!parsed.scenario) {
     const lines = parsed.errors.map((e) => `${file}:${e.line}:${e.column}: error: ${e.message}`);

@@ -1,6 +1,6 @@
 /** The worker side of the pool: one parser, files in, outcomes out. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createParser, initParser } from '../parsing/parser';
+import { createParser, initParser, parserReady } from '../parsing/parser';
 import { wasmSources } from '../host/wasmPaths';
 import { lintFile } from './lintFiles';
 import type { LintFileOptions } from './lintFiles';
@@ -14,11 +14,14 @@ export async function runLintWorker(): Promise<void> {
   const { options } = workerData as { options: LintFileOptions };
   await initParser(wasmSources());
   const parser = createParser();
-  parentPort?.on('message', (req: WorkerRequest) => {
+  const serve = async (req: WorkerRequest): Promise<void> => {
+    // After an abort the next file waits for the replacement instance.
+    await parserReady();
     crashForTest(req.file.path);
     const outcome = lintFile(parser, req.file, options);
     parentPort?.postMessage({ index: req.index, outcome } satisfies WorkerReply);
-  });
+  };
+  parentPort?.on('message', (req: WorkerRequest) => void serve(req));
 }
 
 /**

@@ -7,6 +7,7 @@
 import { RULE_IDS, ruleById } from '../rules/index';
 import type { Severity } from '../rules/types';
 import { PRESETS } from '../../../simulator/src/index';
+import { globProblem } from './glob';
 import { parseKernelVersion } from '../kernel/version';
 import type { KernelVersion } from '../kernel/version';
 
@@ -45,34 +46,39 @@ export function emptySettings(): Settings {
   return { rules: {}, exclude: [] };
 }
 
-function got(v: unknown): string {
-  return v === undefined ? 'nothing' : JSON.stringify(v);
-}
-
-/** `{"rules.x.severity": "off"}` and `{"flushguard.exclude": [...]}` as nested objects. */
-function expandDotted(raw: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    const parts = key.replace(/^flushguard\./, '').split('.');
-    let target = out;
-    for (const p of parts.slice(0, -1)) {
-      const next = target[p];
-      target = target[p] = isObject(next) ? next : {};
-    }
-    const last = parts[parts.length - 1]!;
-    const prev = target[last];
-    target[last] = isObject(prev) && isObject(value) ? { ...prev, ...value } : value;
+/**
+ * A value as shown in a message: short, one line, and never walked deeper than a level, so that
+ * a 100,000-deep value or a 1 GB string costs nothing (JSON.stringify recursed into the first).
+ */
+export function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'string') {
+    const shown = JSON.stringify(v.length > 40 ? v.slice(0, 40) : v);
+    return v.length > 40 ? `${shown.slice(0, -1)}..." (${v.length} characters)` : shown;
   }
-  return out;
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return v === null ? 'null' : `${typeof v === 'object' ? 'an object' : typeof v}`;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Own enumerable keys only; values read by own-property lookup (no prototype, no getters). */
+function ownEntries(o: Record<string, unknown>): [string, unknown][] {
+  return Object.keys(o).map((k) => [k, Object.getOwnPropertyDescriptor(o, k)?.value]);
+}
+
+const TOP_KEYS = 'rules, simulator.preset, exclude, contractOnlySeverity, kernelVersion';
+
 /**
  * Checks raw settings. `where` names the origin in messages (`.flushguard.json`, `settings`);
  * `prefix` is put before key names (`flushguard.` for editor settings).
+ *
+ * Keys are read as a fixed schema, never written into objects by name: `"__proto__.x"` or a
+ * rule id of `constructor` is an unknown key like any other, named in the problems. Dotted keys
+ * (`"rules.x.severity"`, `"flushguard.exclude"`) are the same settings as the nested form.
  */
 export function validateSettings(
   raw: unknown,
@@ -82,49 +88,72 @@ export function validateSettings(
 ): Validated {
   const settings = emptySettings();
   const problems: string[] = [];
-  const say = (key: string, expected: string, value: unknown): void => {
-    problems.push(`${where}: ${prefix}${key}: expected ${expected} (got ${got(value)})`);
+  const say: Say = (key, expected, value) => {
+    problems.push(`${where}: ${prefix}${key}: expected ${expected} (got ${describeValue(value)})`);
+  };
+  const unknown = (key: string, knownKeys: string): void => {
+    problems.push(`${where}: ${prefix}${key}: unknown setting (known: ${knownKeys})`);
   };
   if (raw === undefined || raw === null) return { settings, problems };
   if (!isObject(raw)) {
-    problems.push(`${where}: expected an object of settings (got ${got(raw)})`);
+    problems.push(`${where}: expected an object of settings (got ${describeValue(raw)})`);
     return { settings, problems };
   }
-  const obj = expandDotted(raw);
-  for (const [key, value] of Object.entries(obj)) {
-    if (key === 'rules') readRules(value, settings, known, say);
-    else if (key === 'simulator') readSimulator(value, settings, known, say);
-    else if (key === 'exclude') readExclude(value, settings, say);
-    else if (key === 'contractOnlySeverity') readContractOnly(value, settings, say);
+  const rules = new Map<string, unknown>();
+  const severities = new Map<string, unknown>();
+  let preset: { value: unknown } | undefined;
+  let exclude: unknown[] = [];
+  for (const [rawKey, value] of ownEntries(raw)) {
+    const parts = rawKey.replace(/^flushguard\./, '').split('.');
+    const key = parts.join('.');
+    const [head, second, third, ...rest] = parts;
+    if (head === '$schema' && parts.length === 1) continue;
+    if (head === 'rules' && rest.length === 0) {
+      if (second === undefined) {
+        if (value === undefined || value === null) continue;
+        if (!isObject(value)) {
+          say('rules', 'an object keyed by rule id', value);
+          continue;
+        }
+        for (const [id, entry] of ownEntries(value)) rules.set(id, entry);
+      } else if (third === undefined) rules.set(second, value);
+      else if (third === 'severity') severities.set(second, value);
+      else unknown(key, `rules.<id>.severity`);
+    } else if (head === 'simulator' && third === undefined) {
+      if (second === 'preset') preset = { value };
+      else if (second !== undefined) unknown(key, 'simulator.preset');
+      else if (value === undefined || value === null) continue;
+      else if (!isObject(value)) say('simulator', 'an object with "preset"', value);
+      else
+        for (const [k, v] of ownEntries(value)) {
+          if (k === 'preset') preset = { value: v };
+          else unknown(`simulator.${k}`, 'simulator.preset');
+        }
+    } else if (head === 'exclude' && parts.length === 1) {
+      if (value === undefined || value === null) continue;
+      if (!Array.isArray(value)) say('exclude', 'an array of glob strings', value);
+      else exclude = value as unknown[];
+    } else if (key === 'contractOnlySeverity') readContractOnly(value, settings, say);
     else if (key === 'kernelVersion') readKernelVersion(value, settings, say);
-    else if (key !== '$schema')
-      problems.push(
-        `${where}: ${prefix}${key}: unknown setting (known: rules, simulator.preset, exclude, contractOnlySeverity, kernelVersion)`,
-      );
+    else unknown(key, TOP_KEYS);
   }
-  return { settings, problems };
-}
-
-type Say = (key: string, expected: string, value: unknown) => void;
-
-function readRules(value: unknown, settings: Settings, known: Known, say: Say): void {
-  if (value === undefined || value === null) return;
-  if (!isObject(value)) return say('rules', 'an object keyed by rule id', value);
-  for (const [id, entry] of Object.entries(value)) {
+  for (const [id, entry] of rules) {
     if (!known.ruleIds.includes(id)) {
       say(`rules.${id}`, `a known rule id (${known.ruleIds.join(', ')})`, id);
       continue;
     }
     // `"rule": "off"` is accepted as a short form of `"rule": {"severity": "off"}`.
-    const severity = isObject(entry) ? entry['severity'] : entry;
-    if (isObject(entry) && Object.keys(entry).some((k) => k !== 'severity')) {
-      say(
-        `rules.${id}`,
-        'only "severity"',
-        Object.keys(entry)
-          .filter((k) => k !== 'severity')
-          .join(', '),
-      );
+    if (isObject(entry)) {
+      for (const [k, v] of ownEntries(entry)) {
+        if (k === 'severity') severities.set(id, v);
+        else unknown(`rules.${id}.${k}`, `rules.${id}.severity`);
+      }
+    } else if (entry !== undefined && entry !== null) severities.set(id, entry);
+  }
+  for (const [id, severity] of severities) {
+    if (!known.ruleIds.includes(id)) {
+      if (!rules.has(id)) say(`rules.${id}`, `a known rule id (${known.ruleIds.join(', ')})`, id);
+      continue;
     }
     if (severity === undefined || severity === null) continue;
     if (
@@ -136,23 +165,30 @@ function readRules(value: unknown, settings: Settings, known: Known, say: Say): 
     }
     settings.rules[id] = severity as RuleSeverity;
   }
+  if (preset && preset.value !== undefined && preset.value !== null && preset.value !== '') {
+    const v = preset.value;
+    if (typeof v !== 'string' || !known.presetIds.includes(v))
+      say('simulator.preset', `one of ${known.presetIds.join(', ')}`, v);
+    else settings.preset = v;
+  }
+  exclude.forEach((g: unknown, i) => {
+    if (typeof g !== 'string') return say(`exclude[${i}]`, 'a glob string', g);
+    const bad = globProblem(g);
+    if (bad !== undefined) say(`exclude[${i}]`, `a valid glob (${bad})`, g);
+    else settings.exclude.push(g);
+  });
+  return { settings, problems: problems.sort() };
 }
 
-function readSimulator(value: unknown, settings: Settings, known: Known, say: Say): void {
-  if (value === undefined || value === null) return;
-  if (!isObject(value)) return say('simulator', 'an object with "preset"', value);
-  for (const [key, v] of Object.entries(value)) {
-    if (key !== 'preset') {
-      say(`simulator.${key}`, 'no such setting (known: simulator.preset)', v);
-      continue;
-    }
-    if (v === undefined || v === null || v === '') continue;
-    if (typeof v !== 'string' || !known.presetIds.includes(v)) {
-      say('simulator.preset', `one of ${known.presetIds.join(', ')}`, v);
-      continue;
-    }
-    settings.preset = v;
-  }
+type Say = (key: string, expected: string, value: unknown) => void;
+
+/**
+ * All of a source's problems as one message: the CLI prints it and exits 2, the language server
+ * shows it once and goes on with the values that were valid.
+ */
+export function problemMessage(problems: readonly string[]): string {
+  if (problems.length <= 1) return problems[0] ?? '';
+  return `${problems.length} problems in the settings:\n${problems.map((p) => `  ${p}`).join('\n')}`;
 }
 
 function readContractOnly(value: unknown, settings: Settings, say: Say): void {
@@ -160,15 +196,6 @@ function readContractOnly(value: unknown, settings: Settings, say: Say): void {
   if (typeof value !== 'string' || !(RULE_SEVERITIES as readonly string[]).includes(value))
     return say('contractOnlySeverity', `one of ${RULE_SEVERITIES.join(', ')}`, value);
   settings.contractOnlySeverity = value as RuleSeverity;
-}
-
-function readExclude(value: unknown, settings: Settings, say: Say): void {
-  if (value === undefined || value === null) return;
-  if (!Array.isArray(value)) return say('exclude', 'an array of glob strings', value);
-  value.forEach((g: unknown, i) => {
-    if (typeof g === 'string') settings.exclude.push(g);
-    else say(`exclude[${i}]`, 'a glob string', g);
-  });
 }
 
 function readKernelVersion(value: unknown, settings: Settings, say: Say): void {
@@ -194,12 +221,15 @@ export function parseConfigText(text: string, file: string, known: Known = known
       const line = before.split('\n').length;
       where = `:${line}:${offset - before.lastIndexOf('\n')}`;
     }
-    return {
-      settings: emptySettings(),
-      problems: [
-        `${file}${where}: not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
-      ],
-    };
+    // V8's message quotes the text around the error: say what is wrong, never what the file holds.
+    const what = atEnd
+      ? 'it ends too early'
+      : /^Unexpected non-whitespace/.test(message)
+        ? 'text after the JSON value'
+        : /^Expected/.test(message)
+          ? message.replace(/ in JSON at position.*$/, '')
+          : 'unexpected character';
+    return { settings: emptySettings(), problems: [`${file}${where}: not valid JSON: ${what}`] };
   }
   return validateSettings(raw, file, '', known);
 }

@@ -2,12 +2,13 @@
 import type { Fix } from '../rules/types';
 import type { Suppression } from '../suppress';
 import { suppressionComment } from '../suppress';
+import { lineBreakOf, lineStartOf } from '../lineMap';
 
 /** Inserts `/* flushguard-disable-next-line <rule> -- reason *\/` above the line of `offset`. */
 export function insertSuppression(source: string, offset: number, ruleId: string): Fix {
-  const lineStart = source.lastIndexOf('\n', offset - 1) + 1;
+  const lineStart = lineStartOf(source, offset);
   const indent = /^[ \t]*/.exec(source.slice(lineStart, offset))?.[0] ?? '';
-  const eol = source.includes('\r\n') ? '\r\n' : '\n';
+  const eol = lineBreakOf(source);
   return {
     title: `Suppress ${ruleId} on this line (with a comment)`,
     edits: [

@@ -38,21 +38,21 @@ test('--verbose names each tree version from its Makefile, and the files outside
   const root = trees();
   const r = run('lint', '--verbose', root);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.err, /kernel version 6\.1 \(from .*linux-6\.1[\\/]Makefile\): 2 files/);
-  assert.match(r.err, /kernel version 6\.12 \(from .*linux-6\.12[\\/]Makefile\): 2 files/);
-  assert.match(r.err, /kernel version not detected .*newest behaviour known.*: 1 file\n/);
-  assert.doesNotMatch(run('lint', root).err, /kernel version/, 'said only with --verbose');
+  assert.match(r.out, /note: kernel version 6\.1 \(from .*linux-6\.1[\\/]Makefile\): 2 files/);
+  assert.match(r.out, /note: kernel version 6\.12 \(from .*linux-6\.12[\\/]Makefile\): 2 files/);
+  assert.match(r.out, /note: kernel version not detected .*newest behaviour known.*: 1 file\n/);
+  assert.doesNotMatch(run('lint', root).out, /kernel version/, 'said only with --verbose');
 });
 
 test('--kernel-version and .flushguard.json kernelVersion override the Makefile; a bad value is a usage error', () => {
   const root = trees();
   const flag = run('lint', '--verbose', '--kernel-version', '6.6', root);
   assert.equal(flag.code, 0, flag.err);
-  assert.match(flag.err, /kernel version 6\.6 \(from the kernelVersion setting\): 5 files/);
+  assert.match(flag.out, /note: kernel version 6\.6 \(from the kernelVersion setting\): 5 files/);
   const config = join(root, '.flushguard.json');
   writeFileSync(config, '{"kernelVersion": "6.9"}');
   assert.match(
-    run('lint', '--verbose', '--config', config, root).err,
+    run('lint', '--verbose', '--config', config, root).out,
     /kernel version 6\.9 \(from the kernelVersion setting\): 5 files/,
   );
   const bad = run('lint', '--kernel-version', 'latest', root);

@@ -10,10 +10,11 @@ import {
 } from 'vscode-languageserver';
 import type { CancellationToken, ExecuteCommandParams } from 'vscode-languageserver';
 import type { CheckWorkspaceResult } from '../protocol/workspace';
-import type { SimulationPayload } from '../protocol/simulate';
+import type { SimulateCommandResult } from '../protocol/simulate';
 import type { ServerContext } from './context';
 import { runWorkspaceCheck } from './workspaceCommand';
-import { simulate, summarise } from './simulateRequest';
+import { simulate } from './simulateRequest';
+import { simulationTrace, verdictInWords, writeTraceDocument } from './simulationText';
 
 export function checkWorkspaceMessage(r: CheckWorkspaceResult): string {
   return `FlushGuard: ${r.findings} finding(s) in ${r.filesWithFindings} file(s); ${r.files} C files checked${r.cancelled ? ' (stopped)' : ''}`;
@@ -23,7 +24,7 @@ export async function executeCommand(
   ctx: ServerContext,
   params: ExecuteCommandParams,
   token: CancellationToken,
-): Promise<CheckWorkspaceResult | SimulationPayload> {
+): Promise<CheckWorkspaceResult | SimulateCommandResult> {
   const info = (message: string): void =>
     void ctx.connection.sendNotification(ShowMessageNotification.type, {
       type: MessageType.Info,
@@ -37,8 +38,13 @@ export async function executeCommand(
     }
     case 'flushguard.simulate': {
       const payload = await simulate(ctx, params.arguments?.[0], token);
-      info(summarise(payload));
-      return payload;
+      const trace = simulationTrace(payload);
+      const verdict = verdictInWords(payload);
+      info(`FlushGuard: ${payload.source.file}:${payload.source.line}: ${verdict}`);
+      if (!ctx.client.showDocument) return { ...payload, trace, verdict };
+      const document = writeTraceDocument(payload, trace);
+      void ctx.connection.window.showDocument({ uri: document, takeFocus: true });
+      return { ...payload, trace, verdict, document };
     }
     default:
       throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);

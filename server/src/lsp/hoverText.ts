@@ -3,6 +3,7 @@
  * the kernel's document (Documentation/core-api/cachetlb.rst) or to the rule's page. Pure.
  */
 import type { Finding } from '../rules/types';
+import { escapeMarkdown } from '../sanitise';
 import { API_BY_NAME } from '../knowledge/table';
 
 const LINKS = {
@@ -31,7 +32,7 @@ export function findingHover(f: Finding, docsHref: string): string {
   return [
     `**FlushGuard: ${f.rule}** in \`${f.function}()\``,
     '',
-    f.message,
+    escapeMarkdown(f.message),
     '',
     'On an aliasing (VIPT/VIVT) D-cache the kernel alias and a user alias of one page index different cache sets, so what one writes the other may not see until the kernel alias is flushed.',
     '',

@@ -126,3 +126,67 @@ test('on every rule fixture, edits in each function give what a fresh lint gives
   }
   assert.ok(checked > 50, `only ${checked} edits checked`);
 });
+
+// store() writes through a mapping and calls a same-file helper that flushes: silent until the
+// helper loses its flush. Then store() must be reported although only the helper changed.
+const CALLEE = `
+static void flush_one(struct page *page)
+{
+	flush_dcache_page(page);
+}
+
+static void store(struct page *page, u32 v)
+{
+	u32 *w = kmap_local_page(page);
+
+	w[0] = v;
+	kunmap_local(w);
+	flush_one(page);
+}
+`;
+
+test('the callee losing its flush makes the unchanged caller reported, and back', async () => {
+  const parser = await testParser();
+  const doc = new ParsedDocument();
+  const linter = new IncrementalLinter();
+  const before = CALLEE;
+  const after = CALLEE.replace('\tflush_dcache_page(page);\n', '\tpage_ref_inc(page);\n');
+  const functions = (text: string): string[] =>
+    linter.lint(doc.parse(parser, text), RULE_IDS).findings.map((f) => f.function);
+  assert.deepEqual(functions(before), []);
+  assert.deepEqual(functions(after), ['store']);
+  assert.deepEqual(functions(before), []);
+  doc.release();
+});
+
+test('on every rule fixture, removing each flush or invalidate in turn gives what a fresh lint gives', async () => {
+  const parser = await testParser();
+  const root = join(__dirname, '../../../test/fixtures/rules');
+  const CALL =
+    /^\s*(flush_dcache_page|flush_dcache_folio|flush_kernel_vmap_range|invalidate_kernel_vmap_range)\(.*\);\n/gm;
+  let changed = 0;
+  for (const dir of readdirSync(root)) {
+    for (const { name, text } of fixtureFiles(join(root, dir))) {
+      const doc = new ParsedDocument();
+      const linter = new IncrementalLinter();
+      const fresh0 = summary(linter.lint(doc.parse(parser, text), RULE_IDS).findings);
+      for (const m of text.matchAll(CALL)) {
+        const edited = text.slice(0, m.index) + text.slice(m.index + m[0].length);
+        for (const version of [edited, text]) {
+          const parsed = doc.parse(parser, version);
+          const got = summary(linter.lint(parsed, RULE_IDS).findings);
+          const fresh = summary(lintParsed(parsed).findings);
+          assert.deepEqual(
+            got,
+            fresh,
+            `${dir}/${name} without ${m[0].trim()} (line of ${m.index})`,
+          );
+          if (version === edited && JSON.stringify(fresh) !== JSON.stringify(fresh0)) changed++;
+        }
+      }
+      doc.release();
+    }
+  }
+  // The edits must matter: many of them change the findings (else this proves little).
+  assert.ok(changed > 20, `only ${changed} edits changed the findings`);
+});

@@ -5,7 +5,8 @@
  * URI and dropped on `didChangeConfiguration`; the file is re-read when its mtime changes, so an
  * edit to it applies without a restart. Problems are reported once per distinct text.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { MIB, readBounded } from '../host/boundedRead';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -13,6 +14,7 @@ import {
   emptySettings,
   mergeSettings,
   parseConfigText,
+  problemMessage,
   validateSettings,
 } from '../config/settings';
 import type { Settings } from '../config/settings';
@@ -96,16 +98,16 @@ export class SettingsStore {
     }
     const known = this.files.get(root);
     if (known && known.mtimeMs === st.mtimeMs) return known;
-    let text = '';
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (e) {
-      this.say(`${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-    const { settings, problems } = parseConfigText(text, path);
+    // Bounded, regular files only: a FIFO or a link to /dev/zero must not block or fill the server.
+    const read = readBounded(path, MIB);
+    if (!read.ok) this.say(`${path}: cannot be read (${read.reason})`);
+    const { settings, problems } = parseConfigText(
+      read.ok ? read.bytes.toString('utf8') : '',
+      path,
+    );
     const config = { mtimeMs: st.mtimeMs, settings, problems };
     this.files.set(root, config);
-    for (const p of problems) this.say(p);
+    if (problems.length > 0) this.say(problemMessage(problems));
     return config;
   }
 
@@ -129,7 +131,7 @@ export class SettingsStore {
       }
     }
     const { settings, problems } = validateSettings(raw ?? undefined, 'settings', 'flushguard.');
-    for (const p of problems) this.say(p);
+    if (problems.length > 0) this.say(problemMessage(problems));
     return settings;
   }
 

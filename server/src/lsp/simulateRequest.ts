@@ -9,7 +9,9 @@ import { basename, relative } from 'node:path';
 import { DEFAULT_PRESET_ID, listPresets, SimulatorInputError } from '../../../simulator/src/index';
 import type { PresetInfo } from '../../../simulator/src/index';
 import type { SimulateParams, SimulationPayload } from '../protocol/simulate';
-import { findingNear, simulateEngineFinding, simulateSourceAt, snippetSource } from '../simulation';
+import { findingNear, simulateEngineFinding, snippetSource } from '../simulation';
+import type { Finding } from '../rules/types';
+import { DocumentAnalysis } from './documentAnalysis';
 import type { ServerContext } from './context';
 import { uriToPath } from './settingsStore';
 
@@ -26,6 +28,41 @@ function displayName(ctx: ServerContext, uri: string): string {
 
 function isSimulateParams(p: unknown): p is SimulateParams {
   return typeof p === 'object' && p !== null && typeof (p as { uri?: unknown }).uri === 'string';
+}
+
+function cancelled(token: CancellationToken): void {
+  if (token.isCancellationRequested)
+    throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+}
+
+/**
+ * The finding of a selected snippet nearest to its first line. The snippet is analysed like a
+ * document (with the document's settings), yielding to the event loop as it goes, so a long
+ * selection neither blocks the server nor outlives a cancel.
+ */
+async function snippetFinding(
+  ctx: ServerContext,
+  uri: string,
+  source: string,
+  firstLine: number,
+  token: CancellationToken,
+): Promise<Finding | undefined> {
+  const resolved = await ctx.store.resolve(uri);
+  const analysis = new DocumentAnalysis();
+  try {
+    const a = await analysis.analyse(
+      await ctx.parser(),
+      source,
+      0,
+      resolved.settings,
+      undefined,
+      () => token.isCancellationRequested,
+    );
+    cancelled(token);
+    return a && findingNear(source, a.findings, firstLine);
+  } finally {
+    analysis.dispose();
+  }
 }
 
 export async function simulate(
@@ -49,21 +86,15 @@ export async function simulate(
   const file = displayName(ctx, params.uri);
   try {
     if (params.range) {
-      const text = doc.getText(params.range);
       const firstLine = params.range.start.line + 1;
-      const outcome = simulateSourceAt(
-        await ctx.parser(),
-        snippetSource(text, firstLine),
-        file,
-        firstLine,
-        preset,
-      );
-      if (!outcome.ok)
+      const source = snippetSource(doc.getText(params.range), firstLine);
+      const finding = await snippetFinding(ctx, params.uri, source, firstLine, token);
+      if (!finding)
         throw new ResponseError(
           ErrorCodes.InvalidParams,
-          `${outcome.message.replace(/in this file/, 'in the selection')}`,
+          `${file}: no finding to simulate (FlushGuard reports nothing in the selection)`,
         );
-      return outcome.payload;
+      return simulateEngineFinding(source, file, finding, preset);
     }
     const a = await ctx.analysis(params.uri, token);
     if (!a)
@@ -75,20 +106,11 @@ export async function simulate(
         ErrorCodes.InvalidParams,
         `${file}: no FlushGuard finding to simulate${a.note ? ` (${a.note})` : ''}`,
       );
+    cancelled(token);
     return simulateEngineFinding(a.source, file, finding, preset);
   } catch (e) {
     if (e instanceof SimulatorInputError)
       throw new ResponseError(ErrorCodes.InvalidParams, e.message);
     throw e;
   }
-}
-
-/** One line for editors without a simulation view (Neovim, Emacs): what the two runs showed. */
-export function summarise(p: SimulationPayload): string {
-  const cut = (t: string): string => (t.length > 24 ? `${t.slice(0, 21)}...` : t);
-  const run = (o: SimulationPayload['asWritten']): string =>
-    o.corrupted
-      ? `the ${o.observer} reads ${cut(o.observed)} instead of ${cut(o.expected)}`
-      : `the ${o.observer} reads ${cut(o.observed)} as expected`;
-  return `FlushGuard simulated ${p.source.file}:${p.source.line} on ${p.preset}: as written, ${run(p.asWritten)}; with the fix, ${run(p.withFix)}.`;
 }

@@ -5,6 +5,10 @@ import { docsUri } from '../host/package';
 import { apiHover, findingHover } from './hoverText';
 import { rangeOf } from './diagnostics';
 import type { ServerContext } from './context';
+import { DEFAULT_PRESET_ID } from '../../../simulator/src/index';
+import type { Finding } from '../rules/types';
+import { simulateEngineFinding } from '../simulation';
+import { verdictInWords } from './simulationText';
 
 /** The identifier around `offset` in `text`. */
 export function wordAt(text: string, offset: number): { word: string; start: number } | undefined {
@@ -27,9 +31,11 @@ export async function hoverAt(
   const offset = doc.offsetAt(params.position);
   const a = await ctx.analysis(doc.uri, token);
   const f = a?.findings.find((x) => x.start <= offset && offset <= x.end);
-  if (f) {
+  if (f && a) {
+    const verdict = await simulatedVerdict(ctx, doc.uri, a.source, f);
+    const value = findingHover(f, docsUri(f.rule)) + (verdict ? `\n\n${verdict}` : '');
     return {
-      contents: { kind: MarkupKind.Markdown, value: findingHover(f, docsUri(f.rule)) },
+      contents: { kind: MarkupKind.Markdown, value },
       range: rangeOf(doc, f.start, f.end),
     };
   }
@@ -40,6 +46,22 @@ export async function hoverAt(
     contents: { kind: MarkupKind.Markdown, value: text },
     range: rangeOf(doc, w.start, w.start + w.word.length),
   };
+}
+
+/** The finding replayed on the document's preset, in words (editors without the simulation view). */
+async function simulatedVerdict(
+  ctx: ServerContext,
+  uri: string,
+  source: string,
+  f: Finding,
+): Promise<string | undefined> {
+  const preset = (await ctx.store.resolve(uri)).settings.preset ?? DEFAULT_PRESET_ID;
+  try {
+    return `**Simulated:** ${verdictInWords(simulateEngineFinding(source, 'this file', f, preset))}`;
+  } catch {
+    // An unknown preset in the settings is reported by the settings; the hover stays useful.
+    return undefined;
+  }
 }
 
 /** A "Simulate" lens above each finding; the client command asks the server to simulate it. */

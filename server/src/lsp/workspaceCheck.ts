@@ -7,8 +7,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Parser } from '../parsing/parser';
-import { BudgetExceeded } from '../parsing/parser';
-import { lintSource, selectRules } from '../linter';
+import { BudgetExceeded, parseC } from '../parsing/parser';
+import { selectRules } from '../linter';
+import type { LintResult } from '../linter';
+import { IncrementalLinter } from './incrementalLint';
 import { RULE_IDS } from '../rules/index';
 import { applySuppressions } from '../suppress';
 import { enabledRules, severityOf } from '../config/settings';
@@ -37,6 +39,10 @@ export interface CheckOptions {
 }
 
 const C_FILE = /\.[ch]$/;
+/** The CLI's default time budget for one file. */
+const FILE_BUDGET_MS = 20_000;
+/** Longest stretch of work between two turns of the event loop. */
+const SLICE_MS = 8;
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 async function collect(
@@ -65,6 +71,35 @@ async function collect(
     }
   }
   return files.sort();
+}
+
+/**
+ * Lints one file function by function, giving the event loop a turn every few milliseconds, so
+ * that a large file neither blocks the server nor delays a cancel; undefined when cancelled.
+ */
+async function lintYielding(
+  parser: Parser,
+  source: string,
+  rules: string[],
+  cancelled: () => boolean,
+): Promise<LintResult | undefined> {
+  if (!selectRules(rules).some((r) => r.relevant(source))) return { findings: [], skipped: [] };
+  const deadline = performance.now() + FILE_BUDGET_MS;
+  const parsed = parseC(parser, source, undefined, deadline);
+  try {
+    const it = new IncrementalLinter().run(parsed, rules, deadline);
+    let sliceEnd = performance.now() + SLICE_MS;
+    for (;;) {
+      const step = it.next();
+      if (step.done === true) return step.value;
+      if (performance.now() < sliceEnd) continue;
+      await turn();
+      if (cancelled()) return undefined;
+      sliceEnd = performance.now() + SLICE_MS;
+    }
+  } finally {
+    parsed.tree.delete();
+  }
 }
 
 export async function checkWorkspace(o: CheckOptions): Promise<CheckWorkspaceResult> {
@@ -111,7 +146,11 @@ export async function checkWorkspace(o: CheckOptions): Promise<CheckWorkspaceRes
     let findings: Finding[] = [];
     let unused: Suppression[] = [];
     try {
-      const lint = lintSource(o.parser, source, { rules, deadline: performance.now() + 20_000 });
+      const lint = await lintYielding(o.parser, source, rules, o.cancelled);
+      if (!lint) {
+        result.cancelled = true;
+        break;
+      }
       const s = applySuppressions(source, lint.findings, rules, RULE_IDS);
       findings = s.findings.map((f) => {
         const sev = severityOf(settings, f.rule);

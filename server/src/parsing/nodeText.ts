@@ -75,11 +75,23 @@ export function stripExpr(n: Node): Node {
  */
 export const MAX_KEY_CHARS = 2000;
 
-/** Whitespace-free text of a node, the key under which expressions are compared. */
+/** String and character literals (kept), comments and whitespace (dropped), in one linear pass. */
+const KEY_NOISE =
+  /("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|\/\*[\s\S]*?(?:\*\/|$)|\/\/[^\n]*|\s+/g;
+
+/**
+ * Expression text as compared: without whitespace and without comments, so that
+ * `pages[/* . *\/0]` is `pages[0]` (a comment's dot once made it look like a field access).
+ */
+export function keyText(text: string): string {
+  return text.replace(KEY_NOISE, (_m, literal: string | undefined) => literal ?? '');
+}
+
+/** Normalised text of a node (see keyText), the key under which expressions are compared. */
 export function exprKey(n: Node): string {
   const e = stripExpr(n);
   if (e.endIndex - e.startIndex > MAX_KEY_CHARS) return `<expression at ${e.startIndex}>`;
-  return e.text.replace(/\s+/g, '');
+  return keyText(e.text);
 }
 
 /** 0-based line of a node's start. */

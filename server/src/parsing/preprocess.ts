@@ -167,7 +167,11 @@ function skipDirective(src: string, i: number): number {
 const STATEMENT_HEAD_AFTER = new Set([';', '{', '}', ')', ':']);
 const STATEMENT_HEAD_AFTER_WORDS = new Set(['else', 'do']);
 
-export function preprocess(src: string): Preprocessed {
+export function preprocess(source: string): Preprocessed {
+  // One line-splitting rule everywhere (LF, CRLF and a lone CR, as LSP positions count): a lone
+  // CR becomes LF, same length, so that tree-sitter's rows and the end of a `//` comment agree
+  // with the editor (a CR-only file was one long line comment from its first `//`).
+  const src = source.includes('\r') ? source.replace(/\r(?!\n)/g, '\n') : source;
   const edits: Edit[] = [];
   const iterators = new Map<number, IteratorLoop>();
   let lastToken = ';';

@@ -44,3 +44,16 @@ export interface SimulationPayload {
   asWritten: Outcome;
   withFix: Outcome;
 }
+
+/**
+ * What `workspace/executeCommand` `flushguard.simulate` answers (editors without the VS Code
+ * view): the payload, the text trace, and the URI of the read-only trace document the server
+ * asked the client to show (`window/showDocument`), when the client supports it.
+ */
+export interface SimulateCommandResult extends SimulationPayload {
+  /** The trace of both runs as `flushguard simulate` prints it. */
+  trace: string;
+  /** The verdict in words, with the first bytes that differ. */
+  verdict: string;
+  document?: string;
+}

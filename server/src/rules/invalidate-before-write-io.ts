@@ -2,8 +2,8 @@
  * invalidate-before-write-io: invalidate_kernel_vmap_range() on a buffer the CPU wrote, where
  * write I/O follows without a flush. ARM's invalidate happens to clean first, but on SH-4 (ocbi)
  * and PA-RISC (pdc) invalidation discards the dirty lines, so the device reads the old bytes
- * (vipt-hardware.md scenario S7; Documentation/core-api/cachetlb.rst: flush before I/O,
- * invalidate after read I/O). docs/rules/invalidate-before-write-io.md
+ * (arch/sh/mm/flush-sh4.c and arch/parisc/kernel/cache.c; Documentation/core-api/cachetlb.rst:
+ * flush before I/O, invalidate after read I/O). docs/rules/invalidate-before-write-io.md
  */
 import { vmapModel } from '../analysis/vmap/model';
 import type { AliasInfo, VmapFunction } from '../analysis/vmap/model';

@@ -69,3 +69,29 @@ test(`${RULE}: a write's size comes from the length argument of its kernel signa
   const write = findings[0]!.path.find((s) => s.kind === 'write');
   assert.equal(write?.size, 64);
 });
+
+test(`${RULE}: the path starts at the mapping for addresses without a map call of their own`, async () => {
+  const cases: [string, string, RegExp][] = [
+    [
+      'bvec_kmap_local',
+      'void f(struct bio_vec *bv, const void *s)\n{\n\tchar *p = bvec_kmap_local(bv);\n\tmemcpy(p, s, 8);\n\tkunmap_local(p);\n}\n',
+      /mapped by bvec_kmap_local\(\)/,
+    ],
+    [
+      'memcpy_page',
+      'void f(struct page *d, struct page *s)\n{\n\tmemcpy_page(d, 0, s, 0, 64);\n}\n',
+      /mapped by memcpy_page\(\)/,
+    ],
+    [
+      'page_address',
+      'void f(struct address_space *m, const void *s)\n{\n\tstruct page *pg = find_get_page(m, 0);\n\tvoid *va = page_address(pg);\n\tmemcpy(va, s, 8);\n\tSetPageUptodate(pg);\n}\n',
+      /mapped by page_address\(\)/,
+    ],
+  ];
+  for (const [api, src, note] of cases) {
+    const { findings } = await lint(src, [RULE]);
+    assert.equal(findings.length, 1, api);
+    const map = findings[0]!.path.find((s) => s.kind === 'map');
+    assert.match(map?.note ?? '', note, api);
+  }
+});

@@ -25,6 +25,8 @@ import {
   headOf,
   insertStatementFix,
   stepAt,
+  stepLine,
+  stepsInWords,
 } from '../analysis/core/steps';
 import type { Finding, PathStep, Rule, RuleContext } from './types';
 
@@ -307,6 +309,10 @@ function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | 
           steps.push(stepAt(a.node, 'map', `${display} mapped by ${a.api}()`));
         } else if (a.kind === 'write' && a.page === page) {
           if ((before & PENDING) === 0) write = a;
+          // An address from bvec_kmap_local(), page_address() or a helper that maps internally
+          // (memcpy_page) has no map action of its own: its origin is the mapping step.
+          if (a.mappedBy && !steps.some((s) => s.kind === 'map'))
+            steps.push(stepAt(a.mappedBy.node, 'map', `${display} mapped by ${a.mappedBy.api}()`));
           const step = stepAt(
             a.node,
             'write',
@@ -345,6 +351,15 @@ function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | 
     steps.push(endOfFunctionStep(facts.cfg.node, facts.name, `${display} still not flushed`));
   else steps[steps.length - 1]!.note += ` with ${display} not flushed`;
   const anchor = lastUnmap ?? lastReturn;
+  const writeLine = write.node.startPosition.row + 1;
+  const unmapLine = stepLine(steps, 'unmap', 'last');
+  const story = stepsInWords([
+    ['mapped', stepLine(steps, 'map')],
+    ['written', writeLine],
+    ['unmapped', unmapLine !== undefined && unmapLine >= writeLine ? unmapLine : undefined],
+  ]);
+  const end = stepLine(steps, 'return', 'last');
+  const ends = lastReturn ? `returns at L${end}` : `ends at L${end}`;
   const fixText = `${flushName}(${display});`;
   return {
     rule: rule.meta.id,
@@ -352,7 +367,7 @@ function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | 
     start: write.node.startIndex,
     end: write.node.endIndex,
     function: facts.name,
-    message: `${display} is written through a kernel mapping, and on the path shown ${facts.name}() ends without ${flushName}(${display}); on an aliasing D-cache a user mapping of the page can read stale data`,
+    message: `${display} is ${story}, and ${facts.name}() ${ends} without ${flushName}(${display}); on an aliasing D-cache a user mapping of the page can read stale data`,
     path: steps,
     fixes: [
       insertStatementFix(

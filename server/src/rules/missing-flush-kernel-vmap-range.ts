@@ -22,7 +22,7 @@ import {
   outermostLoop,
   vmapRelevant,
 } from '../analysis/vmap/queries';
-import { insertStatementFix, stepAt } from '../analysis/core/steps';
+import { insertStatementFix, stepAt, stepLine, stepsInWords } from '../analysis/core/steps';
 import type { Finding, Fix, Rule, RuleContext } from './types';
 
 const DIRTY = 1;
@@ -124,6 +124,9 @@ function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Fi
   const len = lengthFor(model, alias);
   const call = `flush_kernel_vmap_range(${alias.display}, ${len ?? 'len'});`;
   const words = aliasWords(model, alias, 'flush_kernel_vmap_range', len);
+  const ioLine = at.node.startPosition.row + 1;
+  const writeLine = stepLine(steps, 'write');
+  const written = writeLine === undefined ? '' : `${stepsInWords([['written', writeLine]])}, then `;
   const anchor = outermostLoop(earliestIo(path.trace, path.trigger) ?? at.node, facts.cfg.node);
   const fixes: Fix[] = len
     ? [
@@ -143,7 +146,7 @@ function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Fi
     start: at.node.startIndex,
     end: at.node.endIndex,
     function: facts.name,
-    message: `${words.subject} (${alias.note}) and on the path shown it reaches write I/O at ${apiOf(at)}() without ${words.call}; on an aliasing D-cache the device reads memory the CPU's writes have not reached`,
+    message: `${words.subject} (${alias.note}); ${written}it reaches write I/O at ${apiOf(at)}() at L${ioLine} without ${words.call}; on an aliasing D-cache the device reads memory the CPU's writes have not reached`,
     path: steps,
     fixes,
   };

@@ -19,7 +19,13 @@ import {
   vmapRelevant,
 } from '../analysis/vmap/queries';
 import { emptyWrapperFinding, traceSteps } from '../analysis/vmap/steps';
-import { endOfFunctionStep, insertStatementFix, stepAt } from '../analysis/core/steps';
+import {
+  endOfFunctionStep,
+  insertStatementFix,
+  stepAt,
+  stepLine,
+  stepsInWords,
+} from '../analysis/core/steps';
 import type { Finding, Fix, Rule, RuleContext } from './types';
 
 const PENDING = 1;
@@ -103,6 +109,12 @@ function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Fi
   const call = `invalidate_kernel_vmap_range(${alias.display}, ${len ?? 'len'});`;
   const words = aliasWords(model, alias, 'invalidate_kernel_vmap_range', len);
   const lastReturn = [...path.trace].reverse().find((t) => t.t === 'return');
+  const completeLine = stepLine(steps, 'complete');
+  const ioWords = stepsInWords([
+    ['starts', stepLine(steps, 'submit-read')],
+    ['completes', completeLine],
+  ]);
+  const io = ioWords ? `read I/O into it ${ioWords}` : 'read I/O into it completes';
   const fixes: Fix[] = [];
   if (len && !advanced(model, alias)) {
     const text = guarded(model, alias, call);
@@ -125,7 +137,7 @@ function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Fi
     start: at.startIndex,
     end: at.endIndex,
     function: facts.name,
-    message: `${words.subject} (${alias.note}); after read I/O into it completes, on the path shown the CPU ${use ? `hands it to ${'api' in use ? use.api : 'a reader'}()` : 'gets it back'} without ${words.call}; lines refilled through the alias during the I/O hide the device's data on an aliasing D-cache`,
+    message: `${words.subject} (${alias.note}); ${io}, then the CPU ${use ? `hands it to ${'api' in use ? use.api : 'a reader'}() at L${stepLine(steps, 'read', 'last')}` : `gets it back at L${stepLine(steps, 'read', 'last')}`} without ${words.call}; lines refilled through the alias during the I/O hide the device's data on an aliasing D-cache`,
     path: steps,
     fixes,
   };

@@ -62,7 +62,7 @@ export const rule: Rule = {
 
     function finding(
       a: VmapAction,
-      what: string,
+      what: 'address' | 'length',
       name: string,
       moved: { by: Node; loop: Node },
       acts: VmapAction[],
@@ -80,7 +80,10 @@ export const rule: Rule = {
         steps.push(
           stepAt(moved.by, 'branch', `\`${byText}\` moves ${name} while walking the buffer`),
         );
-        steps.push(stepAt(a.node, 'flush-vmap', `${FLUSH_VMAP}() covers the moved ${what}`));
+        steps.push({
+          ...stepAt(a.node, 'flush-vmap', `${FLUSH_VMAP}() covers the moved ${what}`),
+          moved: what,
+        });
         const submit = io.find((x) => x.kind === 'submit' && x.node.startIndex > a.node.startIndex);
         steps.push(stepAt(submit?.node ?? a.node, 'submit-write', 'write I/O of the whole buffer'));
       } else {
@@ -91,9 +94,10 @@ export const rule: Rule = {
         );
         const done = io.find((x) => x.kind === 'complete' && x.node.startIndex < a.node.startIndex);
         steps.push(stepAt(done?.node ?? a.node, 'complete', 'the read I/O completes'));
-        steps.push(
-          stepAt(a.node, 'invalidate-vmap', `${INVALIDATE_VMAP}() covers the moved ${what}`),
-        );
+        steps.push({
+          ...stepAt(a.node, 'invalidate-vmap', `${INVALIDATE_VMAP}() covers the moved ${what}`),
+          moved: what,
+        });
       }
       return {
         rule: rule.meta.id,

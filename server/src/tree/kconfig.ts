@@ -74,7 +74,7 @@ export function statements(text: string): Stmt[] {
       inHelp = false;
     }
     while (raw.endsWith('\\') && i + 1 < lines.length) raw = raw.slice(0, -1) + ' ' + lines[++i]!;
-    const line = stripComment(raw).trim();
+    const line = withoutComment(raw).trim();
     if (line === '') continue;
     const m = /^(\S+)\s*(.*)$/.exec(line)!;
     const [kw, rest] = [m[1]!, m[2]!];
@@ -162,7 +162,7 @@ function indent(s: string): number {
   return n;
 }
 
-function stripComment(s: string): string {
+function withoutComment(s: string): string {
   let quote = '';
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;

@@ -45,7 +45,7 @@ describe('listPresets', () => {
       ],
       [32768, 4, 32, 4096, 2, 'VIPT', 'physical', 'write-back', false, false],
     );
-    for (const p of ps) assert.ok(p.source.includes('vipt-hardware.md'), p.id);
+    for (const p of ps) assert.ok(p.source.includes('docs/design/hardware.md'), p.id);
     assert.equal(api.DEFAULT_PRESET_ID, 'arm1176-32k');
   });
 });

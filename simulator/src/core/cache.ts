@@ -10,7 +10,7 @@ export class CacheArray {
   /** VA line the line was filled through: the tag of a VIVT cache, the colour shown for any. */
   readonly vaLine: BigUint64Array;
   readonly data: Uint8Array;
-  /** Next round-robin victim per set (section 2.2 rule 11: lowest invalid way first). */
+  /** Next round-robin victim per set (docs/design/hardware.md, access rule 11: lowest invalid way first). */
   private readonly next: Uint16Array;
 
   constructor(

@@ -30,9 +30,16 @@ export class Generator {
   private readonly family: Family;
   private readonly mismatch: boolean;
   private readonly len: number;
+  /** Pages mapped (the buffer, and for a moved address the range after it). */
   private readonly pages: number;
+  /** Pages of the buffer itself: the ones that go to I/O. */
+  private readonly bufferPages: number;
   /** Range a mismatched flush/invalidate covers (the bug variant), smaller than len. */
   private readonly shortRange: number;
+  /** What the loop moved before the mismatched call, when the finding says. */
+  private readonly moved: 'address' | 'length' | undefined;
+  /** The call the fix inserted, once it has been (notes after it describe the fixed run). */
+  private fixCall: string | undefined;
   private readonly totalWrites: number;
   private readonly fixLine: number | undefined;
   private live: 'K' | 'V' | undefined;
@@ -72,7 +79,21 @@ export class Generator {
       len = cap;
     }
     this.len = len;
-    this.pages = this.onPage ? 1 : Math.ceil(len / g.pageBytes);
+    const rangeStep = this.steps.find(
+      (s) => s.kind === 'flush-vmap' || s.kind === 'invalidate-vmap',
+    )?.moved;
+    this.moved = this.mismatch && !this.onPage ? rangeStep : undefined;
+    this.bufferPages = this.onPage ? 1 : Math.ceil(len / g.pageBytes);
+    // A moved address points just past the buffer: map that range too, so the call has lines to
+    // act on (in the kernel it is the rest of the vmalloc area, another object or a guard page).
+    this.pages = this.moved === 'address' ? Math.ceil((2 * len) / g.pageBytes) : this.bufferPages;
+    if (this.moved === 'address') {
+      this.notes.push(
+        `the loop left the address ${len} bytes on, at the end of the buffer: the call covers the ${len} bytes after it`,
+      );
+    } else if (this.moved === 'length') {
+      this.notes.push('the loop counted the length down to 0: the call covers nothing');
+    }
     const ranged = this.steps.find(
       (s) =>
         (s.kind === 'flush-vmap' || s.kind === 'invalidate-vmap') &&
@@ -80,7 +101,7 @@ export class Generator {
     );
     const r = sanitizeSize(ranged?.size);
     this.shortRange = r !== undefined && r < len ? r : Math.min(g.lineBytes, len);
-    if (this.mismatch && this.shortRange >= len) {
+    if (this.mismatch && this.moved === undefined && this.shortRange >= len) {
       this.notes.push('the buffer fits in the flushed range: a range mismatch cannot show');
     }
   }
@@ -92,6 +113,35 @@ export class Generator {
 
   private get pageNames(): string[] {
     return Array.from({ length: this.pages }, (_, i) => `P${i}`);
+  }
+
+  private get bufferPageNames(): string[] {
+    return this.pageNames.slice(0, this.bufferPages);
+  }
+
+  /** Emits the `fix` step and remembers it, so later notes can speak of the fixed run. */
+  private fix(text: string, c: number | undefined, comment: string): void {
+    this.out.emit(text, { c, variant: 'fix', comment });
+    this.fixCall = text.split(' ')[0];
+  }
+
+  /**
+   * The mismatched call as written (`bug`) and with the range the I/O used (`fix`). A moved
+   * address covers the bytes after the buffer; a length counted down to 0 covers nothing.
+   */
+  private mismatchPair(api: string, m: 'K' | 'V', c: number | undefined, note: string): void {
+    if (this.moved === 'address') {
+      this.out.emit(`${api} ${m}+${this.len} ${this.len}`, { c, variant: 'bug', comment: note });
+    } else if (this.moved === 'length') {
+      this.out.emit(`note "${api}(${m}, 0): the length counted down to 0, nothing is covered"`, {
+        c,
+        variant: 'bug',
+        comment: note,
+      });
+    } else {
+      this.out.emit(`${api} ${m} ${this.shortRange}`, { c, variant: 'bug', comment: note });
+    }
+    this.fix(`${api} ${m} ${this.len}`, c, 'cover the buffer that went to I/O');
   }
 
   run(): GeneratedScenario {
@@ -253,8 +303,22 @@ export class Generator {
     }
   }
 
+  /**
+   * Path steps without a cache action become notes. A return after the fix was inserted states
+   * the bug ("with page not flushed"): it stays in the run as written, and the run with the fix
+   * says what holds there instead.
+   */
   private noteStep(s: FindingStep, c: number | undefined, note: string): void {
-    this.out.emit(`note "${`${String(s.kind)}: ${note}`.replace(/["\\\r\n]/g, '')}"`, { c });
+    const text = (t: string): string => `note "${t.replace(/["\\\r\n]/g, '')}"`;
+    if (s.kind !== 'return' || this.fixCall === undefined) {
+      this.out.emit(text(`${String(s.kind)}: ${note}`), { c });
+      return;
+    }
+    this.out.emit(text(`return: ${note}`), { c, variant: 'bug' });
+    this.out.emit(text(`return: returns after ${this.fixCall}(), which the fix added`), {
+      c,
+      variant: 'fix',
+    });
   }
 
   private write(c: number | undefined, note: string, fromCode: boolean): void {
@@ -270,11 +334,7 @@ export class Generator {
     this.flushed = false;
     if (fromCode) this.writes++;
     if (this.family === 'dcache' && (!fromCode || this.writes === this.totalWrites)) {
-      this.out.emit('flush_dcache_page P0', {
-        c: this.fixLine ?? c,
-        variant: 'fix',
-        comment: 'the missing call',
-      });
+      this.fix('flush_dcache_page P0', this.fixLine ?? c, 'the missing call');
       this.flushed = true;
     }
   }
@@ -301,17 +361,9 @@ export class Generator {
 
   private flushVmap(c: number | undefined, note: string, size: number | undefined): void {
     const m = this.ensureMapping(c);
-    if (this.mismatch && this.family !== 'vmap-read' && this.written && !this.submitted) {
-      this.out.emit(`flush_kernel_vmap_range ${m} ${this.shortRange}`, {
-        c,
-        variant: 'bug',
-        comment: note,
-      });
-      this.out.emit(`flush_kernel_vmap_range ${m} ${this.len}`, {
-        c,
-        variant: 'fix',
-        comment: 'cover the whole buffer',
-      });
+    if (this.mismatch && this.family !== 'vmap-read' && !this.submitted) {
+      if (!this.written) this.write(c, 'assumed: the buffer is filled before the flush', false);
+      this.mismatchPair('flush_kernel_vmap_range', m, c, note);
       this.flushed = true;
       return;
     }
@@ -328,25 +380,16 @@ export class Generator {
         variant: 'bug',
         comment: note,
       });
-      this.out.emit(`flush_kernel_vmap_range ${m} ${this.len}`, {
-        c: this.fixLine ?? c,
-        variant: 'fix',
-        comment: 'flush, not invalidate, before write I/O',
-      });
+      this.fix(
+        `flush_kernel_vmap_range ${m} ${this.len}`,
+        this.fixLine ?? c,
+        'flush, not invalidate, before write I/O',
+      );
       this.flushed = true;
       return;
     }
     if (this.family === 'vmap-read' && this.mismatch && this.completed) {
-      this.out.emit(`invalidate_kernel_vmap_range ${m} ${this.shortRange}`, {
-        c,
-        variant: 'bug',
-        comment: note,
-      });
-      this.out.emit(`invalidate_kernel_vmap_range ${m} ${this.len}`, {
-        c,
-        variant: 'fix',
-        comment: 'cover the whole buffer',
-      });
+      this.mismatchPair('invalidate_kernel_vmap_range', m, c, note);
       this.invalidated = true;
       return;
     }
@@ -358,11 +401,7 @@ export class Generator {
     const m = this.ensureMapping(c);
     if (!this.written) this.write(c, 'assumed: the buffer is filled before write I/O', false);
     if (!this.flushed) {
-      this.out.emit(`flush_kernel_vmap_range ${m} ${this.len}`, {
-        c: this.fixLine ?? c,
-        variant: 'fix',
-        comment: 'the missing call',
-      });
+      this.fix(`flush_kernel_vmap_range ${m} ${this.len}`, this.fixLine ?? c, 'the missing call');
       this.flushed = true;
     }
     this.out.emit(`bio_write ${m} ${this.len}`, {
@@ -378,7 +417,7 @@ export class Generator {
 
   private submitRead(c: number | undefined, note: string): void {
     const m = this.ensureMapping(c);
-    this.pageNames.forEach((n, i) => {
+    this.bufferPageNames.forEach((n, i) => {
       this.out.emit(`dma_map ${n} 0 ${this.chunkLen(i)} from_device`, {
         c,
         comment: i === 0 ? note : '',
@@ -387,7 +426,8 @@ export class Generator {
     // A line of the buffer is refilled through the vmap alias while the DMA runs (cachetlb.rst);
     // for a short invalidate it is the first line the invalidate leaves out.
     const line = this.g.lineBytes;
-    const off = this.mismatch ? Math.ceil(this.shortRange / line) * line : 0;
+    const off =
+      this.mismatch && this.moved === undefined ? Math.ceil(this.shortRange / line) * line : 0;
     const target = off > 0 && off < this.len ? `${m}+${off}` : m;
     this.out.emit(`speculate ${target}`, {
       comment: 'the CPU may refill a line through the vmap alias during the DMA',
@@ -397,7 +437,7 @@ export class Generator {
 
   private complete(c: number | undefined, note: string): void {
     if (!this.submitted) this.submitRead(c, 'assumed: read I/O was submitted');
-    this.pageNames.forEach((n, i) => {
+    this.bufferPageNames.forEach((n, i) => {
       this.out.emit(`dev_write ${n} ${pattern('NEW!', this.chunkLen(i))}`, {
         c,
         comment: i === 0 ? 'the device writes DRAM' : '',
@@ -413,11 +453,7 @@ export class Generator {
 
   private insertInvalidateFix(c: number | undefined): void {
     if (this.invalidated) return;
-    this.out.emit(`invalidate_kernel_vmap_range V ${this.len}`, {
-      c: this.fixLine ?? c,
-      variant: 'fix',
-      comment: 'the missing call',
-    });
+    this.fix(`invalidate_kernel_vmap_range V ${this.len}`, this.fixLine ?? c, 'the missing call');
     this.invalidated = true;
   }
 

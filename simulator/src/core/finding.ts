@@ -27,6 +27,11 @@ export interface FindingStep {
   note: string;
   /** Bytes written/read (or flushed, for flush-vmap/invalidate-vmap) when known. */
   size?: number;
+  /**
+   * For a flush-vmap/invalidate-vmap step of vmap-range-mismatch: the argument the loop moved
+   * (the address ends past the buffer; the length counts down to 0).
+   */
+  moved?: 'address' | 'length';
 }
 
 export type FindingRule =

@@ -4,7 +4,7 @@ import { SimulatorInputError } from './errors';
 import { candidateSet, colourOf, geometryOf, setOf, low32 } from './geometry';
 import { getPreset, PRESETS } from './presets';
 
-describe('geometry of the presets (vipt-hardware.md 5.1)', () => {
+describe('geometry of the presets (docs/design/hardware.md, Presets)', () => {
   const table: [string, number, number, boolean][] = [
     // id, sets, colours, aliasing
     ['arm1176-32k', 256, 2, true],

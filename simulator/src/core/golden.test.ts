@@ -1,4 +1,4 @@
-// Golden scenarios S1-S8 of vipt-hardware.md section 3: the exact bytes the spec gives, with and
+// Golden scenarios S1-S8 of docs/design/hardware.md: the exact bytes the spec gives, with and
 // without the fix, checked on the example files that ship in examples/scenarios.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

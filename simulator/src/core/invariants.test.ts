@@ -1,4 +1,4 @@
-// The pitfalls of vipt-hardware.md 5.3, as simulator invariants.
+// The invariants of docs/design/hardware.md, as simulator invariants.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScenario } from './parser';

@@ -1,4 +1,4 @@
-// Mapping and I/O APIs per architecture (vipt-hardware.md 1b): kmap family, vmap/vunmap with
+// Mapping and I/O APIs per architecture (docs/design/hardware.md, "Kernel APIs per architecture"): kmap family, vmap/vunmap with
 // flush_cache_vmap, the two vmap-range APIs, and streaming DMA that maintains only the linear
 // alias (arch/arm/mm/dma-mapping.c dma_cache_maint_page and its equivalents).
 import { RunError } from './errors';
@@ -16,7 +16,7 @@ export function kmap(k: Kernel, page: PageInfo, api: string): bigint {
   }
   if (k.p.highmem === 'refused') {
     throw new RunError(
-      `${page.name} is above lowmem, and ${k.p.id} has no highmem (vipt-hardware.md 1a)`,
+      `${page.name} is above lowmem, and ${k.p.id} has no highmem (docs/design/hardware.md, Aliasing CPUs)`,
     );
   }
   const c = k.p.highmem === 'colour-matched' ? colour(k, BigInt(page.pa)) : 0;

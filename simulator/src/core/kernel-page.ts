@@ -1,5 +1,5 @@
 // Page-cache maintenance APIs as each architecture implements them in Linux 6.1
-// (vipt-hardware.md 1b): flush_dcache_page with its PG_arch_1 deferral, the lazy flush at fault
+// (docs/design/hardware.md, "Kernel APIs per architecture"): flush_dcache_page with its PG_arch_1 deferral, the lazy flush at fault
 // time, flush_anon_page, flush_cache_page and the colour-aware user-page copies.
 import {
   at,

@@ -1,4 +1,4 @@
-// Kernel APIs as each preset implements them (vipt-hardware.md 1b).
+// Kernel APIs as each preset implements them (docs/design/hardware.md, "Kernel APIs per architecture").
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScenario } from './parser';

@@ -1,4 +1,4 @@
-// The hardware: cache + DRAM + page tables, and the access rules of vipt-hardware.md 2.2. Each
+// The hardware: cache + DRAM + page tables, and the access rules of docs/design/hardware.md ("Access rules"). Each
 // method handles one cache line and appends a LineAccess to the current step; callers split
 // ranges with forEachLine. Nothing here knows about kernel APIs.
 import { addrHex, toHex } from './bytes';

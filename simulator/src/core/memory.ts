@@ -1,5 +1,5 @@
 // DRAM as a sparse byte array indexed by PA: chunks appear when first written, reads of untouched
-// memory return zero (vipt-hardware.md section 3: "DRAM bytes not listed are 00").
+// memory return zero (docs/design/hardware.md, "Golden scenarios": bytes a scenario does not set are 00).
 
 const CHUNK_SHIFT = 16;
 const CHUNK = 1 << CHUNK_SHIFT;

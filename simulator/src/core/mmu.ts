@@ -5,7 +5,7 @@ import { addrHex } from './bytes';
 import type { Geometry } from './geometry';
 import type { Preset } from './presets';
 
-/** struct page state the cache rules read (vipt-hardware.md 2.1). */
+/** struct page state the cache rules read (docs/design/hardware.md, "State"). */
 export interface PageInfo {
   name: string;
   pa: number;

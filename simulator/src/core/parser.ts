@@ -44,6 +44,18 @@ const DIRS: Record<string, DmaDir> = {
   bidirectional: 'bidirectional',
 };
 
+/**
+ * What one scenario may ask of a run, so that a file of 60 KB cannot make a run of gigabytes:
+ * every event is a step of the trace and every line a transfer touches is a recorded access
+ * (50 lines of `clean_inval K 1048576` made a JSON trace longer than a string can be). A scenario
+ * that crosses a limit is refused at the line that crosses it.
+ */
+export const SCENARIO_LIMITS = {
+  maxEvents: 10_000,
+  /** Bytes named by all the events together (lengths, data, speculative lines). */
+  maxBytes: 32 * 1024 * 1024,
+} as const;
+
 export function parseScenario(text: string): ParseResult {
   const p = new Parser();
   text.split('\n').forEach((line, i) => p.line(line, i + 1));
@@ -59,8 +71,12 @@ class Parser {
   private toks: Token[] = [];
   private pos = 0;
   private lineNo = 0;
+  private moved = 0;
+  /** Set once a limit was crossed: the lines after it are not read. */
+  private stopped = false;
 
   line(raw: string, lineNo: number): void {
+    if (this.stopped) return;
     const { tokens, errors, codeEnd } = lexLine(raw);
     for (const e of errors) this.errors.push({ line: lineNo, column: e.col, message: e.message });
     if (errors.length > 0 || tokens.length === 1) return;
@@ -125,7 +141,24 @@ class Parser {
     this.end(op);
     if (e.bind !== undefined) this.names.add(e.bind);
     if (op === 'title') this.scenario.title = e.note ?? '';
-    else this.scenario.events.push(e);
+    else {
+      this.withinLimits(e, opTok.col);
+      this.scenario.events.push(e);
+    }
+  }
+
+  private withinLimits(e: ScenarioEvent, col: number): void {
+    const L = SCENARIO_LIMITS;
+    this.moved +=
+      (e.len ?? 0) + (e.data?.length ?? 0) + (e.buggy?.length ?? 0) + (e.count ?? 0) * 64;
+    let why: string | undefined;
+    if (this.scenario.events.length >= L.maxEvents)
+      why = `more than ${L.maxEvents} events: the scenario is refused from this line`;
+    else if (this.moved > L.maxBytes)
+      why = `the events up to this line move more than ${L.maxBytes / 1024 / 1024} MiB in all: the scenario is refused from this line`;
+    if (why === undefined) return;
+    this.stopped = true;
+    throw new LineError(col, why);
   }
 
   private end(op: string): void {

@@ -1,5 +1,5 @@
 // Cache presets: geometry and per-architecture kernel behaviour, as data. Every preset cites the
-// table row of vipt-hardware.md section 5.1 it implements and the Linux 6.1 files behind its choices.
+// table row of docs/design/hardware.md ("Presets") it implements and the Linux 6.1 files behind its choices.
 import { SimulatorInputError } from './errors';
 
 export type Indexing = 'VIPT' | 'VIVT' | 'PIPT';
@@ -99,7 +99,7 @@ const ARM1176: Preset = {
   id: 'arm1176-32k',
   description: 'ARM1176JZF-S, 32 KB 4-way VIPT, 2 colours, no write-allocate',
   source:
-    'vipt-hardware.md 5.1; ARM1176JZF-S TRM DDI 0301H table 6-3; arch/arm/mm/flush.c, cache-v6.S',
+    'docs/design/hardware.md#presets; ARM1176JZF-S TRM DDI 0301H table 6-3; arch/arm/mm/flush.c, cache-v6.S',
   arch: 'arm-v6',
   cacheBytes: 32 * KB,
   ways: 4,
@@ -127,13 +127,14 @@ export const PRESETS: readonly Preset[] = [
     ...ARM1176,
     id: 'arm1136-64k',
     description: 'ARM1136 at the ARMv6 maximum, 64 KB 4-way VIPT, 4 colours (SHMLBA 16 KB)',
-    source: 'vipt-hardware.md 5.1; arch/arm/mm/flush.c, arch/arm/include/asm/shmparam.h',
+    source: 'docs/design/hardware.md#presets; arch/arm/mm/flush.c, arch/arm/include/asm/shmparam.h',
     cacheBytes: 64 * KB,
   },
   {
     id: 'arm926-16k-vivt',
     description: 'ARM926EJ-S, 16 KB 4-way VIVT: every distinct VA is its own cache identity',
-    source: 'vipt-hardware.md 5.1; arch/arm/mm/flush.c (cache_is_vivt), arch/arm/mm/proc-arm926.S',
+    source:
+      'docs/design/hardware.md#presets; arch/arm/mm/flush.c (cache_is_vivt), arch/arm/mm/proc-arm926.S',
     arch: 'arm-v5-vivt',
     cacheBytes: 16 * KB,
     ways: 4,
@@ -164,7 +165,8 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'mips-r4400pc-16k',
     description: 'MIPS R4400PC, 16 KB direct-mapped VIPT, 4 colours, write-allocate, kmap_coherent',
-    source: 'vipt-hardware.md 5.1; arch/mips/mm/cache.c, c-r4k.c, init.c, dma-noncoherent.c',
+    source:
+      'docs/design/hardware.md#presets; arch/mips/mm/cache.c, c-r4k.c, init.c, dma-noncoherent.c',
     arch: 'mips-r4k',
     cacheBytes: 16 * KB,
     ways: 1,
@@ -203,7 +205,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'sh7750-16k',
     description: 'SuperH SH7750, 16 KB direct-mapped VIPT, 4 colours, copy-back, ocbi invalidate',
     source:
-      'vipt-hardware.md 5.1; arch/sh/kernel/cpu/sh4/probe.c, arch/sh/mm/cache-sh4.c, cache.c, kmap.c',
+      'docs/design/hardware.md#presets; arch/sh/kernel/cpu/sh4/probe.c, arch/sh/mm/cache-sh4.c, cache.c, kmap.c',
     arch: 'sh4',
     cacheBytes: 16 * KB,
     ways: 1,
@@ -242,7 +244,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'xtensa-mmuhifi-c3',
     description: 'Xtensa test_mmuhifi_c3, 16 KB 2-way VIPT, 2 colours; vmap APIs are no-ops',
     source:
-      'vipt-hardware.md 5.1; arch/xtensa/variants/test_mmuhifi_c3/include/variant/core.h, arch/xtensa/mm/cache.c, highmem.c',
+      'docs/design/hardware.md#presets; arch/xtensa/variants/test_mmuhifi_c3/include/variant/core.h, arch/xtensa/mm/cache.c, highmem.c',
     arch: 'xtensa',
     cacheBytes: 16 * KB,
     ways: 2,
@@ -281,7 +283,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'pa8600-1m',
     description: 'PA-RISC PA-8600, 1 MB 4-way VIPT, 64 colours, I/O coherent, pdc invalidate',
     source:
-      'vipt-hardware.md 5.1; 7-cpu.com PA-8600; arch/parisc/kernel/cache.c, include/asm/cacheflush.h',
+      'docs/design/hardware.md#presets; 7-cpu.com PA-8600; arch/parisc/kernel/cache.c, include/asm/cacheflush.h',
     arch: 'parisc',
     cacheBytes: 1024 * KB,
     ways: 4,
@@ -314,7 +316,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'ultrasparc-ii-16k',
     description: 'UltraSPARC-II, 16 KB direct-mapped VIPT, 8 KB pages, 2 colours, write-through',
     source:
-      "vipt-hardware.md 5.1; UltraSPARC User's Manual 1.3.8/3.1.1.2; arch/sparc/mm/init_64.c, ultra.S",
+      "docs/design/hardware.md#presets; UltraSPARC User's Manual 1.3.8/3.1.1.2; arch/sparc/mm/init_64.c, ultra.S",
     arch: 'sparc64',
     cacheBytes: 16 * KB,
     ways: 1,
@@ -345,7 +347,8 @@ export const PRESETS: readonly Preset[] = [
     id: 'pipt-32k',
     description:
       'Control: 32 KB 4-way PIPT (or non-aliasing VIPT); every scenario passes without the fix',
-    source: 'vipt-hardware.md 5.1; include/asm-generic/cacheflush.h, include/linux/highmem.h',
+    source:
+      'docs/design/hardware.md#presets; include/asm-generic/cacheflush.h, include/linux/highmem.h',
     arch: 'generic',
     cacheBytes: 32 * KB,
     ways: 4,

@@ -105,6 +105,12 @@ function verdict(
   };
 }
 
+/**
+ * Recorded accesses one run may hold (each is an object of the trace): the backstop behind the
+ * parser's SCENARIO_LIMITS, for scenarios built in code (a tiny line size multiplies accesses).
+ */
+export const MAX_TRACE_ACCESSES = 400_000;
+
 export function runVariant(s: Scenario, preset: Preset, withFix: boolean, seed: number): Outcome {
   const g = geometryOf(preset);
   const mmu = new AddressSpace(preset, g);
@@ -112,6 +118,7 @@ export function runVariant(s: Scenario, preset: Preset, withFix: boolean, seed: 
   const exec = new Executor({ m: machine, mmu, p: preset, g }, new Prng(seed));
   const steps: Step[] = [];
   const errors: RunErrorInfo[] = [];
+  let accesses = 0;
   for (const e of eventsFor(s, withFix)) {
     const step: Step = {
       index: steps.length,
@@ -142,6 +149,15 @@ export function runVariant(s: Scenario, preset: Preset, withFix: boolean, seed: 
     }
     Object.freeze(step.accesses);
     steps.push(Object.freeze(step));
+    accesses += step.accesses.length;
+    if (accesses > MAX_TRACE_ACCESSES) {
+      errors.push({
+        line: e.loc.line,
+        column: e.loc.column,
+        message: `the trace passes ${MAX_TRACE_ACCESSES} accesses at this line: the run stops here`,
+      });
+      break;
+    }
   }
   Object.freeze(steps);
   const assertions = steps.flatMap((st) => (st.check ? [st.check] : []));

@@ -1,5 +1,5 @@
 // The scenario model (what a .fgs file parses into) and the signature table the parser reads.
-// Vocabulary: vipt-hardware.md section 5.2.
+// Vocabulary: docs/design/hardware.md ("Scenario vocabulary").
 
 export interface Loc {
   line: number;

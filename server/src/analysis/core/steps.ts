@@ -155,3 +155,22 @@ export function insertStatementFix(
     ? { title, edits: [{ start: lineStart, end: lineStart, text: `${indent}${text}${eol}` }] }
     : { title, edits: [{ start: stmt.startIndex, end: stmt.startIndex, text: `${text} ` }] };
 }
+
+/**
+ * Key steps in words with their lines, so that a message stands alone where no path is shown
+ * (the terminal without --verbose, editors that show only the message): "mapped at L3, written
+ * at L4, unmapped at L9". Parts without a line are left out.
+ */
+export function stepsInWords(parts: ReadonlyArray<readonly [string, number | undefined]>): string {
+  return parts.flatMap(([w, line]) => (line === undefined ? [] : [`${w} at L${line}`])).join(', ');
+}
+
+/** The line of the first (or last) step of `kind` in a path. */
+export function stepLine(
+  steps: readonly PathStep[],
+  kind: StepKind,
+  which: 'first' | 'last' = 'first',
+): number | undefined {
+  const list = steps.filter((s) => s.kind === kind);
+  return (which === 'first' ? list[0] : list[list.length - 1])?.line;
+}

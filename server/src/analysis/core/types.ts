@@ -14,6 +14,8 @@ export interface PathStep {
   offset: number;
   /** Bytes written or read, when the code says so. */
   size?: number;
+  /** vmap-range-mismatch: which argument of the call the loop moved (the simulator replays it). */
+  moved?: 'address' | 'length';
 }
 
 export interface TextEdit {

@@ -16,7 +16,8 @@ export type WriteVia = 'kmap' | 'linear' | 'bh' | 'miter' | 'page-write';
 
 export type PageAction =
   | { kind: 'map'; page: string; api: string; node: Node }
-  | { kind: 'write'; page: string; via: WriteVia; node: Node; size?: number }
+  /** `mappedBy`: the call that gave the address, when it is not a map action of its own. */
+  | { kind: 'write'; page: string; via: WriteVia; node: Node; size?: number; mappedBy?: MappedBy }
   /** `name`: the page expression as flushed, before names are joined (`kmapped_page`). */
   | { kind: 'flush'; page: string | null; api: string; node: Node; name?: string }
   | { kind: 'unmap'; page: string | null; api: string; node: Node }
@@ -31,9 +32,16 @@ export interface PageInfo {
   folio: boolean;
 }
 
+/** The call an address comes from: `bvec_kmap_local(&bv)`, `page_address(page)`, `memcpy_page()`. */
+export interface MappedBy {
+  node: Node;
+  api: string;
+}
+
 interface Binding {
   page: string;
   via: WriteVia;
+  mappedBy?: MappedBy;
 }
 
 export interface PageModel {
@@ -74,13 +82,15 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
       const name = calleeName(base);
       const args = callArguments(base);
       const idx = K.MAP_BY_PAGE.get(name);
-      if (idx !== undefined && args[idx]) return { page: notePage(args[idx], name), via: 'kmap' };
+      const mappedBy = { node: base, api: name };
+      if (idx !== undefined && args[idx])
+        return { page: notePage(args[idx], name), via: 'kmap', mappedBy };
       if (K.LINEAR_ADDRESS.has(name) && args[0])
-        return { page: notePage(args[0], name), via: 'linear' };
+        return { page: notePage(args[0], name), via: 'linear', mappedBy };
       if (K.MAP_BY_BVEC.has(name) && args[0]) {
         const { key, text } = bvecPage(args[0]);
         if (!pages.has(key)) pages.set(key, { display: text, folio: false });
-        return { page: key, via: name === 'bvec_virt' ? 'linear' : 'kmap' };
+        return { page: key, via: name === 'bvec_virt' ? 'linear' : 'kmap', mappedBy };
       }
       return undefined;
     }
@@ -166,12 +176,7 @@ function eventActions(
   const out: PageAction[] = [];
   const write = (n: Node | undefined, node: Node, size?: number): void => {
     const b = addressOf(n);
-    if (b)
-      out.push(
-        size === undefined
-          ? { kind: 'write', page: b.page, via: b.via, node }
-          : { kind: 'write', page: b.page, via: b.via, node, size },
-      );
+    if (b) out.push(writeAction(b, node, size));
   };
   switch (e.kind) {
     case 'store': {
@@ -182,7 +187,7 @@ function eventActions(
         e.node.type === 'assignment_expression' ? e.node.childForFieldName('right') : null;
       if (stored && addressOf(stored)) return out;
       const b = lhs ? addressOf(storeTarget(lhs)) : undefined;
-      if (b) out.push({ kind: 'write', page: b.page, via: b.via, node: e.node });
+      if (b) out.push(writeAction(b, e.node));
       return out;
     }
     case 'return':
@@ -235,7 +240,8 @@ function eventActions(
   const pageWrite = K.UNFLUSHED_PAGE_WRITE.get(name);
   if (pageWrite !== undefined && args[pageWrite]) {
     const via: WriteVia = K.KMAP_PAGE_WRITE.has(name) ? 'kmap' : 'page-write';
-    out.push({ kind: 'write', page: notePage(args[pageWrite], name), via, node });
+    const page = notePage(args[pageWrite], name);
+    out.push({ kind: 'write', page, via, node, mappedBy: { node, api: name } });
   }
   for (const i of K.WRITES_ARGUMENT.get(name) ?? [])
     write(
@@ -271,12 +277,11 @@ function eventActions(
     args.forEach((arg, i) => {
       const b = addressOf(arg);
       if (b && (local ? file.writesParam(name, i) : K.WRITER_NAME.test(name))) {
-        out.push({ kind: 'write', page: b.page, via: b.via, node });
+        out.push(writeAction(b, node));
       }
       // `zlib_inflate(&stream)` with `stream.next_out` pointing into the mapping.
       if (!b && !local && K.WRITER_NAME.test(name)) {
-        for (const f of fieldBindings(arg))
-          out.push({ kind: 'write', page: f.page, via: f.via, node });
+        for (const f of fieldBindings(arg)) out.push(writeAction(f, node));
       }
     });
     const flushed = local ? file.flushedParams(name) : undefined;
@@ -292,6 +297,13 @@ function eventActions(
     }
   }
   return out;
+}
+
+function writeAction(b: Binding, node: Node, size?: number): PageAction {
+  const a: PageAction = { kind: 'write', page: b.page, via: b.via, node };
+  if (size !== undefined) a.size = size;
+  if (b.mappedBy) a.mappedBy = b.mappedBy;
+  return a;
 }
 
 /** The pointer expression a store target writes through: `p->f` gives `p`, `q[i]` gives `q`. */

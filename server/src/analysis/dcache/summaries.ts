@@ -1,18 +1,12 @@
 /**
  * Summaries of the functions defined in the same file, so that a write or a flush done by a
- * callee or a caller counts (kernel-shapes.md, "interprocedural writes and flushes").
+ * callee or a caller counts (docs/design/dcache.md, "Same-file callers and callees").
  * Computed lazily and memoised; recursion is cut at a small depth.
  */
 import type { Node } from '../../parsing/parser';
-import type { IteratorLoop } from '../../parsing/preprocess';
-import {
-  callArguments,
-  calleeName,
-  exprKey,
-  functionName,
-  stripExpr,
-} from '../../parsing/nodeText';
-import { functionFacts, pageKey } from '../core/facts';
+import { callArguments, calleeName, exprKey, stripExpr } from '../../parsing/nodeText';
+import { pageKey } from '../core/facts';
+import { FileContext } from '../core/fileContext';
 import type { FunctionFacts } from '../core/facts';
 import { pointerBase, normKey } from '../core/events';
 import type { Event } from '../core/events';
@@ -34,35 +28,15 @@ export interface FlushedPlace {
   path: string;
 }
 
-export class FileSummaries {
-  private readonly byName = new Map<string, Node[]>();
-  private readonly facts = new Map<Node, FunctionFacts>();
+/** An identifier followed by `(`: a call, or a macro use that reads like one. */
+const CALLED = /\b([A-Za-z_]\w*)\s*\(/g;
+
+/** The file context with the dcache family's summaries of same-file callers and callees. */
+export class FileSummaries extends FileContext {
   private readonly writes = new Map<string, boolean>();
   private readonly flushed = new Map<string, FlushedPlace[] | 'any' | undefined>();
 
   private fields: Map<string, 'private' | 'visible'> | undefined;
-
-  constructor(
-    functions: Node[],
-    private readonly iterators: Map<number, IteratorLoop>,
-    private readonly source = '',
-  ) {
-    for (const fn of functions) {
-      const name = functionName(fn);
-      const list = this.byName.get(name) ?? [];
-      list.push(fn);
-      this.byName.set(name, list);
-    }
-  }
-
-  factsOf(fn: Node): FunctionFacts {
-    let f = this.facts.get(fn);
-    if (!f) {
-      f = functionFacts(fn, this.iterators);
-      this.facts.set(fn, f);
-    }
-    return f;
-  }
 
   /**
    * Where pages stored in a structure field come from, judged over the whole file:
@@ -73,15 +47,6 @@ export class FileSummaries {
     this.fields ??= scanFieldOrigins(this.source);
     // A field named for user pages (`user_page`, `upages`) holds them, whatever else the file does.
     return this.fields.get(field) ?? (USER_FIELD.test(field) ? 'visible' : undefined);
-  }
-
-  /** The file's text between two offsets (iterator macro arguments, for instance). */
-  text(start: number, end: number): string {
-    return this.source.slice(start, end);
-  }
-
-  isDefined(name: string): boolean {
-    return this.byName.has(name);
   }
 
   /**
@@ -196,26 +161,48 @@ export class FileSummaries {
   callerFlushes(name: string, index: number, path = ''): boolean {
     if (!name || name === '<anonymous>' || index < 0) return false;
     let callers = 0;
-    for (const [other, defs] of this.byName) {
+    for (const { other, fn } of this.callersOf(name)) {
       if (other === name) continue;
-      for (const fn of defs) {
-        if (!fn.text.includes(name)) continue;
-        const facts = this.factsOf(fn);
-        const calls = facts.all.flatMap((e, i) =>
-          e.kind === 'call' && e.name === name ? [{ e, i }] : [],
-        );
-        if (calls.length === 0) continue;
-        callers++;
-        for (const { e, i } of calls) {
-          const arg = e.kind === 'call' ? e.args[index] : undefined;
-          if (!arg) return false;
-          const key = facts.canon(pageKey(arg) + path);
-          if (!facts.all.slice(i + 1).some((later) => this.flushesPage(facts, later, key)))
-            return false;
-        }
+      const facts = this.factsOf(fn);
+      const calls = facts.all.flatMap((e, i) =>
+        e.kind === 'call' && e.name === name ? [{ e, i }] : [],
+      );
+      if (calls.length === 0) continue;
+      callers++;
+      for (const { e, i } of calls) {
+        const arg = e.kind === 'call' ? e.args[index] : undefined;
+        if (!arg) return false;
+        const key = facts.canon(pageKey(arg) + path);
+        if (!facts.all.slice(i + 1).some((later) => this.flushesPage(facts, later, key)))
+          return false;
       }
     }
     return callers > 0;
+  }
+
+  private callIndex: Map<string, { other: string; fn: Node }[]> | undefined;
+  /**
+   * The definitions whose text calls `name`, from an index of every `ident(` built once per
+   * file: asking each function's text for each callee made 10,000 small functions take minutes.
+   */
+  private callersOf(name: string): { other: string; fn: Node }[] {
+    if (!this.callIndex) {
+      const index = new Map<string, { other: string; fn: Node }[]>();
+      for (const [other, defs] of this.byName)
+        for (const fn of defs) {
+          const seen = new Set<string>();
+          for (const m of this.source.slice(fn.startIndex, fn.endIndex).matchAll(CALLED)) {
+            const callee = m[1]!;
+            if (seen.has(callee)) continue;
+            seen.add(callee);
+            let list = index.get(callee);
+            if (!list) index.set(callee, (list = []));
+            list.push({ other, fn });
+          }
+        }
+      this.callIndex = index;
+    }
+    return this.callIndex.get(name) ?? [];
   }
 
   private flushesPage(facts: FunctionFacts, e: Event, key: string): boolean {

@@ -1,8 +1,8 @@
 /**
- * File-level facts about vmap aliases (kernel-shapes.md, "vmap lifetime across functions and
- * callbacks"): which fields hold an alias, which addresses the file flushes or invalidates, which
+ * File-level facts about vmap aliases, whose lifetime spans functions and callbacks (see
+ * docs/design/vmap.md): which fields hold an alias, which addresses the file flushes or invalidates, which
  * functions are completion callbacks and what their submitter passed them, and what same-file
- * helpers do with their parameters. Computed once per file and memoised on the FileSummaries.
+ * helpers do with their parameters. Computed once per file and memoised in the file context.
  */
 import type { Node } from '../../parsing/parser';
 import {
@@ -15,7 +15,7 @@ import {
 } from '../../parsing/nodeText';
 import { normKey, pointerBase } from '../core/events';
 import type { FunctionFacts } from '../core/facts';
-import type { FileSummaries } from '../dcache/summaries';
+import type { FileContext } from '../core/fileContext';
 import * as V from '../../knowledge/vmap';
 
 export type Dir = 'write' | 'read' | 'both' | 'unknown';
@@ -77,7 +77,7 @@ export class VmapFile {
 
   constructor(
     root: Node,
-    private readonly summaries: FileSummaries,
+    private readonly summaries: FileContext,
     private readonly source: string,
   ) {
     this.functions = functionDefinitions(root);
@@ -320,16 +320,11 @@ export function submitDirection(name: string, args: Node[], facts: FunctionFacts
   return undefined;
 }
 
-const cache = new WeakMap<FileSummaries, VmapFile>();
-
 /** The file's vmap facts, built on first use from the function's tree. */
-export function vmapFileOf(summaries: FileSummaries, fn: Node, source: string): VmapFile {
-  let f = cache.get(summaries);
-  if (!f) {
+export function vmapFileOf(context: FileContext, fn: Node, source: string): VmapFile {
+  return context.memo('vmap-file', context, () => {
     let root: Node = fn;
     while (root.parent) root = root.parent;
-    f = new VmapFile(root, summaries, source);
-    cache.set(summaries, f);
-  }
-  return f;
+    return new VmapFile(root, context, source);
+  });
 }

@@ -9,7 +9,7 @@ import type { Event } from '../core/events';
 import { pointerBase } from '../core/events';
 import type { FunctionFacts } from '../core/facts';
 import { WRITES_ARGUMENT, writeLength } from '../../knowledge/dcache';
-import type { FileSummaries } from '../dcache/summaries';
+import type { FileContext } from '../core/fileContext';
 import { addrKey, bioDirection, dmaDirection, rootOf, submitDirection, vmapFileOf } from './file';
 import type { Dir, VmapFile } from './file';
 import * as V from '../../knowledge/vmap';
@@ -70,9 +70,18 @@ const CLEAN_SOURCE = new Set(['vmap', 'vm_map_ram', 'dma_vmap_noncontiguous', 'v
 const HANDOFF =
   /^(?:complete|complete_all|wake_up\w*|queue_work|schedule_work|tasklet_schedule|\w+_ioend\w*|\w+_done)$/;
 
+/** The vmap model of a function, built once per function and shared by the four vmap rules. */
 export function vmapModel(
   facts: FunctionFacts,
-  summaries: FileSummaries,
+  context: FileContext,
+  source: string,
+): VmapFunction {
+  return context.memo('vmap-model', facts, () => buildVmapModel(facts, context, source));
+}
+
+function buildVmapModel(
+  facts: FunctionFacts,
+  summaries: FileContext,
   source: string,
 ): VmapFunction {
   const file = vmapFileOf(summaries, facts.cfg.node, source);

@@ -1,7 +1,11 @@
 /** The JSON contract (version 1): fields in a stable order. */
 import type { ReportedFinding } from '../report';
 
-export function formatJson(findings: ReportedFinding[], filesScanned: number, extra: Record<string, unknown> = {}): string {
+export function formatJson(
+  findings: ReportedFinding[],
+  filesScanned: number,
+  extra: Record<string, unknown> = {},
+): string {
   const out = {
     version: 1,
     filesScanned,

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyReach } from '../cli/report';
-import type { ReportedFinding, ReportedReach } from '../cli/report';
-import { mergeSettings, parseConfigText } from '../config/settings';
+import { applyReach } from '../../server/src/cli/report';
+import type { ReportedFinding, ReportedReach } from '../../server/src/cli/report';
+import { mergeSettings, parseConfigText } from '../../server/src/config/settings';
 
 const finding = (file: string): ReportedFinding => ({
   rule: 'missing-flush-dcache-page',
