@@ -93,7 +93,7 @@ const LAYERS = [
   engine(
     'fixes',
     'fixes',
-    ['parsing', 'cfg', 'knowledge', 'analysis', 'rules', 'suppress'],
+    ['parsing', 'cfg', 'knowledge', 'analysis', 'rules', 'suppress', 'lineMap'],
     'fixes compute text edits from the engine; no CLI, no LSP, no I/O',
   ),
   layer(
