@@ -27,6 +27,7 @@ const EXPECT: Record<string, Expectation | { skip: string }> = {
   'missing-flush-kernel-vmap-range': { corruptOn: ['arm1176-32k'], observer: 'device' },
   'missing-invalidate-kernel-vmap-range': { corruptOn: ['arm1176-32k'], observer: 'cpu' },
   'vmap-range-mismatch': { corruptOn: ['arm1176-32k'] },
+  'missing-flush-before-kernel-read': { corruptOn: ['arm1176-32k'], observer: 'cpu' },
   // ARM's invalidate cleans first (harmless there); SH-4's ocbi and PA-RISC's pdc discard.
   'invalidate-before-write-io': {
     corruptOn: ['sh7750-16k', 'pa8600-1m'],

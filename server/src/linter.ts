@@ -7,6 +7,7 @@ import { BudgetExceeded, parseC } from './parsing/parser';
 import type { ParsedSource } from './parsing/parser';
 import { functionDefinitions } from './parsing/nodeText';
 import { FileSummaries } from './analysis/dcache/summaries';
+import type { IndexNote, TreeContext } from './analysis/dcache/summaries';
 import { RULES } from './rules/index';
 import type { Finding, Rule } from './rules/types';
 import type { KernelVersion } from './kernel/version';
@@ -16,6 +17,8 @@ export interface LintOptions {
   rules?: readonly string[];
   /** `performance.now()` value after which the file is given up (BudgetExceeded is thrown). */
   deadline?: number;
+  /** The kernel tree's index and the file's path in it; absent outside a tree (judged alone). */
+  tree?: TreeContext;
   /**
    * The kernel the file belongs to (its tree's Makefile or the `kernelVersion` setting), so that
    * facts about kernel APIs apply for their versions; absent: the newest behaviour known.
@@ -33,6 +36,8 @@ export interface LintResult {
   findings: Finding[];
   /** Functions the rules could not analyse, with why (too deep, too many blocks). */
   skipped: SkippedFunction[];
+  /** Evidence from the tree index that let a page go (for `--verbose`); absent without one. */
+  notes?: IndexNote[];
 }
 
 export function selectRules(ids: readonly string[] | undefined): Rule[] {
@@ -50,7 +55,7 @@ export function lintParsed(parsed: ParsedSource, options: LintOptions = {}): Lin
   const fileRules = rules.filter((r) => r.relevant(source));
   if (fileRules.length === 0) return { findings, skipped };
   const functions = functionDefinitions(tree.rootNode);
-  const file = new FileSummaries(functions, pre.iterators, source);
+  const file = new FileSummaries(functions, pre.iterators, source, options.tree);
   for (const fn of functions) {
     if (options.deadline !== undefined && performance.now() > options.deadline) {
       throw new BudgetExceeded('analysis took longer than the time budget');
@@ -71,7 +76,7 @@ export function lintParsed(parsed: ParsedSource, options: LintOptions = {}): Lin
     for (const rule of active) findings.push(...rule.check({ source, facts, file, kernelVersion }));
   }
   findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
-  return { findings, skipped };
+  return file.notes.length > 0 ? { findings, skipped, notes: file.notes } : { findings, skipped };
 }
 
 /** Parses and lints `source`; the tree is deleted before returning. */

@@ -12,6 +12,24 @@ test("identity: the page expression comes from each rule's message", () => {
     ),
     'sg_page(sg)',
   );
+  // The standalone wording quotes lines (L19), which move with every edit above the finding.
+  assert.equal(
+    pageExpression(
+      'bv.bv_page is mapped at L19, written at L23, unmapped at L24, and f() ends at L25 without flush_dcache_page(bv.bv_page)',
+    ),
+    'bv.bv_page',
+  );
+  assert.equal(
+    pageExpression('bh->b_page is written at L40, and f() returns at L41'),
+    'bh->b_page',
+  );
+  assert.equal(
+    pageExpression(
+      'invalidate_kernel_vmap_range() on log->vbuf, which the CPU wrote, before write I/O',
+    ),
+    'log->vbuf',
+  );
+  assert.equal(pageExpression('a new wording at L12 and L14'), 'a new wording at  and ');
   assert.equal(
     pageExpression('pbl->pbl_buf is a vmap alias (its pages go to I/O) and on the path'),
     'pbl->pbl_buf',

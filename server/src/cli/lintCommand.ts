@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { lintFile } from './lintFiles';
 import type { FileOutcome, LintFileOptions } from './lintFiles';
 import { lintInWorkers } from './pool';
+import { buildTreeFacts, findKernelRoot } from '../xref/build';
 import { formatJson } from './formatters/json';
 import { formatSarif } from './formatters/sarif';
 import { formatText } from './formatters/text';
@@ -81,6 +82,27 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
     const kernelVersion = kernelOption ?? config.settings.kernelVersion;
     return { rules: ran, budgetMs, severities, ...(kernelVersion ? { kernelVersion } : {}) };
   });
+  // Files inside a kernel tree are judged with the tree's index (issue 13), built or refreshed first.
+  const root = inputs.length > 0 ? kernelRootOf(args.positional) : undefined;
+  if (root) {
+    // A cold index of a whole tree takes minutes: say so rather than sit silent.
+    const onStart = (n: number): void => {
+      if (n >= WORKER_THRESHOLD && !quiet)
+        io.err(
+          `flushguard: indexing ${n} files of the kernel tree at ${root} (kept in the cache for later runs)\n`,
+        );
+    };
+    const built = await buildTreeFacts(root, {
+      jobs,
+      noCache: args.options.has('--no-cache'),
+      onStart,
+    });
+    for (const g of groups) g.options.tree = { root, files: built.facts };
+    if (args.options.has('--verbose') && format === 'text')
+      io.err(
+        `flushguard: index of ${root}: ${built.stats.parsed} files summarised, ${built.stats.reused} reused, ${built.stats.ms} ms\n`,
+      );
+  }
   // Files unchanged since a run with the same engine and options come from the cache.
   const home = args.options.has('--no-cache') ? undefined : cacheHome();
   const passes = groups.map((g) => {
@@ -179,6 +201,10 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
           })),
         ),
       );
+    // What the tree index contributed: why a page was let go (issue 13).
+    if (verbose && !quiet)
+      for (const o of outcomes)
+        notes.push(...(o.notes ?? []).map((n) => `${o.display}:${n.line}: note: ${n.note}`));
     io.out(formatText(findings, scanned, verbose, { notes, quiet, skipped }));
   }
   if (unreadable) return 2;
@@ -284,6 +310,15 @@ async function lintAll(
   }
   parser.delete();
   return outcomes;
+}
+
+/** The one kernel tree holding every PATH argument, if there is one. */
+function kernelRootOf(paths: string[]): string | undefined {
+  // Standard input (`-`) is judged alone: it has no place in a tree.
+  if (paths.includes('-')) return undefined;
+  const roots = new Set(paths.map((p) => findKernelRoot(p)));
+  const [only] = roots;
+  return roots.size === 1 ? only : undefined;
 }
 
 function progressReporter(io: Io, total: number, enabled: boolean): (done: number) => void {

@@ -10,6 +10,10 @@ import type { Parser } from '../parsing/parser';
 import { readSource } from './files';
 import type { InputFile } from './files';
 import { LineMap } from '../lineMap';
+import { relative, resolve, sep } from 'node:path';
+import { TreeIndex } from '../xref/treeIndex';
+import type { FileFacts } from '../xref/types';
+import type { TreeContext } from '../analysis/dcache/summaries';
 import { reportFinding, reportSuppressions } from './report';
 import type { ReportedFinding, ReportedSuppression } from './report';
 import { fileKernelVersion } from '../kernel/fromTree';
@@ -26,6 +30,8 @@ export interface FileOutcome {
   error?: string;
   /** Functions inside the file that could not be analysed, with why (1-based lines). */
   skippedFunctions: SkippedFunction[];
+  /** `--verbose`: what the tree index contributed (1-based lines). */
+  notes?: { line: number; note: string }[];
   /** Suppression comments that silenced nothing or name an unknown rule. */
   unusedSuppressions: ReportedSuppression[];
 }
@@ -35,20 +41,44 @@ export interface LintFileOptions {
   budgetMs: number;
   /** Severity per rule id from `.flushguard.json` (plain data: it crosses to worker threads). */
   severities?: Record<string, RuleSeverity>;
+  /** The kernel tree's index, when the files are inside one (plain data: crosses threads). */
+  tree?: { root: string; files: FileFacts[] };
   /** `--kernel-version` or the `kernelVersion` setting; absent: each file's tree Makefile. */
   kernelVersion?: KernelVersion;
+}
+
+const indexes = new WeakMap<object, TreeIndex>();
+
+/** The tree context for one file: the index (built once per options object) and its tree path. */
+function treeContext(file: InputFile, options: LintFileOptions): TreeContext | undefined {
+  const t = options.tree;
+  if (!t) return undefined;
+  const rel = relative(t.root, resolve(file.path)).split(sep).join('/');
+  if (rel.startsWith('..')) return undefined;
+  let tree = indexes.get(t);
+  if (!tree) {
+    tree = new TreeIndex(t.files);
+    indexes.set(t, tree);
+  }
+  return { tree, file: rel };
 }
 
 export function lintFile(parser: Parser, file: InputFile, defaults: LintFileOptions): FileOutcome {
   const options = { ...defaults, ...file.options };
   const read = readSource(file.path);
-  const base = { display: file.display, findings: [], skippedFunctions: [], unusedSuppressions: [] };
+  const base = {
+    display: file.display,
+    findings: [],
+    skippedFunctions: [],
+    unusedSuppressions: [],
+  };
   if (!read.ok)
     return read.unreadable ? { ...base, error: read.reason } : { ...base, skipped: read.reason };
   try {
     const result = lintSource(parser, read.text, {
       rules: options.rules,
       deadline: performance.now() + options.budgetMs,
+      tree: treeContext(file, options),
       kernelVersion: options.kernelVersion ?? fileKernelVersion(file.path).version,
     });
     const lines = new LineMap(read.text);
@@ -66,6 +96,14 @@ export function lintFile(parser: Parser, file: InputFile, defaults: LintFileOpti
         reportFinding(file.display, lines, { ...f, severity: severity(f) }),
       ),
       skippedFunctions: result.skipped,
+      ...(result.notes
+        ? {
+            notes: result.notes.map((n) => ({
+              line: lines.line(n.offset),
+              note: `${n.function}(): ${n.note}`,
+            })),
+          }
+        : {}),
       unusedSuppressions: reportSuppressions(file.display, lines, suppressed, RULE_IDS),
     };
   } catch (e) {

@@ -6,6 +6,7 @@ import { lintCommand } from './lintCommand';
 import { presetsCommand, simulateCommand } from './simulateCommand';
 import type { Io } from './lintCommand';
 import { isLintWorker, runLintWorker } from './worker';
+import { isXrefWorker, runXrefWorker } from '../xref/build';
 import { isReview, reviewCommand } from './review/command';
 import { packageVersion } from '../host/package';
 
@@ -79,6 +80,8 @@ function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
 
 if (isLintWorker()) {
   void runLintWorker();
+} else if (isXrefWorker()) {
+  void runXrefWorker();
 } else {
   endQuietlyOnClosedPipe(process.stdout);
   endQuietlyOnClosedPipe(process.stderr);

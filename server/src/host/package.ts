@@ -7,7 +7,8 @@ function packageRoot(): string {
   let dir = typeof __dirname === 'string' ? __dirname : process.cwd();
   for (let i = 0; i < 6; i++) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && /"name":\s*"flushguard"/.test(readFileSync(manifest, 'utf8'))) return dir;
+    if (existsSync(manifest) && /"name":\s*"flushguard"/.test(readFileSync(manifest, 'utf8')))
+      return dir;
     dir = dirname(dir);
   }
   return process.cwd();
@@ -15,7 +16,9 @@ function packageRoot(): string {
 
 export function packageVersion(): string {
   try {
-    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+    return (
+      JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }
+    ).version;
   } catch {
     return '0.0.0';
   }

@@ -115,3 +115,15 @@ export const FILE_SIZE_UPDATE = namesWith('updates-file-size');
 
 /** Calls returning a pointer stored earlier in a container (xa_load, radix_tree_lookup...). */
 export const CONTAINER_LOOKUP = namesWith('looks-up-stored');
+
+/** Calls that read a page (or folio) argument through their own kernel mapping: name → index. */
+export const READS_PAGE = indexBy('reads', (r) => r.page);
+
+/** Calls that read the memory their pointer arguments point to: name → indexes. */
+export const READS_MEMORY = new Map(withRole('reads-memory').map(([n, r]) => [n, r.args]));
+
+/** Page-cache lookups: their result, or what they fill through a `&x` argument, is file data. */
+export const PAGE_CACHE_LOOKUP = namesWith('page-cache-lookup');
+
+/** Tests whether a file has shared writable user mappings (include/linux/fs.h). */
+export const WRITABLY_MAPPED_TEST = namesWith('tests-writably-mapped');

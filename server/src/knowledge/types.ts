@@ -19,6 +19,21 @@ export type Role =
   | { role: 'writes'; args: number[]; length?: number; unit?: number }
   /** Writes a whole page (or a range of it) without flushing; `kmaps`: it kmaps the page itself. */
   | { role: 'writes-page'; page: number; kmaps: boolean }
+  /**
+   * Reads the page (or folio) in argument `page` through a kernel mapping of its own; on an
+   * aliasing D-cache it sees stale bytes if user space wrote the page through a shared mapping
+   * and nothing flushed (cachetlb.rst, flush_dcache_page case (b)).
+   */
+  | { role: 'reads'; page: number }
+  /** Reads the memory its pointer arguments `args` point to (`memcpy` reads argument 1). */
+  | { role: 'reads-memory'; args: number[] }
+  /**
+   * A page-cache lookup: its result, or the page/folio/batch it fills through a `&x` argument,
+   * holds pages of a file that user space may map shared and writable.
+   */
+  | { role: 'page-cache-lookup' }
+  /** True when some user mapping of the file is shared and writable (`mapping_writably_mapped`). */
+  | { role: 'tests-writably-mapped' }
   /** Stores to its lvalue or address argument (`WRITE_ONCE(p->f, v)`, `set_bit(nr, addr)`). */
   | { role: 'stores'; arg: number }
   /** Makes the kernel's writes to the page in argument `page` visible to other mappings. */

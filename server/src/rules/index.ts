@@ -5,6 +5,7 @@ import { rule as missingFlushKernelVmapRange } from './missing-flush-kernel-vmap
 import { rule as missingInvalidateKernelVmapRange } from './missing-invalidate-kernel-vmap-range';
 import { rule as vmapRangeMismatch } from './vmap-range-mismatch';
 import { rule as invalidateBeforeWriteIo } from './invalidate-before-write-io';
+import { rule as missingFlushBeforeKernelRead } from './missing-flush-before-kernel-read';
 import type { Rule } from './types';
 
 export const RULES: readonly Rule[] = [
@@ -14,6 +15,7 @@ export const RULES: readonly Rule[] = [
   missingInvalidateKernelVmapRange,
   vmapRangeMismatch,
   invalidateBeforeWriteIo,
+  missingFlushBeforeKernelRead,
 ];
 
 export const RULE_IDS: readonly string[] = RULES.map((r) => r.meta.id);

@@ -18,6 +18,7 @@ import type { FileSummaries } from '../analysis/dcache/summaries';
 import { pageKey } from '../analysis/core/facts';
 import type { Edge } from '../cfg/graph';
 import * as K from '../knowledge/dcache';
+import { treeOrigin } from '../xref/origin';
 import { wordTest } from '../knowledge/table';
 import {
   describeEdge,
@@ -84,8 +85,16 @@ function writtenPages(model: PageModel): string[] {
 
 type Origin = 'visible' | 'private' | 'param' | 'unknown';
 
-/** Where the page came from: only pages user space can map need the flush. */
-function originOf(page: string, facts: FunctionFacts, file: FileSummaries): Origin {
+/**
+ * Where the page came from: only pages user space can map need the flush. `why` collects the
+ * tree index's evidence when it decided.
+ */
+function originOf(
+  page: string,
+  facts: FunctionFacts,
+  file: FileSummaries,
+  why: string[] = [],
+): Origin {
   if (integrityVector(page, facts, file)) return 'private';
   if (/(?:^|\.)bv_page\b|^sg_page\(|^miter:|(?:^|\.)b_page$/.test(page)) return 'visible';
   let origin: Origin = facts.params.includes(page.split('.')[0] ?? '') ? 'param' : 'unknown';
@@ -112,6 +121,10 @@ function originOf(page: string, facts: FunctionFacts, file: FileSummaries): Orig
       : METADATA_FUNCTION.test(callee)
         ? 'private'
         : file.returnOrigin(callee);
+    // The tree index: a field only ever given private pages, an internal inode's mapping.
+    const hint = file.tree && treeOrigin(e.rhs, facts.cfg.node, file.tree.tree);
+    if (hint?.value === 'private') why.push(hint.evidence);
+    if (hint?.value === 'private' && origin !== 'visible') origin = 'private';
     if (K.PRIVATE_PAGE_SOURCE.has(callee) || returned === 'private') origin = 'private';
     else if ((K.VISIBLE_PAGE_SOURCE.has(callee) || returned === 'visible') && origin !== 'private')
       origin = 'visible';
@@ -163,7 +176,14 @@ function isKnownHelper(name: string): boolean {
 }
 
 function needsFlush(page: string, model: PageModel, ctx: RuleContext): boolean {
-  let origin = originOf(page, ctx.facts, ctx.file);
+  const why: string[] = [];
+  let origin = originOf(page, ctx.facts, ctx.file, why);
+  if (origin === 'private' && why[0])
+    ctx.file.notes.push({
+      function: ctx.facts.name,
+      offset: ctx.facts.cfg.node.startIndex,
+      note: `index: ${page} is private: ${why[0]}`,
+    });
   if (
     origin === 'private' ||
     METADATA_FUNCTION.test(ctx.facts.name) ||

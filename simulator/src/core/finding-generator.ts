@@ -71,10 +71,10 @@ export class Generator {
     );
     let len = sanitizeSize(sized?.size) ?? (this.mismatch ? 4 * g.lineBytes : DEFAULT_ACCESS_BYTES);
     if (sized === undefined) this.notes.push(`access size unknown: ${len} bytes assumed`);
-    const cap = this.family === 'dcache' ? g.pageBytes : MAX_FINDING_BYTES;
+    const cap = this.onPage ? g.pageBytes : MAX_FINDING_BYTES;
     if (len > cap) {
       this.notes.push(
-        `access of ${len} bytes capped at ${cap} (${this.family === 'dcache' ? 'one kmap page' : 'simulator limit'})`,
+        `access of ${len} bytes capped at ${cap} (${this.onPage ? 'one kmap page' : 'simulator limit'})`,
       );
       len = cap;
     }
@@ -82,8 +82,8 @@ export class Generator {
     const rangeStep = this.steps.find(
       (s) => s.kind === 'flush-vmap' || s.kind === 'invalidate-vmap',
     )?.moved;
-    this.moved = this.mismatch && this.family !== 'dcache' ? rangeStep : undefined;
-    this.bufferPages = this.family === 'dcache' ? 1 : Math.ceil(len / g.pageBytes);
+    this.moved = this.mismatch && !this.onPage ? rangeStep : undefined;
+    this.bufferPages = this.onPage ? 1 : Math.ceil(len / g.pageBytes);
     // A moved address points just past the buffer: map that range too, so the call has lines to
     // act on (in the kernel it is the rest of the vmalloc area, another object or a guard page).
     this.pages = this.moved === 'address' ? Math.ceil((2 * len) / g.pageBytes) : this.bufferPages;
@@ -104,6 +104,11 @@ export class Generator {
     if (this.mismatch && this.moved === undefined && this.shortRange >= len) {
       this.notes.push('the buffer fits in the flushed range: a range mismatch cannot show');
     }
+  }
+
+  /** Both page-cache families work on one page reached through kmap. */
+  private get onPage(): boolean {
+    return this.family === 'dcache' || this.family === 'dcache-read';
   }
 
   private get pageNames(): string[] {
@@ -159,7 +164,7 @@ export class Generator {
     o.emit(`preset ${this.p.id}`);
     o.emit(`title "${rule} at ${where}"`);
     const arch1 = this.p.arch1Polarity === 'clean' ? 1 : 0;
-    if (this.family === 'dcache') {
+    if (this.onPage) {
       o.emit(`page P0 pa=${hex(BUFFER_PA)} file index=1 arch1=${arch1}`, {
         comment: 'a page-cache page',
       });
@@ -169,18 +174,55 @@ export class Generator {
       );
     }
     this.pageNames.forEach((n) => o.emit(`dram ${n} = ${pattern('OLD!', this.g.pageBytes)}`));
-    if (this.family === 'dcache') {
+    if (this.onPage) {
       const u = USER_VMA + BigInt(this.g.pageBytes);
       o.emit(`map_user ${hex(u)} P0 as U`, {
         comment: `user space has the file mmap'd (colour ${this.colour(u)})`,
       });
-      if (this.p.writePolicy === 'write-through') {
+      if (this.family === 'dcache-read') this.userStore();
+      else if (this.p.writePolicy === 'write-through') {
         o.emit(`load U ${this.len}`, {
           comment: 'write-through: the bug shows as a stale user line',
         });
       }
     }
     this.notes.push(...presetNotes(this.p, this.g, this.family, this.steps));
+  }
+
+  /** The reading side's premise: the user's store sits in a dirty line of the user's colour. */
+  private userStore(): void {
+    const o = this.out;
+    if (this.p.writePolicy === 'write-through') {
+      o.emit('kmap P0 as K', { comment: 'write-through: the kernel alias holds an older line' });
+      o.emit(`load K ${this.len}`);
+      this.live = 'K';
+    }
+    if (!this.p.writeAllocate) {
+      o.emit(`load U ${this.len}`, {
+        comment: 'the line is cached (read-modify-write): no write-allocate here',
+      });
+    }
+    o.emit(`store U ${pattern('NEW!', this.len)}`, {
+      comment: 'user space stores through its shared writable mapping',
+    });
+  }
+
+  /** The kernel reads the page through its own alias: it must see the user's bytes. */
+  private kernelRead(c: number | undefined, note: string): void {
+    const m = this.ensureMapping(c);
+    if (!this.flushed) {
+      this.out.emit('flush_dcache_page P0', {
+        c: this.fixLine ?? c,
+        variant: 'fix',
+        comment: 'the missing call',
+      });
+      this.flushed = true;
+    }
+    this.out.emit(`expect_load ${m} = ${pattern('NEW!', this.len)}`, {
+      c,
+      comment: `${note} (the kernel reads what user space stored)`,
+    });
+    this.observed = true;
   }
 
   private colour(va: bigint): number {
@@ -195,9 +237,9 @@ export class Generator {
   private ensureMapping(c: number | undefined): 'K' | 'V' {
     if (this.live) return this.live;
     const why = 'no live mapping before this access: one is assumed';
-    if (this.family === 'dcache') this.out.emit('kmap P0 as K', { c, comment: why });
+    if (this.onPage) this.out.emit('kmap P0 as K', { c, comment: why });
     else this.out.emit(this.vmapLine(), { c, comment: why });
-    this.live = this.family === 'dcache' ? 'K' : 'V';
+    this.live = this.onPage ? 'K' : 'V';
     return this.live;
   }
 
@@ -207,7 +249,7 @@ export class Generator {
     const note = typeof s.note === 'string' ? s.note : '';
     switch (s.kind) {
       case 'map':
-        if (this.family !== 'dcache')
+        if (!this.onPage)
           return o.emit('note "map step: the buffer is reached through vmap"', {
             c,
             comment: note,
@@ -216,7 +258,7 @@ export class Generator {
         this.live = 'K';
         return;
       case 'vmap':
-        if (this.family === 'dcache')
+        if (this.onPage)
           return o.emit('note "vmap step: the page is reached through kmap"', { c, comment: note });
         o.emit(this.vmapLine(), { c, comment: note });
         this.live = 'V';
@@ -224,10 +266,12 @@ export class Generator {
       case 'write':
         return this.write(c, note, true);
       case 'read':
+        if (this.family === 'dcache-read' && !this.observed) return this.kernelRead(c, note);
         return this.read(c, note);
       case 'flush':
         o.emit('flush_dcache_page P0', { c, comment: note });
-        if (this.family === 'dcache' && this.written) this.flushed = true;
+        if (this.family === 'dcache-read' || (this.family === 'dcache' && this.written))
+          this.flushed = true;
         return;
       case 'unmap':
         if (this.live === 'K') o.emit('kunmap K', { c, comment: note });
@@ -415,7 +459,9 @@ export class Generator {
 
   private finish(): void {
     const o = this.out;
-    if (this.family === 'dcache') {
+    if (this.family === 'dcache-read') {
+      if (!this.observed) this.kernelRead(this.fixLine, 'assumed: the kernel reads the page');
+    } else if (this.family === 'dcache') {
       if (!this.written) this.write(this.fixLine, 'assumed: the kernel writes the page', false);
       o.emit(`expect_load U = ${pattern('NEW!', this.len)}`, {
         comment: 'observer: user space reads the page through its mapping',

@@ -9,7 +9,8 @@ export const DEFAULT_ACCESS_BYTES = 16;
 /** Largest buffer a generated scenario models (a kmap'd page is further capped at one page). */
 export const MAX_FINDING_BYTES = 1024 * 1024;
 
-export type Family = 'dcache' | 'vmap-write' | 'vmap-read' | 'wrong-invalidate';
+/** `dcache-read`: user space stored through its mapping and the kernel reads through its own. */
+export type Family = 'dcache' | 'dcache-read' | 'vmap-write' | 'vmap-read' | 'wrong-invalidate';
 
 export const hex = (n: bigint | number): string => '0x' + n.toString(16);
 
@@ -37,6 +38,8 @@ export function familyOf(f: FindingInput, steps: FindingStep[]): Family {
   switch (f.rule) {
     case 'missing-flush-dcache-page':
       return 'dcache';
+    case 'missing-flush-before-kernel-read':
+      return 'dcache-read';
     case 'missing-flush-kernel-vmap-range':
       return 'vmap-write';
     case 'missing-invalidate-kernel-vmap-range':
@@ -80,6 +83,7 @@ export function presetNotes(
 ): string[] {
   const n: string[] = [];
   if (!g.aliasing) n.push(`${p.id} does not alias: no corruption is expected either way`);
+  if (family === 'dcache-read') return n;
   if (family === 'dcache') {
     if (p.arch === 'parisc' && steps.some((s) => s.kind === 'unmap')) {
       n.push(

@@ -39,7 +39,8 @@ export type FindingRule =
   | 'missing-flush-kernel-vmap-range'
   | 'missing-invalidate-kernel-vmap-range'
   | 'invalidate-before-write-io'
-  | 'vmap-range-mismatch';
+  | 'vmap-range-mismatch'
+  | 'missing-flush-before-kernel-read';
 
 export interface FindingInput {
   // `string & {}` keeps the known ids as editor suggestions while accepting any rule id.

@@ -9,7 +9,8 @@ import { normKey, pointerBase } from '../core/events';
 import type { Event } from '../core/events';
 import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
-import type { FileSummaries } from './summaries';
+import type { FileSummaries, IndexNote } from './summaries';
+import { callName } from './summaries';
 import * as K from '../../knowledge/dcache';
 
 export type WriteVia = 'kmap' | 'linear' | 'bh' | 'miter' | 'page-write';
@@ -284,7 +285,8 @@ function eventActions(
         for (const f of fieldBindings(arg)) out.push(writeAction(f, node));
       }
     });
-    const flushed = local ? file.flushedParams(name) : undefined;
+    const flushed = local || file.tree ? file.flushedParams(name) : undefined;
+    if (flushed && !local) file.notes.push(indexNote(facts.name, node, name, file));
     if (flushed === 'any') out.push({ kind: 'flush', page: null, api: name, node });
     for (const { index, path } of flushed === 'any' ? [] : (flushed ?? [])) {
       const arg = args[index];
@@ -296,7 +298,22 @@ function eventActions(
       out.push({ kind: 'flush', page, api: name, node });
     }
   }
+  // `a_ops->write_end(..., page, ...)`: every implementation in the tree flushes.
+  if (!name && file.tree) {
+    const callee = callName(e);
+    const flushed = callee ? file.flushedParams(callee) : undefined;
+    for (const place of flushed === 'any' ? [] : (flushed ?? [])) {
+      const arg = args[place.index];
+      if (arg) out.push({ kind: 'flush', page: facts.canon(pageKey(arg)), api: callee, node });
+    }
+    if (flushed) file.notes.push(indexNote(facts.name, node, callee, file));
+  }
   return out;
+}
+
+function indexNote(fn: string, node: Node, callee: string, file: FileSummaries): IndexNote {
+  const why = file.tree?.tree.calleeFlushes(callee, file.tree.file)?.evidence ?? '';
+  return { function: fn, offset: node.startIndex, note: `index: ${callee}() flushes: ${why}` };
 }
 
 function writeAction(b: Binding, node: Node, size?: number): PageAction {

@@ -4,6 +4,7 @@
  * Computed lazily and memoised; recursion is cut at a small depth.
  */
 import type { Node } from '../../parsing/parser';
+import type { IteratorLoop } from '../../parsing/preprocess';
 import { callArguments, calleeName, exprKey, stripExpr } from '../../parsing/nodeText';
 import { pageKey } from '../core/facts';
 import { FileContext } from '../core/fileContext';
@@ -18,6 +19,20 @@ import {
   VISIBLE_PAGE_SOURCE,
   WRITES_ARGUMENT,
 } from '../../knowledge/dcache';
+import type { TreeFacts } from '../../xref/types';
+
+/** The tree a file belongs to (issue 13): its index, and the file's path inside the tree. */
+export interface TreeContext {
+  tree: TreeFacts;
+  file: string;
+}
+
+/** Why the index let a page go, for `--verbose` (offset of the construct, and the evidence). */
+export interface IndexNote {
+  function: string;
+  offset: number;
+  note: string;
+}
 
 const FLUSH_CALL = new RegExp(`\\b(?:${[...FLUSH.keys()].join('|')}|sg_miter_stop)\\s*\\(`);
 const MAX_DEPTH = 3;
@@ -37,6 +52,18 @@ export class FileSummaries extends FileContext {
   private readonly flushed = new Map<string, FlushedPlace[] | 'any' | undefined>();
 
   private fields: Map<string, 'private' | 'visible'> | undefined;
+
+  /** Evidence from the tree index that removed a finding or a write's need for a flush. */
+  readonly notes: IndexNote[] = [];
+
+  constructor(
+    functions: Node[],
+    iterators: Map<number, IteratorLoop>,
+    source = '',
+    readonly tree?: TreeContext,
+  ) {
+    super(functions, iterators, source);
+  }
 
   /**
    * Where pages stored in a structure field come from, judged over the whole file:
@@ -58,6 +85,8 @@ export class FileSummaries extends FileContext {
    */
   flushedParams(name: string, depth = 0): FlushedPlace[] | 'any' | undefined {
     if (this.flushed.has(name)) return this.flushed.get(name);
+    // Another file's function, or a call through an operations table (`->write_end`).
+    if (!this.byName.has(name)) return this.tree?.tree.calleeFlushes(name, this.tree.file)?.value;
     if (depth > MAX_DEPTH) return undefined;
     this.flushed.set(name, undefined); // cuts recursion
     const result = this.computeFlushedParams(name, depth);
@@ -79,6 +108,7 @@ export class FileSummaries extends FileContext {
         else if (e.name === 'sg_miter_stop') flushed = 'any';
         else if (e.name !== name && this.byName.has(e.name))
           flushed = this.flushedParams(e.name, depth + 1);
+        else if (this.tree && e.name !== name) flushed = this.flushedParams(callName(e));
         if (flushed === undefined) continue;
         seen = true;
         if (flushed === 'any') {
@@ -213,8 +243,8 @@ export class FileSummaries extends FileContext {
       return arg !== undefined && facts.canon(pageKey(arg)) === key;
     }
     if (e.name === 'sg_miter_stop') return true;
-    if (!this.byName.has(e.name)) return false;
-    const places = this.flushedParams(e.name);
+    if (!this.byName.has(e.name) && !this.tree) return false;
+    const places = this.flushedParams(callName(e));
     if (places === 'any') return true;
     return (places ?? []).some((p) => {
       const arg = e.args[p.index];
@@ -266,6 +296,14 @@ export class FileSummaries extends FileContext {
     }
     return false;
   }
+}
+
+/** A call's callee: its name, or `->field` for a call through a function pointer field. */
+export function callName(e: Event & { kind: 'call' }): string {
+  if (e.name) return e.name;
+  const f = e.node.childForFieldName('function');
+  const field = f?.type === 'field_expression' ? f.childForFieldName('field')?.text : undefined;
+  return field ? `->${field}` : '';
 }
 
 function rootOf(key: string): string {

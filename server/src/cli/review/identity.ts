@@ -9,10 +9,13 @@ import type { ReportedFinding } from '../report';
 /** The expression a finding is about, read from its message (each rule names it first). */
 export function pageExpression(message: string): string {
   const m =
-    /^(.+?) is (?:written through a kernel mapping|a vmap alias)\b/.exec(message) ??
+    /^(.+?) is (?:written through a kernel mapping|mapped at L\d+|written at L\d+|a vmap alias)\b/.exec(
+      message,
+    ) ??
+    /^\w+\(\) on (.+?), which the CPU wrote\b/.exec(message) ??
     /^the address given to \w+\(\) is (.+?), which\b/.exec(message);
-  // Unknown wording: the message itself, without the line numbers it may quote.
-  return m ? m[1]! : message.replace(/\(?\bline \d+\)?/g, '');
+  // Unknown wording: the message itself, without the line numbers it may quote (`line 12`, `L12`).
+  return m ? m[1]! : message.replace(/\(?\bline \d+\)?|\bL\d+\b/g, '');
 }
 
 /** Comments out, every run of white space one space: the statement as a reader sees it. */

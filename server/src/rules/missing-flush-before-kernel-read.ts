@@ -1,0 +1,167 @@
+/**
+ * missing-flush-before-kernel-read: the kernel reads a page-cache page (copy_folio_to_iter,
+ * memcpy_from_page, a memcpy/memcmp from its kmap) and no flush_dcache_page()/flush_dcache_folio()
+ * of it runs on the path before. User space may have written the page through a shared writable
+ * mapping; on an aliasing D-cache its stores sit in dirty lines of the user's colour and the
+ * kernel's alias reads stale memory (Documentation/core-api/cachetlb.rst, flush_dcache_page,
+ * case (b)). Pages of unknown origin are left alone. docs/rules/missing-flush-before-kernel-read.md
+ */
+import { buildPageModel } from '../analysis/dcache/pageModel';
+import type { PageModel } from '../analysis/dcache/pageModel';
+import type { PageRead } from '../analysis/dcache/pageCache';
+import {
+  flushOf,
+  pageCacheNames,
+  readOf,
+  writablyMappedTests,
+  writablyMappedWhen,
+} from '../analysis/dcache/pageCache';
+import { findBadPath } from '../analysis/core/pathSearch';
+import type { Event } from '../analysis/core/events';
+import { describeEdge, insertStatementFix, stepAt } from '../analysis/core/steps';
+import * as K from '../knowledge/dcache';
+import { wordTest } from '../knowledge/table';
+import type { Finding, PathStep, Rule, RuleContext } from './types';
+
+const FLUSHED = 1;
+/** The path went the way that says no user mapping of the file is shared and writable. */
+const NOT_SHARED = 2;
+const READ_STALE = 4;
+
+const LOOKUP_WORDS = wordTest(K.PAGE_CACHE_LOOKUP);
+const READ_WORDS = wordTest([...K.READS_PAGE.keys(), ...K.READS_MEMORY.keys()]);
+
+export const rule: Rule = {
+  meta: {
+    id: 'missing-flush-before-kernel-read',
+    description:
+      'A page-cache page that user space may have written through a shared mapping is read by the kernel with no flush_dcache_page()/flush_dcache_folio() before the read.',
+    defaultSeverity: 'info',
+  },
+  relevant: (text) => READ_WORDS.test(text),
+  check(ctx) {
+    // A same-file helper that returns what a page-cache lookup gave it (`dedupe_get_folio`).
+    const fileLooksUp = LOOKUP_WORDS.test(ctx.source);
+    const names = pageCacheNames(
+      ctx.facts,
+      (name) =>
+        fileLooksUp && ctx.file.isDefined(name) && ctx.file.returnOrigin(name) === 'visible',
+    );
+    if (names.size === 0) return [];
+    const model = buildPageModel(ctx.facts, ctx.file);
+    const display = (page: string): { text: string; folio: boolean } | undefined => {
+      const info = model.pages.get(page);
+      return info && { text: info.display, folio: info.folio };
+    };
+    const addressOf = (n: Parameters<PageModel['addressOf']>[0]): { page: string } | undefined =>
+      model.addressOf(n);
+    const reads = new Map<Event, PageRead[]>();
+    for (const e of ctx.facts.all) {
+      const r = readOf(e, ctx.facts, names, addressOf, display);
+      if (r.length > 0) reads.set(e, r);
+    }
+    const groups = new Set([...reads.values()].flatMap((l) => l.map((r) => r.group)));
+    const findings: Finding[] = [];
+    for (const group of groups) {
+      const f = checkGroup(group, reads, names, addressOf, ctx);
+      if (f) findings.push(f);
+    }
+    return findings;
+  },
+};
+
+function checkGroup(
+  group: string,
+  reads: Map<Event, PageRead[]>,
+  names: ReturnType<typeof pageCacheNames>,
+  addressOf: Parameters<typeof flushOf>[3],
+  ctx: RuleContext,
+): Finding | undefined {
+  const { facts, source } = ctx;
+  const vars = writablyMappedTests(facts);
+  const step = (s: number, e: Event): number => {
+    const flushed = flushOf(e, facts, names, addressOf);
+    if (flushed === null || flushed === group) return s | FLUSHED;
+    // A name of the group given another page (the next folio of a batch) is unflushed again.
+    if (
+      e.kind === 'assign' &&
+      e.rhs &&
+      names.get(facts.canon(e.lhsKey))?.group === group &&
+      (/\[/.test(e.rhs.text) || [...K.PAGE_CACHE_LOOKUP].some((n) => e.rhs!.text.startsWith(n)))
+    )
+      return s & ~FLUSHED;
+    const r = reads.get(e)?.find((x) => x.group === group);
+    if (r && (s & (FLUSHED | NOT_SHARED)) === 0) return s | READ_STALE;
+    return s;
+  };
+  const witness = findBadPath(facts, {
+    initial: 0,
+    step,
+    bad: (s) => (s & READ_STALE) !== 0,
+    onEdge: (s, edge) => {
+      if ((edge.kind !== 'true' && edge.kind !== 'false') || edge.via?.type !== 'if_statement')
+        return s;
+      const cond = edge.via.childForFieldName('condition');
+      const shared = cond ? writablyMappedWhen(cond, vars) : undefined;
+      return shared !== undefined && shared !== (edge.kind === 'true') ? s | NOT_SHARED : s;
+    },
+  });
+  if (!witness) return undefined;
+
+  const steps: PathStep[] = [];
+  let read: { e: Event; text: string; folio: boolean } | undefined;
+  let state = 0;
+  const origin = [...names.values()].find((o) => o.group === group);
+  if (origin)
+    steps.push(
+      stepAt(
+        origin.node,
+        'call',
+        `origin: page-cache page from ${origin.api}() at L${origin.node.startPosition.row + 1}: user space may map it shared and writable`,
+      ),
+    );
+  witness.blocks.forEach((block, i) => {
+    for (const e of facts.events.get(block.id) ?? []) {
+      const before = state;
+      state = step(state, e);
+      const r = reads.get(e)?.find((x) => x.group === group);
+      if (!read && r && (before & READ_STALE) === 0 && (state & READ_STALE) !== 0) {
+        read = { e, text: r.text, folio: r.folio };
+        steps.push(
+          stepAt(
+            e.node,
+            'read',
+            `read by ${e.kind === 'call' ? e.name : 'the kernel'}() through a kernel mapping, with no flush of ${r.text} before`,
+          ),
+        );
+      }
+    }
+    const edge = witness.edges[i];
+    if (edge && !read) {
+      const branch = describeEdge(edge, source);
+      if (branch) steps.push(stepAt(branch.node, 'branch', branch.note));
+    }
+  });
+  if (!read) return undefined;
+  const flushName = read.folio ? 'flush_dcache_folio' : 'flush_dcache_page';
+  const fixText = `${flushName}(${read.text});`;
+  return {
+    rule: rule.meta.id,
+    severity: rule.meta.defaultSeverity,
+    start: read.e.node.startIndex,
+    end: read.e.node.endIndex,
+    function: facts.name,
+    message: `${read.text} is a page-cache page that user space may have written through a shared mapping, and ${facts.name}() reads it through a kernel mapping with no ${flushName}(${read.text}) before; on an aliasing D-cache the kernel can read stale data`,
+    path: steps,
+    fixes: [
+      insertStatementFix(
+        source,
+        facts.cfg.node,
+        read.e.node,
+        'before',
+        fixText,
+        `Insert ${fixText}`,
+      ),
+    ],
+  };
+}

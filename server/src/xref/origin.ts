@@ -1,0 +1,102 @@
+/**
+ * What the tree index says about a value a function gives its page (`page = pl->page`,
+ * `page = read_mapping_page(sbi->alloc_file->i_mapping, ...)`): private when the field is only
+ * ever assigned private allocations or the mapping belongs to an internal inode, visible when
+ * the field is assigned user-visible pages somewhere in the tree. Pure.
+ */
+import type { Node } from '../parsing/parser';
+import { callArguments, calleeName, declaredName, stripExpr } from '../parsing/nodeText';
+import { declaredTypes, fieldKey } from './declarations';
+import { classifyCall, IGET_CALL, RESERVED_INO } from './sources';
+import { inodeFieldOfMapping } from './summarize';
+import type { Evidence, TreeFacts } from './types';
+
+const typesOf = new WeakMap<Node, Map<string, string>>();
+
+function types(fn: Node): Map<string, string> {
+  let t = typesOf.get(fn);
+  if (!t) {
+    t = declaredTypes(fn);
+    typesOf.set(fn, t);
+  }
+  return t;
+}
+
+export function treeOrigin(
+  rhs: Node,
+  fn: Node,
+  tree: TreeFacts,
+): Evidence<'private' | 'visible'> | undefined {
+  const v = stripExpr(rhs);
+  const key = fieldKey(v, types(fn));
+  if (key) {
+    const o = tree.fieldOrigin(key);
+    return o.value === 'unknown' ? undefined : { value: o.value, evidence: o.evidence };
+  }
+  if (v.type !== 'call_expression' || classifyCall(calleeName(v)) !== 'visible') return undefined;
+  // A page-cache lookup in the mapping of an inode user space cannot open.
+  const mapping = callArguments(v)[0];
+  const inode = mapping ? mappingInodeField(mapping, fn, tree, 0) : undefined;
+  const internal = inode ? tree.internalInode(inode) : mapping && localInternalInode(mapping, fn);
+  return internal && { value: 'private', evidence: internal.evidence };
+}
+
+/** `attr_file->i_mapping` after `attr_file = fs_iget(sb, FS_ATTR_CNID)` in the same function. */
+function localInternalInode(mapping: Node, fn: Node, depth = 0): Evidence<true> | undefined {
+  const v = stripExpr(mapping);
+  if (v.type === 'identifier' && depth === 0) {
+    const [only, ...more] = assignedValues(fn, v.text);
+    return only && more.length === 0 ? localInternalInode(only, fn, 1) : undefined;
+  }
+  const inode =
+    v.type === 'field_expression' && v.childForFieldName('field')?.text === 'i_mapping'
+      ? stripExpr(v.childForFieldName('argument') ?? v)
+      : undefined;
+  if (inode?.type !== 'identifier') return undefined;
+  const values = assignedValues(fn, inode.text).map(stripExpr);
+  const internal = values.every(
+    (x) =>
+      x.type === 'call_expression' &&
+      IGET_CALL.test(calleeName(x)) &&
+      callArguments(x).some((a) => RESERVED_INO.test(stripExpr(a).text)),
+  );
+  return values.length > 0 && internal
+    ? { value: true, evidence: `${inode.text} is an internal inode: ${values[0]!.text}` }
+    : undefined;
+}
+
+/** The inode field whose mapping `n` is: `x->f->i_mapping`, `META_MAPPING(x)`, or a local of those. */
+function mappingInodeField(n: Node, fn: Node, tree: TreeFacts, depth: number): string | undefined {
+  const v = stripExpr(n);
+  const direct = inodeFieldOfMapping(v, types(fn));
+  if (direct) return direct;
+  if (v.type === 'call_expression') return tree.mappingReturnedBy(calleeName(v));
+  if (v.type !== 'identifier' || depth > 1) return undefined;
+  const values = assignedValues(fn, v.text);
+  const keys = new Set(values.map((x) => mappingInodeField(x, fn, tree, depth + 1)));
+  const [only] = keys;
+  return keys.size === 1 ? only : undefined;
+}
+
+function assignedValues(fn: Node, name: string): Node[] {
+  const out: Node[] = [];
+  const stack: Node[] = [fn];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'assignment_expression' && n.childForFieldName('left')?.text === name) {
+      const r = n.childForFieldName('right');
+      if (r) out.push(r);
+    } else if (
+      n.type === 'init_declarator' &&
+      declaredName(n.childForFieldName('declarator')) === name
+    ) {
+      const r = n.childForFieldName('value');
+      if (r) out.push(r);
+    }
+    for (let i = n.namedChildCount - 1; i >= 0; i--) {
+      const c = n.namedChild(i);
+      if (c) stack.push(c);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,59 @@
+/**
+ * Where a page (or a mapped address) comes from, by the call that produced it: a private
+ * allocation no user mapping can reach, or a page user space can map (page cache, pinned user
+ * memory). Documentation/core-api/cachetlb.rst: only pages that can have a user mapping need
+ * flush_dcache_page().
+ */
+import { PRIVATE_PAGE_SOURCE, VISIBLE_PAGE_SOURCE } from '../knowledge/dcache';
+
+const PRIVATE_CALLS = new Set([
+  ...PRIVATE_PAGE_SOURCE,
+  'alloc_pages_bulk',
+  'alloc_pages_bulk_array',
+  'alloc_pages_bulk_list',
+  '__alloc_pages_bulk',
+  'alloc_pages_exact_nid',
+  '__folio_alloc',
+  'dma_alloc_pages',
+  'sgl_alloc',
+  'sgl_alloc_order',
+  'page_frag_alloc',
+]);
+
+/** Slab and DMA memory: private, and reached as pages through virt_to_page(). */
+const PRIVATE_MEMORY =
+  /^(?:k[mz]alloc\w*|kcalloc\w*|kvm?alloc\w*|kvzalloc\w*|kmem_cache_z?alloc\w*|__get_free_pages?|get_zeroed_page|dma_alloc_(?:coherent|attrs|noncoherent)|dmam_alloc_coherent)$/;
+
+const VISIBLE_CALL =
+  /^(?:__)?filemap_\w*(?:folio|page)s?$|^find_\w*(?:page|folio)s?\w*$|^grab_cache_page\w*$|^read_(?:mapping|cache)_(?:page|folio)\w*$|^shmem_read_\w+$|^(?:get|pin)_user_pages\w*$|^iov_iter_get_pages\w*$|^pagecache_get_page$|^sg_page$/;
+
+/** Calls that fill a page array argument with user-visible pages (`pin_user_pages(..., pages)`). */
+export const FILLS_VISIBLE_ARRAY =
+  /^(?:get|pin)_user_pages\w*$|^iov_iter_get_pages\w*$|^find_get_pages\w*$|^filemap_get_folios\w*$/;
+/** Calls that fill a page array argument with fresh private pages. */
+export const FILLS_PRIVATE_ARRAY = /^(?:__)?alloc_pages_bulk\w*$/;
+/** Calls that put a page into a user mapping: whatever field it is kept in is user-visible. */
+export const INSERTS_USER_PAGE =
+  /^(?:vm_insert_pages?|vmf_insert_page|vm_map_pages\w*|insert_page)$/;
+
+export function classifyCall(callee: string): 'private' | 'visible' | 'memory' | undefined {
+  if (PRIVATE_CALLS.has(callee)) return 'private';
+  if (VISIBLE_PAGE_SOURCE.has(callee) || VISIBLE_CALL.test(callee)) return 'visible';
+  if (PRIVATE_MEMORY.test(callee)) return 'memory';
+  return undefined;
+}
+
+/** virt_to_page() and friends: the page of an address, private when the address is. */
+export const ADDRESS_TO_PAGE = /^(?:virt_to_page|virt_to_head_page|virt_to_folio)$/;
+
+/** Pages of bios and scatterlists come from requests: often page cache or user memory. */
+export const REQUEST_PAGE_FIELD = /^(?:bv_page|page_link)$/;
+
+/**
+ * Internal inodes (the evidence rule): an inode obtained by an iget-like call of a fixed,
+ * reserved inode number, spelled as an upper-case `*_INO`/`*_CNID`-like constant or macro
+ * (`f2fs_iget(sb, F2FS_META_INO(sbi))`, `hfsplus_iget(sb, HFSPLUS_ALLOC_CNID)`). Such inodes
+ * have no directory entry, so user space cannot open, let alone mmap, them.
+ */
+export const IGET_CALL = /iget\w*$/;
+export const RESERVED_INO = /^[A-Z][A-Z0-9_]*(?:_INO|_CNID|_INODE|_INUM)(?:\(.*\))?$/s;

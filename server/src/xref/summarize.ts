@@ -1,0 +1,288 @@
+/**
+ * One file's contribution to the tree index, computed from its parsed tree alone (pure): page
+ * field stores with their sources, what each function flushes and writes of its parameters and
+ * which of its parameters it passes to other functions, and operations-table registrations.
+ */
+import type { Node, Tree } from '../parsing/parser';
+import type { IteratorLoop } from '../parsing/preprocess';
+import {
+  callArguments,
+  calleeName,
+  functionDefinitions,
+  functionName,
+  parameterNames,
+  stripExpr,
+} from '../parsing/nodeText';
+import { FileSummaries } from '../analysis/dcache/summaries';
+import { declaredTypes, fieldKey } from './declarations';
+import {
+  ADDRESS_TO_PAGE,
+  FILLS_PRIVATE_ARRAY,
+  FILLS_VISIBLE_ARRAY,
+  IGET_CALL,
+  INSERTS_USER_PAGE,
+  REQUEST_PAGE_FIELD,
+  RESERVED_INO,
+  classifyCall,
+} from './sources';
+import type { FieldSource, FileFacts, FunctionFactsSummary } from './types';
+
+/** Fields worth recording even when their source is unknown: those that name pages. */
+const PAGE_FIELD = /pag|folio|(?:^|_)pg(?:s|_|$)/i;
+const FLUSH_HINT = /\bflush_dcache_|\bsg_miter_stop\b|\bmemcpy_to_page\b|\bzero_user|\bfolio_zero_/;
+const WRITE_HINT = /\bkmap|\bpage_address\b|\bfolio_address\b|_to_page\b|_from_iter\b/;
+const NO_VALUE = /^(?:NULL|0|ERR_PTR\(.*\))$/s;
+
+interface Ctx {
+  fn: Node;
+  params: string[];
+  types: Map<string, string>;
+  /** Assignments in the function: name → values in source order. */
+  values: Map<string, Node[]>;
+}
+
+type Source = Omit<FieldSource, 'line'>;
+
+export function summarizeFile(
+  file: string,
+  tree: Tree,
+  source: string,
+  iterators: Map<number, IteratorLoop>,
+): FileFacts {
+  const functions = functionDefinitions(tree.rootNode);
+  const local = new FileSummaries(functions, iterators, source);
+  const facts: FileFacts = { file, fields: {}, functions: [], callbacks: {} };
+  const addField = (key: string, s: Source, at: Node): void => {
+    (facts.fields[key] ??= []).push({ ...s, line: at.startPosition.row + 1 });
+  };
+  for (const fn of functions) {
+    const nodes = fn.descendantsOfType([
+      'assignment_expression',
+      'init_declarator',
+      'call_expression',
+    ]);
+    const ctx = contextOf(fn, nodes);
+    for (const n of nodes) visit(n, ctx, facts, addField);
+    const summary = functionSummary(fn, ctx, local, nodes);
+    if (summary) facts.functions.push(summary);
+  }
+  // Operations tables (`static const struct address_space_operations x = {...}`) and others.
+  for (const n of tree.rootNode.descendantsOfType('initializer_pair')) registerPair(n, facts);
+  return facts;
+}
+
+function contextOf(fn: Node, nodes: Node[]): Ctx {
+  const values = new Map<string, Node[]>();
+  for (const n of nodes) {
+    const pair = assignmentParts(n);
+    if (!pair) continue;
+    const lhs = stripExpr(pair.lhs);
+    const name =
+      lhs.type === 'identifier'
+        ? lhs.text
+        : lhs.type === 'subscript_expression'
+          ? `${stripExpr(lhs.childForFieldName('argument') ?? lhs).text}[]`
+          : '';
+    if (name) values.set(name, [...(values.get(name) ?? []), pair.rhs]);
+  }
+  return { fn, params: parameterNames(fn), types: declaredTypes(fn), values };
+}
+
+function assignmentParts(n: Node): { lhs: Node; rhs: Node } | undefined {
+  if (n.type === 'assignment_expression' && n.childForFieldName('operator')?.text === '=') {
+    const lhs = n.childForFieldName('left');
+    const rhs = n.childForFieldName('right');
+    return lhs && rhs ? { lhs, rhs } : undefined;
+  }
+  if (n.type === 'init_declarator') {
+    const lhs = n.childForFieldName('declarator');
+    const rhs = n.childForFieldName('value');
+    if (!lhs || !rhs || rhs.type === 'initializer_list') return undefined;
+    let id: Node | null = lhs;
+    while (id && id.type !== 'identifier') id = id.childForFieldName('declarator');
+    return id ? { lhs: id, rhs } : undefined;
+  }
+  return undefined;
+}
+
+function visit(
+  n: Node,
+  ctx: Ctx,
+  facts: FileFacts,
+  add: (key: string, s: Source, at: Node) => void,
+): void {
+  if (n.type === 'assignment_expression' && n.childForFieldName('operator')?.text === '=') {
+    const lhs = n.childForFieldName('left');
+    const rhs = n.childForFieldName('right');
+    const key = lhs ? fieldKey(lhs, ctx.types) : undefined;
+    if (key && rhs) {
+      const s = sourceOf(rhs, ctx, n.startIndex, 0);
+      if (s && (s.kind !== 'unknown' || PAGE_FIELD.test(key))) add(key, s, n);
+      const fnName = stripExpr(rhs);
+      // `ops->write_end = my_write_end`: a callback registration by assignment.
+      if (fnName.type === 'identifier' && isFunctionName(fnName.text, ctx))
+        (facts.callbacks[key.slice(key.indexOf('.') + 1)] ??= []).push(fnName.text);
+    }
+  }
+  if (n.type === 'call_expression') {
+    const callee = calleeName(n);
+    const args = callArguments(n);
+    const kind =
+      FILLS_VISIBLE_ARRAY.test(callee) || INSERTS_USER_PAGE.test(callee)
+        ? 'visible'
+        : FILLS_PRIVATE_ARRAY.test(callee)
+          ? 'private'
+          : undefined;
+    if (kind)
+      for (const a of args) {
+        const key = fieldKey(a, ctx.types);
+        if (key) add(key, { kind, what: callee }, n);
+      }
+  }
+}
+
+function isFunctionName(name: string, ctx: Ctx): boolean {
+  return (
+    /[a-z]/.test(name) &&
+    !ctx.types.has(name) &&
+    !ctx.values.has(name) &&
+    !ctx.params.includes(name)
+  );
+}
+
+/** Where the value `rhs` (stored at `at`) comes from; undefined for no page (NULL). */
+function sourceOf(rhs: Node, ctx: Ctx, at: number, depth: number): Source | undefined {
+  const v = stripExpr(rhs);
+  if (NO_VALUE.test(v.text)) return undefined;
+  if (depth > 3) return { kind: 'unknown', what: v.text.slice(0, 40) };
+  if (v.type === 'call_expression') {
+    const callee = calleeName(v);
+    const args = callArguments(v);
+    if (IGET_CALL.test(callee) && args.some((a) => RESERVED_INO.test(stripExpr(a).text)))
+      return { kind: 'internal-inode', what: `${callee}(${args.map((a) => a.text).join(', ')})` };
+    if (ADDRESS_TO_PAGE.test(callee) && args[0]) {
+      const inner = sourceOf(args[0], ctx, at, depth + 1);
+      return inner?.kind === 'private' || inner?.what.startsWith('memory:')
+        ? { kind: 'private', what: `${callee} of ${inner.what.replace(/^memory:/, '')}` }
+        : { kind: 'unknown', what: callee };
+    }
+    const c = classifyCall(callee);
+    if (c === 'memory') return { kind: 'unknown', what: `memory:${callee}` };
+    return c ? { kind: c, what: callee } : { kind: 'unknown', what: `${callee || 'call'}()` };
+  }
+  if (v.type === 'field_expression' || v.type === 'subscript_expression') {
+    const field = /(\w+)\s*(?:\[[^\]]*\])?$/.exec(v.text)?.[1] ?? '';
+    if (REQUEST_PAGE_FIELD.test(field)) return { kind: 'visible', what: `a request's ${field}` };
+    const key = fieldKey(v, ctx.types);
+    if (key) return { kind: 'unknown', what: `field:${key}` };
+  }
+  if (v.type === 'identifier' && !ctx.params.includes(v.text)) {
+    // A local: its elements (`pages[i] = alloc_page()`) when it is an array of pages, else the
+    // last value it was given before the store.
+    const elems = ctx.values.get(`${v.text}[]`) ?? [];
+    const direct = ctx.values.get(v.text) ?? [];
+    const before = direct.filter((d) => d.startIndex < at);
+    const chosen =
+      elems.length > 0 ? elems : before.length > 0 ? [before[before.length - 1]!] : direct;
+    const found = chosen.flatMap((d) => sourceOf(d, ctx, d.startIndex, depth + 1) ?? []);
+    if (found.length === 0) return { kind: 'unknown', what: v.text };
+    return (
+      found.find((s) => s.kind === 'visible') ?? found.find((s) => s.kind === 'unknown') ?? found[0]
+    );
+  }
+  return { kind: 'unknown', what: v.text.slice(0, 40) };
+}
+
+/** `.write_end = block_write_end` in an initializer: the field's implementations. */
+function registerPair(n: Node, facts: FileFacts): void {
+  const designator = n.childForFieldName('designator');
+  const value = n.childForFieldName('value');
+  const field = designator?.type === 'field_designator' ? designator.text.replace(/^\./, '') : '';
+  if (!field || !value) return;
+  const v = stripExpr(value);
+  if (v.type === 'identifier' && /[a-z]/.test(v.text) && /^[a-z_]\w*$/i.test(v.text))
+    (facts.callbacks[field] ??= []).push(v.text);
+}
+
+/** Parameters that are pages or folios: the only ones whose flushes and writes the index keeps. */
+function pageParams(ctx: Ctx): Set<number> {
+  const out = new Set<number>();
+  ctx.params.forEach((p, i) => {
+    if (PAGE_TYPE.has(ctx.types.get(p) ?? '')) out.add(i);
+  });
+  return out;
+}
+
+const PAGE_TYPE = new Set(['page', 'folio']);
+
+function functionSummary(
+  fn: Node,
+  ctx: Ctx,
+  local: FileSummaries,
+  nodes: Node[],
+): FunctionFactsSummary | undefined {
+  const mapping = returnedInodeField(fn, ctx);
+  const pages = pageParams(ctx);
+  if (pages.size === 0 && !mapping) return undefined;
+  const name = functionName(fn);
+  const text = fn.text;
+  const isStatic = fn.namedChildren.some(
+    (c) => c.type === 'storage_class_specifier' && c.text === 'static',
+  );
+  let flushes: number[] | 'any' = [];
+  if (FLUSH_HINT.test(text)) {
+    const places = local.flushedParams(name);
+    flushes =
+      places === 'any'
+        ? 'any'
+        : (places ?? []).filter((p) => p.path === '' && pages.has(p.index)).map((p) => p.index);
+  }
+  const writes: number[] = [];
+  if (WRITE_HINT.test(text)) for (const i of pages) if (local.writesParam(name, i)) writes.push(i);
+  const calls: FunctionFactsSummary['calls'] = [];
+  for (const n of nodes) {
+    if (n.type !== 'call_expression') continue;
+    const f = n.childForFieldName('function');
+    const callee =
+      f?.type === 'identifier'
+        ? f.text
+        : f?.type === 'field_expression'
+          ? `->${f.childForFieldName('field')?.text ?? ''}`
+          : '';
+    if (!callee || callee === '->') continue;
+    const args = callArguments(n).map((a) => {
+      const s = stripExpr(a);
+      const i = s.type === 'identifier' ? ctx.params.indexOf(s.text) : -1;
+      return pages.has(i) ? i : -1;
+    });
+    if (args.some((i) => i >= 0)) calls.push({ callee, args });
+  }
+  const summary: FunctionFactsSummary = {
+    name,
+    isStatic,
+    line: fn.startPosition.row + 1,
+    flushes,
+    writes,
+    calls,
+  };
+  if (mapping) summary.returnsMappingOf = mapping;
+  return summary;
+}
+
+/** `return sbi->meta_inode->i_mapping;`: the field whose inode's mapping the function returns. */
+function returnedInodeField(fn: Node, ctx: Ctx): string | undefined {
+  const body = fn.childForFieldName('body');
+  const stmts = body?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  const only = stmts.length === 1 && stmts[0]?.type === 'return_statement' ? stmts[0] : undefined;
+  const value = only?.namedChild(0);
+  return value ? inodeFieldOfMapping(value, ctx.types) : undefined;
+}
+
+/** `x->f->i_mapping` → the key of `x->f` (the field holding the inode). */
+export function inodeFieldOfMapping(n: Node, types: Map<string, string>): string | undefined {
+  const v = stripExpr(n);
+  if (v.type !== 'field_expression' || v.childForFieldName('field')?.text !== 'i_mapping')
+    return undefined;
+  const inode = v.childForFieldName('argument');
+  return inode ? fieldKey(inode, types) : undefined;
+}

@@ -1,0 +1,223 @@
+/**
+ * The tree index: per-file facts joined into answers about the whole tree (pure). Flushes and
+ * writes are propagated bottom-up over the call graph on demand, memoised, with recursion cut at
+ * a fixed depth; a call through an operations-table field (`->write_end`) stands for every
+ * function registered for that field anywhere in the tree.
+ */
+import type {
+  Evidence,
+  FieldOrigin,
+  FieldSource,
+  FileFacts,
+  FunctionFactsSummary,
+  TreeFacts,
+  TreeFlushedPlace,
+} from './types';
+
+const MAX_DEPTH = 4;
+/** More implementations than this (`->read`, `->open`) says nothing useful about one call. */
+const MAX_IMPLEMENTATIONS = 64;
+
+interface Def {
+  file: string;
+  fn: FunctionFactsSummary;
+}
+
+type Flushed = { places: Set<number> | 'any'; evidence: string } | undefined;
+
+export class TreeIndex implements TreeFacts {
+  private readonly defs = new Map<string, Def[]>();
+  private readonly fields = new Map<string, { file: string; source: FieldSource }[]>();
+  private readonly callbacks = new Map<string, Set<string>>();
+  private readonly flushMemo = new Map<string, Flushed>();
+  private readonly writeMemo = new Map<string, boolean>();
+  private readonly originMemo = new Map<string, Evidence<FieldOrigin>>();
+
+  constructor(files: Iterable<FileFacts>) {
+    for (const f of files) {
+      for (const fn of f.functions) {
+        const list = this.defs.get(fn.name) ?? [];
+        list.push({ file: f.file, fn });
+        this.defs.set(fn.name, list);
+      }
+      for (const [key, sources] of Object.entries(f.fields)) {
+        const list = this.fields.get(key) ?? [];
+        for (const source of sources) list.push({ file: f.file, source });
+        this.fields.set(key, list);
+      }
+      for (const [field, names] of Object.entries(f.callbacks)) {
+        const set = this.callbacks.get(field) ?? new Set<string>();
+        for (const n of names) set.add(n);
+        this.callbacks.set(field, set);
+      }
+    }
+  }
+
+  /** The definitions a call from `file` can reach: the file's own, else the non-static ones. */
+  private definitions(name: string, file?: string): Def[] {
+    const all = this.defs.get(name) ?? [];
+    const own = file === undefined ? [] : all.filter((d) => d.file === file);
+    return own.length > 0 ? own : all.filter((d) => !d.fn.isStatic);
+  }
+
+  callbackImplementations(opsField: string): readonly string[] {
+    return [...(this.callbacks.get(opsField) ?? [])];
+  }
+
+  calleeFlushes(name: string, file?: string): Evidence<TreeFlushedPlace[] | 'any'> | undefined {
+    const r = this.flushes(name, file, 0);
+    if (!r) return undefined;
+    const value = r.places === 'any' ? 'any' : [...r.places].map((index) => ({ index, path: '' }));
+    return { value, evidence: r.evidence };
+  }
+
+  private flushes(name: string, file: string | undefined, depth: number): Flushed {
+    const memoKey = `${name}\0${file ?? ''}`;
+    if (this.flushMemo.has(memoKey)) return this.flushMemo.get(memoKey);
+    if (depth > MAX_DEPTH) return undefined;
+    this.flushMemo.set(memoKey, undefined); // cuts recursion
+    const result = name.startsWith('->')
+      ? this.callbackFlushes(name.slice(2), depth)
+      : this.definitionsFlush(this.definitions(name, file), depth);
+    this.flushMemo.set(memoKey, result);
+    return result;
+  }
+
+  /** Every definition (one per #ifdef or architecture) must flush the same parameter. */
+  private definitionsFlush(defs: Def[], depth: number): Flushed {
+    let common: Set<number> | 'any' | undefined;
+    let evidence = '';
+    for (const d of defs) {
+      const own = this.definitionFlushes(d, depth);
+      if (!own) return undefined;
+      evidence ||= own.evidence;
+      if (common === undefined || common === 'any') common = own.places;
+      else if (own.places !== 'any')
+        common = new Set([...common].filter((i) => own.places !== 'any' && own.places.has(i)));
+    }
+    if (common === undefined || (common !== 'any' && common.size === 0)) return undefined;
+    return { places: common, evidence };
+  }
+
+  private definitionFlushes({ file, fn }: Def, depth: number): Flushed {
+    const where = `${fn.name}() (${file}:${fn.line})`;
+    // A function that flushes a page of its own (one it looks up and returns, say) says nothing
+    // about the page its caller wrote: across files only flushes of a named parameter count.
+    const places = new Set(fn.flushes === 'any' ? [] : fn.flushes);
+    let evidence = places.size > 0 ? `${where} flushes it` : '';
+    for (const call of fn.calls) {
+      const r = this.flushes(call.callee, file, depth + 1);
+      if (!r) continue;
+      const via = r.places === 'any' ? call.args.map((_, i) => i) : [...r.places];
+      for (const i of via) {
+        const p = call.args[i];
+        if (p === undefined || p < 0) continue;
+        places.add(p);
+        evidence ||= `${where} calls ${call.callee}: ${r.evidence}`;
+      }
+    }
+    return places.size > 0 ? { places, evidence } : undefined;
+  }
+
+  private callbackFlushes(field: string, depth: number): Flushed {
+    const impls = this.callbackImplementations(field);
+    if (impls.length === 0 || impls.length > MAX_IMPLEMENTATIONS) return undefined;
+    const r = this.definitionsFlush(
+      impls.flatMap((n) => {
+        const defs = this.definitions(n);
+        // An implementation the tree does not define cannot be vouched for.
+        return defs.length > 0 ? defs : [{ file: '?', fn: NOT_FLUSHING }];
+      }),
+      depth + 1,
+    );
+    return (
+      r && {
+        ...r,
+        evidence: `every ->${field} (${impls.slice(0, 3).join(', ')}${impls.length > 3 ? ', ...' : ''}) flushes: ${r.evidence}`,
+      }
+    );
+  }
+
+  calleeWrites(name: string, argIndex: number, file?: string, depth = 0): boolean {
+    const memoKey = `${name}\0${argIndex}\0${file ?? ''}`;
+    const known = this.writeMemo.get(memoKey);
+    if (known !== undefined) return known;
+    if (depth > MAX_DEPTH) return false;
+    this.writeMemo.set(memoKey, false);
+    const defs = name.startsWith('->')
+      ? this.callbackImplementations(name.slice(2)).flatMap((n) => this.definitions(n))
+      : this.definitions(name, file);
+    const result = defs.some(
+      ({ file: f, fn }) =>
+        fn.writes.includes(argIndex) ||
+        fn.calls.some((c) =>
+          c.args.some((p, i) => p === argIndex && this.calleeWrites(c.callee, i, f, depth + 1)),
+        ),
+    );
+    this.writeMemo.set(memoKey, result);
+    return result;
+  }
+
+  fieldOrigin(key: string): Evidence<FieldOrigin> {
+    return this.origin(key, 0);
+  }
+
+  private origin(key: string, depth: number): Evidence<FieldOrigin> {
+    const memo = this.originMemo.get(key);
+    if (memo) return memo;
+    const unknown: Evidence<FieldOrigin> = {
+      value: 'unknown',
+      evidence: `no known source for ${key}`,
+    };
+    if (depth > 3) return unknown;
+    this.originMemo.set(key, unknown);
+    const sources = (this.fields.get(key) ?? []).filter((s) => s.source.kind !== 'internal-inode');
+    const resolved = sources.map(({ file, source }) => {
+      const other = source.what.startsWith('field:') ? source.what.slice(6) : undefined;
+      const kind = other ? this.origin(other, depth + 1).value : source.kind;
+      return { kind, text: `${other ?? source.what} (${file}:${source.line})` };
+    });
+    const visible = resolved.find((r) => r.kind === 'visible');
+    let result = unknown;
+    if (visible) result = { value: 'visible', evidence: `${key} is assigned from ${visible.text}` };
+    else if (resolved.length > 0 && resolved.every((r) => r.kind === 'private'))
+      result = {
+        value: 'private',
+        evidence: `${key} is only assigned from ${resolved
+          .slice(0, 3)
+          .map((r) => r.text)
+          .join(', ')}`,
+      };
+    this.originMemo.set(key, result);
+    return result;
+  }
+
+  internalInode(key: string): Evidence<true> | undefined {
+    const stores = (this.fields.get(key) ?? []).filter(
+      (s) => !(s.source.kind === 'unknown' && s.source.what === 'NULL'),
+    );
+    if (stores.length === 0 || !stores.every((s) => s.source.kind === 'internal-inode'))
+      return undefined;
+    const first = stores[0]!;
+    return {
+      value: true,
+      evidence: `${key} holds an internal inode: ${first.source.what} (${first.file}:${first.source.line})`,
+    };
+  }
+
+  mappingReturnedBy(name: string): string | undefined {
+    // Static inline helpers in headers (`META_MAPPING()`) count: the answer is a struct field.
+    const keys = new Set((this.defs.get(name) ?? []).map((d) => d.fn.returnsMappingOf));
+    const [only] = keys;
+    return keys.size === 1 ? only : undefined;
+  }
+}
+
+const NOT_FLUSHING: FunctionFactsSummary = {
+  name: '?',
+  isStatic: false,
+  line: 0,
+  flushes: [],
+  writes: [],
+  calls: [],
+};

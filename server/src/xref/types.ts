@@ -1,0 +1,70 @@
+/**
+ * What the rules may ask of the whole kernel tree (issue 13): where pages kept in struct fields
+ * come from, which functions in other files flush their page arguments, which implementations an
+ * operations-table field has, which inodes user space cannot map. Pure types: the engine sees
+ * only this interface, built by server/src/xref/treeIndex.ts from per-file facts.
+ */
+
+export type FieldOrigin = 'private' | 'visible' | 'unknown';
+
+export interface Evidence<T> {
+  value: T;
+  /** Human-readable why, with tree-relative file:line (`alloc_page (net/x/y.c:59)`). */
+  evidence: string;
+}
+
+/** A page a callee flushes, named from its parameter `index` (the place itself, no field path). */
+export interface TreeFlushedPlace {
+  index: number;
+  path: string;
+}
+
+export interface TreeFacts {
+  /** `key` is `struct_name.field` (`ceph_pagelist.page`). */
+  fieldOrigin(key: string): Evidence<FieldOrigin>;
+  /**
+   * What `name` (a function, or `->field` for a call through an operations table) flushes of its
+   * arguments: the places, 'any' when it flushes a page its caller cannot name, undefined when it
+   * does not flush (or the tree does not know it). `file` picks the file's own static function.
+   */
+  calleeFlushes(name: string, file?: string): Evidence<TreeFlushedPlace[] | 'any'> | undefined;
+  /** Whether `name` writes through its argument `argIndex` (directly or through its callees). */
+  calleeWrites(name: string, argIndex: number, file?: string): boolean;
+  /** The functions registered for an operations-table field (`write_end`). */
+  callbackImplementations(opsField: string): readonly string[];
+  /** A field (`hfsplus_sb_info.alloc_file`) holding an inode user space cannot open or mmap. */
+  internalInode(key: string): Evidence<true> | undefined;
+  /** For a function that returns `x->f->i_mapping`, the inode field key (`T.f`). */
+  mappingReturnedBy(name: string): string | undefined;
+}
+
+/** One place that stores into a struct field. */
+export interface FieldSource {
+  kind: 'private' | 'visible' | 'unknown' | 'internal-inode';
+  /** The callee, or the other field (`T.f`) the value came from. */
+  what: string;
+  line: number;
+}
+
+export interface FunctionFactsSummary {
+  name: string;
+  isStatic: boolean;
+  line: number;
+  /** Parameter indices the function flushes itself (same-file callees included), or 'any'. */
+  flushes: number[] | 'any';
+  /** Parameter indices written through (same-file callees included). */
+  writes: number[];
+  /** Calls to functions not defined in the file: callee (or `->field`), argument → parameter index (-1). */
+  calls: { callee: string; args: number[] }[];
+  /** The function only returns `x->f->i_mapping`: the key of the inode field (`T.f`). */
+  returnsMappingOf?: string;
+}
+
+/** Everything one file contributes to the tree index; plain data (cached as JSON, crosses threads). */
+export interface FileFacts {
+  file: string;
+  fields: Record<string, FieldSource[]>;
+  functions: FunctionFactsSummary[];
+  /** Operations-table field → functions registered for it in this file. */
+  callbacks: Record<string, string[]>;
+}
