@@ -3,6 +3,8 @@
  * the usage text follows it. Bad input (a missing file, nothing to lint) is an InputError: the
  * message alone. Both exit 2.
  */
+import { parseKernelVersion } from '../kernel/version';
+import type { KernelVersion } from '../kernel/version';
 
 export class UsageError extends Error {}
 export class InputError extends Error {}
@@ -14,8 +16,26 @@ export interface ParsedArgs {
 }
 
 /** Options that take a value; anything else starting with `--` is a flag. */
-const VALUED = new Set(['--format', '--rule', '--jobs', '--line', '--preset', '--scenario', '--budget', '--docs-base', '--config', '--kernel-version']);
-const FLAGS = new Set(['--verbose', '--no-progress', '--help', '--quiet', '--aliasing-only', '--no-cache']);
+const VALUED = new Set([
+  '--format',
+  '--rule',
+  '--jobs',
+  '--line',
+  '--preset',
+  '--scenario',
+  '--budget',
+  '--docs-base',
+  '--config',
+  '--kernel-version',
+]);
+const FLAGS = new Set([
+  '--verbose',
+  '--no-progress',
+  '--help',
+  '--quiet',
+  '--aliasing-only',
+  '--no-cache',
+]);
 /** Patch review (server/src/cli/review): valued options, flags, and `--diff[=REV]` whose value is optional. */
 const REVIEW_VALUED = new Set(['--patch', '--tree', '--baseline', '--stdin-filename']);
 const REVIEW_FLAGS = new Set(['--version']);
@@ -58,7 +78,21 @@ export function one(args: ParsedArgs, name: string): string | undefined {
   return values?.[0];
 }
 
-export function choice<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback: T): T {
+/** `--kernel-version X.Y`, or undefined when not given. */
+export function kernelVersionOption(args: ParsedArgs): KernelVersion | undefined {
+  const raw = one(args, '--kernel-version');
+  if (raw === undefined) return undefined;
+  const v = parseKernelVersion(raw);
+  if (!v) throw new UsageError(`--kernel-version must look like 6.12 (got '${raw}')`);
+  return v;
+}
+
+export function choice<T extends string>(
+  args: ParsedArgs,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   const value = one(args, name) ?? fallback;
   if (!(allowed as readonly string[]).includes(value)) {
     throw new UsageError(`${name} must be one of ${allowed.join(', ')} (got '${value}')`);
@@ -70,7 +104,8 @@ export function positiveInt(args: ParsedArgs, name: string, fallback: number): n
   const raw = one(args, name);
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive whole number (got '${raw}')`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${name} must be a positive whole number (got '${raw}')`);
   return n;
 }
 

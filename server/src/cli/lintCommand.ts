@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { RULE_IDS, RULES } from '../rules/index';
 import { createParser, initParser, parserReady } from '../parsing/parser';
 import { wasmSources } from '../host/wasmPaths';
-import { choice, one, positiveInt, UsageError } from './args';
+import { choice, kernelVersionOption, positiveInt, UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { collectFiles } from './files';
 import { Configs, fileOptions, groupByOptions } from './lintConfig';
@@ -29,7 +29,7 @@ import { ReachService } from '../tree/reachService';
 import { stdinInput } from './review/stdin';
 import { fileKernelVersion } from '../kernel/fromTree';
 import { newestKnownKernelVersion } from '../kernel/known';
-import { describeKernelVersion, parseKernelVersion } from '../kernel/version';
+import { describeKernelVersion } from '../kernel/version';
 import type { KernelVersion } from '../kernel/version';
 
 /** Files fewer than this are linted in the main thread: starting workers costs more. */
@@ -209,14 +209,6 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
   }
   if (unreadable) return 2;
   return findings.length > 0 ? 1 : 0;
-}
-
-function kernelVersionOption(args: ParsedArgs): KernelVersion | undefined {
-  const raw = one(args, '--kernel-version');
-  if (raw === undefined) return undefined;
-  const v = parseKernelVersion(raw);
-  if (!v) throw new UsageError(`--kernel-version must look like 6.12 (got '${raw}')`);
-  return v;
 }
 
 /** `--verbose`: which kernel version each tree is checked as, once per distinct answer. */

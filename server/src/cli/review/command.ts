@@ -8,13 +8,11 @@ import { relative, resolve, sep } from 'node:path';
 import { RULE_IDS, RULES } from '../../rules/index';
 import { enabledRules, severityOf } from '../../config/settings';
 import { GlobSet } from '../../config/glob';
-import { choice, one, positiveInt, UsageError } from '../args';
+import { choice, kernelVersionOption, one, positiveInt, UsageError } from '../args';
 import type { ParsedArgs } from '../args';
 import { collectFiles } from '../files';
 import { readConfig } from '../lintCommand';
 import { fileKernelVersion } from '../../kernel/fromTree';
-import { parseKernelVersion } from '../../kernel/version';
-import type { KernelVersion } from '../../kernel/version';
 import type { Io } from '../lintCommand';
 import { docsUri, packageVersion, ruleDocMarkdown } from '../../host/package';
 import { applyBaseline, readBaseline, samePath } from './baseline';
@@ -135,12 +133,4 @@ function baselineSection(paths: string[], io: Io): Section {
       abs: resolve(f.path),
     })),
   };
-}
-
-function kernelVersionOption(args: ParsedArgs): KernelVersion | undefined {
-  const raw = one(args, '--kernel-version');
-  if (raw === undefined) return undefined;
-  const v = parseKernelVersion(raw);
-  if (!v) throw new UsageError(`--kernel-version must look like 6.12 (got '${raw}')`);
-  return v;
 }
