@@ -4,7 +4,7 @@
  */
 import type { Node } from '../../parsing/parser';
 import { calleeName } from '../../parsing/nodeText';
-import type { AliasInfo, VmapFunction } from './model';
+import type { AliasInfo, VmapFunction } from './types';
 import { VMAP_TEST } from '../../knowledge/vmap';
 import { upFrom } from './tree';
 

@@ -8,7 +8,7 @@ import { FLUSH_VMAP } from '../../knowledge/vmap';
 import { describeEdge, endOfFunctionStep, insertStatementFix, stepAt } from '../core/steps';
 import { stripExpr } from '../../parsing/nodeText';
 import type { Finding, PathStep, Severity } from '../core/types';
-import type { AliasInfo, VmapAction, VmapFunction } from './model';
+import type { AliasInfo, VmapAction, VmapFunction } from './types';
 import type { TraceItem } from './witness';
 
 /** The trace, up to index `upTo`, as path steps the simulator understands. */

@@ -6,7 +6,7 @@
 import type { Node } from '../../parsing/parser';
 import type { Edge } from '../../cfg/graph';
 import type { Event } from '../core/events';
-import type { VmapAction, VmapFunction } from './model';
+import type { VmapAction, VmapFunction } from './types';
 import { searchPath, applyEdge } from './path';
 import type { GuardTest } from './path';
 import { addrKey } from './file';
