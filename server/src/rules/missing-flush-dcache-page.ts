@@ -153,6 +153,15 @@ function nonAliasingBuild(edge: Edge): boolean {
 const NON_ALIASING_IF =
   /^#\s*if(?:def\s+|\s+(?:defined\s*\(?\s*)?)ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE\b/;
 
+/** What an edge out of a null test says: which names it tests, and whether true means null. */
+interface NullTest {
+  names: (string | undefined)[];
+  trueMeansNull: boolean;
+}
+
+/** Per function: the search asks for every edge, page and state, so each edge is read once. */
+const nullTests = new WeakMap<PageModel, Map<Edge, NullTest | null>>();
+
 /** For an edge out of `if (x)`, `if (!x)`, `if (x == NULL)`...: does it go the way x is null? */
 function nullTestOutcome(
   edge: Edge,
@@ -160,10 +169,19 @@ function nullTestOutcome(
   model: PageModel,
   ctx: RuleContext,
 ): 'null' | 'non-null' | undefined {
+  let byEdge = nullTests.get(model);
+  if (!byEdge) nullTests.set(model, (byEdge = new Map<Edge, NullTest | null>()));
+  let test = byEdge.get(edge);
+  if (test === undefined) byEdge.set(edge, (test = nullTestOf(edge, model, ctx)));
+  if (!test?.names.includes(page)) return undefined;
+  return (edge.kind === 'true') === test.trueMeansNull ? 'null' : 'non-null';
+}
+
+function nullTestOf(edge: Edge, model: PageModel, ctx: RuleContext): NullTest | null {
   if ((edge.kind !== 'true' && edge.kind !== 'false') || edge.via?.type !== 'if_statement')
-    return undefined;
+    return null;
   const cond = edge.via.childForFieldName('condition');
-  if (!cond) return undefined;
+  if (!cond) return null;
   let n = stripExpr(cond);
   let negated = false;
   for (let guard = 0; guard < 4; guard++) {
@@ -175,13 +193,10 @@ function nullTestOutcome(
       /^(NULL|0)$/.test(n.childForFieldName('right')?.text ?? '')
     ) {
       const op = n.childForFieldName('operator')?.type;
-      if (op !== '==' && op !== '!=') return undefined;
+      if (op !== '==' && op !== '!=') return null;
       if (op === '==') negated = !negated;
       n = stripExpr(n.childForFieldName('left') ?? n);
     } else break;
   }
-  const names = ctx.facts.canon(pageKey(n)) === page || model.addressOf(n)?.page === page;
-  if (!names) return undefined;
-  const trueMeansNull = negated;
-  return (edge.kind === 'true') === trueMeansNull ? 'null' : 'non-null';
+  return { names: [ctx.facts.canon(pageKey(n)), model.addressOf(n)?.page], trueMeansNull: negated };
 }
