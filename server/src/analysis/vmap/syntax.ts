@@ -102,7 +102,6 @@ function fieldUse(n: Node, text: (n: Node) => string, callees: Set<number>): Fie
   return { object, op, field: text(field), node: n, callee };
 }
 
-
 /** `if (o->f)`: the whole condition is one field of a plain name. */
 function fieldTest(n: Node, text: (n: Node) => string): [string, string] | undefined {
   const cond = n.childForFieldName('condition');
