@@ -3,6 +3,7 @@
  * event does to them: CPU writes, flush/invalidate, pages attached to I/O, I/O submitted and
  * completed, the buffer handed on after completion. The rules run their machines over it.
  */
+import { checkDeadline } from '../../parsing/deadline';
 import type { Node } from '../../parsing/parser';
 import { callArguments, calleeName, stripExpr } from '../../parsing/nodeText';
 import type { Event } from '../core/events';
@@ -165,6 +166,7 @@ function buildVmapModel(
     (e) => e.kind === 'call' && submitDirection(e.name, e.args, facts) !== undefined,
   );
   for (const e of facts.all) {
+    checkDeadline();
     if (e.kind === 'assign' && e.rhs) {
       const rhs = stripExpr(e.rhs);
       const callee = rhs.type === 'call_expression' ? calleeName(rhs) : '';
@@ -366,6 +368,7 @@ function buildVmapModel(
   let insideRangeCall: ((n: Node) => boolean) | undefined;
   const actions = new Map<Event, VmapAction[]>();
   for (const e of facts.all) {
+    checkDeadline();
     const list: VmapAction[] = [];
     if (e.kind === 'store') {
       const k = aliases.has(canon(e.baseKey)) ? canon(e.baseKey) : undefined;
