@@ -6,12 +6,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { lintParsed } from '../../server/src/linter';
 import { BudgetExceeded, parseC } from '../../server/src/parsing/parser';
 import { checkDeadline, withDeadline } from '../../server/src/parsing/deadline';
 import { IncrementalLinter } from '../../server/src/lsp/incrementalLint';
 import { RULE_IDS } from '../../server/src/rules/index';
-import { manyIfs, manyIfsVmap } from '../../scripts/fuzz/hostileInputs';
+import { manyFunctions, manyIfs, manyIfsVmap } from '../../scripts/fuzz/hostileInputs';
 import { testParser } from '../helpers';
 
 test('deadline: checkDeadline throws once the running deadline has passed, and only then', () => {
@@ -65,3 +69,32 @@ for (const [what, source] of [
     }
   });
 }
+
+const MAIN = join(__dirname, '..', '..', 'server', 'src', 'cli', 'main.ts');
+
+function cli(...args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('deadline: simulate shares the time budget (before, it had none)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fg-budget-'));
+  const file = join(dir, 'ifs.c');
+  writeFileSync(file, manyIfs(30_000, 5));
+  const r = cli('simulate', file, '--line', '10', '--budget', '200');
+  assert.equal(r.code, 2, r.err);
+  assert.equal(r.out, '');
+  assert.match(r.err, /ifs\.c: not simulated: .*took longer than the time budget \(200 ms\)/);
+});
+
+test('deadline: a file skipped at the budget is named on stderr and counted, never silent', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fg-budget-'));
+  writeFileSync(join(dir, 'many.c'), manyFunctions(2_000));
+  const r = cli('lint', '--format', 'json', '--jobs', '1', '--no-cache', '--budget', '1', dir);
+  assert.match(r.err, /many\.c: skipped: .*time budget \(1 ms\)/);
+  const json = JSON.parse(r.out) as { filesScanned: number; skipped?: number };
+  assert.equal(json.skipped, 1);
+});
