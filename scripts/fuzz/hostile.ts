@@ -15,7 +15,7 @@ type Mutator = (text: string, rng: Rng) => string;
 
 /** Rarely the tester's full size (the budget must stop it); usually a size that runs quickly. */
 const size = (rng: Rng, full: number, usual: number): number =>
-  rng.chance(0.004) ? full : 20 + rng.int(usual);
+  rng.chance(0.003) ? full : 20 + rng.int(usual);
 
 /** Controls that move a terminal's cursor, clear it, set its clipboard, or end a line early. */
 export const CONTROLS = ['\x1b[2J', '\x1b]52;c;aGk=\x07', '\x9b31m', '\x07', '\x08', '\r', '\0'];
@@ -23,11 +23,11 @@ export const CONTROLS = ['\x1b[2J', '\x1b]52;c;aGk=\x07', '\x9b31m', '\x07', '\x
 export const HOSTILE_MUTATORS: Record<string, Mutator> = {
   hugeFunction(text, rng) {
     const at = text.lastIndexOf('\n', rng.int(text.length + 1)) + 1;
-    const fn = manyIfs(size(rng, 30_000, 1_500), 1 + rng.int(30));
+    const fn = manyIfs(size(rng, 30_000, 600), 1 + rng.int(30));
     return text.slice(0, at) + fn + text.slice(at);
   },
   manyFunctions(text, rng) {
-    return text + '\n' + manyFunctions(size(rng, 20_000, 1_500));
+    return text + '\n' + manyFunctions(size(rng, 20_000, 600));
   },
   controlChars(text, rng) {
     // Into a comment, a string, or anywhere: findings quote comments and strings in messages.
