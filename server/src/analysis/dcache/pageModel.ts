@@ -3,6 +3,7 @@
  * mapping (or the linear map, or a buffer head), flushes, unmaps, marks up to date, hands the
  * mapping to its caller. Used by the missing-flush-dcache-page rule.
  */
+import { checkDeadline } from '../../parsing/deadline';
 import type { Node } from '../../parsing/parser';
 import { callArguments, calleeName, exprKey, stripExpr } from '../../parsing/nodeText';
 import { normKey, pointerBase } from '../core/events';
@@ -113,6 +114,7 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
   // Addresses are bound flow-insensitively; two passes settle chains like `q = p + 4`.
   for (let pass = 0; pass < 2; pass++) {
     for (const e of facts.all) {
+      checkDeadline();
       // Only a miter of this function's own (`&miter`) ends here; one kept in a structure
       // is stopped by another function.
       if (e.kind === 'call' && e.name === K.SG_MITER_START && e.args[0]?.text.startsWith('&')) {
@@ -149,6 +151,7 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
   };
   const actions = new Map<Event, PageAction[]>();
   for (const e of facts.all) {
+    checkDeadline();
     const list = eventActions(e, addressOf, fieldBindings, notePage, miters, unmapped, facts, file);
     // Names move on (`page = get_arg_page(...)` in a loop, `bv++`); the rule follows which
     // names still hold a written page.

@@ -3,6 +3,7 @@
  * callee or a caller counts (docs/design/dcache.md, "Same-file callers and callees").
  * Computed lazily and memoised; recursion is cut at a small depth.
  */
+import { checkDeadline } from '../../parsing/deadline';
 import type { Node } from '../../parsing/parser';
 import type { IteratorLoop } from '../../parsing/preprocess';
 import { callArguments, calleeName, exprKey, stripExpr } from '../../parsing/nodeText';
@@ -101,6 +102,7 @@ export class FileSummaries extends FileContext {
       const facts = this.factsOf(fn);
       let seen = false;
       for (const e of facts.all) {
+        checkDeadline();
         if (e.kind !== 'call') continue;
         const idx = FLUSH.get(e.name);
         let flushed: FlushedPlace[] | 'any' | undefined;
@@ -193,6 +195,7 @@ export class FileSummaries extends FileContext {
     let callers = 0;
     for (const { other, fn } of this.callersOf(name)) {
       if (other === name) continue;
+      checkDeadline();
       const facts = this.factsOf(fn);
       const calls = facts.all.flatMap((e, i) =>
         e.kind === 'call' && e.name === name ? [{ e, i }] : [],
@@ -220,6 +223,7 @@ export class FileSummaries extends FileContext {
       const index = new Map<string, { other: string; fn: Node }[]>();
       for (const [other, defs] of this.byName)
         for (const fn of defs) {
+          checkDeadline();
           const seen = new Set<string>();
           for (const m of this.source.slice(fn.startIndex, fn.endIndex).matchAll(CALLED)) {
             const callee = m[1]!;
