@@ -19,7 +19,7 @@ import { pageKey } from '../analysis/core/facts';
 import type { Edge } from '../cfg/graph';
 import * as K from '../knowledge/dcache';
 import { treeOrigin } from '../xref/origin';
-import { wordTest } from '../knowledge/table';
+import { namesWith, wordTest } from '../knowledge/table';
 import {
   describeEdge,
   endOfFunctionStep,
@@ -165,8 +165,15 @@ function calleeOfValue(n: Node): string {
 const METADATA_FUNCTION =
   /(?:^|_)(?:dir|dirent|readdir|dentry|bnode|btree|bmap|brec|xattr|symlink|make_empty|dir_el|inline_dir|extent_buffer|cpfile|sufile|ifile|mdt)(?:_|$)|dir$/;
 
-/** The kernel's own helpers (memcpy_page, zero_user_segments...) leave the flush to callers by design. */
+/** Helpers whose contract is to flush what they wrote: their own definitions must do it. */
+const FLUSHES_INSIDE = namesWith('flushes-internally');
+
+/**
+ * The kernel's own helpers (memcpy_page, copy_highpage...) leave the flush to callers by design;
+ * those the table says flush internally (memcpy_to_page, zero_user_segments) do not.
+ */
 function isKnownHelper(name: string): boolean {
+  if (FLUSHES_INSIDE.has(name)) return false;
   return (
     K.UNFLUSHED_PAGE_WRITE.has(name) ||
     K.FLUSH.has(name) ||
@@ -298,7 +305,8 @@ function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | 
     feasible: (s, edge) =>
       (s & UNFLUSHED) === 0 ||
       (nullTestOutcome(edge, page, model, ctx) !== 'null' && !nonAliasingBuild(edge)),
-    onEdge: (s, edge) => conds.onEdge(s, edge),
+    // A copy that failed wrote nothing the function keeps: it drops or retries the page.
+    onEdge: (s, edge) => conds.onEdge(model.failedOn(edge).includes(page) ? s & ~PENDING : s, edge),
     bad: (s) =>
       (s & UNFLUSHED) !== 0 &&
       (s & ESCAPED) === 0 &&

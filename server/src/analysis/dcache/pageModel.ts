@@ -7,6 +7,7 @@ import type { Node } from '../../parsing/parser';
 import { callArguments, calleeName, exprKey, stripExpr } from '../../parsing/nodeText';
 import { normKey, pointerBase } from '../core/events';
 import type { Event } from '../core/events';
+import type { Edge } from '../../cfg/graph';
 import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
 import type { FileSummaries, IndexNote } from './summaries';
@@ -18,7 +19,16 @@ export type WriteVia = 'kmap' | 'linear' | 'bh' | 'miter' | 'page-write';
 export type PageAction =
   | { kind: 'map'; page: string; api: string; node: Node }
   /** `mappedBy`: the call that gave the address, when it is not a map action of its own. */
-  | { kind: 'write'; page: string; via: WriteVia; node: Node; size?: number; mappedBy?: MappedBy }
+  /** `result`: the name given the copy's return value (`ret = copy_from_user(kaddr, ...)`). */
+  | {
+      kind: 'write';
+      page: string;
+      via: WriteVia;
+      node: Node;
+      size?: number;
+      mappedBy?: MappedBy;
+      result?: string;
+    }
   /** `name`: the page expression as flushed, before names are joined (`kmapped_page`). */
   | { kind: 'flush'; page: string | null; api: string; node: Node; name?: string }
   | { kind: 'unmap'; page: string | null; api: string; node: Node }
@@ -50,6 +60,8 @@ export interface PageModel {
   pages: Map<string, PageInfo>;
   /** The page an address expression points into (`kaddr`, `kaddr + off`, `kmap(p)`). */
   addressOf(n: Node | undefined): { page: string; via: WriteVia } | undefined;
+  /** The pages whose copy failed when the path takes `edge` (`if (ret) goto out;`). */
+  failedOn(edge: Edge): string[];
 }
 
 /** Fields that name where a stream writes (`strm.next_out`), not where it reads (`next_in`). */
@@ -161,7 +173,54 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
       });
     if (list.length > 0) actions.set(e, list);
   }
-  return { actions, pages, addressOf };
+  const results = new Map<string, string[]>();
+  for (const list of actions.values())
+    for (const a of list)
+      if (a.kind === 'write' && a.result !== undefined)
+        results.set(a.result, [...(results.get(a.result) ?? []), a.page]);
+  const failedOn = (edge: Edge): string[] => {
+    if (results.size === 0) return [];
+    const test = zeroTest(edge);
+    if (!test) return [];
+    const pages = results.get(test.name) ?? [];
+    const call = [...actions].find(([, l]) =>
+      l.some((a) => a.kind === 'write' && a.result === test.name),
+    )?.[0];
+    const name = call?.kind === 'call' ? call.name : '';
+    const fails = K.copyFailsWhen(name);
+    return fails === (test.zero ? 'zero' : 'nonzero') ? pages : [];
+  };
+  return { actions, pages, addressOf, failedOn };
+}
+
+/**
+ * For an edge out of `if (x)`, `if (!x)`, `if (unlikely(x == 0))`, `if (x != 0)`: the name tested
+ * and whether the edge is the way x is zero.
+ */
+function zeroTest(edge: Edge): { name: string; zero: boolean } | undefined {
+  if ((edge.kind !== 'true' && edge.kind !== 'false') || edge.via?.type !== 'if_statement')
+    return undefined;
+  const cond = edge.via.childForFieldName('condition');
+  if (!cond) return undefined;
+  let n = stripExpr(cond);
+  let zeroWhenTrue = false;
+  for (let guard = 0; guard < 6; guard++) {
+    if (n.type === 'call_expression' && /^(?:un)?likely$/.test(calleeName(n))) {
+      const arg = callArguments(n)[0];
+      if (!arg) return undefined;
+      n = stripExpr(arg);
+    } else if (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '!') {
+      zeroWhenTrue = !zeroWhenTrue;
+      n = stripExpr(n.childForFieldName('argument') ?? n);
+    } else if (n.type === 'binary_expression' && n.childForFieldName('right')?.text === '0') {
+      const op = n.childForFieldName('operator')?.type;
+      if (op !== '==' && op !== '!=') return undefined;
+      if (op === '==') zeroWhenTrue = !zeroWhenTrue;
+      n = stripExpr(n.childForFieldName('left') ?? n);
+    } else break;
+  }
+  if (n.type !== 'identifier') return undefined;
+  return { name: n.text, zero: (edge.kind === 'true') === zeroWhenTrue };
 }
 
 function eventActions(
@@ -239,11 +298,20 @@ function eventActions(
       });
   }
   const pageWrite = K.UNFLUSHED_PAGE_WRITE.get(name);
+  const result = K.copyFailsWhen(name) ? resultName(node) : undefined;
   if (pageWrite !== undefined && args[pageWrite]) {
     const via: WriteVia = K.KMAP_PAGE_WRITE.has(name) ? 'kmap' : 'page-write';
     const page = notePage(args[pageWrite], name);
-    out.push({ kind: 'write', page, via, node, mappedBy: { node, api: name } });
+    out.push({
+      kind: 'write',
+      page,
+      via,
+      node,
+      mappedBy: { node, api: name },
+      ...(result ? { result } : {}),
+    });
   }
+  const before = out.length;
   for (const i of K.WRITES_ARGUMENT.get(name) ?? [])
     write(
       args[i],
@@ -253,6 +321,7 @@ function eventActions(
         args.map((a) => a.text),
       ),
     );
+  if (result) for (const a of out.slice(before)) if (a.kind === 'write') a.result = result;
   const stored = args[K.STORE_MACRO.get(name) ?? -1];
   if (stored) write(storeTarget(stored) ?? stored, node);
   if (K.MARK_UPTODATE.has(name) && args[0])
@@ -321,6 +390,21 @@ function writeAction(b: Binding, node: Node, size?: number): PageAction {
   if (size !== undefined) a.size = size;
   if (b.mappedBy) a.mappedBy = b.mappedBy;
   return a;
+}
+
+/** The name a call's value is given: `ret = f(...)`, `int ret = f(...)`. */
+function resultName(call: Node): string | undefined {
+  let n = call.parent;
+  while (n && n.type === 'parenthesized_expression') n = n.parent;
+  if (n?.type === 'assignment_expression' && n.childForFieldName('operator')?.text === '=') {
+    const left = n.childForFieldName('left');
+    return left?.type === 'identifier' ? left.text : undefined;
+  }
+  if (n?.type === 'init_declarator') {
+    const d = n.childForFieldName('declarator');
+    return d?.type === 'identifier' ? d.text : undefined;
+  }
+  return undefined;
 }
 
 /** The pointer expression a store target writes through: `p->f` gives `p`, `q[i]` gives `q`. */
