@@ -61,7 +61,7 @@ export function lintParsed(parsed: ParsedSource, options: LintOptions = {}): Lin
       throw new BudgetExceeded('analysis took longer than the time budget');
     }
     const text = source.slice(fn.startIndex, fn.endIndex);
-    const active = fileRules.filter((r) => r.relevant(text));
+    const active = fileRules.filter((r) => r.relevant(text, file));
     if (active.length === 0) continue;
     const facts = file.factsOf(fn);
     if (facts.cfg.skipped) {

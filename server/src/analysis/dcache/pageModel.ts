@@ -14,7 +14,8 @@ import type { FileSummaries, IndexNote } from './summaries';
 import { callName } from './summaries';
 import * as K from '../../knowledge/dcache';
 
-export type WriteVia = 'kmap' | 'linear' | 'bh' | 'miter' | 'page-write';
+/** `ring`: a structure the file keeps in pages it maps into user space (userRing.ts). */
+export type WriteVia = 'kmap' | 'linear' | 'bh' | 'miter' | 'page-write' | 'ring';
 
 export type PageAction =
   | { kind: 'map'; page: string; api: string; node: Node }
@@ -72,6 +73,7 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
   const bindings = new Map<string, Binding>();
   const pages = new Map<string, PageInfo>();
   const miters = new Map<string, boolean>(); // miter key → flushes at stop (SG_MITER_TO_SG)
+  const rings = file.ringRoots(facts.cfg.node);
 
   const notePage = (arg: Node, api: string): string => {
     const page = canon(pageKey(arg));
@@ -119,6 +121,12 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
     }
     const miter = /^(.*)\.addr$/.exec(key);
     if (miter?.[1] && miters.has(miter[1])) return { page: `miter:${miter[1]}`, via: 'miter' };
+    const root = /^\w+/.exec(key)?.[0];
+    if (root && rings.has(root)) {
+      const page = `ring:${root}`;
+      if (!pages.has(page)) pages.set(page, { display: root, folio: false });
+      return { page, via: 'ring' };
+    }
     return undefined;
   };
 
@@ -346,6 +354,9 @@ function eventActions(
     const local = file.isDefined(name);
     args.forEach((arg, i) => {
       const b = addressOf(arg);
+      // A ring structure handed to a helper follows the ring's own protocol (a block header is
+      // flushed when the block is closed), so only the function's own stores into it count.
+      if (b?.via === 'ring' || K.LOGS.test(name)) return;
       if (b && (local ? file.writesParam(name, i) : K.WRITER_NAME.test(name))) {
         out.push(writeAction(b, node));
       }
@@ -392,6 +403,22 @@ function writeAction(b: Binding, node: Node, size?: number): PageAction {
   return a;
 }
 
+/**
+ * The exit of `for (i = 0; i < compound_nr(page); i++) flush_dcache_page(page + i);` before
+ * the first iteration: a page or folio has at least one page (include/linux/mm.h compound_nr,
+ * folio_nr_pages), so that way out is never taken.
+ */
+export function skipsOwnPagesLoop(edge: Edge): boolean {
+  if (edge.kind !== 'loop-exit' || edge.via?.type !== 'for_statement') return false;
+  const part = (f: string): string =>
+    edge.via?.childForFieldName(f)?.text.replace(/\s+/g, '') ?? '';
+  return (
+    /=0;?$/.test(part('initializer')) &&
+    /^\w+<(?:compound_nr|folio_nr_pages|thp_nr_pages)\(/.test(part('condition')) &&
+    /\bflush_dcache_(?:page|folio)\s*\(/.test(part('body'))
+  );
+}
+
 /** The name a call's value is given: `ret = f(...)`, `int ret = f(...)`. */
 function resultName(call: Node): string | undefined {
   let n = call.parent;
@@ -416,6 +443,9 @@ function storeTarget(lhs: Node): Node | undefined {
       n = arg;
     } else if (n.type === 'subscript_expression' || n.type === 'pointer_expression') {
       return n.childForFieldName('argument') ?? undefined;
+    } else if (n.type === 'call_expression' && /^[A-Z][A-Z0-9_]*$/.test(calleeName(n))) {
+      // `BLOCK_STATUS(desc) = v`: an accessor macro stores into what its argument points to.
+      return callArguments(n)[0];
     } else {
       return undefined;
     }
