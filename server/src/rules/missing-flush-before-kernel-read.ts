@@ -28,8 +28,12 @@ const FLUSHED = 1;
 const NOT_SHARED = 2;
 const READ_STALE = 4;
 
-const LOOKUP_WORDS = wordTest(K.PAGE_CACHE_LOOKUP);
-const READ_WORDS = wordTest([...K.READS_PAGE.keys(), ...K.READS_MEMORY.keys()]);
+const LOOKUP_WORDS = wordTest(K.PAGE_CACHE_LOOKUP, ['\\w*write_begin']);
+const READ_WORDS = wordTest([
+  ...K.READS_PAGE.keys(),
+  ...K.READS_MEMORY.keys(),
+  ...[...K.UNFLUSHED_PAGE_WRITE.keys()].filter((n) => K.copyFailsWhen(n) === 'zero'),
+]);
 
 export const rule: Rule = {
   meta: {
