@@ -13,6 +13,7 @@ import {
   flushOf,
   pageCacheNames,
   readOf,
+  uptodateWhen,
   writablyMappedTests,
   writablyMappedWhen,
 } from '../analysis/dcache/pageCache';
@@ -106,7 +107,7 @@ function checkGroup(
       if ((edge.kind !== 'true' && edge.kind !== 'false') || edge.via?.type !== 'if_statement')
         return s;
       const cond = edge.via.childForFieldName('condition');
-      const shared = cond ? writablyMappedWhen(cond, vars) : undefined;
+      const shared = cond ? (writablyMappedWhen(cond, vars) ?? uptodateWhen(cond)) : undefined;
       return shared !== undefined && shared !== (edge.kind === 'true') ? s | NOT_SHARED : s;
     },
   });
