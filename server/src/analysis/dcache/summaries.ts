@@ -21,6 +21,7 @@ import {
   WRITES_ARGUMENT,
 } from '../../knowledge/dcache';
 import type { TreeFacts } from '../../xref/types';
+import { ringTypes, structTypes } from './userRing';
 
 /** The tree a file belongs to (issue 13): its index, and the file's path inside the tree. */
 export interface TreeContext {
@@ -64,6 +65,22 @@ export class FileSummaries extends FileContext {
     readonly tree?: TreeContext,
   ) {
     super(functions, iterators, source);
+  }
+
+  private rings: Set<string> | undefined;
+  /** Whether a function's text names a structure type the file keeps in user-mapped pages. */
+  mentionsRing(text: string): boolean {
+    this.rings ??= ringTypes([...this.byName.values()].flat(), this.source);
+    for (const t of this.rings) if (text.includes(t)) return true;
+    return false;
+  }
+
+  /** The names a function declares with a structure type the file keeps in user-mapped pages. */
+  ringRoots(fn: Node): Set<string> {
+    this.rings ??= ringTypes([...this.byName.values()].flat(), this.source);
+    if (this.rings.size === 0) return new Set();
+    const rings = this.rings;
+    return new Set([...structTypes(fn)].flatMap(([n, t]) => (rings.has(t) ? [n] : [])));
   }
 
   /**
