@@ -22,7 +22,7 @@ import { runMutations } from './accuracy/mutate';
 import { ledgerReport, mutationReport } from './accuracy/report';
 import { scoreLedger } from './accuracy/score';
 import { lintTree } from './accuracy/treeLint';
-import { buildTreeFacts } from '../server/src/xref/build';
+import { buildTreeFacts, isXrefWorker, runXrefWorker } from '../server/src/xref/build';
 import { TreeIndex } from '../server/src/xref/treeIndex';
 
 const VERSIONS = ['6.1', '6.12'] as const;
@@ -94,7 +94,8 @@ async function main(): Promise<void> {
   if (out) writeFileSync(out, JSON.stringify(details, null, 2) + '\n');
 }
 
-void main().catch((e: unknown) => {
+// The index's worker threads load this same script: they summarise files, nothing else.
+void (isXrefWorker() ? runXrefWorker() : main()).catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(2);
 });
