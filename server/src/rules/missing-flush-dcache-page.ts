@@ -19,6 +19,7 @@ import { pageKey } from '../analysis/core/facts';
 import type { Edge } from '../cfg/graph';
 import * as K from '../knowledge/dcache';
 import { treeOrigin } from '../xref/origin';
+import { deviceConsumer } from '../analysis/dcache/deviceOnly';
 import { wordTest } from '../knowledge/table';
 import {
   describeEdge,
@@ -190,6 +191,19 @@ function needsFlush(page: string, model: PageModel, ctx: RuleContext): boolean {
     isKnownHelper(ctx.facts.name)
   )
     return false;
+  // A page of no known user-visible origin that the function hands to a device only. A
+  // scatterlist's page passes for a request's page, unless the function maps that scatterlist
+  // for the device itself.
+  const device =
+    origin === 'visible' && !/^sg_page\(/.test(page) ? undefined : deviceConsumer(page, ctx.facts);
+  if (device) {
+    ctx.file.notes.push({
+      function: ctx.facts.name,
+      offset: ctx.facts.cfg.node.startIndex,
+      note: `${page} only goes to the device: ${device}`,
+    });
+    return false;
+  }
   if (
     (origin === 'unknown' || origin === 'param') &&
     page.includes('.') &&
