@@ -13,6 +13,7 @@ import * as K from '../../knowledge/dcache';
 import { namesWith } from '../../knowledge/table';
 import type { PageModel } from './pageModel';
 import type { FileSummaries } from './summaries';
+import { deviceConsumer } from './deviceOnly';
 
 /** Helpers the table says flush what they wrote. */
 const FLUSHES_INSIDE = namesWith('flushes-internally');
@@ -40,6 +41,19 @@ export function needsFlush(
     });
   if (origin === 'private' || METADATA_FUNCTION.test(facts.name) || isKnownHelper(facts.name))
     return false;
+  // A page of no known user-visible origin that the function hands to a device only. A
+  // scatterlist's page passes for a request's page, unless the function maps that scatterlist
+  // for the device itself.
+  const device =
+    origin === 'visible' && !/^sg_page\(/.test(page) ? undefined : deviceConsumer(page, facts);
+  if (device) {
+    file.notes.push({
+      function: facts.name,
+      offset: facts.cfg.node.startIndex,
+      note: `${page} only goes to the device: ${device}`,
+    });
+    return false;
+  }
   if (
     (origin === 'unknown' || origin === 'param') &&
     page.includes('.') &&
