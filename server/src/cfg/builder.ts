@@ -213,7 +213,7 @@ class Builder {
     if (++this.depth > MAX_DEPTH)
       throw new TooComplex(`conditions nested deeper than ${MAX_DEPTH}`);
     try {
-      const { node, negated } = peel(condition);
+      const { node, negated } = peelCondition(condition);
       if (negated) [ifTrue, ifFalse] = [ifFalse, ifTrue];
       const op = logicalOperator(node);
       if (!op) {
@@ -392,7 +392,7 @@ function isAlwaysTrue(condition: Node | null): boolean {
 }
 
 /** Parentheses, casts, `!` and likely()/unlikely() around a condition; odd `!`s negate it. */
-function peel(n: Node): { node: Node; negated: boolean } {
+export function peelCondition(n: Node): { node: Node; negated: boolean } {
   let negated = false;
   for (let guard = 0; guard < MAX_DEPTH; guard++) {
     n = stripExpr(n);

@@ -9,13 +9,8 @@
 import { buildPageModel } from '../analysis/dcache/pageModel';
 import type { PageModel } from '../analysis/dcache/pageModel';
 import type { PageRead } from '../analysis/dcache/pageCache';
-import {
-  flushOf,
-  pageCacheNames,
-  readOf,
-  writablyMappedTests,
-  writablyMappedWhen,
-} from '../analysis/dcache/pageCache';
+import { flushOf, pageCacheNames, readOf, writablyMappedTests } from '../analysis/dcache/pageCache';
+import { writablyMapped } from '../analysis/dcache/conditions';
 import { findBadPath } from '../analysis/core/pathSearch';
 import type { Event } from '../analysis/core/events';
 import { describeEdge, insertStatementFix, stepAt } from '../analysis/core/steps';
@@ -98,13 +93,7 @@ function checkGroup(
     initial: 0,
     step,
     bad: (s) => (s & READ_STALE) !== 0,
-    onEdge: (s, edge) => {
-      if ((edge.kind !== 'true' && edge.kind !== 'false') || edge.via?.type !== 'if_statement')
-        return s;
-      const cond = edge.via.childForFieldName('condition');
-      const shared = cond ? writablyMappedWhen(cond, vars) : undefined;
-      return shared !== undefined && shared !== (edge.kind === 'true') ? s | NOT_SHARED : s;
-    },
+    onEdge: (s, edge) => (writablyMapped(edge, vars) === false ? s | NOT_SHARED : s),
   });
   if (!witness) return undefined;
 

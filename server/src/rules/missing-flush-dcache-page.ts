@@ -11,12 +11,12 @@ import { buildPageModel } from '../analysis/dcache/pageModel';
 import type { PageAction, PageModel } from '../analysis/dcache/pageModel';
 import { findBadPath } from '../analysis/core/pathSearch';
 import { Conditions } from '../analysis/core/conditions';
+import { nonAliasingBuild, nullTest } from '../analysis/dcache/conditions';
 import type { Event } from '../analysis/core/events';
 import { normKey } from '../analysis/core/events';
 import type { FunctionFacts } from '../analysis/core/facts';
 import type { FileSummaries } from '../analysis/dcache/summaries';
 import { pageKey } from '../analysis/core/facts';
-import type { Edge } from '../cfg/graph';
 import * as K from '../knowledge/dcache';
 import { treeOrigin } from '../xref/origin';
 import { wordTest } from '../knowledge/table';
@@ -297,7 +297,11 @@ function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | 
     // A build without ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE has no aliasing to flush for.
     feasible: (s, edge) =>
       (s & UNFLUSHED) === 0 ||
-      (nullTestOutcome(edge, page, model, ctx) !== 'null' && !nonAliasingBuild(edge)),
+      (nullTest(
+        edge,
+        (n) => ctx.facts.canon(pageKey(n)) === page || model.addressOf(n)?.page === page,
+      ) !== 'null' &&
+        !nonAliasingBuild(edge)),
     onEdge: (s, edge) => conds.onEdge(s, edge),
     bad: (s) =>
       (s & UNFLUSHED) !== 0 &&
@@ -430,52 +434,6 @@ function flushCovers(flushed: string | null, page: string): boolean {
 }
 
 const PLAIN_PAGE = /^[A-Za-z_]\w*(?:\.\w+|\[[^[\]()]*\])*$/;
-
-/** The `#else` side of `#if ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE`, where flush_dcache_page is a no-op. */
-function nonAliasingBuild(edge: Edge): boolean {
-  if (edge.kind === 'preproc-else') return NON_ALIASING_IF.test(edge.via?.text ?? '');
-  // `if (ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE) flush...` in C (crypto/scatterwalk.c): the false side
-  // is a build where the flush is a no-op.
-  if (edge.kind !== 'false' || edge.via?.type !== 'if_statement') return false;
-  const cond = edge.via.childForFieldName('condition')?.text.replace(/[()\s]/g, '');
-  return cond === 'ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE';
-}
-
-const NON_ALIASING_IF =
-  /^#\s*if(?:def\s+|\s+(?:defined\s*\(?\s*)?)ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE\b/;
-
-/** For an edge out of `if (x)`, `if (!x)`, `if (x == NULL)`...: does it go the way x is null? */
-function nullTestOutcome(
-  edge: Edge,
-  page: string,
-  model: PageModel,
-  ctx: RuleContext,
-): 'null' | 'non-null' | undefined {
-  if ((edge.kind !== 'true' && edge.kind !== 'false') || edge.via?.type !== 'if_statement')
-    return undefined;
-  const cond = edge.via.childForFieldName('condition');
-  if (!cond) return undefined;
-  let n = stripExpr(cond);
-  let negated = false;
-  for (let guard = 0; guard < 4; guard++) {
-    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '!') {
-      negated = !negated;
-      n = stripExpr(n.childForFieldName('argument') ?? n);
-    } else if (
-      n.type === 'binary_expression' &&
-      /^(NULL|0)$/.test(n.childForFieldName('right')?.text ?? '')
-    ) {
-      const op = n.childForFieldName('operator')?.type;
-      if (op !== '==' && op !== '!=') return undefined;
-      if (op === '==') negated = !negated;
-      n = stripExpr(n.childForFieldName('left') ?? n);
-    } else break;
-  }
-  const names = ctx.facts.canon(pageKey(n)) === page || model.addressOf(n)?.page === page;
-  if (!names) return undefined;
-  const trueMeansNull = negated;
-  return (edge.kind === 'true') === trueMeansNull ? 'null' : 'non-null';
-}
 
 function writerText(node: Node, source: string): string {
   if (node.type === 'call_expression')

@@ -134,21 +134,3 @@ export function writablyMappedTests(facts: FunctionFacts): Set<string> {
   }
   return out;
 }
-
-/**
- * For a condition, whether its true branch means "user space may write the file through a
- * shared mapping" (`mapping_writably_mapped(m)`, `writably_mapped`), false for the negation,
- * undefined when the condition tests something else.
- */
-export function writablyMappedWhen(cond: Node, vars: Set<string>): boolean | undefined {
-  let n = stripExpr(cond);
-  let polarity = true;
-  while (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '!') {
-    polarity = !polarity;
-    n = stripExpr(n.childForFieldName('argument') ?? n);
-  }
-  const tests =
-    (n.type === 'call_expression' && K.WRITABLY_MAPPED_TEST.has(calleeName(n))) ||
-    (n.type === 'identifier' && vars.has(n.text));
-  return tests ? polarity : undefined;
-}
