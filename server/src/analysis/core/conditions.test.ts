@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseC } from '../../parsing/parser';
 import { functionDefinitions } from '../../parsing/nodeText';
 import type { Edge } from '../../cfg/graph';
@@ -78,4 +80,21 @@ test('conditions: a path cannot take the true side of `w && n` and then the true
     assert.equal(conds.onEdge(known, second), undefined, '`!w` taken true after `w` held');
     assert.equal(conds.value(conds.onAssign(known, 'w'), 'w'), undefined, 'w = ... forgets it');
   });
+});
+
+test('conditions: only the CFG builder takes a condition apart (`!`, `&&`, `||`)', () => {
+  const src = join(__dirname, '../..');
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((n) => {
+      const p = join(dir, n);
+      if (statSync(p).isDirectory()) return files(p);
+      return n.endsWith('.ts') && !n.endsWith('.test.ts') ? [p] : [];
+    });
+  const peeling = files(src).filter((f) =>
+    /childForFieldName\('operator'\)\?\.type\s*===\s*'(?:!|&&|\|\|)'/.test(readFileSync(f, 'utf8')),
+  );
+  assert.deepEqual(
+    peeling.map((f) => f.slice(src.length + 1)),
+    ['cfg/builder.ts'],
+  );
 });

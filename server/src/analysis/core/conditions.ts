@@ -20,6 +20,7 @@ import { stripExpr } from '../../parsing/nodeText';
 import { peelCondition } from '../../cfg/builder';
 import { normKey } from './events';
 import type { FunctionFacts } from './facts';
+import { checkDeadline } from '../../parsing/deadline';
 
 export interface Tested {
   /** What is tested, comparisons with NULL or 0 peeled: `p` in `p != NULL`, `op` in `op == READ`. */
@@ -143,6 +144,48 @@ function ifTest(edge: Edge): { key: string; holds: boolean } | undefined {
   return key === undefined ? undefined : { key, holds: t!.holds };
 }
 
+/** The conditions a function's `if`s test more than once: the same for every page a rule checks. */
+const selections = new WeakMap<FunctionFacts, Map<number, string[]>>();
+
+function followed(facts: FunctionFacts, max: number): string[] {
+  let byMax = selections.get(facts);
+  if (!byMax) selections.set(facts, (byMax = new Map<number, string[]>()));
+  let keys = byMax.get(max);
+  if (!keys) byMax.set(max, (keys = scan(facts, max)));
+  return keys;
+}
+
+function scan(facts: FunctionFacts, max: number): string[] {
+  const count = new Map<string, number>();
+  const atoms = new Set<number>();
+  for (const b of facts.cfg.blocks) {
+    checkDeadline();
+    for (const e of b.succ) {
+      const t = ifTest(e);
+      if (!t || !e.test || atoms.has(e.test.atom.id)) continue;
+      atoms.add(e.test.atom.id);
+      count.set(t.key, (count.get(t.key) ?? 0) + 1);
+    }
+  }
+  // Only conditions tested more than once (or predicates on pages) can correlate anything.
+  // Tests of one value against different constants (`op == REQ_OP_WRITE`, `op == REQ_OP_READ`)
+  // correlate too: they count together.
+  const group = (key: string): string =>
+    key.includes('==') ? key.slice(0, key.indexOf('==') + 2) : key;
+  const perGroup = new Map<string, number>();
+  for (const [key, n] of count) perGroup.set(group(key), (perGroup.get(group(key)) ?? 0) + n);
+  // The most tested conditions first: they are the ones most likely to correlate.
+  const ranked = [...count.keys()].sort(
+    (a, b) => (perGroup.get(group(b)) ?? 0) - (perGroup.get(group(a)) ?? 0),
+  );
+  const keys: string[] = [];
+  for (const key of ranked) {
+    const n = perGroup.get(group(key)) ?? 0;
+    if ((n > 1 || key.startsWith('PageSlab(')) && keys.length < max) keys.push(key);
+  }
+  return keys;
+}
+
 /**
  * Correlated branch conditions. Kernel code tests the same condition twice (`if (do_write)` to
  * pick the copy direction, `if (!do_write)` to flush); a path that takes the write side first and
@@ -150,7 +193,7 @@ function ifTest(edge: Edge): { key: string; holds: boolean } | undefined {
  * rule's state: known true, known false. Assigning to a name the condition reads forgets it.
  */
 export class Conditions {
-  readonly keys: string[] = [];
+  readonly keys: string[];
 
   /** `shift` is the first free bit of the rule's state; at most `max` conditions are followed. */
   constructor(
@@ -158,31 +201,8 @@ export class Conditions {
     private readonly shift: number,
     max = 4,
   ) {
-    const count = new Map<string, number>();
-    const atoms = new Set<number>();
-    for (const b of facts.cfg.blocks) {
-      for (const e of b.succ) {
-        const t = ifTest(e);
-        if (!t || !e.test || atoms.has(e.test.atom.id)) continue;
-        atoms.add(e.test.atom.id);
-        count.set(t.key, (count.get(t.key) ?? 0) + 1);
-      }
-    }
-    // Only conditions tested more than once (or predicates on pages) can correlate anything.
-    // Tests of one value against different constants (`op == REQ_OP_WRITE`, `op == REQ_OP_READ`)
-    // correlate too: they count together.
-    const group = (key: string): string =>
-      key.includes('==') ? key.slice(0, key.indexOf('==') + 2) : key;
-    const perGroup = new Map<string, number>();
-    for (const [key, n] of count) perGroup.set(group(key), (perGroup.get(group(key)) ?? 0) + n);
-    // The most tested conditions first: they are the ones most likely to correlate.
-    const ranked = [...count.keys()].sort(
-      (a, b) => (perGroup.get(group(b)) ?? 0) - (perGroup.get(group(a)) ?? 0),
-    );
-    for (const key of ranked) {
-      const n = perGroup.get(group(key)) ?? 0;
-      if ((n > 1 || key.startsWith('PageSlab(')) && this.keys.length < max) this.keys.push(key);
-    }
+    // Built per page by the rules; the scan of every `if` is shared.
+    this.keys = [...followed(facts, max)];
   }
 
   get bits(): number {

@@ -17,11 +17,10 @@ function ifTested(edge: Edge): Tested | undefined {
   return edge.via?.type === 'if_statement' ? testOf(edge) : undefined;
 }
 
-/** For an edge out of `if (p)`, `if (!p)`, `if (p == NULL)`...: does it go the way p is null? */
-export function nullTest(edge: Edge, names: (n: Node) => boolean): 'null' | 'non-null' | undefined {
+/** For an edge out of `if (p)`, `if (!p)`, `if (p == NULL)`...: the pointer, and whether it is null there. */
+export function nullTest(edge: Edge): { pointer: Node; isNull: boolean } | undefined {
   const t = ifTested(edge);
-  if (!t || t.compare || !names(t.subject)) return undefined;
-  return t.holds ? 'non-null' : 'null';
+  return t && !t.compare ? { pointer: t.subject, isNull: !t.holds } : undefined;
 }
 
 /**
