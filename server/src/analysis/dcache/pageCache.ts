@@ -155,39 +155,3 @@ export function writablyMappedTests(facts: FunctionFacts): Set<string> {
   }
   return out;
 }
-
-/**
- * For a condition, whether its true branch means "user space may write the file through a
- * shared mapping" (`mapping_writably_mapped(m)`, `writably_mapped`), false for the negation,
- * undefined when the condition tests something else.
- */
-export function writablyMappedWhen(cond: Node, vars: Set<string>): boolean | undefined {
-  let n = stripExpr(cond);
-  let polarity = true;
-  while (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '!') {
-    polarity = !polarity;
-    n = stripExpr(n.childForFieldName('argument') ?? n);
-  }
-  const tests =
-    (n.type === 'call_expression' && K.WRITABLY_MAPPED_TEST.has(calleeName(n))) ||
-    (n.type === 'identifier' && vars.has(n.text));
-  return tests ? polarity : undefined;
-}
-
-/**
- * For a condition testing whether a folio is up to date: whether its true branch is the up-to-date
- * one (true for `folio_test_uptodate(folio)`, false for its negation). User space cannot map a folio that
- * is not up to date (the fault reads it first, mm/filemap.c filemap_fault), so it holds no
- * user stores to flush.
- */
-export function uptodateWhen(cond: Node): boolean | undefined {
-  let n = stripExpr(cond);
-  let polarity = true;
-  while (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '!') {
-    polarity = !polarity;
-    n = stripExpr(n.childForFieldName('argument') ?? n);
-  }
-  const tests =
-    n.type === 'call_expression' && /^(?:folio_test_uptodate|PageUptodate)$/.test(calleeName(n));
-  return tests ? polarity : undefined;
-}
