@@ -11,45 +11,26 @@ const packing = ['pack', 'publish'].includes(process.env.npm_command ?? '');
 const production = process.argv.includes('--production') || packing;
 mkdirSync('dist', { recursive: true });
 
-const nodeBundles = [
-  { in: 'server/src/cli/main.ts', out: 'dist/cli.js', external: [] },
-  { in: 'server/src/lsp/main.ts', out: 'dist/server.js', external: [] },
-  { in: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'] },
-];
-const browserBundles = [{ in: 'simulator/src/webview/main.ts', out: 'dist/webview.js' }];
-
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
-const builds = [
-  ...nodeBundles
-    .filter((b) => existsSync(b.in))
-    .map((b) =>
-      esbuild.build({
-        ...common,
-        entryPoints: [b.in],
-        outfile: b.out,
-        platform: 'node',
-        format: 'cjs',
-        target: 'node20',
-        external: b.external,
-        // web-tree-sitter's module code asks import.meta.url for its location; in a CJS bundle
-        // that is this file.
-        define: { 'import.meta.url': '__fgImportMetaUrl' },
-        banner: { js: "const __fgImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-      }),
-    ),
-  ...browserBundles
-    .filter((b) => existsSync(b.in))
-    .map((b) =>
-      esbuild.build({
-        ...common,
-        entryPoints: [b.in],
-        outfile: b.out,
-        platform: 'browser',
-        format: 'iife',
-        target: 'es2022',
-      }),
-    ),
+const NODE = {
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // web-tree-sitter's module code asks import.meta.url for its location; in a CJS bundle
+  // that is this file.
+  define: { 'import.meta.url': '__fgImportMetaUrl' },
+  banner: { js: "const __fgImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+const BROWSER = { platform: 'browser', format: 'iife', target: 'es2022' };
+const bundles = [
+  { in: 'server/src/cli/main.ts', out: 'dist/cli.js', options: NODE },
+  { in: 'server/src/lsp/main.ts', out: 'dist/server.js', options: NODE },
+  { in: 'client/src/extension.ts', out: 'dist/client.js', options: { ...NODE, external: ['vscode'] } },
+  { in: 'simulator/src/webview/main.ts', out: 'dist/webview.js', options: BROWSER },
 ];
+const builds = bundles
+  .filter((b) => existsSync(b.in))
+  .map((b) => esbuild.build({ ...common, ...b.options, entryPoints: [b.in], outfile: b.out }));
 await Promise.all(builds);
 
 // web-tree-sitter.cjs ships as a file: the parser loads a fresh copy of it (a new WASM instance)

@@ -12,6 +12,9 @@ const SERVER_UNITS = [
   'parsing',
   'cfg',
   'knowledge',
+  'kernel',
+  'xref',
+  'tree',
   'analysis',
   'rules',
   'fixes',
@@ -29,15 +32,31 @@ const EDITOR = '^vscode(-languageclient)?(/|$)';
 const LSP = '^vscode-(languageserver|jsonrpc)';
 const SIMULATOR = '(^|/)simulator/src/';
 const CLIENT = '(^|/)client/src(/|$)';
-/** A relative import of a server/src unit: `../cli/main`, `../../rules/types`, `./lsp/server`. */
-const unit = (names) => `^(\\./|(\\.\\./)+)(${names.join('|')})(/|$)`;
+/**
+ * A relative import of a server/src unit from a folder below server/src: `../cli/main`,
+ * `../../rules/types` (`./tree` there is a module of the folder itself, not the unit).
+ */
+const unit = (names) => `^(\\.\\./)+(${names.join('|')})(/|$)`;
+/** The same from a module at the root of server/src: `./lsp/server`. */
+const rootUnit = (names) => `^\\./(${names.join('|')})(/|$)`;
+/** The modules of xref and kernel that read files; the rest of each folder is pure. */
+const XREF_IO = ['build', 'cache'];
+const KERNEL_IO = ['fromTree'];
+/** The tree folder's pure modules (Kconfig and Kbuild evaluation, field sources); the rest read the disk. */
+const TREE_PURE = ['arches', 'kbuild', 'kconfig', 'kconfigEval', 'kconfigExpr', 'reach', 'fieldSources'];
+const TREE_IO = ['engine', 'fieldIndex', 'kernelTree', 'lintCache', 'reachService', 'store'];
+/** A relative import of one of `modules` of a server/src unit: `../xref/build`. */
+const modulesOf = (folder, modules) => `^(\\./|(\\.\\./)+)${folder}/(${modules.join('|')})$`;
+/** The same modules imported from inside their own folder: `./cache`. */
+const siblings = (modules) => `^\\./(${modules.join('|')})$`;
+const files = (folder, modules) => modules.map((m) => `server/src/${folder}/${m}.ts`);
 const serverUnitsExcept = (allowed) => SERVER_UNITS.filter((u) => !allowed.includes(u));
 const rootModulesExcept = (allowed) => ROOT_MODULES.filter((u) => !allowed.includes(u));
 
-const layer = (name, files, forbidden, meaning) => ({
+const layer = (name, files, forbidden, meaning, ignores = []) => ({
   name: `layers/${name}`,
   files,
-  ignores: ['**/*.test.ts'],
+  ignores: ['**/*.test.ts', ...ignores],
   rules: {
     '@typescript-eslint/no-restricted-imports': [
       'error',
@@ -51,11 +70,14 @@ const layer = (name, files, forbidden, meaning) => ({
   },
 });
 
-/** The engine layers: each imports the layers below it, no I/O, no editor, no LSP. */
-const engine = (name, folder, mayImport, meaning, extra = []) =>
+/**
+ * The engine layers: each imports the layers below it, no I/O, no editor, no LSP. Whatever an
+ * engine layer may import of xref, kernel and tree, it never imports their modules that read files.
+ */
+const engine = (name, folder, mayImport, meaning, extra = [], fileList, ignores = []) =>
   layer(
     name,
-    [`server/src/${folder}/**/*.ts`],
+    fileList ?? [`server/src/${folder}/**/*.ts`],
     [
       NODE,
       EDITOR,
@@ -63,9 +85,13 @@ const engine = (name, folder, mayImport, meaning, extra = []) =>
       CLIENT,
       unit(serverUnitsExcept([folder, ...mayImport])),
       unit(rootModulesExcept(mayImport)),
+      modulesOf('xref', XREF_IO),
+      modulesOf('kernel', KERNEL_IO),
+      modulesOf('tree', TREE_IO),
       ...extra,
     ].filter((r) => !r.includes('()')),
     meaning,
+    ignores,
   );
 
 const LAYERS = [
@@ -79,27 +105,97 @@ const LAYERS = [
     SIMULATOR,
   ]),
   engine(
+    'kernel',
+    'kernel',
+    ['knowledge'],
+    'kernel versions and what each knows: pure, over the knowledge table',
+    [SIMULATOR, siblings(KERNEL_IO)],
+    undefined,
+    files('kernel', KERNEL_IO),
+  ),
+  layer(
+    'kernel-io',
+    files('kernel', KERNEL_IO),
+    [EDITOR, LSP, CLIENT, SIMULATOR, unit(serverUnitsExcept(['kernel'])), unit(ROOT_MODULES)],
+    'reading a tree\'s kernel version: the file system and kernel/version only',
+  ),
+  engine(
+    'xref',
+    'xref',
+    ['parsing', 'knowledge', 'analysis'],
+    'the cross-file facts of the tree index, computed without I/O (building and caching them is xref-io)',
+    [SIMULATOR, siblings(XREF_IO)],
+    undefined,
+    files('xref', XREF_IO),
+  ),
+  layer(
+    'xref-io',
+    files('xref', XREF_IO),
+    [
+      EDITOR,
+      LSP,
+      CLIENT,
+      SIMULATOR,
+      unit(serverUnitsExcept(['xref', 'parsing', 'tree', 'host'])),
+      unit(ROOT_MODULES),
+    ],
+    'building and caching the tree index: files, workers, the tree store; no engine above xref, no front end',
+  ),
+  engine(
+    'tree',
+    'tree',
+    ['parsing'],
+    'Kconfig, Kbuild and field-source evaluation: pure, over parsing only',
+    [SIMULATOR, siblings(TREE_IO)],
+    files('tree', TREE_PURE),
+  ),
+  layer(
+    'tree-io',
+    files('tree', TREE_IO),
+    [EDITOR, LSP, CLIENT, SIMULATOR, unit(serverUnitsExcept(['tree', 'parsing'])), unit(ROOT_MODULES)],
+    'the kernel tree on disk (its files, stores and caches): the file system and parsing only',
+  ),
+  engine(
     'analysis',
     'analysis',
-    ['parsing', 'cfg', 'knowledge'],
-    'analysis computes facts over parsing, cfg and knowledge; no rules, no I/O, no LSP',
+    ['parsing', 'cfg', 'knowledge', 'kernel', 'xref'],
+    'analysis computes facts over parsing, cfg, knowledge and the tree index; no rules, no I/O, no LSP',
   ),
   engine(
     'rules',
     'rules',
-    ['parsing', 'cfg', 'knowledge', 'analysis'],
-    'a rule uses parsing, cfg, analysis and knowledge; no CLI, no LSP, no I/O',
+    ['parsing', 'cfg', 'knowledge', 'kernel', 'analysis'],
+    'a rule uses parsing, cfg, analysis and knowledge, never another rule; no CLI, no LSP, no I/O',
+    ['^\\./(?!types$)'],
+    undefined,
+    ['server/src/rules/index.ts'],
+  ),
+  engine(
+    'rules-registry',
+    'rules',
+    ['parsing', 'cfg', 'knowledge', 'kernel', 'analysis'],
+    'the rule registry lists the rules; it imports nothing above them',
+    [],
+    ['server/src/rules/index.ts'],
   ),
   engine(
     'fixes',
     'fixes',
-    ['parsing', 'cfg', 'knowledge', 'analysis', 'rules', 'suppress', 'lineMap'],
+    ['parsing', 'cfg', 'knowledge', 'kernel', 'analysis', 'rules', 'suppress', 'lineMap'],
     'fixes compute text edits from the engine; no CLI, no LSP, no I/O',
   ),
   layer(
     'engine-root',
     ['server/src/*.ts'],
-    [NODE, EDITOR, LSP, CLIENT, unit(['lsp', 'cli', 'config', 'host'])],
+    [
+      NODE,
+      EDITOR,
+      LSP,
+      CLIENT,
+      rootUnit(['lsp', 'cli', 'config', 'host', 'tree']),
+      modulesOf('xref', XREF_IO),
+      modulesOf('kernel', KERNEL_IO),
+    ],
     'linter.ts and its siblings are pure: text in, findings out',
   ),
   layer(
@@ -111,13 +207,20 @@ const LAYERS = [
   layer(
     'config',
     ['server/src/config/**/*.ts'],
-    [EDITOR, LSP, CLIENT, unit(['lsp', 'cli', 'host', 'fixes'])],
-    'config reads settings for both front ends; it uses neither',
+    [
+      NODE,
+      EDITOR,
+      LSP,
+      CLIENT,
+      unit(['lsp', 'cli', 'host', 'fixes', 'tree', 'xref', 'analysis', 'cfg', 'parsing']),
+      modulesOf('kernel', KERNEL_IO),
+    ],
+    'config checks settings for both front ends (it reads no files, uses neither front end)',
   ),
   layer(
     'host',
     ['server/src/host/**/*.ts'],
-    [EDITOR, LSP, CLIENT, unit(serverUnitsExcept(['host', 'parsing'])), unit(ROOT_MODULES)],
+    [EDITOR, LSP, CLIENT, SIMULATOR, unit(serverUnitsExcept(['host', 'parsing'])), unit(ROOT_MODULES)],
     'host knows where the installed package and its files are; it serves both front ends',
   ),
   layer(

@@ -62,6 +62,84 @@ const CROSSING: Probe[] = [
     source: "import type { Events } from '../analysis/events';\nexport type Probe = Events;\n",
   },
   {
+    what: 'a rule importing another rule',
+    file: 'server/src/rules/probe.ts',
+    source: "import { rule } from './missing-flush-dcache-page';\nexport const probe = rule;\n",
+  },
+  {
+    what: 'the analysis importing the tree store (I/O)',
+    file: 'server/src/analysis/core/probe.ts',
+    source: "import * as store from '../../tree/store';\nexport const probe = store;\n",
+  },
+  {
+    what: 'the analysis importing the tree index builder (I/O)',
+    file: 'server/src/analysis/dcache/probe.ts',
+    source: "import * as build from '../../xref/build';\nexport const probe = build;\n",
+  },
+  {
+    what: 'the pure tree index importing the file system',
+    file: 'server/src/xref/probe.ts',
+    source: "import { readFileSync } from 'node:fs';\nexport const probe = readFileSync;\n",
+  },
+  {
+    what: 'the pure tree index importing its cache (I/O)',
+    file: 'server/src/xref/probe.ts',
+    source: "import * as cache from './cache';\nexport const probe = cache;\n",
+  },
+  {
+    what: 'the tree index importing a rule',
+    file: 'server/src/xref/probe.ts',
+    source: "import { RULES } from '../rules/index';\nexport const probe = RULES;\n",
+  },
+  {
+    what: 'the tree index builder importing the language server',
+    file: 'server/src/xref/build.ts',
+    source: "import { startServer } from '../lsp/server';\nexport const probe = startServer;\n",
+  },
+  {
+    what: 'Kconfig evaluation importing the file system',
+    file: 'server/src/tree/kconfig.ts',
+    source: "import { readFileSync } from 'node:fs';\nexport const probe = readFileSync;\n",
+  },
+  {
+    what: 'the tree store importing the analysis',
+    file: 'server/src/tree/store.ts',
+    source:
+      "import type { FunctionFacts } from '../analysis/core/facts';\nexport type Probe = FunctionFacts;\n",
+  },
+  {
+    what: 'kernel versions importing the file system',
+    file: 'server/src/kernel/version.ts',
+    source: "import { readFileSync } from 'node:fs';\nexport const probe = readFileSync;\n",
+  },
+  {
+    what: 'kernel versions importing the analysis',
+    file: 'server/src/kernel/probe.ts',
+    source:
+      "import type { FunctionFacts } from '../analysis/core/facts';\nexport type Probe = FunctionFacts;\n",
+  },
+  {
+    what: 'the knowledge importing kernel versions',
+    file: 'server/src/knowledge/probe.ts',
+    source:
+      "import type { KernelVersion } from '../kernel/version';\nexport type Probe = KernelVersion;\n",
+  },
+  {
+    what: 'the configuration importing the file system',
+    file: 'server/src/config/probe.ts',
+    source: "import { readFileSync } from 'node:fs';\nexport const probe = readFileSync;\n",
+  },
+  {
+    what: 'the configuration importing the language server',
+    file: 'server/src/config/probe.ts',
+    source: "import { startServer } from '../lsp/server';\nexport const probe = startServer;\n",
+  },
+  {
+    what: 'the host importing the rules',
+    file: 'server/src/host/probe.ts',
+    source: "import { RULES } from '../rules/index';\nexport const probe = RULES;\n",
+  },
+  {
     what: 'the language server importing the CLI',
     file: 'server/src/lsp/probe.ts',
     source: "import { main } from '../cli/main';\nexport const probe = main;\n",
@@ -95,6 +173,29 @@ const CROSSING: Probe[] = [
 ];
 
 const RESPECTING: Probe[] = [
+  {
+    what: 'a vmap module importing its own tree helpers',
+    file: 'server/src/analysis/vmap/probe.ts',
+    source: "import { changesIn } from './tree';\nexport const probe = changesIn;\n",
+  },
+  {
+    what: 'the tree index builder reading files and the tree store',
+    file: 'server/src/xref/build.ts',
+    source:
+      "import { readFileSync } from 'node:fs';\nimport * as store from '../tree/store';\nexport const probe = [readFileSync, store];\n",
+  },
+  {
+    what: 'the analysis importing the pure tree index and kernel versions',
+    file: 'server/src/analysis/dcache/probe.ts',
+    source:
+      "import type { TreeFacts } from '../../xref/types';\nimport type { KernelVersion } from '../../kernel/version';\nexport type Probe = [TreeFacts, KernelVersion];\n",
+  },
+  {
+    what: 'the host reading files and loading parsing',
+    file: 'server/src/host/probe.ts',
+    source:
+      "import { readFileSync } from 'node:fs';\nimport type { Node } from '../parsing/parser';\nexport const probe = readFileSync;\nexport type Probe = Node;\n",
+  },
   {
     what: 'the analysis importing cfg, parsing and knowledge',
     file: 'server/src/analysis/dcache/probe.ts',

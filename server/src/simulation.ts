@@ -6,7 +6,7 @@ import { simulateFinding } from '../../simulator/src/index';
 import type { Parser } from './parsing/parser';
 import { parseC } from './parsing/parser';
 import { functionDefinitions, functionName } from './parsing/nodeText';
-import { lintParsed, lintSource } from './linter';
+import { lintParsed } from './linter';
 import type { Finding } from './rules/types';
 import { LineMap } from './lineMap';
 import type { SimulationPayload } from './protocol/simulate';
@@ -138,24 +138,4 @@ export function simulateFindingAtLine(
   } finally {
     parsed.tree.delete();
   }
-}
-
-/** Lints `source`, picks the finding nearest `line` (1-based) and simulates it. */
-export function simulateSourceAt(
-  parser: Parser,
-  source: string,
-  file: string,
-  line: number,
-  preset: string,
-  deadline?: number,
-): SimulateOutcome {
-  const { findings } = lintSource(parser, source, deadline === undefined ? {} : { deadline });
-  const finding = findingNear(source, findings, line);
-  if (!finding) {
-    return {
-      ok: false,
-      message: `${file}: no finding to simulate (FlushGuard reports nothing in this file)`,
-    };
-  }
-  return { ok: true, payload: simulateEngineFinding(source, file, finding, preset) };
 }

@@ -93,6 +93,19 @@ const NO_DMA_OPS: DmaOps = {
   cleanPartialEdges: false,
 };
 
+/**
+ * Streaming DMA that cleans before the device reads and invalidates after it writes, with
+ * nothing more when the CPU takes the buffer back and no clean of partial edge lines (MIPS R4K
+ * dma_sync_virt_for_device, SH-4 arch_sync_dma_for_device).
+ */
+const CLEAN_THEN_INVAL_DMA: DmaOps = {
+  toDevice: 'clean',
+  fromDevice: 'inval',
+  bidirectional: 'clean_inval',
+  forCpu: 'none',
+  cleanPartialEdges: false,
+};
+
 const KB = 1024;
 
 const ARM1176: Preset = {
@@ -186,13 +199,7 @@ export const PRESETS: readonly Preset[] = [
     vmapFlushesAll: true,
     flushCachePage: true,
     // dma_sync_virt_for_device; no post-DMA flush (cpu_needs_post_dma_flush) on R4400.
-    dma: {
-      toDevice: 'clean',
-      fromDevice: 'inval',
-      bidirectional: 'clean_inval',
-      forCpu: 'none',
-      cleanPartialEdges: false,
-    },
+    dma: CLEAN_THEN_INVAL_DMA,
     layout: {
       pageOffset: 0x80000000n,
       linearBytes: 0x20000000, // KSEG0
@@ -225,13 +232,7 @@ export const PRESETS: readonly Preset[] = [
     vmapFlushesAll: true,
     flushCachePage: true,
     // arch/sh/kernel/dma-coherent.c arch_sync_dma_for_device; nothing for the CPU side.
-    dma: {
-      toDevice: 'clean',
-      fromDevice: 'inval',
-      bidirectional: 'clean_inval',
-      forCpu: 'none',
-      cleanPartialEdges: false,
-    },
+    dma: CLEAN_THEN_INVAL_DMA,
     layout: {
       pageOffset: 0x80000000n,
       linearBytes: 0x20000000, // P1
