@@ -53,13 +53,13 @@ export function manyIfsVmap(ifs: number): string {
 }
 
 /**
- * `count` small functions; every tenth writes a kmapped page without a flush and every other
- * calls a neighbour, so caller/callee checks have work to do. Findings: ceil(count / 10).
+ * `count` small functions; every `buggyEvery`th writes a kmapped page without a flush (each such
+ * finding asks who calls it), and the others call a neighbour. Findings: ceil(count / buggyEvery).
  */
-export function manyFunctions(count: number): string {
+export function manyFunctions(count: number, buggyEvery = 10): string {
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
-    if (i % 10 === 0) {
+    if (i % buggyEvery === 0) {
       out.push(
         `static void fn_${i}(struct page *page)`,
         '{',

@@ -81,3 +81,45 @@ export function readBounded(path: string, maxBytes: number): BoundedRead {
     closeSync(fd);
   }
 }
+
+/**
+ * Reads an open descriptor (standard input) to its end, refusing past `maxBytes`: `lint -` and
+ * `--patch -` fed from /dev/zero or an endless pipe stop at the limit instead of filling memory.
+ */
+export function readDescriptorBounded(fd: number, maxBytes: number): BoundedRead {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  const chunk = Buffer.alloc(64 * 1024);
+  try {
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (e) {
+        // A non-blocking standard input with nothing yet: wait for it rather than spin.
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+          continue;
+        }
+        if ((e as NodeJS.ErrnoException).code === 'EOF') break;
+        throw e;
+      }
+      if (n === 0) break;
+      length += n;
+      if (length > maxBytes)
+        return {
+          ok: false,
+          reason: `more than the ${sizeText(maxBytes)} read`,
+          unreadable: false,
+        };
+      chunks.push(Buffer.from(chunk.subarray(0, n)));
+    }
+  } catch (e) {
+    return {
+      ok: false,
+      reason: (e as NodeJS.ErrnoException).code ?? 'unreadable',
+      unreadable: true,
+    };
+  }
+  return { ok: true, bytes: Buffer.concat(chunks, length) };
+}

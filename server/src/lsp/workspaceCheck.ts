@@ -4,7 +4,8 @@
  * edits stay responsive and a cancel is seen within one file. Files that mention no cache API are
  * not parsed at all (the rules' text pre-filter: about 98 % of the kernel's files).
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { MIB, readBounded } from '../host/boundedRead';
+import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Parser } from '../parsing/parser';
 import { BudgetExceeded, parseC } from '../parsing/parser';
@@ -19,6 +20,9 @@ import { GlobSet } from '../config/glob';
 import type { Finding } from '../rules/types';
 import type { Suppression } from '../suppress';
 import type { CheckWorkspaceResult } from '../protocol/workspace';
+
+/** The CLI's limit for one C file (server/src/cli/files.ts MAX_SOURCE_BYTES). */
+const MAX_SOURCE_BYTES = 64 * MIB;
 
 export interface FileReport {
   path: string;
@@ -130,12 +134,11 @@ export async function checkWorkspace(o: CheckOptions): Promise<CheckWorkspaceRes
     }
     const { root, path } = work[i]!;
     result.files++;
-    let source: string;
-    try {
-      source = await readFile(path, 'utf8');
-    } catch {
-      continue;
-    }
+    // Regular files only, size checked before reading: a `.c` that is a FIFO, a symlink to
+    // /dev/zero or a sparse giant costs a stat, as in the CLI (server/src/cli/files.ts).
+    const read = readBounded(path, MAX_SOURCE_BYTES);
+    if (!read.ok) continue;
+    const source = read.bytes.toString('utf8');
     const settings = o.settingsFor(root);
     const rules = enabledRules(settings);
     if (!selectRules(rules).some((r) => r.relevant(source)) || source.includes('\u0000')) {

@@ -3,7 +3,8 @@
  * OLD.json has no source text, so the statement is compared through the path notes, which quote
  * it without line numbers (docs/patch-review.md).
  */
-import { readFileSync } from 'node:fs';
+import { readBounded } from '../../host/boundedRead';
+import { MAX_SOURCE_BYTES } from '../files';
 import { normalize, sep } from 'node:path';
 import type { ReportedFinding } from '../report';
 import { compare, identify } from './identity';
@@ -14,8 +15,11 @@ import type { SectionResult } from './review';
 export function readBaseline(file: string): ReportedFinding[] {
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    const read = readBounded(file, MAX_SOURCE_BYTES);
+    if (!read.ok) throw new ReviewError(`--baseline ${file}: ${read.reason}`);
+    data = JSON.parse(read.bytes.toString('utf8'));
   } catch (e) {
+    if (e instanceof ReviewError) throw e;
     const why =
       e instanceof SyntaxError ? 'not JSON' : ((e as NodeJS.ErrnoException).code ?? 'unreadable');
     throw new ReviewError(`--baseline ${file}: ${why}`);

@@ -3,6 +3,8 @@
  * copy of the C files it touches (the tree at DIR is only read). A patch that the tree already
  * holds is recognised by its reverse applying, and the reverse gives the "before" side.
  */
+import { MAX_SOURCE_BYTES } from '../files';
+import { readBounded, readDescriptorBounded } from '../../host/boundedRead';
 import {
   copyFileSync,
   existsSync,
@@ -40,12 +42,21 @@ interface PatchedFile {
   to?: string;
 }
 
+/** A patch series larger than this is refused before it is read. */
+const MAX_PATCH_BYTES = MAX_SOURCE_BYTES;
+
 export function patchSections(req: PatchRequest): Section[] {
   if (!existsSync(req.tree)) throw new ReviewError(`--tree ${req.tree}: no such directory`);
   let raw: Buffer;
   try {
-    raw = req.file === '-' ? readFileSync(0) : readFileSync(req.file);
+    const read =
+      req.file === '-'
+        ? readDescriptorBounded(0, MAX_PATCH_BYTES)
+        : readBounded(req.file, MAX_PATCH_BYTES);
+    if (!read.ok) throw new ReviewError(`${req.file}: ${read.reason}`);
+    raw = read.bytes;
   } catch (e) {
+    if (e instanceof ReviewError) throw e;
     throw new ReviewError(`${req.file}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
   }
   const work = mkdtempSync(join(tmpdir(), 'flushguard-patch-'));
@@ -98,7 +109,9 @@ export function patchSections(req: PatchRequest): Section[] {
     const read = (p: string | undefined, display: string | undefined): Pair['before'] => {
       if (p === undefined) return undefined;
       const full = join(state, p);
-      return existsSync(full) ? { display: display ?? p, content: readFileSync(full) } : undefined;
+      // A file of the patched tree may be a FIFO or a link to /dev/zero: read regular files only.
+      const read = existsSync(full) ? readBounded(full, MAX_SOURCE_BYTES) : undefined;
+      return read?.ok === true ? { display: display ?? p, content: read.bytes } : undefined;
     };
     const label = (m: Message, i: number): string =>
       m.subject ?? (messages.length > 1 ? `patch ${i + 1}` : 'the patch');

@@ -2,7 +2,9 @@
  * The core of the review modes: files as they are before and after a change, linted with the
  * CLI's own plumbing (lintFile, the worker pool), and their findings compared by identity.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readBounded } from '../../host/boundedRead';
+import { MAX_SOURCE_BYTES } from '../files';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -148,5 +150,6 @@ function compareSection(section: Section, outcomes: Map<Side, FileOutcome>): Sec
 function sideText(side: Side): string {
   if (side.content) return side.content.toString('utf8');
   // Read again only when the file had findings: the worker pool did not send the text back.
-  return readFileSync(side.path!, 'utf8');
+  const read = readBounded(side.path!, MAX_SOURCE_BYTES);
+  return read.ok ? read.bytes.toString('utf8') : '';
 }

@@ -2,10 +2,12 @@
  * `-` as a lint PATH: C read from standard input, shown under `--stdin-filename NAME`. The text
  * goes through a scratch file so that it takes exactly the path every other file takes.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readDescriptorBounded } from '../../host/boundedRead';
+import { MAX_SOURCE_BYTES } from '../files';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { one, UsageError } from '../args';
+import { InputError, one, UsageError } from '../args';
 import type { ParsedArgs } from '../args';
 import type { InputFile } from '../files';
 
@@ -18,10 +20,14 @@ export interface StdinInput {
 /** A unified diff or an mail-formatted patch, which `--patch -` reads and `-` would lint as C. */
 const PATCH_START = /^(?:From [0-9a-f]{40} |diff --git |--- \S.*\n\+\+\+ |Index: )/m;
 
-export function stdinInput(
-  args: ParsedArgs,
-  read: () => Buffer = () => readFileSync(0),
-): StdinInput {
+/** Standard input, bounded like a C file: `lint - < /dev/zero` stops at the limit. */
+function readStandardInput(): Buffer {
+  const read = readDescriptorBounded(0, MAX_SOURCE_BYTES);
+  if (!read.ok) throw new InputError(`standard input: ${read.reason}`);
+  return read.bytes;
+}
+
+export function stdinInput(args: ParsedArgs, read: () => Buffer = readStandardInput): StdinInput {
   const name = one(args, '--stdin-filename');
   const count = args.positional.filter((p) => p === '-').length;
   if (count === 0) {
