@@ -6,7 +6,7 @@
  * (Documentation/core-api/cachetlb.rst, "flush_dcache_page"). docs/rules/missing-flush-dcache-page.md
  */
 import { stripExpr } from '../parsing/nodeText';
-import { buildPageModel } from '../analysis/dcache/pageModel';
+import { buildPageModel, callsPageWriter } from '../analysis/dcache/pageModel';
 import type { PageModel } from '../analysis/dcache/pageModel';
 import { needsFlush } from '../analysis/dcache/pageOrigin';
 import {
@@ -54,6 +54,7 @@ export const rule: Rule = {
     defaultSeverity: 'warning',
   },
   relevant: (text) => RELEVANT.test(text),
+  relevantInFile: callsPageWriter,
   check(ctx) {
     const model = buildPageModel(ctx.facts, ctx.file);
     const findings: Finding[] = [];
