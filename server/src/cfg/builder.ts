@@ -16,7 +16,7 @@
 import type { Node } from '../parsing/parser';
 import { connect } from './graph';
 import type { Block, EdgeKind, FunctionCfg } from './graph';
-import { functionName } from '../parsing/nodeText';
+import { callArguments, calleeName, functionName, stripExpr } from '../parsing/nodeText';
 
 export const MAX_DEPTH = 200;
 /** A branch costs about three blocks: 20,000 statements with branches stay analysable. */
@@ -34,6 +34,12 @@ const NO_RETURN = new Set([
 ]);
 
 class TooComplex extends Error {}
+
+/** Where a condition goes when it comes out true (or false), and the kind of that edge. */
+interface Exit {
+  to: Block;
+  kind: EdgeKind;
+}
 
 interface JumpContext {
   breakTo: Block;
@@ -136,7 +142,7 @@ class Builder {
       case 'case_statement':
         // A case label outside a switch (broken code): analyse what it labels.
         return this.sequence(
-          node.namedChildren.filter((c) => c !== node.childForFieldName('value')),
+          node.namedChildren.filter((c) => c.id !== node.childForFieldName('value')?.id),
         );
       case 'comment':
       case 'preproc_call':
@@ -165,19 +171,22 @@ class Builder {
   private ifStatement(first: Node): void {
     const joins: Block[] = [];
     for (let node: Node | undefined = first; node;) {
-      const condition = node.childForFieldName('condition');
-      if (condition) this.current.items.push(condition);
-      const head = this.current;
       const join = this.newBlock();
       joins.push(join);
-      this.current = head;
-      this.startBlock('true', node);
+      const then = this.newBlock();
+      const otherwise = this.newBlock();
+      this.condition(
+        node.childForFieldName('condition'),
+        node,
+        { to: then, kind: 'true' },
+        { to: otherwise, kind: 'false' },
+      );
+      this.current = then;
       const consequence = node.childForFieldName('consequence');
       if (consequence) this.statement(consequence);
       connect(this.current, join, 'next');
-      this.current = head;
+      this.current = otherwise;
       const alternative: Node | null = node.childForFieldName('alternative');
-      this.startBlock('false', node);
       const rest: Node[] = alternative?.namedChildren ?? [];
       node = rest.length === 1 && rest[0]?.type === 'if_statement' ? rest[0] : undefined;
       if (!node) this.sequence(rest);
@@ -185,6 +194,46 @@ class Builder {
     for (let i = joins.length - 1; i >= 0; i--) {
       connect(this.current, joins[i]!, 'next');
       this.current = joins[i]!;
+    }
+  }
+
+  /**
+   * Evaluates a condition in the current block and leaves it by `ifTrue` or `ifFalse`. `&&` and
+   * `||` fork the way ESLint's code-path analysis forks on logical expressions: each operand is
+   * tested in a block of its own, and a short circuit goes straight to the construct's target.
+   * `!` swaps the targets; parentheses, casts and likely()/unlikely() are looked through. Every
+   * edge out carries the atom it tested and the atom's value (graph.ts, EdgeTest).
+   */
+  private condition(condition: Node | null, via: Node, ifTrue: Exit, ifFalse: Exit): void {
+    if (!condition) {
+      connect(this.current, ifTrue.to, ifTrue.kind, via);
+      connect(this.current, ifFalse.to, ifFalse.kind, via);
+      return;
+    }
+    if (++this.depth > MAX_DEPTH)
+      throw new TooComplex(`conditions nested deeper than ${MAX_DEPTH}`);
+    try {
+      const { node, negated } = peelCondition(condition);
+      if (negated) [ifTrue, ifFalse] = [ifFalse, ifTrue];
+      const op = logicalOperator(node);
+      if (!op) {
+        this.current.items.push(node);
+        connect(this.current, ifTrue.to, ifTrue.kind, via, { atom: node, value: true });
+        connect(this.current, ifFalse.to, ifFalse.kind, via, { atom: node, value: false });
+        return;
+      }
+      // A chain of one operator (`a && b && c`) is walked as a loop: only a change of operator
+      // recurses, so a long chain neither counts against MAX_DEPTH nor grows the stack.
+      const operands = operandsOf(node, op);
+      operands.forEach((operand, i) => {
+        if (i === operands.length - 1) return this.condition(operand, via, ifTrue, ifFalse);
+        const next = this.newBlock();
+        if (op === '&&') this.condition(operand, via, { to: next, kind: 'and' }, ifFalse);
+        else this.condition(operand, via, ifTrue, { to: next, kind: 'or' });
+        this.current = next;
+      });
+    } finally {
+      this.depth--;
     }
   }
 
@@ -214,7 +263,8 @@ class Builder {
       connect(head, start, isDefault ? 'default' : 'case', child);
       if (previousEnd) connect(previousEnd, start, 'next');
       this.current = start;
-      this.sequence(child.namedChildren.filter((c) => c !== value));
+      // Node wrappers are fresh per access: compare ids, or the label's value becomes an item.
+      this.sequence(child.namedChildren.filter((c) => c.id !== value?.id));
       previousEnd = this.current;
     }
     if (previousEnd) connect(previousEnd, after, 'next');
@@ -229,19 +279,29 @@ class Builder {
   }
 
   private loop(node: Node, condition: Node | null, body: Node | null, update: Node | null): void {
-    const head = this.startBlock('next');
-    if (condition) head.items.push(condition);
+    this.startBlock('next');
+    const head = this.current;
     const after = this.newBlock();
     const latch = this.newBlock();
     if (update) latch.items.push(update);
     connect(latch, head, 'loop', node);
     this.jumps.push({ breakTo: after, continueTo: latch });
-    this.current = head;
-    this.startBlock('true', node);
+    const start = this.newBlock();
+    if (isAlwaysTrue(condition)) {
+      if (condition) head.items.push(condition);
+      connect(head, start, 'true', node);
+    } else {
+      this.condition(
+        condition,
+        node,
+        { to: start, kind: 'true' },
+        { to: after, kind: 'loop-exit' },
+      );
+    }
+    this.current = start;
     if (body) this.statement(body);
     connect(this.current, latch, 'next');
     this.jumps.pop();
-    if (!isAlwaysTrue(condition)) connect(head, after, 'loop-exit', node);
     this.current = after;
   }
 
@@ -265,16 +325,22 @@ class Builder {
     const after = this.newBlock();
     const latch = this.newBlock();
     const condition = node.childForFieldName('condition');
-    if (condition) latch.items.push(condition);
     this.jumps.push({ breakTo: after, continueTo: latch });
     this.current = body;
     const stmt = node.childForFieldName('body');
     if (stmt) this.statement(stmt);
     connect(this.current, latch, 'next');
     this.jumps.pop();
+    this.current = latch;
     // `do { } while (0)` runs once: no back edge.
-    if (condition?.text.replace(/[\s()]/g, '') !== '0') connect(latch, body, 'loop', node);
-    if (!isAlwaysTrue(condition)) connect(latch, after, 'loop-exit', node);
+    const once = condition?.text.replace(/[\s()]/g, '') === '0';
+    if (once || isAlwaysTrue(condition)) {
+      if (condition) latch.items.push(condition);
+      if (!once) connect(latch, body, 'loop', node);
+      if (!isAlwaysTrue(condition)) connect(latch, after, 'loop-exit', node);
+    } else {
+      this.condition(condition, node, { to: body, kind: 'loop' }, { to: after, kind: 'loop-exit' });
+    }
     this.current = after;
   }
 
@@ -323,6 +389,49 @@ function isAlwaysTrue(condition: Node | null): boolean {
   if (!condition) return true;
   const t = condition.text.replace(/[\s()]/g, '');
   return t === '1' || t === 'true' || t === '';
+}
+
+/** Parentheses, casts, `!` and likely()/unlikely() around a condition; odd `!`s negate it. */
+export function peelCondition(n: Node): { node: Node; negated: boolean } {
+  let negated = false;
+  for (let guard = 0; guard < MAX_DEPTH; guard++) {
+    n = stripExpr(n);
+    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '!') {
+      const arg = n.childForFieldName('argument');
+      if (!arg) break;
+      negated = !negated;
+      n = arg;
+      continue;
+    }
+    const args = n.type === 'call_expression' ? callArguments(n) : [];
+    if (args.length === 1 && /^(?:un)?likely$/.test(calleeName(n))) {
+      n = args[0]!;
+      continue;
+    }
+    break;
+  }
+  return { node: n, negated };
+}
+
+function logicalOperator(n: Node): '&&' | '||' | undefined {
+  if (n.type !== 'binary_expression') return undefined;
+  const op = n.childForFieldName('operator')?.type;
+  return op === '&&' || op === '||' ? op : undefined;
+}
+
+/** `a && (b && c) && d` gives a, b, c, d: the operands of one operator, left to right. */
+function operandsOf(n: Node, op: '&&' | '||'): Node[] {
+  const out: Node[] = [];
+  const stack = [n];
+  while (stack.length > 0) {
+    const m = stack.pop()!;
+    const s = stripExpr(m);
+    const left = s.childForFieldName('left');
+    const right = s.childForFieldName('right');
+    if (logicalOperator(s) === op && left && right) stack.push(right, left);
+    else out.push(m);
+  }
+  return out;
 }
 
 function endsControl(statement: Node): boolean {

@@ -22,7 +22,21 @@ export type EdgeKind =
   | 'return'
   | 'preproc'
   /** The `#else`/`#elif` side of a `#if`, or past it when there is none; `via` is the `#if`. */
-  | 'preproc-else';
+  | 'preproc-else'
+  /** Inside `a && b`: `a` held, so `b` is tested next. */
+  | 'and'
+  /** Inside `a || b`: `a` failed, so `b` is tested next. */
+  | 'or';
+
+/**
+ * What an edge out of a condition knows: `atom`, one operand of the condition that is neither
+ * `&&`, `||` nor `!` (parentheses, casts and likely()/unlikely() peeled), had `value`.
+ * `if (!(a || b))` gives four such edges: a true, a false, b true, b false.
+ */
+export interface EdgeTest {
+  atom: Node;
+  value: boolean;
+}
 
 export interface Edge {
   from: Block;
@@ -30,6 +44,8 @@ export interface Edge {
   kind: EdgeKind;
   /** The construct that chose this edge (the if, the case label, the goto...), if any. */
   via?: Node;
+  /** Set on every edge out of the condition of an `if` or a loop. */
+  test?: EdgeTest;
 }
 
 export interface Block {
@@ -51,8 +67,9 @@ export interface FunctionCfg {
   skipped?: string;
 }
 
-export function connect(from: Block, to: Block, kind: EdgeKind, via?: Node): void {
+export function connect(from: Block, to: Block, kind: EdgeKind, via?: Node, test?: EdgeTest): void {
   const edge: Edge = via ? { from, to, kind, via } : { from, to, kind };
+  if (test) edge.test = test;
   from.succ.push(edge);
   to.pred.push(edge);
 }
@@ -73,22 +90,39 @@ export function reachable(cfg: FunctionCfg): Block[] {
 }
 
 /**
- * A one-line text form of the graph, the oracle of the CFG fixtures: reachable blocks only,
- * named `entry`, `exit` and `bN` in breadth-first order from the entry.
- * Example: `entry->b1[true] entry->b2[false] b1->exit[return] b2->exit`.
+ * The graph as text, the oracle of the CFG fixtures: one `from =kind=> to` line per edge of the
+ * reachable blocks (`from => to` for a plain `next`), in breadth-first order from the entry.
+ * A block is named by the text of its first item (`x();`, `a == 2`), `entry` or `exit`; a block
+ * with no items is `_1`, `_2`... in that order, and a second block of the same name gets `#2`.
+ * A `!` after the kind says the atom tested had the other value: `p =true!=> x();` for `if (!p)`.
  */
-export function toArrows(cfg: FunctionCfg): string {
+export function edgeLines(cfg: FunctionCfg): string[] {
   const order = reachable(cfg);
-  const number = new Map(
-    order.filter((b) => b !== cfg.entry && b !== cfg.exit).map((b, i) => [b.id, i + 1]),
-  );
-  const name = (b: Block): string =>
-    b === cfg.entry ? 'entry' : b === cfg.exit ? 'exit' : `b${number.get(b.id)}`;
-  const arrows: string[] = [];
+  const names = new Map<number, string>();
+  const used = new Map<string, number>();
+  let empty = 0;
   for (const b of order) {
-    for (const e of b.succ) {
-      arrows.push(`${name(b)}->${name(e.to)}${e.kind === 'next' ? '' : `[${e.kind}]`}`);
-    }
+    let name =
+      b === cfg.entry
+        ? 'entry'
+        : b === cfg.exit
+          ? 'exit'
+          : b.items[0]
+            ? b.items[0].text.replace(/\s+/g, ' ')
+            : `_${++empty}`;
+    const seen = (used.get(name) ?? 0) + 1;
+    used.set(name, seen);
+    if (seen > 1) name += `#${seen}`;
+    names.set(b.id, name);
   }
-  return arrows.join(' ');
+  return order.flatMap((b) =>
+    b.succ.map((e) => {
+      const negated = e.test && e.test.value !== AFFIRMS.has(e.kind) ? '!' : '';
+      const kind = e.kind === 'next' ? '' : `=${e.kind}${negated}`;
+      return `${names.get(b.id)} ${kind}=> ${names.get(e.to.id)}`;
+    }),
+  );
 }
+
+/** Kinds taken when the tested atom holds, unless the condition negated it (`if (!p)`). */
+const AFFIRMS = new Set<EdgeKind>(['true', 'loop', 'and']);

@@ -9,13 +9,8 @@
 import { buildPageModel } from '../analysis/dcache/pageModel';
 import type { PageModel } from '../analysis/dcache/pageModel';
 import type { PageRead } from '../analysis/dcache/pageCache';
-import {
-  flushOf,
-  pageCacheNames,
-  readOf,
-  writablyMappedTests,
-  writablyMappedWhen,
-} from '../analysis/dcache/pageCache';
+import { flushOf, pageCacheNames, readOf, writablyMappedTests } from '../analysis/dcache/pageCache';
+import { uptodate, writablyMapped } from '../analysis/dcache/conditions';
 import { findBadPath } from '../analysis/core/pathSearch';
 import type { Event } from '../analysis/core/events';
 import { describeEdge, insertStatementFix, stepAt } from '../analysis/core/steps';
@@ -28,8 +23,12 @@ const FLUSHED = 1;
 const NOT_SHARED = 2;
 const READ_STALE = 4;
 
-const LOOKUP_WORDS = wordTest(K.PAGE_CACHE_LOOKUP);
-const READ_WORDS = wordTest([...K.READS_PAGE.keys(), ...K.READS_MEMORY.keys()]);
+const LOOKUP_WORDS = wordTest(K.PAGE_CACHE_LOOKUP, ['\\w*write_begin']);
+const READ_WORDS = wordTest([
+  ...K.READS_PAGE.keys(),
+  ...K.READS_MEMORY.keys(),
+  ...[...K.UNFLUSHED_PAGE_WRITE.keys()].filter((n) => K.copyFailsWhen(n) === 'zero'),
+]);
 
 export const rule: Rule = {
   meta: {
@@ -98,13 +97,10 @@ function checkGroup(
     initial: 0,
     step,
     bad: (s) => (s & READ_STALE) !== 0,
-    onEdge: (s, edge) => {
-      if ((edge.kind !== 'true' && edge.kind !== 'false') || edge.via?.type !== 'if_statement')
-        return s;
-      const cond = edge.via.childForFieldName('condition');
-      const shared = cond ? writablyMappedWhen(cond, vars) : undefined;
-      return shared !== undefined && shared !== (edge.kind === 'true') ? s | NOT_SHARED : s;
-    },
+    // Not writably mapped, or not up to date (user space cannot map a folio that is not: the
+    // fault reads it first, mm/filemap.c filemap_fault): no user stores to flush there.
+    onEdge: (s, edge) =>
+      (writablyMapped(edge, vars) ?? uptodate(edge)) === false ? s | NOT_SHARED : s,
   });
   if (!witness) return undefined;
 

@@ -5,12 +5,13 @@
  * the kernel alias's colour, and a user mapping of another colour reads stale memory
  * (Documentation/core-api/cachetlb.rst, "flush_dcache_page"). docs/rules/missing-flush-dcache-page.md
  */
-import { stripExpr } from '../parsing/nodeText';
-import { buildPageModel, callsPageWriter } from '../analysis/dcache/pageModel';
+import type { Edge } from '../cfg/graph';
+import { buildPageModel, callsPageWriter, skipsOwnPagesLoop } from '../analysis/dcache/pageModel';
 import type { PageModel } from '../analysis/dcache/pageModel';
 import { needsFlush } from '../analysis/dcache/pageOrigin';
 import {
   ESCAPED,
+  PENDING,
   PUBLISHED,
   STATE_BITS,
   UNFLUSHED,
@@ -21,9 +22,9 @@ import {
 import { pageStory } from '../analysis/dcache/pageSteps';
 import { findBadPath } from '../analysis/core/pathSearch';
 import { Conditions } from '../analysis/core/conditions';
+import { nonAliasingBuild, nullTest } from '../analysis/dcache/conditions';
 import type { Event } from '../analysis/core/events';
 import { pageKey } from '../analysis/core/facts';
-import type { Edge } from '../cfg/graph';
 import * as K from '../knowledge/dcache';
 import { wordTest } from '../knowledge/table';
 import {
@@ -46,6 +47,8 @@ const RELEVANT = wordTest(
   ['b_data'],
 );
 
+const RING_FILE = [wordTest(K.PUBLISH_PAGE), wordTest(['flush_dcache_page', 'flush_dcache_folio'])];
+
 export const rule: Rule = {
   meta: {
     id: 'missing-flush-dcache-page',
@@ -53,8 +56,14 @@ export const rule: Rule = {
       'A page written through a kernel mapping reaches the end of the function without flush_dcache_page() on some path.',
     defaultSeverity: 'warning',
   },
-  relevant: (text) => RELEVANT.test(text),
-  relevantInFile: callsPageWriter,
+  // A file that maps pages into user space and flushes them by address may keep a user-mapped
+  // ring (analysis/dcache/userRing.ts): its functions are judged by the structures they touch.
+  // A function that hands a page to a callee (same file, or the tree's) that maps and writes it.
+  relevant: (text, file) =>
+    RELEVANT.test(text) ||
+    (file
+      ? file.mentionsRing(text) || callsPageWriter(text, file)
+      : RING_FILE.every((w) => w.test(text))),
   check(ctx) {
     const model = buildPageModel(ctx.facts, ctx.file);
     const findings: Finding[] = [];
@@ -89,8 +98,9 @@ function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | 
     // A build without ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE has no aliasing to flush for.
     feasible: (s, edge) =>
       (s & UNFLUSHED) === 0 ||
-      (nullTestOutcome(edge, page, model, ctx) !== 'null' && !nonAliasingBuild(edge)),
-    onEdge: (s, edge) => conds.onEdge(s, edge),
+      (!pageIsNull(edge, page, model, ctx) && !nonAliasingBuild(edge) && !skipsOwnPagesLoop(edge)),
+    // A copy that failed wrote nothing the function keeps: it drops or retries the page.
+    onEdge: (s, edge) => conds.onEdge(model.failedOn(edge).includes(page) ? s & ~PENDING : s, edge),
     bad: (s) =>
       (s & UNFLUSHED) !== 0 &&
       (s & ESCAPED) === 0 &&
@@ -141,63 +151,29 @@ function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | 
   };
 }
 
-/** The `#else` side of `#if ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE`, where flush_dcache_page is a no-op. */
-function nonAliasingBuild(edge: Edge): boolean {
-  if (edge.kind === 'preproc-else') return NON_ALIASING_IF.test(edge.via?.text ?? '');
-  // `if (ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE) flush...` in C (crypto/scatterwalk.c): the false side
-  // is a build where the flush is a no-op.
-  if (edge.kind !== 'false' || edge.via?.type !== 'if_statement') return false;
-  const cond = edge.via.childForFieldName('condition')?.text.replace(/[()\s]/g, '');
-  return cond === 'ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE';
-}
-
-const NON_ALIASING_IF =
-  /^#\s*if(?:def\s+|\s+(?:defined\s*\(?\s*)?)ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE\b/;
-
-/** What an edge out of a null test says: which names it tests, and whether true means null. */
-interface NullTest {
+/** Which names an edge's null test reads, and whether they are null on the edge. */
+interface NullSide {
   names: (string | undefined)[];
-  trueMeansNull: boolean;
+  isNull: boolean;
 }
 
 /** Per function: the search asks for every edge, page and state, so each edge is read once. */
-const nullTests = new WeakMap<PageModel, Map<Edge, NullTest | null>>();
+const nullSides = new WeakMap<PageModel, Map<Edge, NullSide | null>>();
 
-/** For an edge out of `if (x)`, `if (!x)`, `if (x == NULL)`...: does it go the way x is null? */
-function nullTestOutcome(
-  edge: Edge,
-  page: string,
-  model: PageModel,
-  ctx: RuleContext,
-): 'null' | 'non-null' | undefined {
-  let byEdge = nullTests.get(model);
-  if (!byEdge) nullTests.set(model, (byEdge = new Map<Edge, NullTest | null>()));
-  let test = byEdge.get(edge);
-  if (test === undefined) byEdge.set(edge, (test = nullTestOf(edge, model, ctx)));
-  if (!test?.names.includes(page)) return undefined;
-  return (edge.kind === 'true') === test.trueMeansNull ? 'null' : 'non-null';
-}
-
-function nullTestOf(edge: Edge, model: PageModel, ctx: RuleContext): NullTest | null {
-  if ((edge.kind !== 'true' && edge.kind !== 'false') || edge.via?.type !== 'if_statement')
-    return null;
-  const cond = edge.via.childForFieldName('condition');
-  if (!cond) return null;
-  let n = stripExpr(cond);
-  let negated = false;
-  for (let guard = 0; guard < 4; guard++) {
-    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '!') {
-      negated = !negated;
-      n = stripExpr(n.childForFieldName('argument') ?? n);
-    } else if (
-      n.type === 'binary_expression' &&
-      /^(NULL|0)$/.test(n.childForFieldName('right')?.text ?? '')
-    ) {
-      const op = n.childForFieldName('operator')?.type;
-      if (op !== '==' && op !== '!=') return null;
-      if (op === '==') negated = !negated;
-      n = stripExpr(n.childForFieldName('left') ?? n);
-    } else break;
+/** Whether `edge` goes the way `page` (or an address of it) is null: `if (!page)`, `if (kaddr)`. */
+function pageIsNull(edge: Edge, page: string, model: PageModel, ctx: RuleContext): boolean {
+  let byEdge = nullSides.get(model);
+  if (!byEdge) nullSides.set(model, (byEdge = new Map<Edge, NullSide | null>()));
+  let side = byEdge.get(edge);
+  if (side === undefined) {
+    const t = nullTest(edge);
+    side = t
+      ? {
+          names: [ctx.facts.canon(pageKey(t.pointer)), model.addressOf(t.pointer)?.page],
+          isNull: t.isNull,
+        }
+      : null;
+    byEdge.set(edge, side);
   }
-  return { names: [ctx.facts.canon(pageKey(n)), model.addressOf(n)?.page], trueMeansNull: negated };
+  return side !== null && side.isNull && side.names.includes(page);
 }

@@ -3,6 +3,7 @@
  * field stores with their sources, what each function flushes and writes of its parameters and
  * which of its parameters it passes to other functions, and operations-table registrations.
  */
+import { checkDeadline } from '../parsing/deadline';
 import type { Node, Tree } from '../parsing/parser';
 import type { IteratorLoop } from '../parsing/preprocess';
 import {
@@ -61,6 +62,7 @@ export function summarizeFile(
     (facts.fields[key] ??= []).push({ ...s, line: at.startPosition.row + 1 });
   };
   for (const fn of functions) {
+    checkDeadline();
     const nodes = fn.descendantsOfType([
       'assignment_expression',
       'init_declarator',

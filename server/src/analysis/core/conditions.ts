@@ -1,126 +1,170 @@
 /**
- * Correlated branch conditions. Kernel code tests the same condition twice (`if (do_write)` to
- * pick the copy direction, `if (!do_write)` to flush); a path that takes the write side first and
- * the flush-skipping side second does not exist. Each simple condition of a function (a name, a
- * field, `dir == READ`, a predicate call such as `PageSlab(page)`) gets two bits of a rule's
- * state: known true, known false. Assigning to a name the condition reads forgets it.
+ * The one place branch conditions are read. The CFG forks `&&`, `||` and `!` (cfg/builder.ts),
+ * so an edge out of a condition tests one atom and knows the value it had; `testOf` reads that
+ * atom into the comparison it makes:
+ *
+ *     if (p)  if (p != NULL)            subject p, holds on the true edge
+ *     if (!p) if (p == NULL)            subject p, holds on the false edge
+ *     if (op == REQ_OP_WRITE)           subject op, `==` REQ_OP_WRITE
+ *     case REQ_OP_WRITE:                subject the switch's value, `==` REQ_OP_WRITE
+ *     if (bp->b_flags & XBF_READ)       subject bp->b_flags, `&` XBF_READ
+ *
+ * Each family reads its own facts from a Tested: the vmap family the I/O direction and the alias
+ * guard (vmap/conditions.ts), the dcache family null pages, writably mapped files and builds
+ * without aliasing (dcache/conditions.ts). `Conditions` below, shared by both, follows
+ * conditions a function tests more than once, so that a path cannot take both sides of one.
  */
 import type { Node } from '../../parsing/parser';
-import type { Edge } from '../../cfg/graph';
+import type { Block, Edge } from '../../cfg/graph';
 import { stripExpr } from '../../parsing/nodeText';
+import { peelCondition } from '../../cfg/builder';
 import { normKey } from './events';
 import type { FunctionFacts } from './facts';
 import { checkDeadline } from '../../parsing/deadline';
 
-interface Literal {
-  key: string;
-  positive: boolean;
+export interface Tested {
+  /** What is tested, comparisons with NULL or 0 peeled: `p` in `p != NULL`, `op` in `op == READ`. */
+  subject: Node;
+  /** `subject == constant` or `subject & constant`, with the constant's text. */
+  compare?: { op: '==' | '&'; constant: string };
+  /** Whether the test (the subject, or its comparison) holds on this edge. */
+  holds: boolean;
+}
+
+/** Names in capitals (`REQ_OP_WRITE`, `DMA_TO_DEVICE`), numbers, true/false/NULL. */
+const CONSTANT = /^(?:[A-Z][A-Z0-9_]*|\d+|true|false|NULL)$/;
+const NULL = /^(?:NULL|0)$/;
+
+const memo = new WeakMap<Edge, Tested | null>();
+
+/** What `edge` knows about the condition it leaves, or undefined for an edge of no test. */
+export function testOf(edge: Edge): Tested | undefined {
+  let t = memo.get(edge);
+  if (t === undefined) {
+    t = read(edge) ?? null;
+    memo.set(edge, t);
+  }
+  return t ?? undefined;
+}
+
+function read(edge: Edge): Tested | undefined {
+  if (edge.test) return readAtom(edge.test.atom, edge.test.value);
+  const via = edge.via;
+  if (edge.kind !== 'case' || via?.type !== 'case_statement') return undefined;
+  const value = via.childForFieldName('value');
+  // case_statement → the switch body → the switch.
+  const subject = via.parent?.parent?.childForFieldName('condition') ?? via;
+  const constant = value ? stripExpr(value).text : '';
+  return CONSTANT.test(constant)
+    ? { subject: stripExpr(subject), compare: { op: '==', constant }, holds: true }
+    : undefined;
+}
+
+/** An atom (no `&&`, `||`) that had `value`, read as a Tested. */
+export function readAtom(atom: Node, value: boolean): Tested {
+  let n = atom;
+  let holds = value;
+  for (let guard = 0; guard < 8; guard++) {
+    const peeled = peelCondition(n);
+    n = peeled.node;
+    if (peeled.negated) holds = !holds;
+    if (n.type !== 'binary_expression') break;
+    const op = n.childForFieldName('operator')?.type;
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if ((op !== '==' && op !== '!=' && op !== '&') || !left || !right) break;
+    const l = stripExpr(left).text;
+    const r = stripExpr(right).text;
+    if (op !== '&' && (NULL.test(r) || NULL.test(l))) {
+      // `p == NULL` is `!p`.
+      if (op === '==') holds = !holds;
+      n = NULL.test(r) ? left : right;
+      continue;
+    }
+    const constant = CONSTANT.test(r) ? r : CONSTANT.test(l) ? l : undefined;
+    if (constant === undefined) break;
+    return {
+      subject: stripExpr(constant === r ? left : right),
+      compare: { op: op === '&' ? '&' : '==', constant },
+      holds: op === '!=' ? !holds : holds,
+    };
+  }
+  return { subject: n, holds };
+}
+
+/**
+ * Every edge out of the condition an edge leaves, and the operators joining its atoms, gathered
+ * from the graph: `if (!err && write)` gives the four edges out of `err` and `write`, joined by
+ * `and` only.
+ */
+export function conditionOf(edge: Edge): { edges: Edge[]; ops: Set<'and' | 'or'> } {
+  const inner = (e: Edge): boolean =>
+    (e.kind === 'and' || e.kind === 'or') && e.via?.id === edge.via?.id;
+  let first = edge.from;
+  for (let p = first.pred.find(inner); p; p = first.pred.find(inner)) first = p.from;
+  const edges: Edge[] = [];
+  const ops = new Set<'and' | 'or'>();
+  const seen = new Set<number>([first.id]);
+  const queue: Block[] = [first];
+  for (let i = 0; i < queue.length; i++) {
+    for (const e of queue[i]!.succ) {
+      if (e.test) edges.push(e);
+      if (!inner(e)) continue;
+      ops.add(e.kind as 'and' | 'or');
+      if (!seen.has(e.to.id)) {
+        seen.add(e.to.id);
+        queue.push(e.to);
+      }
+    }
+  }
+  return { edges, ops };
 }
 
 /** Calls with no side effects whose value holds between two tests. */
 const PREDICATE =
   /^(?:Page[A-Z]\w*|folio_test_\w+|is_\w+|op_is_\w+|bio_data_dir|rq_data_dir|bio_op|req_op)$/;
-const CONSTANT = /^(?:[A-Z][A-Z0-9_]*|\d+|true|false|NULL)$/;
 
-function literal(n: Node): Literal | undefined {
-  let positive = true;
-  for (let guard = 0; guard < 8; guard++) {
-    n = stripExpr(n);
-    // `likely(x)` and `unlikely(x)` are x.
-    if (
-      n.type === 'call_expression' &&
-      /^(?:un)?likely$/.test(n.childForFieldName('function')?.text ?? '')
-    ) {
-      const arg = n.childForFieldName('arguments')?.namedChild(0);
-      if (arg) {
-        n = arg;
-        continue;
-      }
-    }
-    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '!') {
-      positive = !positive;
-      n = n.childForFieldName('argument') ?? n;
-      continue;
-    }
-    break;
-  }
-  if (n.type === 'identifier' || n.type === 'field_expression')
-    return { key: normKey(n.text.replace(/\s+/g, '')), positive };
-  if (n.type === 'call_expression') {
-    const name = n.childForFieldName('function')?.text ?? '';
-    return PREDICATE.test(name)
-      ? { key: normKey(n.text.replace(/\s+/g, '')), positive }
-      : undefined;
-  }
-  if (n.type === 'binary_expression') {
-    const op = n.childForFieldName('operator')?.type;
-    const left = n.childForFieldName('left');
-    const right = n.childForFieldName('right');
-    if ((op === '==' || op === '!=') && left && right && CONSTANT.test(right.text)) {
-      const l = literal(left);
-      if (!l || !l.positive) return undefined;
-      return { key: `${l.key}==${right.text}`, positive: op === '==' ? positive : !positive };
-    }
-  }
-  return undefined;
+/** The key under which a test is followed: `do_write`, `PageSlab(page)`, `op==REQ_OP_READ`. */
+function keyOf(t: Tested): string | undefined {
+  const s = t.subject;
+  const plain =
+    s.type === 'identifier' ||
+    s.type === 'field_expression' ||
+    (s.type === 'call_expression' && PREDICATE.test(s.childForFieldName('function')?.text ?? ''));
+  if (!plain || t.compare?.op === '&') return undefined;
+  const key = normKey(s.text.replace(/\s+/g, ''));
+  return t.compare ? `${key}==${t.compare.constant}` : key;
 }
 
-/** `A && B && C` → ['&&', [A, B, C]]; a single literal is an `&&` of one. */
-function flatten(n: Node): { op: '&&' | '||'; literals: Literal[] } | undefined {
-  n = stripExpr(n);
-  const op = n.type === 'binary_expression' ? n.childForFieldName('operator')?.type : undefined;
-  if (op === '&&' || op === '||') {
-    const parts: Node[] = [];
-    const stack = [n];
-    while (stack.length > 0) {
-      const m = stripExpr(stack.pop()!);
-      if (m.type === 'binary_expression' && m.childForFieldName('operator')?.type === op) {
-        const l = m.childForFieldName('left');
-        const r = m.childForFieldName('right');
-        if (r) stack.push(r);
-        if (l) stack.push(l);
-      } else parts.push(m);
-    }
-    const literals = parts.map(literal);
-    return literals.every((l) => l !== undefined) ? { op, literals: literals } : undefined;
-  }
-  const l = literal(n);
-  return l ? { op: '&&', literals: [l] } : undefined;
+/** Only the conditions of `if` statements correlate: a loop's test is tested anew each turn. */
+function ifTest(edge: Edge): { key: string; holds: boolean } | undefined {
+  if (edge.via?.type !== 'if_statement') return undefined;
+  const t = testOf(edge);
+  const key = t && keyOf(t);
+  return key === undefined ? undefined : { key, holds: t!.holds };
 }
 
-type Test = { op: '&&' | '||'; literals: Literal[] };
+/** The conditions a function's `if`s test more than once: the same for every page a rule checks. */
+const selections = new WeakMap<FunctionFacts, Map<number, string[]>>();
 
-/** A function's followed conditions: the same for every page a rule checks, so built once. */
-interface Selection {
-  keys: string[];
-  tests: Map<number, Test>;
-}
-
-const selections = new WeakMap<FunctionFacts, Map<number, Selection>>();
-
-function select(facts: FunctionFacts, max: number): Selection {
+function followed(facts: FunctionFacts, max: number): string[] {
   let byMax = selections.get(facts);
-  if (!byMax) selections.set(facts, (byMax = new Map<number, Selection>()));
-  let selection = byMax.get(max);
-  if (!selection) byMax.set(max, (selection = scan(facts, max)));
-  return selection;
+  if (!byMax) selections.set(facts, (byMax = new Map<number, string[]>()));
+  let keys = byMax.get(max);
+  if (!keys) byMax.set(max, (keys = scan(facts, max)));
+  return keys;
 }
 
-function scan(facts: FunctionFacts, max: number): Selection {
-  const keys: string[] = [];
-  const tests = new Map<number, Test>();
+function scan(facts: FunctionFacts, max: number): string[] {
   const count = new Map<string, number>();
-  const found = new Map<number, Test>();
+  const atoms = new Set<number>();
   for (const b of facts.cfg.blocks) {
     checkDeadline();
     for (const e of b.succ) {
-      if ((e.kind !== 'true' && e.kind !== 'false') || e.via?.type !== 'if_statement') continue;
-      if (found.has(e.via.id)) continue;
-      const cond = e.via.childForFieldName('condition');
-      const test = cond ? flatten(cond) : undefined;
-      if (!test) continue;
-      found.set(e.via.id, test);
-      for (const l of test.literals) count.set(l.key, (count.get(l.key) ?? 0) + 1);
+      const t = ifTest(e);
+      if (!t || !e.test || atoms.has(e.test.atom.id)) continue;
+      atoms.add(e.test.atom.id);
+      count.set(t.key, (count.get(t.key) ?? 0) + 1);
     }
   }
   // Only conditions tested more than once (or predicates on pages) can correlate anything.
@@ -134,18 +178,22 @@ function scan(facts: FunctionFacts, max: number): Selection {
   const ranked = [...count.keys()].sort(
     (a, b) => (perGroup.get(group(b)) ?? 0) - (perGroup.get(group(a)) ?? 0),
   );
+  const keys: string[] = [];
   for (const key of ranked) {
     const n = perGroup.get(group(key)) ?? 0;
     if ((n > 1 || key.startsWith('PageSlab(')) && keys.length < max) keys.push(key);
   }
-  for (const [id, test] of found)
-    if (test.literals.some((l) => keys.includes(l.key))) tests.set(id, test);
-  return { keys, tests };
+  return keys;
 }
 
+/**
+ * Correlated branch conditions. Kernel code tests the same condition twice (`if (do_write)` to
+ * pick the copy direction, `if (!do_write)` to flush); a path that takes the write side first and
+ * the flush-skipping side second does not exist. Each followed condition gets two bits of a
+ * rule's state: known true, known false. Assigning to a name the condition reads forgets it.
+ */
 export class Conditions {
   readonly keys: string[];
-  private readonly tests: Map<number, Test>;
 
   /** `shift` is the first free bit of the rule's state; at most `max` conditions are followed. */
   constructor(
@@ -153,11 +201,8 @@ export class Conditions {
     private readonly shift: number,
     max = 4,
   ) {
-    // Built per page by the rules: the scan of every `if` is shared (it made each page cost
-    // the whole function, and the search for repeated tests made it quadratic).
-    const selection = select(facts, max);
-    this.keys = [...selection.keys];
-    this.tests = selection.tests;
+    // Built per page by the rules; the scan of every `if` is shared.
+    this.keys = [...followed(facts, max)];
   }
 
   get bits(): number {
@@ -180,37 +225,16 @@ export class Conditions {
     return other >= 0 ? false : undefined;
   }
 
-  private set(state: number, key: string, value: boolean): number {
-    const i = this.keys.indexOf(key);
-    if (i < 0) return state;
-    const t = 1 << (this.shift + 2 * i);
-    const f = 1 << (this.shift + 2 * i + 1);
-    return (state & ~(t | f)) | (value ? t : f);
-  }
-
   /** The state after taking `edge`, or undefined when the known conditions rule it out. */
   onEdge(state: number, edge: Edge): number | undefined {
-    if ((edge.kind !== 'true' && edge.kind !== 'false') || !edge.via) return state;
-    const test = this.tests.get(edge.via.id);
-    if (!test) return state;
-    // `A || B` taken false is `!A && !B`; so is every case below once the sense is folded in.
-    const all = (edge.kind === 'true') === (test.op === '&&');
-    const want = (l: Literal): boolean => (edge.kind === 'true' ? l.positive : !l.positive);
-    if (all) {
-      for (const l of test.literals) {
-        const v = this.value(state, l.key);
-        if (v !== undefined && v !== want(l)) return undefined;
-        state = this.set(state, l.key, want(l));
-      }
-      return state;
-    }
-    // Some literal must go the wanted way: impossible when all are known the other way; forced
-    // when only one is unknown.
-    const open = test.literals.filter((l) => this.value(state, l.key) !== !want(l));
-    if (open.length === 0) return undefined;
-    if (open.length === 1 && this.value(state, open[0]!.key) === undefined)
-      return this.set(state, open[0]!.key, want(open[0]!));
-    return state;
+    const t = ifTest(edge);
+    const i = t ? this.keys.indexOf(t.key) : -1;
+    if (i < 0) return state;
+    const v = this.value(state, t!.key);
+    if (v !== undefined && v !== t!.holds) return undefined;
+    const yes = 1 << (this.shift + 2 * i);
+    const no = 1 << (this.shift + 2 * i + 1);
+    return (state & ~(yes | no)) | (t!.holds ? yes : no);
   }
 
   /** An assignment to a name forgets every condition that reads it. */

@@ -59,6 +59,9 @@ export function describeEdge(edge: Edge, source: string): { node: Node; note: st
     case 'loop':
     case 'return':
     case 'next':
+    // Inside a condition: the step is told once, where the whole condition decides.
+    case 'and':
+    case 'or':
       return undefined;
   }
 }

@@ -10,9 +10,13 @@ import { normKey } from '../core/events';
 import type { FunctionFacts } from '../core/facts';
 import { treeOrigin } from '../../xref/origin';
 import * as K from '../../knowledge/dcache';
+import { namesWith } from '../../knowledge/table';
 import type { PageModel } from './pageModel';
 import type { FileSummaries } from './summaries';
 import { deviceConsumer } from './deviceOnly';
+
+/** Helpers the table says flush what they wrote. */
+const FLUSHES_INSIDE = namesWith('flushes-internally');
 
 type Origin = 'visible' | 'private' | 'param' | 'unknown';
 
@@ -169,6 +173,9 @@ const METADATA_FUNCTION =
 
 /** The kernel's own helpers (memcpy_page, zero_user_segments...) leave the flush to callers by design. */
 function isKnownHelper(name: string): boolean {
+  // Helpers whose contract is to flush what they wrote (memcpy_to_page, zero_user_segments):
+  // their own definitions must do it.
+  if (FLUSHES_INSIDE.has(name)) return false;
   return (
     K.UNFLUSHED_PAGE_WRITE.has(name) ||
     K.FLUSH.has(name) ||

@@ -3,6 +3,7 @@
  * callee or a caller counts (docs/design/dcache.md, "Same-file callers and callees").
  * Computed lazily and memoised; recursion is cut at a small depth.
  */
+import { checkDeadline } from '../../parsing/deadline';
 import type { Node } from '../../parsing/parser';
 import type { IteratorLoop } from '../../parsing/preprocess';
 import { callArguments, calleeName, exprKey, stripExpr } from '../../parsing/nodeText';
@@ -20,6 +21,7 @@ import {
   WRITES_ARGUMENT,
 } from '../../knowledge/dcache';
 import type { TreeFacts } from '../../xref/types';
+import { ringTypes, structTypes } from './userRing';
 
 /** The tree a file belongs to (issue 13): its index, and the file's path inside the tree. */
 export interface TreeContext {
@@ -65,6 +67,22 @@ export class FileSummaries extends FileContext {
     super(functions, iterators, source);
   }
 
+  private rings: Set<string> | undefined;
+  /** Whether a function's text names a structure type the file keeps in user-mapped pages. */
+  mentionsRing(text: string): boolean {
+    this.rings ??= ringTypes([...this.byName.values()].flat(), this.source);
+    for (const t of this.rings) if (text.includes(t)) return true;
+    return false;
+  }
+
+  /** The names a function declares with a structure type the file keeps in user-mapped pages. */
+  ringRoots(fn: Node): Set<string> {
+    this.rings ??= ringTypes([...this.byName.values()].flat(), this.source);
+    if (this.rings.size === 0) return new Set();
+    const rings = this.rings;
+    return new Set([...structTypes(fn)].flatMap(([n, t]) => (rings.has(t) ? [n] : [])));
+  }
+
   /**
    * Where pages stored in a structure field come from, judged over the whole file:
    * `rdev->sb_page = alloc_page(...)` makes `sb_page` private, `ctx->ring_pages[i] = page` after
@@ -101,6 +119,7 @@ export class FileSummaries extends FileContext {
       const facts = this.factsOf(fn);
       let seen = false;
       for (const e of facts.all) {
+        checkDeadline();
         if (e.kind !== 'call') continue;
         const idx = FLUSH.get(e.name);
         let flushed: FlushedPlace[] | 'any' | undefined;
@@ -198,6 +217,7 @@ export class FileSummaries extends FileContext {
     let callers = 0;
     for (const { other, fn } of this.callersOf(name)) {
       if (other === name) continue;
+      checkDeadline();
       const facts = this.factsOf(fn);
       const calls = facts.all.flatMap((e, i) =>
         e.kind === 'call' && e.name === name ? [{ e, i }] : [],
@@ -250,6 +270,7 @@ export class FileSummaries extends FileContext {
       const index = new Map<string, { other: string; fn: Node }[]>();
       for (const [other, defs] of this.byName)
         for (const fn of defs) {
+          checkDeadline();
           const seen = new Set<string>();
           for (const m of this.source.slice(fn.startIndex, fn.endIndex).matchAll(CALLED)) {
             const callee = m[1]!;
