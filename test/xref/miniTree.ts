@@ -43,4 +43,3 @@ export async function lintBoth(
     notes: (indexed.notes ?? []).map((n) => n.note),
   };
 }
-

@@ -6,7 +6,7 @@
  * (Documentation/core-api/cachetlb.rst, "flush_dcache_page"). docs/rules/missing-flush-dcache-page.md
  */
 import type { Edge } from '../cfg/graph';
-import { buildPageModel, skipsOwnPagesLoop } from '../analysis/dcache/pageModel';
+import { buildPageModel, callsPageWriter, skipsOwnPagesLoop } from '../analysis/dcache/pageModel';
 import type { PageModel } from '../analysis/dcache/pageModel';
 import { needsFlush } from '../analysis/dcache/pageOrigin';
 import {
@@ -58,8 +58,12 @@ export const rule: Rule = {
   },
   // A file that maps pages into user space and flushes them by address may keep a user-mapped
   // ring (analysis/dcache/userRing.ts): its functions are judged by the structures they touch.
+  // A function that hands a page to a callee (same file, or the tree's) that maps and writes it.
   relevant: (text, file) =>
-    RELEVANT.test(text) || (file ? file.mentionsRing(text) : RING_FILE.every((w) => w.test(text))),
+    RELEVANT.test(text) ||
+    (file
+      ? file.mentionsRing(text) || callsPageWriter(text, file)
+      : RING_FILE.every((w) => w.test(text))),
   check(ctx) {
     const model = buildPageModel(ctx.facts, ctx.file);
     const findings: Finding[] = [];

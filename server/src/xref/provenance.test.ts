@@ -162,3 +162,48 @@ test('xref: any lookup in the mapping of an internal inode (a filesystem getter)
   });
   assert.equal((await lintBoth(anyInode, 'fs/cfs/compress.c')).indexed, 1, 'missing: any inode');
 });
+
+const CHUNK = `void lib_copy_chunk(struct page *page, const void *src, size_t len)
+{
+\tvoid *kaddr = kmap_local_page(page);
+
+\tmemcpy(kaddr, src, len);
+\tkunmap_local(kaddr);
+}
+`;
+
+/** The reader's file maps pages elsewhere: files that map no page at all are not linted. */
+const READER = `void rfs_zero_tail(struct page *page, size_t from)
+{
+\tchar *kaddr = kmap_local_page(page);
+
+\tmemset(kaddr + from, 0, PAGE_SIZE - from);
+\tkunmap_local(kaddr);
+\tflush_dcache_page(page);
+}
+
+int rfs_read_folio(struct address_space *mapping, const void *src)
+{
+\tstruct page *page = find_or_create_page(mapping, 0, GFP_KERNEL);
+
+\tif (!page)
+\t\treturn -ENOMEM;
+\tlib_copy_chunk(page, src, PAGE_SIZE);
+\tSetPageUptodate(page);
+\tunlock_page(page);
+\treturn 0;
+}
+`;
+
+test("xref: a page written by a callee in another file needs the caller's flush", async () => {
+  const root = miniTree({ 'lib/chunk.c': CHUNK, 'fs/rfs/read.c': READER });
+  const r = await lintBoth(root, 'fs/rfs/read.c');
+  assert.equal(r.alone, 0, 'judged alone the call writes nothing');
+  assert.equal(r.indexed, 1, 'missing: lib_copy_chunk maps and writes the page');
+  const flushed = READER.replace(
+    '\tSetPageUptodate',
+    '\tflush_dcache_page(page);\n\tSetPageUptodate',
+  );
+  const ok = miniTree({ 'lib/chunk.c': CHUNK, 'fs/rfs/read.c': flushed });
+  assert.equal((await lintBoth(ok, 'fs/rfs/read.c')).indexed, 0, 'noisy: flushed after the call');
+});

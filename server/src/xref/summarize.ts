@@ -15,6 +15,7 @@ import {
   stripExpr,
 } from '../parsing/nodeText';
 import { FileSummaries } from '../analysis/dcache/summaries';
+import { writesPageParam } from '../analysis/dcache/pageModel';
 import { declaredTypes, fieldKey, structMembers } from './declarations';
 import {
   ADDS_TO_CACHE,
@@ -282,7 +283,9 @@ function functionSummary(
         : (places ?? []).filter((p) => p.path === '' && pages.has(p.index)).map((p) => p.index);
   }
   const writes: number[] = [];
-  if (WRITE_HINT.test(text)) for (const i of pages) if (local.writesParam(name, i)) writes.push(i);
+  if (WRITE_HINT.test(text))
+    for (const i of pages)
+      if (local.writesParam(name, i) || writesPageParam(local, name, i)) writes.push(i);
   const calls: FunctionFactsSummary['calls'] = [];
   for (const n of nodes) {
     if (n.type !== 'call_expression') continue;

@@ -350,6 +350,22 @@ function eventActions(
         for (const f of fieldBindings(arg)) out.push(writeAction(f, node));
       }
     });
+    // `copy_chunk(page, ...)`: a callee (same file, or anywhere in the tree with the index)
+    // that maps and writes the page it is handed writes it at the call.
+    args.forEach((arg, i) => {
+      if (addressOf(arg)) return;
+      const writes = local
+        ? writesPageParam(file, name, i)
+        : file.tree?.tree.calleeWrites(name, i, file.tree.file) === true;
+      if (writes)
+        out.push({
+          kind: 'write',
+          page: notePage(arg, name),
+          via: 'kmap',
+          node,
+          mappedBy: { node, api: name },
+        });
+    });
     const flushed = local || file.tree ? file.flushedParams(name) : undefined;
     if (flushed && !local) file.notes.push(indexNote(facts.name, node, name, file));
     if (flushed === 'any') out.push({ kind: 'flush', page: null, api: name, node });
@@ -439,3 +455,52 @@ function storeTarget(lhs: Node): Node | undefined {
 }
 
 /** The byte count of a copy when it is a literal (`memcpy(p, q, 16)`), for the simulator. */
+
+/** Callees worth a page model: they map a page somewhere in their text. */
+const MAPS_A_PAGE =
+  /\bkmap|\bpage_address\b|\bfolio_address\b|\bmemcpy_to_(?:page|folio)\b|\bmemzero_page\b|\bmemset_page\b/;
+const writing = new WeakMap<FileSummaries, Map<string, boolean>>();
+
+/**
+ * Whether the same-file function `name` writes, through a kernel mapping, the page it is handed
+ * as parameter `index` (its own page model has a write of that page). Memoised per file; a call
+ * cycle counts as no write.
+ */
+export function writesPageParam(file: FileSummaries, name: string, index: number): boolean {
+  let memo = writing.get(file);
+  if (!memo) writing.set(file, (memo = new Map<string, boolean>()));
+  const key = `${name}/${index}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  memo.set(key, false);
+  const result = file.definitions(name).some((fn) => {
+    if (!MAPS_A_PAGE.test(fn.text)) return false;
+    const facts = file.factsOf(fn);
+    const param = facts.params[index];
+    if (!param) return false;
+    const page = facts.canon(param);
+    const model = buildPageModel(facts, file);
+    return [...model.actions.values()].some((l) =>
+      l.some((a) => a.kind === 'write' && a.page === page),
+    );
+  });
+  memo.set(key, result);
+  return result;
+}
+
+const CALL = /\b([A-Za-z_]\w*)\s*\(/g;
+
+/** The function text calls a same-file or tree function that writes a page parameter. */
+export function callsPageWriter(text: string, file: FileSummaries): boolean {
+  for (const m of text.matchAll(CALL)) {
+    const name = m[1]!;
+    if (file.isDefined(name)) {
+      if ([0, 1, 2, 3].some((i) => writesPageParam(file, name, i))) return true;
+    } else if (
+      file.tree &&
+      [0, 1, 2, 3].some((i) => file.tree!.tree.calleeWrites(name, i, file.tree!.file))
+    )
+      return true;
+  }
+  return false;
+}

@@ -151,6 +151,11 @@ export class FileSummaries extends FileContext {
     return places.size > 0 ? [...places.values()] : undefined;
   }
 
+  /** The same-file definitions of `name` (one per #ifdef branch). */
+  definitions(name: string): readonly Node[] {
+    return this.byName.get(name) ?? [];
+  }
+
   /** Where the page a same-file function returns comes from (`return store->filemap[i]`). */
   returnOrigin(name: string): 'private' | 'visible' | undefined {
     // Every definition (there may be one per #ifdef) must say private; one visible is enough.
