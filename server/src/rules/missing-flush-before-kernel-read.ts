@@ -21,6 +21,7 @@ import type { Event } from '../analysis/core/events';
 import { describeEdge, insertStatementFix, stepAt } from '../analysis/core/steps';
 import * as K from '../knowledge/dcache';
 import { wordTest } from '../knowledge/table';
+import { acrossVersions } from '../knowledge/versions';
 import type { Finding, PathStep, Rule, RuleContext } from './types';
 
 const FLUSHED = 1;
@@ -28,8 +29,10 @@ const FLUSHED = 1;
 const NOT_SHARED = 2;
 const READ_STALE = 4;
 
-const LOOKUP_WORDS = wordTest(K.PAGE_CACHE_LOOKUP);
-const READ_WORDS = wordTest([...K.READS_PAGE.keys(), ...K.READS_MEMORY.keys()]);
+const LOOKUP_WORDS = wordTest(acrossVersions(() => K.PAGE_CACHE_LOOKUP));
+const READ_WORDS = wordTest(
+  acrossVersions(() => [...K.READS_PAGE.keys(), ...K.READS_MEMORY.keys()]),
+);
 
 export const rule: Rule = {
   meta: {

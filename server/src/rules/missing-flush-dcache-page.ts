@@ -20,6 +20,7 @@ import type { Edge } from '../cfg/graph';
 import * as K from '../knowledge/dcache';
 import { treeOrigin } from '../xref/origin';
 import { wordTest } from '../knowledge/table';
+import { acrossVersions } from '../knowledge/versions';
 import {
   describeEdge,
   endOfFunctionStep,
@@ -46,13 +47,13 @@ const STATE_BITS = HOLD_SHIFT + MAX_NAMES;
 
 /** Words without which a function maps and writes no page: every mapping API of the table. */
 const RELEVANT = wordTest(
-  [
+  acrossVersions(() => [
     ...K.MAP_BY_PAGE.keys(),
     ...K.LINEAR_ADDRESS,
     ...K.MAP_BY_BVEC,
     ...K.UNFLUSHED_PAGE_WRITE.keys(),
     K.SG_MITER_NEXT,
-  ],
+  ]),
   ['b_data'],
 );
 

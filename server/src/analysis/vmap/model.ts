@@ -461,6 +461,9 @@ function buildVmapModel(
     if (at !== undefined) {
       const k = aliasOf(args[at]);
       if (k) list.push({ kind: 'attach', alias: k, node, api: name });
+      // A flush before read I/O is harmless; the invalidate after it is still the caller's.
+      if (k && V.ATTACH_ADDR_FLUSHES.has(name))
+        list.push({ kind: 'flush', alias: k, node, api: name });
       return;
     }
     const h = file.isDefined(name) && name !== facts.name ? file.helper(name) : undefined;
