@@ -36,7 +36,7 @@ export let PRIVATE_BVEC_ITERATOR: Set<string>;
 /** Deprecated or removed names, with what to write instead. */
 export let DEPRECATED: Map<string, string>;
 
-/** Deprecated names of the flush itself. */
+/** Deprecated or removed names whose replacement is a flush (`flush_kernel_dcache_page`). */
 export let DEPRECATED_FLUSH: Map<string, string>;
 
 /**
@@ -134,7 +134,7 @@ derivedFromTable(() => {
   FLUSHES_WALKED_PAGES = namesWith('flushes-walked-pages');
   PRIVATE_BVEC_ITERATOR = namesWith('private-bvec-iterator');
   DEPRECATED = new Map(withRole('deprecated').map(([n, r]) => [n, r.use]));
-  DEPRECATED_FLUSH = new Map([...DEPRECATED].filter(([n]) => FLUSH.has(n)));
+  DEPRECATED_FLUSH = new Map([...DEPRECATED].filter(([, use]) => FLUSH.has(use)));
   UNFLUSHED_PAGE_WRITE = indexBy('writes-page', (r) => r.page);
   KMAP_PAGE_WRITE = namesWith('writes-page', (r) => r.kmaps);
   WRITES_ARGUMENT = new Map(withRole('writes').map(([n, r]) => [n, r.args]));

@@ -52,13 +52,27 @@ export interface ApiAt {
 
 const BY_NAME = new Map(APIS.map((a) => [a.name, a]));
 
-/** What `name` does in `version` (absent: the newest known); undefined when it does not exist. */
+/**
+ * What `name` does in `version` (absent: its newest behaviour known); undefined when it does not
+ * exist there.
+ */
 export function apiAt(name: string, version?: KernelVersion): ApiAt | undefined {
   const api = BY_NAME.get(name);
   return api && atVersion(api, version);
 }
 
+/** The release before `v` (6.0 → 5.99: only the order matters). */
+function older(v: KernelVersion): KernelVersion {
+  return v.minor > 0 ? { major: v.major, minor: v.minor - 1 } : { major: v.major - 1, minor: 99 };
+}
+
+/**
+ * Without a version, each API's newest behaviour: what it does in the newest release, or for a
+ * name removed before it, what it did last (code that calls it was written for such a kernel).
+ */
 function atVersion(api: KernelApi, version: KernelVersion | undefined): ApiAt | undefined {
+  const removed = parsed(api.until);
+  if (!version && removed && !holdsAt(api, undefined)) version = older(removed);
   if (!holdsAt(api, version)) return undefined;
   const roles = api.roles.filter((r) => holdsAt(r, version));
   return roles.length > 0 ? { api, roles } : undefined;
@@ -118,8 +132,6 @@ export function atKernelVersion<T>(version: KernelVersion | undefined, fn: () =>
 export function acrossVersions<T>(build: () => Iterable<T>): Set<T> {
   const before = selected;
   const out = new Set<T>();
-  const older = (v: KernelVersion): KernelVersion =>
-    v.minor > 0 ? { major: v.major, minor: v.minor - 1 } : { major: v.major - 1, minor: 99 };
   const versions = [undefined, ...versionBoundaries().flatMap((v) => [older(v), v])];
   for (const v of versions) atKernelVersion(v, () => [...build()].forEach((x) => out.add(x)));
   atKernelVersion(before, () => undefined);

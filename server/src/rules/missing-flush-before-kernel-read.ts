@@ -22,6 +22,7 @@ import { describeEdge, insertStatementFix, stepAt } from '../analysis/core/steps
 import * as K from '../knowledge/dcache';
 import { wordTest } from '../knowledge/table';
 import { acrossVersions } from '../knowledge/versions';
+import { originStep } from '../analysis/core/origin';
 import type { Finding, PathStep, Rule, RuleContext } from './types';
 
 const FLUSHED = 1;
@@ -115,14 +116,13 @@ function checkGroup(
   let read: { e: Event; text: string; folio: boolean } | undefined;
   let state = 0;
   const origin = [...names.values()].find((o) => o.group === group);
-  if (origin)
-    steps.push(
-      stepAt(
-        origin.node,
-        'call',
-        `origin: page-cache page from ${origin.api}() at L${origin.node.startPosition.row + 1}: user space may map it shared and writable`,
-      ),
-    );
+  steps.push(
+    originStep(
+      origin
+        ? { kind: 'api', api: origin.api, node: origin.node }
+        : { kind: 'unknown', name: group, node: facts.cfg.node },
+    ),
+  );
   witness.blocks.forEach((block, i) => {
     for (const e of facts.events.get(block.id) ?? []) {
       const before = state;

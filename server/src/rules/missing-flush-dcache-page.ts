@@ -21,6 +21,8 @@ import * as K from '../knowledge/dcache';
 import { treeOrigin } from '../xref/origin';
 import { wordTest } from '../knowledge/table';
 import { acrossVersions } from '../knowledge/versions';
+import { originStep } from '../analysis/core/origin';
+import type { Premise } from '../analysis/core/origin';
 import {
   describeEdge,
   endOfFunctionStep,
@@ -69,8 +71,9 @@ export const rule: Rule = {
     const model = buildPageModel(ctx.facts, ctx.file);
     const findings: Finding[] = [];
     for (const page of writtenPages(model)) {
-      if (!needsFlush(page, model, ctx)) continue;
-      const finding = checkPage(page, model, ctx);
+      const premise: { value?: Premise } = {};
+      if (!needsFlush(page, model, ctx, premise)) continue;
+      const finding = checkPage(page, model, ctx, premise.value);
       if (finding) findings.push(finding);
     }
     return findings;
@@ -95,10 +98,22 @@ function originOf(
   facts: FunctionFacts,
   file: FileSummaries,
   why: string[] = [],
+  premise: { value?: Premise } = {},
 ): Origin {
   if (integrityVector(page, facts, file)) return 'private';
-  if (/(?:^|\.)bv_page\b|^sg_page\(|^miter:|(?:^|\.)b_page$/.test(page)) return 'visible';
-  let origin: Origin = facts.params.includes(page.split('.')[0] ?? '') ? 'param' : 'unknown';
+  const fn = facts.cfg.node;
+  if (/(?:^|\.)bv_page\b|^sg_page\(|^miter:|(?:^|\.)b_page$/.test(page)) {
+    premise.value = /b_page$/.test(page)
+      ? { kind: 'field', expr: page, node: fn }
+      : { kind: 'bio', node: fn, what: `\`${page}\`` };
+    return 'visible';
+  }
+  const root = page.split('.')[0] ?? '';
+  let origin: Origin = facts.params.includes(root) ? 'param' : 'unknown';
+  premise.value =
+    origin === 'param'
+      ? { kind: 'parameter', name: root, node: fn }
+      : { kind: 'unknown', name: page, node: fn };
   let published = false;
   for (const e of facts.all) {
     if (
@@ -107,6 +122,7 @@ function originOf(
       e.args.some((a) => facts.canon(a.text.replace(/\s+/g, '')) === page)
     ) {
       published = true;
+      premise.value = { kind: 'published', api: e.name, node: e.node };
     }
     if (e.kind !== 'assign' || !e.rhs || facts.canon(e.lhsKey) !== page) continue;
     const callee = calleeOfValue(e.rhs);
@@ -126,9 +142,15 @@ function originOf(
     const hint = file.tree && treeOrigin(e.rhs, facts.cfg.node, file.tree.tree);
     if (hint?.value === 'private') why.push(hint.evidence);
     if (hint?.value === 'private' && origin !== 'visible') origin = 'private';
+    if (kept === 'visible') premise.value = { kind: 'field', expr: page, node: e.node };
     if (K.PRIVATE_PAGE_SOURCE.has(callee) || returned === 'private') origin = 'private';
-    else if ((K.VISIBLE_PAGE_SOURCE.has(callee) || returned === 'visible') && origin !== 'private')
+    else if (
+      (K.VISIBLE_PAGE_SOURCE.has(callee) || returned === 'visible') &&
+      origin !== 'private'
+    ) {
       origin = 'visible';
+      if (!published) premise.value = { kind: 'api', api: callee, node: e.node };
+    }
   }
   return origin === 'private' && published ? 'visible' : origin;
 }
@@ -176,9 +198,14 @@ function isKnownHelper(name: string): boolean {
   );
 }
 
-function needsFlush(page: string, model: PageModel, ctx: RuleContext): boolean {
+function needsFlush(
+  page: string,
+  model: PageModel,
+  ctx: RuleContext,
+  premise: { value?: Premise } = {},
+): boolean {
   const why: string[] = [];
-  let origin = originOf(page, ctx.facts, ctx.file, why);
+  let origin = originOf(page, ctx.facts, ctx.file, why, premise);
   if (origin === 'private' && why[0])
     ctx.file.notes.push({
       function: ctx.facts.name,
@@ -200,6 +227,7 @@ function needsFlush(page: string, model: PageModel, ctx: RuleContext): boolean {
     const field = /(\w+)(?:\[[^\]]*\])?$/.exec(page)?.[1] ?? '';
     if (ctx.file.fieldOrigin(field) !== 'visible') return false;
     origin = 'visible';
+    premise.value = { kind: 'field', expr: page, node: ctx.facts.cfg.node };
   }
   const vias = new Set<string>();
   for (const list of model.actions.values())
@@ -239,7 +267,12 @@ function needsFlush(page: string, model: PageModel, ctx: RuleContext): boolean {
   return true;
 }
 
-function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | undefined {
+function checkPage(
+  page: string,
+  model: PageModel,
+  ctx: RuleContext,
+  premise: Premise = { kind: 'unknown', name: page, node: ctx.facts.cfg.node },
+): Finding | undefined {
   const hasPublish = [...model.actions.values()].some((l) =>
     l.some((a) => a.kind === 'publish' && a.page === page),
   );
@@ -368,6 +401,7 @@ function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | 
     }
   });
   if (!write) return undefined;
+  steps.unshift(originStep(premise));
   if (!lastReturn)
     steps.push(endOfFunctionStep(facts.cfg.node, facts.name, `${display} still not flushed`));
   else steps[steps.length - 1]!.note += ` with ${display} not flushed`;
