@@ -5,6 +5,7 @@
 import type { Parser, Tree } from './parsing/parser';
 import { BudgetExceeded, parseC } from './parsing/parser';
 import type { ParsedSource } from './parsing/parser';
+import { withDeadline } from './parsing/deadline';
 import { functionDefinitions } from './parsing/nodeText';
 import { FileSummaries } from './analysis/dcache/summaries';
 import type { IndexNote, TreeContext } from './analysis/dcache/summaries';
@@ -52,6 +53,11 @@ export function checkRule(rule: Rule, ctx: RuleContext): Finding[] {
 
 /** Lints an already parsed file (the language server keeps trees for incremental parsing). */
 export function lintParsed(parsed: ParsedSource, options: LintOptions = {}): LintResult {
+  // The analysis loops check the deadline too: one function can take longer than the budget.
+  return withDeadline(options.deadline, () => lintFunctions(parsed, options));
+}
+
+function lintFunctions(parsed: ParsedSource, options: LintOptions): LintResult {
   const rules = selectRules(options.rules);
   const findings: Finding[] = [];
   const skipped: SkippedFunction[] = [];

@@ -12,6 +12,7 @@ import { formatKernelVersion } from '../kernel/version';
 import type { KernelVersion } from '../kernel/version';
 import type { Node, ParsedSource } from '../parsing/parser';
 import { BudgetExceeded } from '../parsing/parser';
+import { withDeadline } from '../parsing/deadline';
 import { functionDefinitions, functionName } from '../parsing/nodeText';
 import { FileSummaries } from '../analysis/dcache/summaries';
 import { checkRule, selectRules } from '../linter';
@@ -223,17 +224,21 @@ export class IncrementalLinter {
       const preText = pre.text.slice(fn.startIndex, fn.endIndex);
       const firstLine = fn.startPosition.row + 1;
       let entry = this.cache.get(cacheKey) ?? next.get(cacheKey);
+      const queries = entry?.queries;
       if (
-        entry?.queries &&
-        entry.pre === preText &&
-        (quick || stillValid(entry.queries, file, byText, answers))
+        queries &&
+        entry?.pre === preText &&
+        (quick || withDeadline(deadline, () => stillValid(queries, file, byText, answers)))
       ) {
         stats.reused++;
       } else {
         if (deadline !== undefined && performance.now() > deadline) {
           throw new BudgetExceeded('analysis took longer than the time budget');
         }
-        entry = { ...this.analyse(fn, file, parsed, active, firstLine), pre: preText };
+        const analysed = withDeadline(deadline, () =>
+          this.analyse(fn, file, parsed, active, firstLine),
+        );
+        entry = { ...analysed, pre: preText };
         stats.analysed++;
         next.set(cacheKey, entry);
         this.cache.set(cacheKey, entry);
