@@ -296,6 +296,7 @@ export class Generator {
         return this.noteStep(s, c, note);
       case 'branch':
       case 'call':
+      case 'origin':
       case 'publish':
       case 'return':
       default:

@@ -461,8 +461,8 @@ function buildVmapModel(
     if (at !== undefined) {
       const k = aliasOf(args[at]);
       if (k) list.push({ kind: 'attach', alias: k, node, api: name });
-      // A flush before read I/O is harmless; the invalidate after it is still the caller's.
-      if (k && V.ATTACH_ADDR_FLUSHES.has(name))
+      // It flushes for write I/O only (op_is_write); after read I/O the invalidate is the caller's.
+      if (k && V.ATTACH_ADDR_FLUSHES.has(name) && bioDirection(facts) !== 'read')
         list.push({ kind: 'flush', alias: k, node, api: name });
       return;
     }
