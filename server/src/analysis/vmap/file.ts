@@ -104,6 +104,31 @@ export class VmapFile {
     return this.byName.has(name);
   }
 
+  /**
+   * Whether a function of the file other than the one at `self` calls `name` and also calls
+   * flush_kernel_vmap_range(): the caller flushes what `name` leaves dirty.
+   */
+  flushingCallerOf(name: string, self: Node): boolean {
+    this.flushingCallers ??= this.findFlushingCallers();
+    return (this.flushingCallers.get(name) ?? []).some((fn) => fn.startIndex !== self.startIndex);
+  }
+
+  private flushingCallers: Map<string, Node[]> | undefined;
+
+  private findFlushingCallers(): Map<string, Node[]> {
+    const out = new Map<string, Node[]>();
+    for (const fn of this.functions) {
+      const called = new Set(fn.descendantsOfType('call_expression').map(calleeName));
+      if (!called.has(V.FLUSH_VMAP)) continue;
+      for (const name of called) {
+        const list = out.get(name) ?? [];
+        list.push(fn);
+        out.set(name, list);
+      }
+    }
+    return out;
+  }
+
   /** The file flushes or invalidates this address somewhere: it is an alias used for I/O. */
   rangeOf(key: string): RangeCall | undefined {
     return this.ranges.find((r) => r.key === key);
