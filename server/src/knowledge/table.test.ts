@@ -28,7 +28,16 @@ function grammarWords(): Set<string> {
 }
 
 /** Struct fields the engine reads by name (they are data, not functions). */
-const FIELDS = new Set(['transfer_buffer', 'b_data']);
+const FIELDS = new Set([
+  'transfer_buffer',
+  'b_data',
+  // struct dm_io_region / dpages (drivers/md/dm-io.c) and dma-buf heap buffers' vmap bookkeeping.
+  'vma_invalidate_size',
+  'vma_invalidate_address',
+  'vmap_cnt',
+  'vmap_addr',
+  'vmap_ptr',
+]);
 
 /** Every string literal in `file` that reads like a C function name (snake_case with a `_`). */
 function kernelNames(file: string): string[] {
