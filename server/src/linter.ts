@@ -73,7 +73,7 @@ function lintFunctions(parsed: ParsedSource, options: LintOptions): LintResult {
       throw new BudgetExceeded('analysis took longer than the time budget');
     }
     const text = source.slice(fn.startIndex, fn.endIndex);
-    const active = fileRules.filter((r) => r.relevant(text));
+    const active = fileRules.filter((r) => r.relevant(text, file));
     if (active.length === 0) continue;
     const facts = file.factsOf(fn);
     if (facts.cfg.skipped) {

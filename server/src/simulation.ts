@@ -138,10 +138,12 @@ export function simulateFindingAtLine(
   file: string,
   line: number,
   preset: string,
+  deadline?: number,
 ): SimulateOutcome {
-  const parsed = parseC(parser, source);
+  // The lint's time budget holds here too: simulate is lint plus one finding's run.
+  const parsed = parseC(parser, source, undefined, deadline);
   try {
-    const all = lintParsed(parsed).findings;
+    const all = lintParsed(parsed, deadline === undefined ? {} : { deadline }).findings;
     const findings = all.filter(simulates);
     const functions = functionDefinitions(parsed.tree.rootNode).map((fn) => ({
       name: functionName(fn),
@@ -165,8 +167,9 @@ export function simulateSourceAt(
   file: string,
   line: number,
   preset: string,
+  deadline?: number,
 ): SimulateOutcome {
-  const all = lintSource(parser, source).findings;
+  const all = lintSource(parser, source, deadline === undefined ? {} : { deadline }).findings;
   const finding = findingNear(source, all.filter(simulates), line);
   if (!finding) return { ok: false, message: nothingToSimulate(file, all) };
   return { ok: true, payload: simulateEngineFinding(source, file, finding, preset) };

@@ -215,7 +215,7 @@ export class IncrementalLinter {
     for (const fn of functions) byText.set(source.slice(fn.startIndex, fn.endIndex), fn);
     for (const fn of functions) {
       const text = source.slice(fn.startIndex, fn.endIndex);
-      const active = rules.filter((r) => r.relevant(text));
+      const active = rules.filter((r) => r.relevant(text, file));
       if (active.length === 0) continue;
       stats.functions++;
       // Keyed by the text; the pre-passed text (what the tree was built from) must match too.

@@ -6,11 +6,12 @@
  * (Documentation/core-api/cachetlb.rst, "flush_dcache_page"). docs/rules/missing-flush-dcache-page.md
  */
 import { stripExpr } from '../parsing/nodeText';
-import { buildPageModel } from '../analysis/dcache/pageModel';
+import { buildPageModel, skipsOwnPagesLoop } from '../analysis/dcache/pageModel';
 import type { PageModel } from '../analysis/dcache/pageModel';
 import { needsFlush } from '../analysis/dcache/pageOrigin';
 import {
   ESCAPED,
+  PENDING,
   PUBLISHED,
   STATE_BITS,
   UNFLUSHED,
@@ -49,6 +50,8 @@ const RELEVANT = wordTest(
   ['b_data'],
 );
 
+const RING_FILE = [wordTest(K.PUBLISH_PAGE), wordTest(['flush_dcache_page', 'flush_dcache_folio'])];
+
 export const rule: Rule = {
   meta: {
     id: 'missing-flush-dcache-page',
@@ -56,7 +59,10 @@ export const rule: Rule = {
       'A page written through a kernel mapping reaches the end of the function without flush_dcache_page() on some path.',
     defaultSeverity: 'warning',
   },
-  relevant: (text) => RELEVANT.test(text),
+  // A file that maps pages into user space and flushes them by address may keep a user-mapped
+  // ring (analysis/dcache/userRing.ts): its functions are judged by the structures they touch.
+  relevant: (text, file) =>
+    RELEVANT.test(text) || (file ? file.mentionsRing(text) : RING_FILE.every((w) => w.test(text))),
   check(ctx) {
     const model = buildPageModel(ctx.facts, ctx.file);
     const findings: Finding[] = [];
@@ -97,8 +103,11 @@ function checkPage(
     // A build without ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE has no aliasing to flush for.
     feasible: (s, edge) =>
       (s & UNFLUSHED) === 0 ||
-      (nullTestOutcome(edge, page, model, ctx) !== 'null' && !nonAliasingBuild(edge)),
-    onEdge: (s, edge) => conds.onEdge(s, edge),
+      (nullTestOutcome(edge, page, model, ctx) !== 'null' &&
+        !nonAliasingBuild(edge) &&
+        !skipsOwnPagesLoop(edge)),
+    // A copy that failed wrote nothing the function keeps: it drops or retries the page.
+    onEdge: (s, edge) => conds.onEdge(model.failedOn(edge).includes(page) ? s & ~PENDING : s, edge),
     bad: (s) =>
       (s & UNFLUSHED) !== 0 &&
       (s & ESCAPED) === 0 &&

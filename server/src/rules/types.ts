@@ -24,6 +24,7 @@ export interface RuleContext {
 export interface Rule {
   meta: RuleMeta;
   /** Cheap text test: can this function's text hold a finding at all? */
-  relevant(functionText: string): boolean;
+  /** `file`: the file's summaries, for a pre-filter that depends on what the whole file does. */
+  relevant(functionText: string, file?: FileSummaries): boolean;
   check(ctx: RuleContext): Finding[];
 }

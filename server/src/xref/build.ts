@@ -10,6 +10,7 @@ import { cacheHome } from '../tree/store';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { createParser, initParser, MAX_PARSE_CHARS, parseC } from '../parsing/parser';
 import type { Parser } from '../parsing/parser';
+import { withDeadline } from '../parsing/deadline';
 import { wasmSources } from '../host/wasmPaths';
 import { summarizeFile } from './summarize';
 import { cachePath, readCache, writeCache, XREF_FORMAT } from './cache';
@@ -52,9 +53,12 @@ function treeFiles(root: string): string[] {
 export function summarizeText(parser: Parser, rel: string, text: string): FileFacts | null {
   if (!RELEVANT.test(text) || text.length > MAX_PARSE_CHARS || text.includes('\0')) return null;
   try {
-    const parsed = parseC(parser, text, undefined, performance.now() + PER_FILE_BUDGET_MS);
+    const deadline = performance.now() + PER_FILE_BUDGET_MS;
+    const parsed = parseC(parser, text, undefined, deadline);
     try {
-      return summarizeFile(rel, parsed.tree, text, parsed.pre.iterators);
+      return withDeadline(deadline, () =>
+        summarizeFile(rel, parsed.tree, text, parsed.pre.iterators),
+      );
     } finally {
       parsed.tree.delete();
     }

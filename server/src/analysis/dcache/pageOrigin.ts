@@ -10,9 +10,14 @@ import { normKey } from '../core/events';
 import type { FunctionFacts } from '../core/facts';
 import { treeOrigin } from '../../xref/origin';
 import * as K from '../../knowledge/dcache';
+import { namesWith } from '../../knowledge/table';
 import type { PageModel } from './pageModel';
 import type { FileSummaries } from './summaries';
 import type { Premise } from '../core/origin';
+import { deviceConsumer } from './deviceOnly';
+
+/** Helpers the table says flush what they wrote. */
+const FLUSHES_INSIDE = namesWith('flushes-internally');
 
 type Origin = 'visible' | 'private' | 'param' | 'unknown';
 
@@ -39,6 +44,19 @@ export function needsFlush(
     });
   if (origin === 'private' || METADATA_FUNCTION.test(facts.name) || isKnownHelper(facts.name))
     return false;
+  // A page of no known user-visible origin that the function hands to a device only. A
+  // scatterlist's page passes for a request's page, unless the function maps that scatterlist
+  // for the device itself.
+  const device =
+    origin === 'visible' && !/^sg_page\(/.test(page) ? undefined : deviceConsumer(page, facts);
+  if (device) {
+    file.notes.push({
+      function: facts.name,
+      offset: facts.cfg.node.startIndex,
+      note: `${page} only goes to the device: ${device}`,
+    });
+    return false;
+  }
   if (
     (origin === 'unknown' || origin === 'param') &&
     page.includes('.') &&
@@ -183,6 +201,9 @@ const METADATA_FUNCTION =
 
 /** The kernel's own helpers (memcpy_page, zero_user_segments...) leave the flush to callers by design. */
 function isKnownHelper(name: string): boolean {
+  // Helpers whose contract is to flush what they wrote (memcpy_to_page, zero_user_segments):
+  // their own definitions must do it.
+  if (FLUSHES_INSIDE.has(name)) return false;
   return (
     K.UNFLUSHED_PAGE_WRITE.has(name) ||
     K.FLUSH.has(name) ||

@@ -4,6 +4,7 @@
  * this file, passed to a completion callback by its submitter), and in what context the function
  * runs (plain, I/O completion, CPU or device access of a DMA buffer).
  */
+import { checkDeadline } from '../../parsing/deadline';
 import type { Node } from '../../parsing/parser';
 import { callArguments, calleeName, stripExpr } from '../../parsing/nodeText';
 import { pointerBase } from '../core/events';
@@ -127,6 +128,7 @@ export function discoverAliases(
     (e) => e.kind === 'call' && submitDirection(e.name, e.args, facts) !== undefined,
   );
   for (const e of facts.all) {
+    checkDeadline();
     if (e.kind === 'assign' && e.rhs) {
       const rhs = stripExpr(e.rhs);
       const callee = rhs.type === 'call_expression' ? calleeName(rhs) : '';

@@ -3,6 +3,7 @@
  * the aliases discovery found: a CPU write, a flush or invalidate, pages attached to I/O, I/O
  * submitted or completed, the buffer handed on, the alias ended.
  */
+import { checkDeadline } from '../../parsing/deadline';
 import type { Node } from '../../parsing/parser';
 import { calleeName, stripExpr } from '../../parsing/nodeText';
 import type { Event } from '../core/events';
@@ -34,6 +35,7 @@ export function classifyEvents(
   let insideRangeCall: ((n: Node) => boolean) | undefined;
   const actions = new Map<Event, VmapAction[]>();
   for (const e of facts.all) {
+    checkDeadline();
     const list: VmapAction[] = [];
     if (e.kind === 'store') {
       const k = aliases.has(canon(e.baseKey)) ? canon(e.baseKey) : undefined;

@@ -4,6 +4,7 @@
  * functions are completion callbacks and what their submitter passed them, and what same-file
  * helpers do with their parameters. Computed once per file and memoised in the file context.
  */
+import { checkDeadline } from '../../parsing/deadline';
 import type { Node } from '../../parsing/parser';
 import {
   callArguments,
@@ -160,6 +161,7 @@ export class VmapFile {
     let passesAlias: string | undefined;
     const registered: string[] = [];
     for (const e of facts.all) {
+      checkDeadline();
       if (e.kind === 'call') {
         if ((e.name === V.FLUSH_VMAP || e.name === V.INVALIDATE_VMAP) && e.args[0]) {
           const key = addrKey(e.args[0]);
@@ -255,6 +257,7 @@ export class VmapFile {
     };
     const dirs: Dir[] = [];
     for (const e of facts.all) {
+      checkDeadline();
       if (e.kind === 'assign' && e.rhs) {
         const rhs = stripExpr(e.rhs);
         if (rhs.type === 'call_expression' && V.ALIAS_PAGE.has(calleeName(rhs))) {
