@@ -10,14 +10,11 @@ import { normKey } from '../core/events';
 import type { FunctionFacts } from '../core/facts';
 import { treeOrigin } from '../../xref/origin';
 import * as K from '../../knowledge/dcache';
-import { namesWith } from '../../knowledge/table';
+import { apiAt, selectedKernelVersion } from '../../knowledge/versions';
 import type { PageModel } from './pageModel';
 import type { FileSummaries } from './summaries';
 import type { Premise } from '../core/origin';
 import { deviceConsumer } from './deviceOnly';
-
-/** Helpers the table says flush what they wrote. */
-const FLUSHES_INSIDE = namesWith('flushes-internally');
 
 type Origin = 'visible' | 'private' | 'param' | 'unknown';
 
@@ -203,7 +200,8 @@ const METADATA_FUNCTION =
 function isKnownHelper(name: string): boolean {
   // Helpers whose contract is to flush what they wrote (memcpy_to_page, zero_user_segments):
   // their own definitions must do it.
-  if (FLUSHES_INSIDE.has(name)) return false;
+  const api = apiAt(name, selectedKernelVersion());
+  if (api?.roles.some((r) => r.role === 'flushes-internally')) return false;
   return (
     K.UNFLUSHED_PAGE_WRITE.has(name) ||
     K.FLUSH.has(name) ||
