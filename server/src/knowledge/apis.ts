@@ -333,7 +333,6 @@ export const APIS: readonly KernelApi[] = [
   { name: 'flush_cache_page', roles: [{ role: 'arch-flush' }], source: 'arch/arm/mm/flush.c:98 (6.1)', hover: 'Flushes a user mapping of a page before its translation changes (a COW break, a page-table update).', doc: 'cachetlb' },
   { name: 'flush_anon_page', roles: [{ role: 'arch-flush' }], source: 'include/linux/highmem.h:187 (6.1)', hover: 'Flushes the user alias of an anonymous page before the kernel reads it through its own mapping (get_user_pages users).', doc: 'cachetlb' },
   { name: 'copy_to_user_page', roles: [{ role: 'flushes-internally', page: 1 }, { role: 'arch-flush' }], source: 'include/asm-generic/cacheflush.h:107 (6.12)', hover: 'Writes into a user page through the kernel alias and does the architecture\'s maintenance for it (ptrace, access_process_vm): no flush needed after it.', doc: 'cachetlb' },
-  { name: 'copy_from_user_page', roles: [{ role: 'writes', args: [3], length: 5 }, { role: 'reads-memory', args: [4] }], source: 'include/asm-generic/cacheflush.h:117 (6.12)', hover: 'Copies out of a user page through the kernel alias into `dst` (ptrace, access_process_vm); it only reads the page, and the architecture keeps the alias coherent.', doc: 'cachetlb' },
   { name: 'i_size_write', roles: [{ role: 'updates-file-size' }], source: 'include/linux/fs.h:881 (6.1)' },
   { name: 'xa_load', roles: [{ role: 'looks-up-stored' }], source: 'lib/xarray.c:1459 (6.1)' },
   { name: 'radix_tree_lookup', roles: [{ role: 'looks-up-stored' }], source: 'lib/radix-tree.c:815 (6.1)' },
