@@ -4,7 +4,7 @@
 // later gets the default expectation below without touching this file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { simulateEngineFinding } from '../server/src/simulation';
+import { simulateEngineFinding, simulates } from '../server/src/simulation';
 import { RULE_IDS } from '../server/src/rules/index';
 import { fixtureFiles, lint, lineOfOffset, ruleFixtureDir } from './helpers';
 
@@ -68,3 +68,35 @@ for (const rule of RULE_IDS) {
     assert.ok(simulated > 0, `${rule}: the fixtures hold flagged examples`);
   });
 }
+
+test('the reading side on sh7750-16k: corrupt as written, and the scenario says why the flush cannot repair it there', async () => {
+  const rule = 'missing-flush-before-kernel-read';
+  let simulated = 0;
+  for (const { name, text } of fixtureFiles(ruleFixtureDir(rule))) {
+    for (const f of (await lint(text, [rule])).findings) {
+      const sim = simulateEngineFinding(text, name, f, 'sh7750-16k');
+      const where = `${name}:${lineOfOffset(text, f.start)}`;
+      assert.equal(sim.asWritten.corrupted, true, `${where}: corrupt as written`);
+      assert.ok(
+        sim.notes.some((n) => /writes back the kernel colour only/.test(n)),
+        `${where}: ${sim.notes.join(' | ')}`,
+      );
+      simulated++;
+    }
+  }
+  assert.ok(simulated > 0);
+});
+
+test('a renamed call has nothing to simulate: no lens, no simulated verdict', async () => {
+  const rule = 'deprecated-flush-kernel-dcache-page';
+  let seen = 0;
+  for (const { text } of fixtureFiles(ruleFixtureDir(rule)))
+    for (const f of (await lint(text, [rule])).findings) {
+      assert.equal(simulates(f), false);
+      seen++;
+    }
+  assert.ok(seen > 0);
+  const flagged = (await lint(fixtureFiles(ruleFixtureDir('missing-flush-dcache-page'))[0]!.text))
+    .findings;
+  assert.ok(flagged.length > 0 && flagged.every(simulates));
+});

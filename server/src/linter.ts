@@ -10,8 +10,9 @@ import { functionDefinitions } from './parsing/nodeText';
 import { FileSummaries } from './analysis/dcache/summaries';
 import type { IndexNote, TreeContext } from './analysis/dcache/summaries';
 import { RULES } from './rules/index';
-import type { Finding, Rule } from './rules/types';
+import type { Finding, Rule, RuleContext } from './rules/types';
 import type { KernelVersion } from './kernel/version';
+import { atKernelVersion } from './knowledge/versions';
 
 export interface LintOptions {
   /** Rule ids to run; all when absent or empty. */
@@ -43,6 +44,11 @@ export interface LintResult {
 
 export function selectRules(ids: readonly string[] | undefined): Rule[] {
   return ids && ids.length > 0 ? RULES.filter((r) => ids.includes(r.meta.id)) : [...RULES];
+}
+
+/** A rule's check with the API table's facts for the kernel the code belongs to. */
+export function checkRule(rule: Rule, ctx: RuleContext): Finding[] {
+  return atKernelVersion(ctx.kernelVersion, () => rule.check(ctx));
 }
 
 /** Lints an already parsed file (the language server keeps trees for incremental parsing). */
@@ -79,7 +85,8 @@ function lintFunctions(parsed: ParsedSource, options: LintOptions): LintResult {
       continue;
     }
     const { kernelVersion } = options;
-    for (const rule of active) findings.push(...rule.check({ source, facts, file, kernelVersion }));
+    for (const rule of active)
+      findings.push(...checkRule(rule, { source, facts, file, kernelVersion }));
   }
   findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
   return file.notes.length > 0 ? { findings, skipped, notes: file.notes } : { findings, skipped };

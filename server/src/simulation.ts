@@ -32,6 +32,29 @@ export function findingNear(
   return best;
 }
 
+/** Path steps the simulator turns into cache operations; the others become notes. */
+const CACHE_STEPS: ReadonlySet<string> = new Set([
+  'map',
+  'write',
+  'read',
+  'flush',
+  'unmap',
+  'vmap',
+  'flush-vmap',
+  'invalidate-vmap',
+  'submit-write',
+  'submit-read',
+  'complete',
+]);
+
+/**
+ * Whether a finding has anything to simulate: a renamed call (deprecated-flush-kernel-dcache-page)
+ * changes no cache state, so it gets no "Simulate" lens and no simulated verdict.
+ */
+export function simulates(f: Finding): boolean {
+  return f.path.some((s) => CACHE_STEPS.has(s.kind));
+}
+
 /** Runs the simulator on one engine finding; throws SimulatorInputError for an unknown preset. */
 export function simulateEngineFinding(
   source: string,
@@ -120,17 +143,14 @@ export function simulateFindingAtLine(
   // The lint's time budget holds here too: simulate is lint plus one finding's run.
   const parsed = parseC(parser, source, undefined, deadline);
   try {
-    const { findings } = lintParsed(parsed, deadline === undefined ? {} : { deadline });
+    const all = lintParsed(parsed, deadline === undefined ? {} : { deadline }).findings;
+    const findings = all.filter(simulates);
     const functions = functionDefinitions(parsed.tree.rootNode).map((fn) => ({
       name: functionName(fn),
       first: fn.startPosition.row + 1,
       last: fn.endPosition.row + 1,
     }));
-    if (findings.length === 0)
-      return {
-        ok: false,
-        message: `${file}: no finding to simulate (FlushGuard reports nothing in this file)`,
-      };
+    if (findings.length === 0) return { ok: false, message: nothingToSimulate(file, all) };
     const pick = findingAtLine(source, findings, functions, line);
     if ('refused' in pick) return { ok: false, message: `${file}:${line}: ${pick.refused}` };
     const payload = simulateEngineFinding(source, file, pick.finding, preset);
@@ -138,4 +158,11 @@ export function simulateFindingAtLine(
   } finally {
     parsed.tree.delete();
   }
+}
+
+function nothingToSimulate(file: string, findings: readonly Finding[]): string {
+  if (findings.length === 0)
+    return `${file}: no finding to simulate (FlushGuard reports nothing in this file)`;
+  const rules = [...new Set(findings.map((f) => f.rule))].join(', ');
+  return `${file}: no finding to simulate (the findings here [${rules}] change no cache state)`;
 }

@@ -75,9 +75,10 @@ describe('language server, push diagnostics', () => {
     assert.match(d.codeDescription?.href ?? '', /docs\/rules\/missing-flush-dcache-page\.md$/);
     assert.deepEqual(
       d.relatedInformation?.map((r) => r.location.range.start.line),
-      [5, 7, 8, 9],
+      [3, 5, 7, 8, 9],
     );
-    assert.match(d.relatedInformation?.[0]?.message ?? '', /mapped by kmap_local_page/);
+    assert.match(d.relatedInformation?.[0]?.message ?? '', /^origin: /);
+    assert.match(d.relatedInformation?.[1]?.message ?? '', /mapped by kmap_local_page/);
   });
 
   test('code actions are quick fixes or refactorings, never fix-all; the flush fix removes the finding', async () => {

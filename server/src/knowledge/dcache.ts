@@ -3,28 +3,22 @@
  * there), plus the name patterns no table can list. See Documentation/core-api/cachetlb.rst.
  */
 import { indexBy, namesWith, withRole } from './table';
+import { derivedFromTable } from './versions';
 
 /** Calls returning a kernel address of a page: name → index of the page argument. */
-export const MAP_BY_PAGE = indexBy(
-  'map',
-  (r) => r.page,
-  (r) => r.via === 'kmap',
-);
+export let MAP_BY_PAGE: Map<string, number>;
 
 /** Mappings of the lowmem linear map (no kmap): written pages still need the flush. */
-export const LINEAR_ADDRESS = namesWith('map', (r) => r.via === 'linear');
+export let LINEAR_ADDRESS: Set<string>;
 
 /** `bvec_kmap_local(bv)`, `bvec_virt(bv)`: the page is `bv->bv_page`. */
-export const MAP_BY_BVEC = namesWith('map', (r) => r.via === 'bvec');
+export let MAP_BY_BVEC: Set<string>;
 
 /** Unmapping calls; they end a mapping but do not make the write visible. */
-export const UNMAP = namesWith('unmap');
+export let UNMAP: Set<string>;
 
 /** Calls that make the page's kernel writes visible to other mappings: name → page argument. */
-export const FLUSH = new Map([
-  ...indexBy('flush', (r) => r.page),
-  ...indexBy('flushes-internally', (r) => r.page),
-]);
+export let FLUSH: Map<string, number>;
 
 /**
  * Architecture and subsystem cache maintenance (`flush_cache_page`, `__cpuc_flush_dcache_area`,
@@ -34,16 +28,16 @@ export const ARCH_FLUSH =
   /^_*(?:flush|clean|cpuc_flush|sync)_\w*cache|^flush_\w*_access$|^copy_to_user_page$|^flush_anon_page$/;
 
 /** Helpers that flush the pages a walk wrote (include/crypto/scatterwalk.h). */
-export const FLUSHES_WALKED_PAGES = namesWith('flushes-walked-pages');
+export let FLUSHES_WALKED_PAGES: Set<string>;
 
 /** Iterators over block-integrity (T10 PI) vectors: their pages are kmalloc'd protection buffers. */
-export const PRIVATE_BVEC_ITERATOR = namesWith('private-bvec-iterator');
+export let PRIVATE_BVEC_ITERATOR: Set<string>;
 
 /** Deprecated or removed names, with what to write instead. */
-export const DEPRECATED = new Map(withRole('deprecated').map(([n, r]) => [n, r.use]));
+export let DEPRECATED: Map<string, string>;
 
-/** Deprecated names of the flush itself. */
-export const DEPRECATED_FLUSH = new Map([...DEPRECATED].filter(([n]) => FLUSH.has(n)));
+/** Deprecated or removed names whose replacement is a flush (`flush_kernel_dcache_page`). */
+export let DEPRECATED_FLUSH: Map<string, string>;
 
 /**
  * Page-level writes that do NOT flush: name → index of the written page argument.
@@ -51,19 +45,15 @@ export const DEPRECATED_FLUSH = new Map([...DEPRECATED].filter(([n]) => FLUSH.ha
  * writes are judged like kmap writes (KMAP_PAGE_WRITE); the others copy whole pages, mostly for
  * COW and migration where the architecture's copy_user_highpage handles the aliases.
  */
-export const UNFLUSHED_PAGE_WRITE = indexBy('writes-page', (r) => r.page);
+export let UNFLUSHED_PAGE_WRITE: Map<string, number>;
 
 /** The UNFLUSHED_PAGE_WRITE helpers that are a kmap + write + kunmap in one call (highmem.h). */
-export const KMAP_PAGE_WRITE = namesWith('writes-page', (r) => r.kmaps);
+export let KMAP_PAGE_WRITE: Set<string>;
 
 /** Calls that write the memory their pointer argument (index) points to. */
-export const WRITES_ARGUMENT = new Map(withRole('writes').map(([n, r]) => [n, r.args]));
+export let WRITES_ARGUMENT: Map<string, number[]>;
 
-const WRITE_LENGTH = new Map(
-  withRole('writes').flatMap(([n, r]) =>
-    r.length === undefined ? [] : [[n, { index: r.length, unit: r.unit ?? 1 }] as const],
-  ),
-);
+let WRITE_LENGTH: Map<string, { index: number; unit: number }>;
 
 /** Bytes a WRITES_ARGUMENT call writes, when its length argument is a decimal literal. */
 export function writeLength(
@@ -76,7 +66,7 @@ export function writeLength(
 }
 
 /** Macros that store to an lvalue or address argument: name → its index (`WRITE_ONCE(p->f, v)`). */
-export const STORE_MACRO = indexBy('stores', (r) => r.arg);
+export let STORE_MACRO: Map<string, number>;
 
 /**
  * An unknown callee that gets a mapped address most likely writes it when its name says it
@@ -86,47 +76,90 @@ export const WRITER_NAME =
   /(?:^|_)(?:read|readpage|recv|receive|decompress|decrypt|inflate|unpack|fill|copy_from|copy_in|get_data|load|uncompress)(?:_|$)/;
 
 /** Calls whose returned page is in the page cache or otherwise mappable by user space. */
-export const VISIBLE_PAGE_SOURCE = namesWith('returns-visible-page');
+export let VISIBLE_PAGE_SOURCE: Set<string>;
 
 /** Calls returning a page the function owns until it publishes it. */
-export const PRIVATE_PAGE_SOURCE = namesWith('allocates-private-page');
+export let PRIVATE_PAGE_SOURCE: Set<string>;
 
 /** Calls that hand a page to the page cache or to user space (its writes then matter). */
-export const PUBLISH_PAGE = namesWith('publishes-page');
+export let PUBLISH_PAGE: Set<string>;
 
 /** Marking a page up to date makes its contents readable through any mapping. */
-export const MARK_UPTODATE = namesWith('marks-uptodate');
+export let MARK_UPTODATE: Set<string>;
 
 /** An error path that leaves the page unpublished needs no flush (fs/cramfs/inode.c err:). */
-export const MARK_NOT_UPTODATE = namesWith('marks-not-uptodate');
+export let MARK_NOT_UPTODATE: Set<string>;
 
 /** Expressions that name the same page as their argument: `page_folio(p)` is p's folio. */
-export const SAME_PAGE = indexBy('same-page', (r) => r.arg);
+export let SAME_PAGE: Map<string, number>;
 
 const miterStep = (step: string): string =>
   withRole('sg-miter').find(([, r]) => r.step === step)?.[0] ?? '';
 /** sg_miter: `sg_miter_next` maps `miter->addr`; `sg_miter_stop` flushes if SG_MITER_TO_SG. */
-export const SG_MITER_START = miterStep('start');
-export const SG_MITER_NEXT = miterStep('next');
-export const SG_MITER_STOP = miterStep('stop');
+export let SG_MITER_START: string;
+export let SG_MITER_NEXT: string;
+export let SG_MITER_STOP: string;
 
 /** Calls that update a file's size: a buffer-head write before one is file data. */
-export const FILE_SIZE_UPDATE = namesWith('updates-file-size');
+export let FILE_SIZE_UPDATE: Set<string>;
 
 /** Calls returning a pointer stored earlier in a container (xa_load, radix_tree_lookup...). */
-export const CONTAINER_LOOKUP = namesWith('looks-up-stored');
+export let CONTAINER_LOOKUP: Set<string>;
 
 /** Calls that read a page (or folio) argument through their own kernel mapping: name → index. */
-export const READS_PAGE = indexBy('reads', (r) => r.page);
+export let READS_PAGE: Map<string, number>;
 
 /** Calls that read the memory their pointer arguments point to: name → indexes. */
-export const READS_MEMORY = new Map(withRole('reads-memory').map(([n, r]) => [n, r.args]));
+export let READS_MEMORY: Map<string, number[]>;
 
 /** Page-cache lookups: their result, or what they fill through a `&x` argument, is file data. */
-export const PAGE_CACHE_LOOKUP = namesWith('page-cache-lookup');
+export let PAGE_CACHE_LOOKUP: Set<string>;
 
 /** Tests whether a file has shared writable user mappings (include/linux/fs.h). */
-export const WRITABLY_MAPPED_TEST = namesWith('tests-writably-mapped');
+export let WRITABLY_MAPPED_TEST: Set<string>;
+
+derivedFromTable(() => {
+  MAP_BY_PAGE = indexBy(
+    'map',
+    (r) => r.page,
+    (r) => r.via === 'kmap',
+  );
+  LINEAR_ADDRESS = namesWith('map', (r) => r.via === 'linear');
+  MAP_BY_BVEC = namesWith('map', (r) => r.via === 'bvec');
+  UNMAP = namesWith('unmap');
+  FLUSH = new Map([
+    ...indexBy('flush', (r) => r.page),
+    ...indexBy('flushes-internally', (r) => r.page),
+  ]);
+  FLUSHES_WALKED_PAGES = namesWith('flushes-walked-pages');
+  PRIVATE_BVEC_ITERATOR = namesWith('private-bvec-iterator');
+  DEPRECATED = new Map(withRole('deprecated').map(([n, r]) => [n, r.use]));
+  DEPRECATED_FLUSH = new Map([...DEPRECATED].filter(([, use]) => FLUSH.has(use)));
+  UNFLUSHED_PAGE_WRITE = indexBy('writes-page', (r) => r.page);
+  KMAP_PAGE_WRITE = namesWith('writes-page', (r) => r.kmaps);
+  WRITES_ARGUMENT = new Map(withRole('writes').map(([n, r]) => [n, r.args]));
+  WRITE_LENGTH = new Map(
+    withRole('writes').flatMap(([n, r]) =>
+      r.length === undefined ? [] : [[n, { index: r.length, unit: r.unit ?? 1 }] as const],
+    ),
+  );
+  STORE_MACRO = indexBy('stores', (r) => r.arg);
+  VISIBLE_PAGE_SOURCE = namesWith('returns-visible-page');
+  PRIVATE_PAGE_SOURCE = namesWith('allocates-private-page');
+  PUBLISH_PAGE = namesWith('publishes-page');
+  MARK_UPTODATE = namesWith('marks-uptodate');
+  MARK_NOT_UPTODATE = namesWith('marks-not-uptodate');
+  SAME_PAGE = indexBy('same-page', (r) => r.arg);
+  SG_MITER_START = miterStep('start');
+  SG_MITER_NEXT = miterStep('next');
+  SG_MITER_STOP = miterStep('stop');
+  FILE_SIZE_UPDATE = namesWith('updates-file-size');
+  CONTAINER_LOOKUP = namesWith('looks-up-stored');
+  READS_PAGE = indexBy('reads', (r) => r.page);
+  READS_MEMORY = new Map(withRole('reads-memory').map(([n, r]) => [n, r.args]));
+  PAGE_CACHE_LOOKUP = namesWith('page-cache-lookup');
+  WRITABLY_MAPPED_TEST = namesWith('tests-writably-mapped');
+});
 
 /**
  * What a copy's return value says when it failed. The uaccess copies return the bytes they could

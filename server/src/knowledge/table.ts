@@ -1,7 +1,12 @@
-/** Lookups over the kernel-API table: the derived lists in dcache.ts and vmap.ts use these. */
+/**
+ * Lookups over the kernel-API table for the selected kernel version (versions.ts): the derived
+ * lists in dcache.ts and vmap.ts use these, and are rebuilt when the version changes.
+ */
 import { APIS } from './apis';
 import type { KernelApi, Role, RoleName } from './types';
+import { apisAt, selectedKernelVersion } from './versions';
 
+/** Every entry, whatever its versions (hover, documentation, the table's own checks). */
 export const API_BY_NAME: ReadonlyMap<string, KernelApi> = new Map(APIS.map((a) => [a.name, a]));
 
 type RoleOf<K extends RoleName> = Extract<Role, { role: K }>;
@@ -9,8 +14,8 @@ type RoleOf<K extends RoleName> = Extract<Role, { role: K }>;
 /** Every (name, role) pair of kind `kind`, in table order. */
 export function withRole<K extends RoleName>(kind: K): [string, RoleOf<K>][] {
   const out: [string, RoleOf<K>][] = [];
-  for (const api of APIS)
-    for (const r of api.roles) if (r.role === kind) out.push([api.name, r as RoleOf<K>]);
+  for (const { api, roles } of apisAt(selectedKernelVersion()))
+    for (const r of roles) if (r.role === kind) out.push([api.name, r as RoleOf<K>]);
   return out;
 }
 

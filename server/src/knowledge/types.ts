@@ -50,8 +50,10 @@ export type Role =
   | { role: 'returns-visible-page' }
   /** Returns a page the caller owns until it publishes it. */
   | { role: 'allocates-private-page' }
-  /** Hands a page to the page cache or to user space. */
-  | { role: 'publishes-page' }
+  /** Hands the page in argument `page` (-1: inside a PTE or a pfn) to the page cache or user space. */
+  | { role: 'publishes-page'; page?: number }
+  /** Fills its pages argument with user pages it pins (get_user_pages, pin_user_pages). */
+  | { role: 'pins-user-pages' }
   | { role: 'marks-uptodate' }
   | { role: 'marks-not-uptodate' }
   /** Its value names the same page as argument `arg` (`page_folio(p)`). */
@@ -65,7 +67,11 @@ export type Role =
   | { role: 'unmaps-alias' }
   /** Its argument `arg` is an address inside a vmap alias whose page is wanted. */
   | { role: 'alias-page'; arg: number }
-  | { role: 'attaches-address'; arg: number }
+  /**
+   * Attaches the address range in argument `arg` to I/O; `flushes`: it flushes a vmap alias
+   * itself for write I/O (the caller still invalidates after read I/O).
+   */
+  | { role: 'attaches-address'; arg: number; flushes?: boolean }
   | { role: 'attaches-page'; page: number }
   | { role: 'flushes-vmap' }
   | { role: 'invalidates-vmap' }
@@ -94,17 +100,26 @@ export type Role =
 
 export type RoleName = Role['role'];
 
+/**
+ * A role can hold for only some versions (the entry's since/until bound the name itself):
+ * `since` is the first release with the behaviour, `until` the first without it.
+ */
+export type VersionedRole = Role & { since?: string; until?: string };
+
 export interface KernelApi {
   name: string;
-  roles: Role[];
-  /** First of the checked releases (6.1, 6.12) that has it, when not every one does. */
+  roles: VersionedRole[];
+  /** The first release that has the name, when an older one the table covers lacks it. */
   since?: string;
-  /** First of the checked releases that no longer has it. */
+  /** The first release that no longer has it. */
   until?: string;
   /** One line for the editor's hover. */
   hover?: string;
   /** Which kernel document the hover links to. */
   doc?: 'cachetlb' | 'highmem';
-  /** Where it is defined: `file:line (version)`. */
+  /**
+   * Where it is defined: `file:line (version)` in a tree checked here, or for a release no
+   * local tree has, the public commit that added or removed it (`commit <sha> (6.16)`).
+   */
   source: string;
 }

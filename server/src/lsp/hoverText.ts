@@ -34,6 +34,12 @@ export function findingHover(f: Finding, docsHref: string): string {
     '',
     escapeMarkdown(f.message),
     '',
+    ...f.path
+      .filter((s) => s.kind === 'origin')
+      .flatMap((s) => [
+        `**Premise** (line ${s.line}): ${escapeMarkdown(s.note.replace(/^origin: /, ''))}`,
+        '',
+      ]),
     'On an aliasing (VIPT/VIVT) D-cache the kernel alias and a user alias of one page index different cache sets, so what one writes the other may not see until the kernel alias is flushed.',
     '',
     `[Rule documentation](${docsHref}) · path: ${f.path.map((s) => `line ${s.line}`).join(' → ')}`,

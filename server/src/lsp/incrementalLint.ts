@@ -15,7 +15,7 @@ import { BudgetExceeded } from '../parsing/parser';
 import { withDeadline } from '../parsing/deadline';
 import { functionDefinitions, functionName } from '../parsing/nodeText';
 import { FileSummaries } from '../analysis/dcache/summaries';
-import { selectRules } from '../linter';
+import { checkRule, selectRules } from '../linter';
 import type { LintResult, SkippedFunction } from '../linter';
 import type { Finding } from '../rules/types';
 
@@ -286,7 +286,7 @@ export class IncrementalLinter {
     const found: Finding[] = [];
     for (const rule of active)
       found.push(
-        ...rule.check({
+        ...checkRule(rule, {
           source: parsed.source,
           facts,
           file: asked,

@@ -7,7 +7,7 @@ import { rangeOf } from './diagnostics';
 import type { ServerContext } from './context';
 import { DEFAULT_PRESET_ID } from '../../../simulator/src/index';
 import type { Finding } from '../rules/types';
-import { simulateEngineFinding } from '../simulation';
+import { simulateEngineFinding, simulates } from '../simulation';
 import { verdictInWords } from './simulationText';
 
 /** The identifier around `offset` in `text`. */
@@ -32,7 +32,7 @@ export async function hoverAt(
   const a = await ctx.analysis(doc.uri, token);
   const f = a?.findings.find((x) => x.start <= offset && offset <= x.end);
   if (f && a) {
-    const verdict = await simulatedVerdict(ctx, doc.uri, a.source, f);
+    const verdict = simulates(f) ? await simulatedVerdict(ctx, doc.uri, a.source, f) : undefined;
     const value = findingHover(f, docsUri(f.rule)) + (verdict ? `\n\n${verdict}` : '');
     return {
       contents: { kind: MarkupKind.Markdown, value },
@@ -76,7 +76,7 @@ export async function lensesFor(
   if (!a) return [];
   const seen = new Set<number>();
   const lenses: CodeLens[] = [];
-  for (const f of a.findings) {
+  for (const f of a.findings.filter(simulates)) {
     const range = rangeOf(doc, f.start, f.start);
     if (seen.has(range.start.line)) continue;
     seen.add(range.start.line);

@@ -1,16 +1,22 @@
 /**
  * deprecated-flush-kernel-dcache-page: `flush_kernel_dcache_page()` was the old name for the
  * flush after a kernel write through kmap (added in 2006 beside flush_dcache_page, see the
- * 2.6 cachetlb.txt). It was removed before 6.1 and its duty given to flush_dcache_page(), which
- * every architecture implements (Documentation/core-api/cachetlb.rst in 6.1 no longer lists it).
- * Code carried over from an older tree or an out-of-tree driver no longer builds. docs/rules/deprecated-flush-kernel-dcache-page.md
+ * 2.6 cachetlb.txt). Commit f358afc52c30 ("mm: remove flush_kernel_dcache_page", 5.15) removed it
+ * and gave its duty to flush_dcache_page(), which every architecture implements. Code carried
+ * over from an older tree or an out-of-tree driver no longer builds. For a tree older than the
+ * removal the call is the right one and nothing is reported (the kernel-API table says when).
+ * docs/rules/deprecated-flush-kernel-dcache-page.md
  */
 import { sourceOf } from '../analysis/core/steps';
+import { originStep } from '../analysis/core/origin';
 import { DEPRECATED_FLUSH } from '../knowledge/dcache';
+import { API_BY_NAME } from '../knowledge/table';
+import { acrossVersions } from '../knowledge/versions';
 import type { Finding, Rule } from './types';
 
 /** The removed name and its replacement, from the kernel-API table. */
-const [OLD, NEW] = [...DEPRECATED_FLUSH][0] ?? ['', ''];
+const [OLD, NEW] = [...acrossVersions(() => DEPRECATED_FLUSH)][0] ?? ['', ''];
+const REMOVED_IN = API_BY_NAME.get(OLD)?.roles.find((r) => r.role === 'deprecated')?.since;
 
 export const rule: Rule = {
   meta: {
@@ -21,6 +27,8 @@ export const rule: Rule = {
   relevant: (text) => text.includes(OLD),
   check({ source, facts }) {
     const findings: Finding[] = [];
+    // Before the removal the call is the API of its day.
+    if (!DEPRECATED_FLUSH.has(OLD)) return findings;
     for (const e of facts.all) {
       if (e.kind !== 'call' || e.name !== OLD) continue;
       const callee = e.node.childForFieldName('function');
@@ -32,8 +40,8 @@ export const rule: Rule = {
         start: callee.startIndex,
         end: callee.endIndex,
         function: facts.name,
-        message: `${OLD}(${page}) is the old name of ${NEW}(${page}), removed before Linux 6.1; call ${NEW}() instead (same duty, every architecture implements it)`,
-        path: [],
+        message: `${OLD}(${page}) is the old name of ${NEW}(${page}), removed in Linux ${REMOVED_IN ?? '5.15'}; call ${NEW}() instead (same duty, every architecture implements it)`,
+        path: [originStep({ kind: 'removed-api', api: OLD, node: e.node, since: REMOVED_IN })],
         fixes: [
           {
             title: `Replace ${OLD}() with ${NEW}()`,

@@ -20,7 +20,7 @@ test(`${RULE}: the fix renames the call to flush_kernel_vmap_range and the findi
   assert.equal(findings.length, 1);
   assert.deepEqual(
     findings[0]!.path.map((s) => s.kind),
-    ['vmap', 'write', 'invalidate-vmap', 'call', 'submit-write'],
+    ['origin', 'vmap', 'write', 'invalidate-vmap', 'call', 'submit-write'],
   );
   const edit = findings[0]!.fixes[0]!.edits[0]!;
   const fixed = src.slice(0, edit.start) + edit.text + src.slice(edit.end);

@@ -81,7 +81,7 @@ function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Fi
   const steps = traceSteps(model, alias, path.trace, source, path.trigger);
   if (!steps.some((s) => s.kind === 'write')) {
     steps.splice(
-      1,
+      steps.findIndex((s) => s.kind === 'vmap') + 1,
       0,
       stepAt(
         alias.evidence ?? facts.cfg.node,

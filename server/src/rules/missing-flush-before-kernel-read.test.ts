@@ -20,7 +20,8 @@ test(`${RULE}: the origin is named, the read is the finding, and the fix flushes
   assert.equal(findings.length, 1);
   const f = findings[0]!;
   assert.equal(f.severity, 'info');
-  assert.match(f.path[0]!.note, /filemap_get_folio\(\) at L3/);
+  assert.match(f.path[0]!.note, /^origin: page from `filemap_get_folio` at L3: a page-cache page/);
+  assert.equal(f.path[0]!.kind, 'origin');
   assert.equal(f.path.at(-1)!.kind, 'read');
   const fixed = applyFix(READ, f.fixes[0]!);
   assert.match(fixed, /\tflush_dcache_folio\(folio\);\n\treturn copy_folio_to_iter/);

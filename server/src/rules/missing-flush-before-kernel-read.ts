@@ -16,6 +16,8 @@ import type { Event } from '../analysis/core/events';
 import { describeEdge, insertStatementFix, stepAt } from '../analysis/core/steps';
 import * as K from '../knowledge/dcache';
 import { wordTest } from '../knowledge/table';
+import { acrossVersions } from '../knowledge/versions';
+import { originStep } from '../analysis/core/origin';
 import type { Finding, PathStep, Rule, RuleContext } from './types';
 
 const FLUSHED = 1;
@@ -23,12 +25,17 @@ const FLUSHED = 1;
 const NOT_SHARED = 2;
 const READ_STALE = 4;
 
-const LOOKUP_WORDS = wordTest(K.PAGE_CACHE_LOOKUP, ['\\w*write_begin']);
-const READ_WORDS = wordTest([
-  ...K.READS_PAGE.keys(),
-  ...K.READS_MEMORY.keys(),
-  ...[...K.UNFLUSHED_PAGE_WRITE.keys()].filter((n) => K.copyFailsWhen(n) === 'zero'),
-]);
+const LOOKUP_WORDS = wordTest(
+  acrossVersions(() => K.PAGE_CACHE_LOOKUP),
+  ['\\w*write_begin'],
+);
+const READ_WORDS = wordTest(
+  acrossVersions(() => [
+    ...K.READS_PAGE.keys(),
+    ...K.READS_MEMORY.keys(),
+    ...[...K.UNFLUSHED_PAGE_WRITE.keys()].filter((n) => K.copyFailsWhen(n) === 'zero'),
+  ]),
+);
 
 export const rule: Rule = {
   meta: {
@@ -108,14 +115,13 @@ function checkGroup(
   let read: { e: Event; text: string; folio: boolean } | undefined;
   let state = 0;
   const origin = [...names.values()].find((o) => o.group === group);
-  if (origin)
-    steps.push(
-      stepAt(
-        origin.node,
-        'call',
-        `origin: page-cache page from ${origin.api}() at L${origin.node.startPosition.row + 1}: user space may map it shared and writable`,
-      ),
-    );
+  steps.push(
+    originStep(
+      origin
+        ? { kind: 'api', api: origin.api, node: origin.node }
+        : { kind: 'unknown', name: group, node: facts.cfg.node },
+    ),
+  );
   witness.blocks.forEach((block, i) => {
     for (const e of facts.events.get(block.id) ?? []) {
       const before = state;

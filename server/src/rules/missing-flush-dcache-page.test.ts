@@ -26,6 +26,7 @@ test(`${RULE}: the path tells the story step by step`, async () => {
   assert.deepEqual(
     f.path.map((s) => [s.line, s.kind]),
     [
+      [1, 'origin'],
       [3, 'map'],
       [4, 'write'],
       [5, 'branch'],
@@ -34,8 +35,8 @@ test(`${RULE}: the path tells the story step by step`, async () => {
       [10, 'return'],
     ],
   );
-  assert.match(f.path[4]!.note, /without flush_dcache_page\(page\)/);
-  assert.equal(f.path[1]!.size, 64);
+  assert.match(f.path[5]!.note, /without flush_dcache_page\(page\)/);
+  assert.equal(f.path[2]!.size, 64);
   assert.match(f.message, /flush_dcache_page\(page\)/);
 });
 

@@ -27,6 +27,9 @@ import type { Event } from '../analysis/core/events';
 import { pageKey } from '../analysis/core/facts';
 import * as K from '../knowledge/dcache';
 import { wordTest } from '../knowledge/table';
+import { acrossVersions } from '../knowledge/versions';
+import { originStep } from '../analysis/core/origin';
+import type { Premise } from '../analysis/core/origin';
 import {
   endOfFunctionStep,
   insertStatementFix,
@@ -37,13 +40,13 @@ import type { Finding, Rule, RuleContext } from './types';
 
 /** Words without which a function maps and writes no page: every mapping API of the table. */
 const RELEVANT = wordTest(
-  [
+  acrossVersions(() => [
     ...K.MAP_BY_PAGE.keys(),
     ...K.LINEAR_ADDRESS,
     ...K.MAP_BY_BVEC,
     ...K.UNFLUSHED_PAGE_WRITE.keys(),
     K.SG_MITER_NEXT,
-  ],
+  ]),
   ['b_data'],
 );
 
@@ -68,15 +71,21 @@ export const rule: Rule = {
     const model = buildPageModel(ctx.facts, ctx.file);
     const findings: Finding[] = [];
     for (const page of writtenPages(model)) {
-      if (!needsFlush(page, model, ctx.facts, ctx.file)) continue;
-      const finding = checkPage(page, model, ctx);
+      const premise: { value?: Premise } = {};
+      if (!needsFlush(page, model, ctx.facts, ctx.file, premise)) continue;
+      const finding = checkPage(page, model, ctx, premise.value);
       if (finding) findings.push(finding);
     }
     return findings;
   },
 };
 
-function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | undefined {
+function checkPage(
+  page: string,
+  model: PageModel,
+  ctx: RuleContext,
+  premise: Premise = { kind: 'unknown', name: page, node: ctx.facts.cfg.node },
+): Finding | undefined {
   const hasPublish = publishes(model, page);
   const apply = pageTransitions(page, model, ctx.facts);
   const conds = new Conditions(ctx.facts, STATE_BITS);
@@ -116,6 +125,7 @@ function checkPage(page: string, model: PageModel, ctx: RuleContext): Finding | 
   const story = pageStory(witness, page, model, facts, source, apply, { display, flushName });
   if (!story) return undefined;
   const { steps, write, lastUnmap, lastReturn } = story;
+  steps.unshift(originStep(premise));
   if (!lastReturn)
     steps.push(endOfFunctionStep(facts.cfg.node, facts.name, `${display} still not flushed`));
   else steps[steps.length - 1]!.note += ` with ${display} not flushed`;

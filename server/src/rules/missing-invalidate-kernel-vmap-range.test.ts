@@ -25,9 +25,9 @@ test(`${RULE}: a read completes and the function returns the buffer without the 
   assert.equal(lineOfOffset(SRC, f.start), 9);
   assert.deepEqual(
     f.path.map((s) => s.kind),
-    ['vmap', 'branch', 'call', 'submit-read', 'complete', 'return', 'read'],
+    ['origin', 'vmap', 'branch', 'call', 'submit-read', 'complete', 'return', 'read'],
   );
-  assert.match(f.path[1]!.note, /not taken/);
+  assert.match(f.path[2]!.note, /not taken/);
 });
 
 test(`${RULE}: the fix inserts the invalidate after the completion and the finding goes away`, async () => {

@@ -81,7 +81,7 @@ function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Fi
   const steps = traceSteps(model, alias, path.trace, source, upTo, 'read');
   if (model.entryComplete)
     steps.splice(
-      1,
+      steps.findIndex((s) => s.kind === 'vmap') + 1,
       0,
       stepAt(fn, 'complete', `the device has written the buffer when ${facts.name}() runs`),
     );

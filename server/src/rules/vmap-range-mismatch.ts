@@ -14,6 +14,7 @@ import { outermostLoop, vmapFunction } from '../analysis/vmap/queries';
 import { changesIn } from '../analysis/vmap/tree';
 import type { Change } from '../analysis/vmap/tree';
 import { stepAt } from '../analysis/core/steps';
+import { deviceOrigin } from '../analysis/vmap/steps';
 import type { Finding, PathStep, Rule } from './types';
 
 export const rule: Rule = {
@@ -70,12 +71,13 @@ export const rule: Rule = {
     ): Finding {
       const isFlush = a.kind === 'flush';
       const byText = source.slice(moved.by.startIndex, moved.by.endIndex).replace(/\s+/g, ' ');
-      const steps: PathStep[] = [
-        stepAt(evidence, 'vmap', `the buffer is reached through a vmap alias`),
-      ];
       const io = acts.filter(
         (x) => x.kind === 'submit' || x.kind === 'attach' || x.kind === 'complete',
       );
+      const steps: PathStep[] = [
+        deviceOrigin('the buffer', io, evidence),
+        stepAt(evidence, 'vmap', `the buffer is reached through a vmap alias`),
+      ];
       if (isFlush) {
         steps.push(
           stepAt(moved.by, 'branch', `\`${byText}\` moves ${name} while walking the buffer`),

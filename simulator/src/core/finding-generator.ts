@@ -296,6 +296,7 @@ export class Generator {
         return this.noteStep(s, c, note);
       case 'branch':
       case 'call':
+      case 'origin':
       case 'publish':
       case 'return':
       default:
@@ -311,7 +312,9 @@ export class Generator {
   private noteStep(s: FindingStep, c: number | undefined, note: string): void {
     const text = (t: string): string => `note "${t.replace(/["\\\r\n]/g, '')}"`;
     if (s.kind !== 'return' || this.fixCall === undefined) {
-      this.out.emit(text(`${String(s.kind)}: ${note}`), { c });
+      // An origin step's note already starts with its kind ("origin: folio from ...").
+      const kind = `${String(s.kind)}: `;
+      this.out.emit(text(note.startsWith(kind) ? note : kind + note), { c });
       return;
     }
     this.out.emit(text(`return: ${note}`), { c, variant: 'bug' });

@@ -83,7 +83,15 @@ export function presetNotes(
 ): string[] {
   const n: string[] = [];
   if (!g.aliasing) n.push(`${p.id} does not alias: no corruption is expected either way`);
-  if (family === 'dcache-read') return n;
+  if (family === 'dcache-read') {
+    // arch/sh/mm/cache-sh4.c sh4_flush_dcache_folio (flush_cache_one at `addr & shm_align_mask`)
+    // and arch/mips/mm/cache.c __flush_dcache_pages (flush_data_cache_page(page_address)) in 6.12.
+    if (g.aliasing && (p.arch === 'sh4' || p.arch === 'mips-r4k'))
+      n.push(
+        `on ${p.id} flush_dcache_page() writes back the kernel colour only: the user's dirty line survives it, so the fix cannot show the user's bytes here (an architecture that cleans every colour, such as ARMv6, can)`,
+      );
+    return n;
+  }
   if (family === 'dcache') {
     if (p.arch === 'parisc' && steps.some((s) => s.kind === 'unmap')) {
       n.push(

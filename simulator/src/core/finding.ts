@@ -19,7 +19,9 @@ export type StepKind =
   | 'submit-write'
   | 'submit-read'
   | 'complete'
-  | 'call';
+  | 'call'
+  /** Why the page or buffer is user- or device-visible: a note, no cache operation. */
+  | 'origin';
 
 export interface FindingStep {
   line: number;

@@ -10,13 +10,11 @@ import { normKey } from '../core/events';
 import type { FunctionFacts } from '../core/facts';
 import { treeOrigin } from '../../xref/origin';
 import * as K from '../../knowledge/dcache';
-import { namesWith } from '../../knowledge/table';
+import { apiAt, selectedKernelVersion } from '../../knowledge/versions';
 import type { PageModel } from './pageModel';
 import type { FileSummaries } from './summaries';
+import type { Premise } from '../core/origin';
 import { deviceConsumer } from './deviceOnly';
-
-/** Helpers the table says flush what they wrote. */
-const FLUSHES_INSIDE = namesWith('flushes-internally');
 
 type Origin = 'visible' | 'private' | 'param' | 'unknown';
 
@@ -30,9 +28,11 @@ export function needsFlush(
   model: PageModel,
   facts: FunctionFacts,
   file: FileSummaries,
+  /** Set to why the page is user-visible (the finding's origin step). */
+  premise: { value?: Premise } = {},
 ): boolean {
   const why: string[] = [];
-  let origin = originOf(page, facts, file, why);
+  let origin = originOf(page, facts, file, why, premise);
   if (origin === 'private' && why[0])
     file.notes.push({
       function: facts.name,
@@ -63,6 +63,7 @@ export function needsFlush(
     const field = /(\w+)(?:\[[^\]]*\])?$/.exec(page)?.[1] ?? '';
     if (file.fieldOrigin(field) !== 'visible') return false;
     origin = 'visible';
+    premise.value = { kind: 'field', expr: page, node: facts.cfg.node };
   }
   const vias = new Set<string>();
   for (const list of model.actions.values())
@@ -100,10 +101,27 @@ export function needsFlush(
  * Where the page came from: only pages user space can map need the flush. `why` collects the
  * tree index's evidence when it decided.
  */
-function originOf(page: string, facts: FunctionFacts, file: FileSummaries, why: string[]): Origin {
+function originOf(
+  page: string,
+  facts: FunctionFacts,
+  file: FileSummaries,
+  why: string[],
+  premise: { value?: Premise },
+): Origin {
   if (integrityVector(page, facts, file)) return 'private';
-  if (/(?:^|\.)bv_page\b|^sg_page\(|^miter:|(?:^|\.)b_page$/.test(page)) return 'visible';
-  let origin: Origin = facts.params.includes(page.split('.')[0] ?? '') ? 'param' : 'unknown';
+  const fn = facts.cfg.node;
+  if (/(?:^|\.)bv_page\b|^sg_page\(|^miter:|(?:^|\.)b_page$/.test(page)) {
+    premise.value = /b_page$/.test(page)
+      ? { kind: 'field', expr: page, node: fn }
+      : { kind: 'bio', node: fn, what: `\`${page}\`` };
+    return 'visible';
+  }
+  const root = page.split('.')[0] ?? '';
+  let origin: Origin = facts.params.includes(root) ? 'param' : 'unknown';
+  premise.value =
+    origin === 'param'
+      ? { kind: 'parameter', name: root, node: fn }
+      : { kind: 'unknown', name: page, node: fn };
   let published = false;
   for (const e of facts.all) {
     if (
@@ -112,6 +130,7 @@ function originOf(page: string, facts: FunctionFacts, file: FileSummaries, why: 
       e.args.some((a) => facts.canon(a.text.replace(/\s+/g, '')) === page)
     ) {
       published = true;
+      premise.value = { kind: 'published', api: e.name, node: e.node };
     }
     if (e.kind !== 'assign' || !e.rhs || facts.canon(e.lhsKey) !== page) continue;
     const callee = calleeOfValue(e.rhs);
@@ -131,9 +150,15 @@ function originOf(page: string, facts: FunctionFacts, file: FileSummaries, why: 
     const hint = file.tree && treeOrigin(e.rhs, facts.cfg.node, file.tree.tree);
     if (hint?.value === 'private') why.push(hint.evidence);
     if (hint?.value === 'private' && origin !== 'visible') origin = 'private';
+    if (kept === 'visible') premise.value = { kind: 'field', expr: page, node: e.node };
     if (K.PRIVATE_PAGE_SOURCE.has(callee) || returned === 'private') origin = 'private';
-    else if ((K.VISIBLE_PAGE_SOURCE.has(callee) || returned === 'visible') && origin !== 'private')
+    else if (
+      (K.VISIBLE_PAGE_SOURCE.has(callee) || returned === 'visible') &&
+      origin !== 'private'
+    ) {
       origin = 'visible';
+      if (!published) premise.value = { kind: 'api', api: callee, node: e.node };
+    }
   }
   return origin === 'private' && published ? 'visible' : origin;
 }
@@ -175,7 +200,8 @@ const METADATA_FUNCTION =
 function isKnownHelper(name: string): boolean {
   // Helpers whose contract is to flush what they wrote (memcpy_to_page, zero_user_segments):
   // their own definitions must do it.
-  if (FLUSHES_INSIDE.has(name)) return false;
+  const api = apiAt(name, selectedKernelVersion());
+  if (api?.roles.some((r) => r.role === 'flushes-internally')) return false;
   return (
     K.UNFLUSHED_PAGE_WRITE.has(name) ||
     K.FLUSH.has(name) ||

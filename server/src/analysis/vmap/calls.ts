@@ -111,6 +111,9 @@ export function classifyEvents(
     if (at !== undefined) {
       const k = aliasOf(args[at]);
       if (k) list.push({ kind: 'attach', alias: k, node, api: name });
+      // It flushes for write I/O only (op_is_write); after read I/O the invalidate is the caller's.
+      if (k && V.ATTACH_ADDR_FLUSHES.has(name) && bioDirection(facts) !== 'read')
+        list.push({ kind: 'flush', alias: k, node, api: name });
       return;
     }
     if (helperCall(e, list)) return;

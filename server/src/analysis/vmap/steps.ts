@@ -7,6 +7,7 @@ import { calleeName } from '../../parsing/nodeText';
 import { FLUSH_VMAP } from '../../knowledge/vmap';
 import { endOfFunctionStep, insertStatementFix, stepAt } from '../core/steps';
 import { witnessSteps } from '../core/witness';
+import { originStep } from '../core/origin';
 import { stripExpr } from '../../parsing/nodeText';
 import type { Finding, PathStep, Severity } from '../core/types';
 import type { AliasInfo, VmapAction, VmapFunction } from './types';
@@ -24,6 +25,12 @@ export function traceSteps(
 ): PathStep[] {
   const fn = model.facts.cfg.node;
   const start: PathStep[] = [
+    deviceOrigin(
+      alias.display,
+      trace.flatMap((t) => (t.t === 'action' ? [t.action] : [])),
+      alias.evidence ?? fn,
+      model.contextNote,
+    ),
     stepAt(
       alias.evidence ?? fn,
       'vmap',
@@ -42,6 +49,37 @@ export function traceSteps(
     },
     start,
   );
+}
+
+/** Why the device sees the buffer: the first I/O among `actions` (in path order) that reaches it. */
+export function deviceOrigin(
+  name: string,
+  actions: readonly VmapAction[],
+  fallback: Node,
+  context?: string,
+): PathStep {
+  for (const a of actions) {
+    if (a.kind === 'attach')
+      return originStep({
+        kind: 'device',
+        name,
+        node: a.node,
+        how: `attached to I/O by \`${a.api}\``,
+      });
+    if (a.kind === 'submit' || a.kind === 'complete')
+      return originStep({
+        kind: 'device',
+        name,
+        node: a.node,
+        how: `${a.kind === 'submit' ? 'I/O started' : 'I/O completed'} by \`${a.api}\``,
+      });
+  }
+  return originStep({
+    kind: 'device',
+    name,
+    node: fallback,
+    how: context ?? 'the function hands it to I/O',
+  });
 }
 
 function actionStep(
@@ -113,6 +151,14 @@ export function emptyWrapperFinding(
   const flush = api === FLUSH_VMAP;
   const named = w.param === '';
   const steps: PathStep[] = [
+    originStep({
+      kind: 'device',
+      name: w.param || 'the buffer',
+      node: w.test,
+      how: flush
+        ? "the caller's write I/O follows this helper"
+        : 'the caller calls this helper after read I/O',
+    }),
     stepAt(
       w.test,
       'vmap',

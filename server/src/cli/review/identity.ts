@@ -45,7 +45,11 @@ export function statementText(source: string, f: ReportedFinding): string {
  * notes quote the statements, and without their line numbers they survive moved lines.
  */
 export function notesText(f: ReportedFinding): string {
-  return f.path.map((s) => `${s.kind}:${s.note}`.replace(/\(?\bline \d+\)?/g, '')).join('|');
+  // The origin step's evidence grows as the tree index learns more; the premise is not the finding.
+  return f.path
+    .filter((s) => s.kind !== 'origin')
+    .map((s) => `${s.kind}:${s.note}`.replace(/\(?\bline \d+\)?/g, ''))
+    .join('|');
 }
 
 export interface Identified {
