@@ -42,7 +42,7 @@ export interface LintFileOptions {
   /** Severity per rule id from `.flushguard.json` (plain data: it crosses to worker threads). */
   severities?: Record<string, RuleSeverity>;
   /** The kernel tree's index, when the files are inside one (plain data: crosses threads). */
-  tree?: { root: string; files: FileFacts[] };
+  tree?: { root: string; files: FileFacts[]; digest: string };
   /** `--kernel-version` or the `kernelVersion` setting; absent: each file's tree Makefile. */
   kernelVersion?: KernelVersion;
 }

@@ -9,12 +9,18 @@ import { isRecord, readCacheFile, treeCacheDir, writeCacheFile } from '../tree/s
 import type { FileFacts } from './types';
 
 /** Bumped whenever FileFacts or the way it is computed changes: old caches are then ignored. */
-export const XREF_FORMAT = 4;
+export const XREF_FORMAT = 5;
 
 export interface CachedFile {
   size: number;
   mtimeMs: number;
   facts: FileFacts | null;
+  /** Callback registrations the facts left out (prefilter.ts), by field. */
+  registrations?: Record<string, string[]>;
+  /** The fields whose registrations were parsed in the second round (sorted). */
+  triggers?: string[];
+  /** SHA-1 of the file's text (files that gave anything). */
+  hash?: string;
 }
 
 export interface CachedTree {
