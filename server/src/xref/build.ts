@@ -16,6 +16,7 @@ import { summarizeFile } from './summarize';
 import { extendForCallbacks, selectForIndex } from './prefilter';
 import { blankExcept } from './regions';
 import { sha1 } from '../tree/store';
+import { fileKernelVersion } from '../kernel/fromTree';
 import { cachePath, readCache, writeCache, XREF_FORMAT } from './cache';
 import type { CachedFile, CachedTree } from './cache';
 import type { FileFacts } from './types';
@@ -130,8 +131,9 @@ export async function buildTreeFacts(root: string, options: BuildOptions): Promi
   const start = performance.now();
   const abs = resolve(root);
   const path = options.noCache ? undefined : cachePath(abs, options.cacheHome ?? cacheHome());
-  const old = path ? readCache(path, abs) : undefined;
-  const next: CachedTree = { format: XREF_FORMAT, root: abs, files: {} };
+  const kernel = JSON.stringify(fileKernelVersion(join(abs, 'Makefile')).version ?? null);
+  const old = path ? readCache(path, abs, kernel) : undefined;
+  const next: CachedTree = { format: XREF_FORMAT, root: abs, kernel, files: {} };
   const todo: Todo[] = [];
   const touched: Todo[] = [];
   for (const rel of treeFiles(abs)) {

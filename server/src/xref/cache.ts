@@ -26,6 +26,8 @@ export interface CachedFile {
 export interface CachedTree {
   format: number;
   root: string;
+  /** The kernel version the tree's Makefile gives: another version, another cache. */
+  kernel: string;
   files: Record<string, CachedFile>;
 }
 
@@ -36,9 +38,9 @@ export function cachePath(root: string, home: string): string {
 const isCachedTree = (v: unknown): v is CachedTree =>
   isRecord(v) && v['format'] === XREF_FORMAT && isRecord(v['files']);
 
-export function readCache(path: string, root: string): CachedTree | undefined {
+export function readCache(path: string, root: string, kernel: string): CachedTree | undefined {
   const data = readCacheFile(path, isCachedTree);
-  return data?.root === root ? data : undefined;
+  return data?.root === root && data.kernel === kernel ? data : undefined;
 }
 
 export function writeCache(path: string, tree: CachedTree): void {
