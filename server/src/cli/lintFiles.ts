@@ -1,5 +1,5 @@
 /** Lints one file for the CLI (in the main thread or a worker): read, budget, report. */
-import { lintSource, selectRules } from '../linter';
+import { lintSource, relevantToFile, selectRules } from '../linter';
 import { sha1 } from '../tree/store';
 import type { SkippedFunction } from '../linter';
 import { applySuppressions } from '../suppress';
@@ -78,7 +78,7 @@ export function lintFile(parser: Parser, file: InputFile, defaults: LintFileOpti
   if (!read.ok)
     return read.unreadable ? { ...base, error: read.reason } : { ...base, skipped: read.reason };
   // Files the rules parse carry their hash: a touched, unchanged one is then not parsed again.
-  const hash = selectRules(options.rules).some((r) => r.relevant(read.text))
+  const hash = selectRules(options.rules).some((r) => relevantToFile(r, read.text))
     ? sha1(read.text)
     : undefined;
   if (hash) Object.assign(base, { hash });

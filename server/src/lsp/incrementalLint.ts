@@ -14,7 +14,7 @@ import type { Node, ParsedSource } from '../parsing/parser';
 import { BudgetExceeded } from '../parsing/parser';
 import { functionDefinitions, functionName } from '../parsing/nodeText';
 import { FileSummaries } from '../analysis/dcache/summaries';
-import { selectRules } from '../linter';
+import { relevantToFile, selectRules } from '../linter';
 import type { LintResult, SkippedFunction } from '../linter';
 import type { Finding } from '../rules/types';
 
@@ -188,7 +188,7 @@ export class IncrementalLinter {
   ): Generator<void, LintResult> {
     // As in lintParsed: each rule's file-level pre-filter decides whether it sees the functions.
     // The set can change with an edit anywhere in the file, so it keys the cache.
-    const rules = selectRules(ruleIds).filter((r) => r.relevant(parsed.source));
+    const rules = selectRules(ruleIds).filter((r) => relevantToFile(r, parsed.source));
     // The kernel version changes what the rules know, so it keys the cache too.
     const version = kernelVersion ? formatKernelVersion(kernelVersion) : 'newest';
     const key = `${rules.map((r) => r.meta.id).join(',')}@${version}`;

@@ -25,5 +25,10 @@ export interface Rule {
   meta: RuleMeta;
   /** Cheap text test: can this function's text hold a finding at all? */
   relevant(functionText: string): boolean;
+  /**
+   * Cheap text test over a whole file, when it can say more than `relevant` (a word the rule
+   * needs somewhere in the file, not in each function): whether the file is worth parsing.
+   */
+  fileRelevant?(fileText: string): boolean;
   check(ctx: RuleContext): Finding[];
 }
