@@ -27,8 +27,10 @@ import { executeCommand } from './commands';
 import { runWorkspaceCheck } from './workspaceCommand';
 import { Lifecycle, requestArgs } from './lifecycle';
 import { SettingsStore } from './settingsStore';
+import { WorkspaceIndex } from './workspaceIndex';
 
 const DEFAULT_DEBOUNCE_MS = 40;
+const INDEX_DELAY_MS = 200;
 
 function memoryInfo(): MemoryInfo {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -55,6 +57,8 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
     analysis: (uri, token, interim) => analyses.current(uri, token, interim),
   };
   const analyses = new Analyses(ctx);
+  const index = new WorkspaceIndex(ctx, analyses);
+  ctx.treeOf = (path) => index.treeOf(path);
   const life = new Lifecycle();
   // Requests registered by method name take their params positionally or by name (requestArgs).
   const custom = (
@@ -71,8 +75,12 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
   };
 
   connection.onInitialize(life.guard('initialize', (params) => initialize(ctx, params)));
-  connection.onInitialized(() => listenToFolders(ctx, analyses));
-  listenToDocuments(ctx, analyses);
+  connection.onInitialized(() => {
+    listenToFolders(ctx, analyses);
+    // After the first documents had their turn: their first diagnostics come from them alone.
+    setTimeout(() => void index.start(), INDEX_DELAY_MS);
+  });
+  listenToDocuments(ctx, analyses, index);
   connection.languages.diagnostics.on(
     life.guard('textDocument/diagnostic', (params, token) => pullDiagnostics(ctx, params, token)),
   );
@@ -105,6 +113,7 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
   connection.onShutdown(async () => {
     if (!life.end()) life.check('shutdown');
     analyses.dispose();
+    index.dispose();
     (await parserReady).delete();
   });
 

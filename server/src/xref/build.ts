@@ -31,10 +31,12 @@ export function findKernelRoot(path: string): string | undefined {
 }
 
 /** Tree-relative paths ('/'-separated) of the C sources and headers under `root`. */
-function treeFiles(root: string): string[] {
+async function treeFiles(root: string): Promise<string[]> {
   const out: string[] = [];
   const stack = [root];
-  while (stack.length > 0) {
+  for (let dirs = 0; stack.length > 0; dirs++) {
+    // A turn of the event loop now and then: the language server answers meanwhile.
+    if (dirs % 200 === 199) await new Promise((r) => setImmediate(r));
     const d = stack.pop()!;
     let entries;
     try {
@@ -118,6 +120,18 @@ export interface BuildOptions {
   cacheHome?: string;
   /** Told how many files must be summarised before the work starts (0 when all are cached). */
   onStart?: (files: number) => void;
+  /** Told after each summarised file (first round). */
+  onProgress?: (done: number, total: number) => void;
+  /** Asked between files: true stops the build (it then throws BuildCancelled). */
+  cancelled?: () => boolean;
+  /** Summarise on worker threads even with one job (the language server keeps its thread free). */
+  inWorkers?: boolean;
+}
+
+export class BuildCancelled extends Error {
+  constructor() {
+    super('index build cancelled');
+  }
 }
 
 export interface BuiltTree {
@@ -136,7 +150,14 @@ export async function buildTreeFacts(root: string, options: BuildOptions): Promi
   const next: CachedTree = { format: XREF_FORMAT, root: abs, kernel, files: {} };
   const todo: Todo[] = [];
   const touched: Todo[] = [];
-  for (const rel of treeFiles(abs)) {
+  const rels = await treeFiles(abs);
+  for (let k = 0; k < rels.length; k++) {
+    const rel = rels[k]!;
+    // A turn of the event loop now and then: the language server answers meanwhile.
+    if (k % 2000 === 1999) {
+      await new Promise((r) => setImmediate(r));
+      if (options.cancelled?.()) throw new BuildCancelled();
+    }
     const st = statSync(join(abs, rel), { throwIfNoEntry: false });
     if (!st) continue;
     const prev = old?.files[rel];
@@ -153,9 +174,17 @@ export async function buildTreeFacts(root: string, options: BuildOptions): Promi
     else todo.push(t);
   }
   options.onStart?.(todo.length);
-  const pool = new SummaryPool(abs, todo.length >= 64 ? options.jobs : 1);
+  const pool = new SummaryPool(
+    abs,
+    todo.length >= 64 || options.inWorkers ? options.jobs : 1,
+    options.inWorkers === true,
+    options.cancelled,
+  );
   try {
-    const first = await pool.run(todo.map((t) => ({ rel: t.rel })));
+    const first = await pool.run(
+      todo.map((t) => ({ rel: t.rel })),
+      options.onProgress,
+    );
     todo.forEach((t, i) => {
       next.files[t.rel] = { size: t.size, mtimeMs: t.mtimeMs, ...entryOf(first[i]!) };
     });
@@ -176,19 +205,19 @@ export async function buildTreeFacts(root: string, options: BuildOptions): Promi
     });
     const changed = todo.length + touched.length + again.length > 0;
     if (path && (changed || !old)) writeCache(path, next);
-    const rels = Object.keys(next.files).sort();
-    const facts = rels.flatMap((rel) => {
+    const kept = Object.keys(next.files).sort();
+    const facts = kept.flatMap((rel) => {
       const f: CachedFile | undefined = next.files[rel];
       return f?.facts ? [f.facts] : [];
     });
     const stats: BuildStats = {
-      files: rels.length,
+      files: kept.length,
       parsed: todo.length + again.length,
-      reused: rels.length - todo.length,
+      reused: kept.length - todo.length,
       ms: Math.round(performance.now() - start),
     };
     if (path) stats.cacheFile = path;
-    return { facts, digest: digestOf(rels, next), stats };
+    return { facts, digest: digestOf(kept, next), stats };
   } finally {
     await pool.close();
   }
@@ -255,20 +284,32 @@ class SummaryPool {
   constructor(
     private readonly root: string,
     private readonly jobs: number,
+    private readonly alwaysWorkers = false,
+    private readonly cancelled?: () => boolean,
   ) {}
 
-  async run(jobs: Job[]): Promise<FileResult[]> {
+  async run(
+    jobs: Job[],
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<FileResult[]> {
     if (jobs.length === 0) return [];
-    if (this.jobs <= 1 || jobs.length < 16) return this.runHere(jobs);
+    if (!this.alwaysWorkers && (this.jobs <= 1 || jobs.length < 16)) return this.runHere(jobs);
     if (this.workers.length === 0)
       this.workers = Array.from({ length: this.jobs }, spawn(this.root));
     const results = new Array<FileResult>(jobs.length);
     let next = 0;
+    let finished = 0;
     await Promise.all(
       this.workers.map(
         (w) =>
           new Promise<void>((done, fail) => {
             const feed = (): void => {
+              if (this.cancelled?.()) {
+                w.off('message', onMessage);
+                w.off('error', fail);
+                fail(new BuildCancelled());
+                return;
+              }
               if (next >= jobs.length) {
                 w.off('message', onMessage);
                 w.off('error', fail);
@@ -280,6 +321,7 @@ class SummaryPool {
             };
             const onMessage = (m: { index: number; result: FileResult }): void => {
               results[m.index] = m.result;
+              onProgress?.(++finished, jobs.length);
               feed();
             };
             w.on('message', onMessage);
