@@ -32,11 +32,17 @@ import { WorkspaceIndex } from './workspaceIndex';
 const DEFAULT_DEBOUNCE_MS = 40;
 const INDEX_DELAY_MS = 200;
 
-function memoryInfo(): MemoryInfo {
+function memoryInfo(index: WorkspaceIndex): MemoryInfo {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const m = process.memoryUsage();
-  return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, collected: gc !== undefined };
+  const info: MemoryInfo = {
+    rssBytes: m.rss,
+    heapUsedBytes: m.heapUsed,
+    collected: gc !== undefined,
+  };
+  if (index.ready) info.index = { files: index.files, heapBytes: index.builtBytes };
+  return info;
 }
 
 export function startServer(connection: Connection, parserReady: Promise<Parser>): void {
@@ -102,7 +108,7 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
   );
   custom(SIMULATE_REQUEST, (params, token) => simulate(ctx, params, token));
   custom(PRESETS_REQUEST, () => listPresetsResult());
-  custom(MEMORY_REQUEST, () => memoryInfo());
+  custom(MEMORY_REQUEST, () => memoryInfo(index));
   custom(CHECK_WORKSPACE_REQUEST, (_params, token) => runWorkspaceCheck(ctx, token));
   // Any other method: unknown before shutdown (MethodNotFound), refused after it.
   connection.onRequest((method) => {

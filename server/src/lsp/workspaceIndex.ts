@@ -35,6 +35,15 @@ export class WorkspaceIndex {
     private readonly analyses: Analyses,
   ) {}
 
+  get ready(): boolean {
+    return this.index !== undefined;
+  }
+
+  /** Files that gave facts. */
+  get files(): number {
+    return this.facts.size;
+  }
+
   /** The context of a file inside the indexed tree, once the index is ready. */
   treeOf(path: string): { context: TreeContext; generation: number } | undefined {
     if (!this.index || !this.root || !path.startsWith(`${this.root}/`)) return undefined;
@@ -52,6 +61,8 @@ export class WorkspaceIndex {
     const { connection } = this.ctx;
     const progress = await connection.window.createWorkDoneProgress();
     progress.begin('FlushGuard: indexing the kernel tree', 0, root, true);
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
     const before = process.memoryUsage();
     let last = -1;
     try {
@@ -69,6 +80,7 @@ export class WorkspaceIndex {
       });
       this.facts = new Map(built.facts.map((f) => [f.file, f]));
       this.rebuild();
+      gc?.();
       const after = process.memoryUsage();
       this.builtBytes = Math.max(0, after.heapUsed - before.heapUsed);
       progress.done();
