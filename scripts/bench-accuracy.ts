@@ -5,7 +5,9 @@
  * (bench/accuracy/ledger-<ver>.json).
  *
  * Usage: npm run bench:accuracy [-- --tree 6.12] [-- --no-tree-lint] [-- --list] [-- --jobs N]
- *        [-- --json FILE]
+ *        [-- --json FILE] [-- --no-index]
+ * The removals are linted with the tree's index (built or reused from the cache, as the CLI does)
+ * unless `--no-index` asks for each file alone.
  * Trees: $FLUSHGUARD_KERNEL_6_1 / $FLUSHGUARD_KERNEL_6_12, else .bench/, else apt-get + untar.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,8 @@ import { runMutations } from './accuracy/mutate';
 import { ledgerReport, mutationReport } from './accuracy/report';
 import { scoreLedger } from './accuracy/score';
 import { lintTree } from './accuracy/treeLint';
+import { buildTreeFacts, isXrefWorker, runXrefWorker } from '../server/src/xref/build';
+import { TreeIndex } from '../server/src/xref/treeIndex';
 
 const VERSIONS = ['6.1', '6.12'] as const;
 const DATA = join(__dirname, '..', 'bench', 'accuracy');
@@ -57,10 +61,15 @@ async function main(): Promise<void> {
       `labels: ${labels.sites.length} sites, ${needed} needed`,
     ];
     const t0 = performance.now();
+    const index = flag('--no-index')
+      ? undefined
+      : new TreeIndex((await buildTreeFacts(tree, { jobs })).facts);
+    lines.push(`mutations linted ${index ? 'with the tree index' : 'file by file (--no-index)'}`);
     const { outcomes, functions } = runMutations(parser, tree, labels.sites, {
       budgetMs: 60_000,
       kernelVersion: parseKernelVersion(version),
       ...(version === '6.12' && older ? { olderTree: older } : {}),
+      ...(index ? { index } : {}),
       progress: (done, total) => {
         if (process.stderr.isTTY) process.stderr.write(`\r${version}: ${done}/${total} removals`);
       },
@@ -85,7 +94,8 @@ async function main(): Promise<void> {
   if (out) writeFileSync(out, JSON.stringify(details, null, 2) + '\n');
 }
 
-void main().catch((e: unknown) => {
+// The index's worker threads load this same script: they summarise files, nothing else.
+void (isXrefWorker() ? runXrefWorker() : main()).catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(2);
 });

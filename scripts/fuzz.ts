@@ -18,6 +18,7 @@ import { generateC } from './fuzz/grammar';
 import { LspFeed } from './fuzz/lsp';
 import { SERVER } from '../test/robustness/lspProcess';
 import { caseSeed, mutate, Rng } from './fuzz/mutate';
+import { hostileConfig, SPECIAL_FILES } from './fuzz/hostile';
 import type { CheckResult, FuzzCase } from './fuzz/check';
 import type { WorkerReply, WorkerRequest } from './fuzz/worker';
 
@@ -119,6 +120,9 @@ const SCENARIO_NOISE = [
   'P+0x100000',
 ];
 
+const isHeavy = (applied: string[]): boolean =>
+  applied.some((a) => a === 'hugeFunction' || a === 'manyFunctions');
+
 function makeCase(
   i: number,
   o: Options,
@@ -146,14 +150,33 @@ function makeCase(
     }
     return { kind: 'fgs', text, origin: relative(process.cwd(), file), applied };
   }
+  // The classes issue 15 added: hostile configurations and special files named as input.
+  if (roll < 0.2)
+    return {
+      kind: 'config',
+      text: hostileConfig(rng),
+      origin: 'config',
+      applied: ['hostileConfig'],
+    };
+  if (roll < 0.22) {
+    const special = rng.pick(SPECIAL_FILES);
+    return { kind: 'special', text: special, origin: 'special', applied: [`special:${special}`] };
+  }
   if (roll < 0.4 || kernel.files.length === 0) {
     const generated = generateC(rng);
     const m = rng.chance(0.5) ? mutate(generated, rng) : { text: generated, applied: [] };
-    return { kind: 'c', text: m.text, origin: 'grammar', applied: ['generate', ...m.applied] };
+    const applied = ['generate', ...m.applied];
+    return { kind: 'c', text: m.text, origin: 'grammar', applied, heavy: isHeavy(applied) };
   }
   const file = rng.pick(kernel.files);
   const m = mutate(readFileSync(file, 'utf8'), rng);
-  return { kind: 'c', text: m.text, origin: relative(kernel.root, file), applied: m.applied };
+  return {
+    kind: 'c',
+    text: m.text,
+    origin: relative(kernel.root, file),
+    applied: m.applied,
+    heavy: isHeavy(m.applied),
+  };
 }
 
 /** The engine in a worker that can be timed out or lost, and replaced. */

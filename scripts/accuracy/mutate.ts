@@ -11,6 +11,7 @@ import { functionDefinitions, functionName } from '../../server/src/parsing/node
 import { lintSource } from '../../server/src/linter';
 import type { KernelVersion } from '../../server/src/kernel/version';
 import type { Finding } from '../../server/src/rules/types';
+import type { TreeFacts } from '../../server/src/xref/types';
 import { readSource } from '../../server/src/cli/files';
 import type { LabelSite } from './data';
 import { findSites, removeSite } from './sites';
@@ -22,6 +23,12 @@ export interface MutationOptions {
   budgetMs: number;
   /** The older tree (6.1) whose same files tell which functions are new or changed. */
   olderTree?: string;
+  /**
+   * The tree's index (issue 13): each file is then linted as `flushguard lint` lints it inside the
+   * tree, so writes and flushes done by callees and callbacks in other files count. The index
+   * keeps the untouched file's own facts; the mutated file's functions are read from its text.
+   */
+  index?: TreeFacts;
   progress?: (done: number, total: number) => void;
 }
 
@@ -33,12 +40,16 @@ export interface TreeMutations {
 /** A lint result, or why the file was given up (over the time budget). */
 type Lint = { findings: Finding[] } | { over: string };
 
-function lint(parser: Parser, text: string, options: MutationOptions): Lint {
+function lint(parser: Parser, text: string, file: string, options: MutationOptions): Lint {
   try {
     const deadline = performance.now() + options.budgetMs;
+    const tree = options.index ? { tree: options.index, file } : undefined;
     return {
-      findings: lintSource(parser, text, { deadline, kernelVersion: options.kernelVersion })
-        .findings,
+      findings: lintSource(parser, text, {
+        deadline,
+        kernelVersion: options.kernelVersion,
+        ...(tree ? { tree } : {}),
+      }).findings,
     };
   } catch (e) {
     if (e instanceof BudgetExceeded) return { over: e.message };
@@ -109,7 +120,7 @@ export function runMutations(
     const text = read.text;
     const found = findSites(parser, text);
     const older = olderBodies(parser, options.olderTree, file);
-    const before = lint(parser, text, options);
+    const before = lint(parser, text, file, options);
     const matched = new Map<LabelSite, Site>();
     for (const s of sites) {
       const m = found.find(
@@ -142,7 +153,7 @@ export function runMutations(
         outcomes.push({ ...base, result: 'not-found', detail: 'no such call in the function' });
         continue;
       }
-      const after = lint(parser, removeSite(text, m), options);
+      const after = lint(parser, removeSite(text, m), file, options);
       if ('over' in after || 'over' in before) {
         outcomes.push({
           ...base,

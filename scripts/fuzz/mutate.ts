@@ -2,6 +2,7 @@
  * Seeded mutations of C and scenario text: what an editor mid-keystroke, a broken checkout or a
  * stray binary hands the linter. Every choice comes from the Rng, so a seed replays a case.
  */
+import { HOSTILE_MUTATORS } from './hostile';
 
 /** mulberry32: small, fast, and the same sequence on every machine. */
 export class Rng {
@@ -172,7 +173,11 @@ const tokenMutators: Record<string, Mutator> = {
   },
 };
 
-export const MUTATORS: Record<string, Mutator> = { ...lineMutators, ...tokenMutators };
+export const MUTATORS: Record<string, Mutator> = {
+  ...lineMutators,
+  ...tokenMutators,
+  ...HOSTILE_MUTATORS,
+};
 const NAMES = Object.keys(MUTATORS);
 
 /** Applies one to four random mutations; returns the text and the names applied, in order. */

@@ -5,6 +5,7 @@
 import type { Parser, Tree } from './parsing/parser';
 import { BudgetExceeded, parseC } from './parsing/parser';
 import type { ParsedSource } from './parsing/parser';
+import { withDeadline } from './parsing/deadline';
 import { functionDefinitions } from './parsing/nodeText';
 import { FileSummaries } from './analysis/dcache/summaries';
 import type { IndexNote, TreeContext } from './analysis/dcache/summaries';
@@ -51,6 +52,11 @@ export function selectRules(ids: readonly string[] | undefined): Rule[] {
 
 /** Lints an already parsed file (the language server keeps trees for incremental parsing). */
 export function lintParsed(parsed: ParsedSource, options: LintOptions = {}): LintResult {
+  // The analysis loops check the deadline too: one function can take longer than the budget.
+  return withDeadline(options.deadline, () => lintFunctions(parsed, options));
+}
+
+function lintFunctions(parsed: ParsedSource, options: LintOptions): LintResult {
   const rules = selectRules(options.rules);
   const findings: Finding[] = [];
   const skipped: SkippedFunction[] = [];
@@ -66,7 +72,7 @@ export function lintParsed(parsed: ParsedSource, options: LintOptions = {}): Lin
       throw new BudgetExceeded('analysis took longer than the time budget');
     }
     const text = source.slice(fn.startIndex, fn.endIndex);
-    const active = fileRules.filter((r) => r.relevant(text));
+    const active = fileRules.filter((r) => r.relevant(text, file));
     if (active.length === 0) continue;
     const facts = file.factsOf(fn);
     if (facts.cfg.skipped) {

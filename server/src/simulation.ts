@@ -115,10 +115,12 @@ export function simulateFindingAtLine(
   file: string,
   line: number,
   preset: string,
+  deadline?: number,
 ): SimulateOutcome {
-  const parsed = parseC(parser, source);
+  // The lint's time budget holds here too: simulate is lint plus one finding's run.
+  const parsed = parseC(parser, source, undefined, deadline);
   try {
-    const { findings } = lintParsed(parsed);
+    const { findings } = lintParsed(parsed, deadline === undefined ? {} : { deadline });
     const functions = functionDefinitions(parsed.tree.rootNode).map((fn) => ({
       name: functionName(fn),
       first: fn.startPosition.row + 1,
@@ -145,8 +147,9 @@ export function simulateSourceAt(
   file: string,
   line: number,
   preset: string,
+  deadline?: number,
 ): SimulateOutcome {
-  const { findings } = lintSource(parser, source);
+  const { findings } = lintSource(parser, source, deadline === undefined ? {} : { deadline });
   const finding = findingNear(source, findings, line);
   if (!finding) {
     return {

@@ -115,7 +115,7 @@ export function positiveInt(args: ParsedArgs, name: string, fallback: number): n
  */
 export const USAGE = `usage:
   flushguard lint [OPTION]... PATH...
-  flushguard simulate FILE.c --line N [--preset ID] [--format text|json]
+  flushguard simulate FILE.c --line N [--preset ID] [--format text|json] [--budget MS]
   flushguard simulate --scenario FILE.fgs [--preset ID] [--format text|json]
   flushguard presets [--format text|json]
   flushguard rules [--format text|json]
@@ -146,5 +146,6 @@ simulate options:
   --scenario FILE.fgs       run a scenario file instead of a finding
   --preset ID               the simulated CPU (default: arm1176-32k; \`flushguard presets\`)
   --format text|json        output format (default: text)
+  --budget MS               time budget for analysing FILE.c (default: 20000), as for lint
 
 exit codes: 0 no findings, 1 findings, 2 usage error, unreadable input or no C file to lint`;

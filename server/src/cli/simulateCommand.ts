@@ -14,10 +14,10 @@ import {
   SimulatorInputError,
 } from '../../../simulator/src/index';
 import type { Outcome } from '../../../simulator/src/index';
-import { createParser, initParser } from '../parsing/parser';
+import { BudgetExceeded, createParser, initParser } from '../parsing/parser';
 import { wasmSources } from '../host/wasmPaths';
 import { simulateFindingAtLine } from '../simulation';
-import { choice, InputError, one, UsageError } from './args';
+import { choice, InputError, one, positiveInt, UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { MAX_SMALL_FILE_BYTES, readSource } from './files';
 import { readBounded } from '../host/boundedRead';
@@ -84,13 +84,27 @@ export async function simulateCommand(args: ParsedArgs, rawIo: Io): Promise<numb
   if (!Number.isInteger(line) || line < 1)
     throw new UsageError(`--line must be a positive whole number (got '${rawLine}')`);
 
+  const budgetMs = positiveInt(args, '--budget', 20_000);
+
   const read = readSource(file);
   if (!read.ok) throw new InputError(`${file}: ${inWords(read.reason)}`);
   await initParser(wasmSources());
   const parser = createParser();
   let result;
   try {
-    result = simulateFindingAtLine(parser, read.text, file, line, preset ?? DEFAULT_PRESET_ID);
+    const deadline = performance.now() + budgetMs;
+    result = simulateFindingAtLine(
+      parser,
+      read.text,
+      file,
+      line,
+      preset ?? DEFAULT_PRESET_ID,
+      deadline,
+    );
+  } catch (e) {
+    if (e instanceof BudgetExceeded)
+      throw new InputError(`${file}: not simulated: ${e.message} (${budgetMs} ms)`);
+    throw e;
   } finally {
     parser.delete();
   }

@@ -322,4 +322,9 @@ export const APIS: readonly KernelApi[] = [
   { name: 'bio_init', roles: [{ role: 'sets-bio-op', arg: 4 }], source: 'block/bio.c:241 (6.1)' },
   { name: 'is_vmalloc_addr', roles: [{ role: 'tests-vmap-address' }], source: 'include/linux/mm.h:830 (6.1)' },
   { name: 'is_vmalloc_or_module_addr', roles: [{ role: 'tests-vmap-address' }], source: 'include/linux/mm.h:834 (6.1)' },
+  // Folio-era helpers and arch hooks, checked against both trees (issue 12, the reading and writing sides).
+  { name: 'memcpy_to_folio', roles: [{ role: 'flushes-internally', page: 0 }], since: '6.12', source: 'include/linux/highmem.h:483 (6.12)', hover: 'Maps the folio page by page, copies into it and calls `flush_dcache_folio()`: the safe way to fill a folio through temporary mappings.', doc: 'highmem' },
+  { name: 'folio_fill_tail', roles: [{ role: 'flushes-internally', page: 0 }], since: '6.12', source: 'include/linux/highmem.h:556 (6.12)', hover: 'Copies into the folio and zeroes the rest through `folio_zero_tail()`, which flushes the folio.', doc: 'highmem' },
+  { name: 'copy_folio_from_iter_atomic', roles: [{ role: 'writes-page', page: 0, kmaps: true }], since: '6.12', source: 'include/linux/uio.h:198 (6.12)', hover: 'Copies from an iterator into the folio through `copy_page_from_iter_atomic()` (kmap, copy, kunmap): it does not flush, so a page-cache folio written this way still needs `flush_dcache_folio()`.', doc: 'highmem' },
+  { name: 'copy_from_user_page', roles: [{ role: 'writes', args: [3], length: 5 }, { role: 'reads-memory', args: [4] }], source: 'include/asm-generic/cacheflush.h:117 (6.12)', hover: 'Copies out of a user page through the kernel alias (ptrace, access_process_vm): it reads the page and writes only the destination buffer.', doc: 'cachetlb' },
 ];

@@ -127,3 +127,27 @@ export const PAGE_CACHE_LOOKUP = namesWith('page-cache-lookup');
 
 /** Tests whether a file has shared writable user mappings (include/linux/fs.h). */
 export const WRITABLY_MAPPED_TEST = namesWith('tests-writably-mapped');
+
+/**
+ * What a copy's return value says when it failed. The uaccess copies return the bytes they could
+ * not copy, so non-zero is a failure (include/linux/uaccess.h:158, 6.12); the iterator copies
+ * return the bytes they copied, so zero is (lib/iov_iter.c:460, 6.12). On a failure branch the
+ * caller drops or retries the page: nothing it wrote is published.
+ */
+export function copyFailsWhen(name: string): 'nonzero' | 'zero' | undefined {
+  if (
+    /^_*(?:raw_)?copy_from_user(?:_inatomic|_nofault)?$|^copy_from_kernel_nofault$|^copy_mc_to_kernel$/.test(
+      name,
+    )
+  )
+    return 'nonzero';
+  if (/^_*copy_\w*from_iter/.test(name)) return 'zero';
+  return undefined;
+}
+
+/**
+ * Logging and tracing macros only read their arguments: a mapped address passed to one is
+ * printed, not written (include/linux/printk.h, include/linux/dev_printk.h, include/asm-generic/bug.h).
+ */
+export const LOGS =
+  /^(?:pr_\w+|printk\w*|no_printk|dev_(?:emerg|alert|crit|err|warn|notice|info|dbg|printk)\w*|netdev_\w+|trace_\w+|WARN\w*|BUG\w*|VM_BUG_ON\w*|VM_WARN\w*|print_hex_dump\w*)$/;

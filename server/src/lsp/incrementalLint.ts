@@ -12,6 +12,7 @@ import { formatKernelVersion } from '../kernel/version';
 import type { KernelVersion } from '../kernel/version';
 import type { Node, ParsedSource } from '../parsing/parser';
 import { BudgetExceeded } from '../parsing/parser';
+import { withDeadline } from '../parsing/deadline';
 import { functionDefinitions, functionName } from '../parsing/nodeText';
 import { FileSummaries } from '../analysis/dcache/summaries';
 import type { TreeContext } from '../analysis/dcache/summaries';
@@ -217,7 +218,7 @@ export class IncrementalLinter {
     for (const fn of functions) byText.set(source.slice(fn.startIndex, fn.endIndex), fn);
     for (const fn of functions) {
       const text = source.slice(fn.startIndex, fn.endIndex);
-      const active = rules.filter((r) => r.relevant(text));
+      const active = rules.filter((r) => r.relevant(text, file));
       if (active.length === 0) continue;
       stats.functions++;
       // Keyed by the text; the pre-passed text (what the tree was built from) must match too.
@@ -226,17 +227,21 @@ export class IncrementalLinter {
       const preText = pre.text.slice(fn.startIndex, fn.endIndex);
       const firstLine = fn.startPosition.row + 1;
       let entry = this.cache.get(cacheKey) ?? next.get(cacheKey);
+      const queries = entry?.queries;
       if (
-        entry?.queries &&
-        entry.pre === preText &&
-        (quick || stillValid(entry.queries, file, byText, answers))
+        queries &&
+        entry?.pre === preText &&
+        (quick || withDeadline(deadline, () => stillValid(queries, file, byText, answers)))
       ) {
         stats.reused++;
       } else {
         if (deadline !== undefined && performance.now() > deadline) {
           throw new BudgetExceeded('analysis took longer than the time budget');
         }
-        entry = { ...this.analyse(fn, file, parsed, active, firstLine), pre: preText };
+        const analysed = withDeadline(deadline, () =>
+          this.analyse(fn, file, parsed, active, firstLine),
+        );
+        entry = { ...analysed, pre: preText };
         stats.analysed++;
         next.set(cacheKey, entry);
         this.cache.set(cacheKey, entry);

@@ -5,12 +5,11 @@
  * (arch/sh/mm/flush-sh4.c and arch/parisc/kernel/cache.c; Documentation/core-api/cachetlb.rst:
  * flush before I/O, invalidate after read I/O). docs/rules/invalidate-before-write-io.md
  */
-import { vmapModel } from '../analysis/vmap/model';
 import type { AliasInfo, VmapFunction } from '../analysis/vmap/model';
 import { findAliasPath } from '../analysis/vmap/witness';
 import type { AliasMachine } from '../analysis/vmap/witness';
 import { MUST_WRITE, NOT_READ, NOT_VMAP } from '../analysis/vmap/path';
-import { boundAliases, createdHere, vmapRelevant } from '../analysis/vmap/queries';
+import { checkBoundAliases, dirtiedBy, dirtyOnEntry, vmapFunction } from '../analysis/vmap/queries';
 import { traceSteps } from '../analysis/vmap/steps';
 import { stepAt } from '../analysis/core/steps';
 import type { Finding, Fix, Rule, RuleContext } from './types';
@@ -27,31 +26,23 @@ export const rule: Rule = {
     defaultSeverity: 'warning',
   },
   relevant: (text) => text.includes('invalidate_kernel_vmap_range'),
-  check(ctx) {
-    if (!vmapRelevant(ctx.source.slice(ctx.facts.cfg.node.startIndex, ctx.facts.cfg.node.endIndex)))
-      return [];
-    const model = vmapModel(ctx.facts, ctx.file, ctx.source);
-    const findings: Finding[] = [];
-    for (const alias of boundAliases(model)) {
-      const f = checkAlias(model, alias, ctx);
-      if (f) findings.push(f);
-    }
-    return findings;
-  },
+  check: (ctx) =>
+    vmapFunction(ctx)
+      ? checkBoundAliases(ctx, (model, alias) => checkAlias(model, alias, ctx))
+      : [],
 };
 
 function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Finding | undefined {
   // end_cpu_access / vb2 prepare run exactly before the device reads the buffer.
   const deviceSide = model.context === 'device-access';
   const m: AliasMachine = {
-    initial: createdHere(model, alias) || model.entryComplete ? 0 : DIRTY,
+    initial: dirtyOnEntry(model, alias) ? DIRTY : 0,
     bad: BAD,
     apply(s, a) {
       switch (a.kind) {
         case 'alias':
-          return a.clean ? s & ~DIRTY : s | DIRTY;
         case 'write':
-          return s | DIRTY;
+          return dirtiedBy(a) ? s | DIRTY : s & ~DIRTY;
         case 'invalidate':
           return a.alias !== null && s & DIRTY ? (s | WRONG) & ~DIRTY : s;
         case 'flush':

@@ -13,6 +13,7 @@ import {
   flushOf,
   pageCacheNames,
   readOf,
+  uptodateWhen,
   writablyMappedTests,
   writablyMappedWhen,
 } from '../analysis/dcache/pageCache';
@@ -28,8 +29,12 @@ const FLUSHED = 1;
 const NOT_SHARED = 2;
 const READ_STALE = 4;
 
-const LOOKUP_WORDS = wordTest(K.PAGE_CACHE_LOOKUP);
-const READ_WORDS = wordTest([...K.READS_PAGE.keys(), ...K.READS_MEMORY.keys()]);
+const LOOKUP_WORDS = wordTest(K.PAGE_CACHE_LOOKUP, ['\\w*write_begin']);
+const READ_WORDS = wordTest([
+  ...K.READS_PAGE.keys(),
+  ...K.READS_MEMORY.keys(),
+  ...[...K.UNFLUSHED_PAGE_WRITE.keys()].filter((n) => K.copyFailsWhen(n) === 'zero'),
+]);
 
 export const rule: Rule = {
   meta: {
@@ -105,7 +110,7 @@ function checkGroup(
       if ((edge.kind !== 'true' && edge.kind !== 'false') || edge.via?.type !== 'if_statement')
         return s;
       const cond = edge.via.childForFieldName('condition');
-      const shared = cond ? writablyMappedWhen(cond, vars) : undefined;
+      const shared = cond ? (writablyMappedWhen(cond, vars) ?? uptodateWhen(cond)) : undefined;
       return shared !== undefined && shared !== (edge.kind === 'true') ? s | NOT_SHARED : s;
     },
   });

@@ -5,18 +5,18 @@
  * reads memory (Documentation/core-api/cachetlb.rst, last section). docs/rules/missing-flush-kernel-vmap-range.md
  */
 import type { Node } from '../parsing/parser';
-import { vmapModel } from '../analysis/vmap/model';
 import type { AliasInfo, VmapAction, VmapFunction } from '../analysis/vmap/model';
 import { findAliasPath } from '../analysis/vmap/witness';
-import { emptyWrapperFinding, traceSteps } from '../analysis/vmap/steps';
+import { traceSteps } from '../analysis/vmap/steps';
 import type { AliasMachine, TraceItem } from '../analysis/vmap/witness';
 import { NOT_VMAP, NOT_WRITE } from '../analysis/vmap/path';
 import { BIO_ATTACH } from '../knowledge/vmap';
 import { calleeName } from '../parsing/nodeText';
 import {
   aliasWords,
-  boundAliases,
-  createdHere,
+  checkBoundAliases,
+  dirtiedBy,
+  dirtyOnEntry,
   guarded,
   lengthFor,
   outermostLoop,
@@ -38,41 +38,27 @@ export const rule: Rule = {
     defaultSeverity: 'warning',
   },
   relevant: vmapRelevant,
-  check(ctx) {
-    const model = vmapModel(ctx.facts, ctx.file, ctx.source);
-    if (model.emptyWrapper?.kind === 'flush')
-      return [emptyWrapperFinding(model, rule.meta, 'flush_kernel_vmap_range', ctx.source)];
-    const findings: Finding[] = [];
-    for (const alias of boundAliases(model)) {
-      const f = checkAlias(model, alias, ctx);
-      if (f) findings.push(f);
-    }
-    return findings;
-  },
+  check: (ctx) =>
+    checkBoundAliases(ctx, (model, alias) => checkAlias(model, alias, ctx), {
+      kind: 'flush',
+      meta: rule.meta,
+    }),
 };
 
 function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Finding | undefined {
   // A same-file caller (not this function itself) that flushes after calling it.
-  const callerFlushes = model.file.functions.some((fn) => {
-    const t = ctx.source.slice(fn.startIndex, fn.endIndex);
-    return (
-      fn.startIndex !== model.facts.cfg.node.startIndex &&
-      new RegExp(`\\b${model.facts.name}\\s*\\(`).test(t) &&
-      /\bflush_kernel_vmap_range\s*\(/.test(t)
-    );
-  });
+  const callerFlushes = model.file.flushingCallerOf(model.facts.name, model.facts.cfg.node);
   // A request that leaves unsubmitted is the caller's to submit, unless this function submits
   // it on other paths (then the error paths that skip the submission are fine).
   const submits = [...model.actions.values()].some((l) => l.some((a) => a.kind === 'submit'));
   const m: AliasMachine = {
-    initial: createdHere(model, alias) || model.entryComplete ? 0 : DIRTY,
+    initial: dirtyOnEntry(model, alias) ? DIRTY : 0,
     bad: BAD,
     apply(s, a) {
       switch (a.kind) {
         case 'alias':
-          return a.clean ? s & ~DIRTY : s | DIRTY;
         case 'write':
-          return s | DIRTY;
+          return dirtiedBy(a) ? s | DIRTY : s & ~DIRTY;
         case 'flush':
         case 'invalidate':
           return s & ~(DIRTY | PREP);

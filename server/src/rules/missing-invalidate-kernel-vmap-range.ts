@@ -5,20 +5,20 @@
  * refilled through the alias while the device wrote memory are read instead of the new data
  * (Documentation/core-api/cachetlb.rst, last section). docs/rules/missing-invalidate-kernel-vmap-range.md
  */
-import { vmapModel } from '../analysis/vmap/model';
 import type { AliasInfo, VmapFunction } from '../analysis/vmap/model';
 import { findAliasPath } from '../analysis/vmap/witness';
 import type { AliasMachine } from '../analysis/vmap/witness';
 import { NOT_READ, NOT_VMAP } from '../analysis/vmap/path';
 import {
+  advanced,
   aliasWords,
-  boundAliases,
+  checkBoundAliases,
   createdHere,
   guarded,
   lengthFor,
   vmapRelevant,
 } from '../analysis/vmap/queries';
-import { emptyWrapperFinding, traceSteps } from '../analysis/vmap/steps';
+import { traceSteps } from '../analysis/vmap/steps';
 import {
   endOfFunctionStep,
   insertStatementFix,
@@ -40,17 +40,11 @@ export const rule: Rule = {
     defaultSeverity: 'warning',
   },
   relevant: vmapRelevant,
-  check(ctx) {
-    const model = vmapModel(ctx.facts, ctx.file, ctx.source);
-    if (model.emptyWrapper?.kind === 'invalidate')
-      return [emptyWrapperFinding(model, rule.meta, 'invalidate_kernel_vmap_range', ctx.source)];
-    const findings: Finding[] = [];
-    for (const alias of boundAliases(model)) {
-      const f = checkAlias(model, alias, ctx);
-      if (f) findings.push(f);
-    }
-    return findings;
-  },
+  check: (ctx) =>
+    checkBoundAliases(ctx, (model, alias) => checkAlias(model, alias, ctx), {
+      kind: 'invalidate',
+      meta: rule.meta,
+    }),
 };
 
 function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Finding | undefined {
@@ -141,14 +135,4 @@ function checkAlias(model: VmapFunction, alias: AliasInfo, ctx: RuleContext): Fi
     path: steps,
     fixes,
   };
-}
-
-/** The address variable was moved by the code (`data += len`): a fix with it would cover the wrong range. */
-function advanced(model: VmapFunction, alias: AliasInfo): boolean {
-  if (!/^\w+$/.test(alias.display)) return false;
-  const re = new RegExp(
-    `\\b${alias.display}\\s*(?:\\+=|-=|\\+\\+|--)|(?:\\+\\+|--)\\s*${alias.display}\\b`,
-  );
-  const fn = model.facts.cfg.node;
-  return re.test(fn.text);
 }

@@ -24,7 +24,8 @@ export interface RuleContext {
 export interface Rule {
   meta: RuleMeta;
   /** Cheap text test: can this function's text hold a finding at all? */
-  relevant(functionText: string): boolean;
+  /** `file`: the file's summaries, for a pre-filter that depends on what the whole file does. */
+  relevant(functionText: string, file?: FileSummaries): boolean;
   /**
    * Cheap text test over a whole file, when it can say more than `relevant` (a word the rule
    * needs somewhere in the file, not in each function): whether the file is worth parsing.

@@ -10,7 +10,7 @@ import { vmapModel } from '../analysis/vmap/model';
 import type { VmapAction } from '../analysis/vmap/model';
 import { FLUSH_VMAP, INVALIDATE_VMAP } from '../knowledge/vmap';
 import { stripExpr } from '../parsing/nodeText';
-import { outermostLoop, vmapRelevant } from '../analysis/vmap/queries';
+import { outermostLoop, vmapFunction } from '../analysis/vmap/queries';
 import { changesIn } from '../analysis/vmap/tree';
 import type { Change } from '../analysis/vmap/tree';
 import { stepAt } from '../analysis/core/steps';
@@ -27,7 +27,7 @@ export const rule: Rule = {
   check(ctx) {
     const { facts, source } = ctx;
     const fn = facts.cfg.node;
-    if (!vmapRelevant(source.slice(fn.startIndex, fn.endIndex))) return [];
+    if (!vmapFunction(ctx)) return [];
     const model = vmapModel(facts, ctx.file, source);
     const acts = [...model.actions.values()].flat();
     const findings: Finding[] = [];

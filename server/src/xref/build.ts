@@ -11,6 +11,7 @@ import { cacheHome } from '../tree/store';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { createParser, initParser, MAX_PARSE_CHARS, parseC } from '../parsing/parser';
 import type { Parser } from '../parsing/parser';
+import { withDeadline } from '../parsing/deadline';
 import { wasmSources } from '../host/wasmPaths';
 import { summarizeFile } from './summarize';
 import { extendForCallbacks, selectForIndex } from './prefilter';
@@ -91,10 +92,13 @@ export function summarizeText(
   }
   const hash = sha1(text);
   try {
-    const parsed = parseC(parser, parsedText, undefined, performance.now() + PER_FILE_BUDGET_MS);
+    const deadline = performance.now() + PER_FILE_BUDGET_MS;
+    const parsed = parseC(parser, parsedText, undefined, deadline);
     try {
       // The original text: the blanked one has the same offsets, and summaries read names from it.
-      const facts = summarizeFile(rel, parsed.tree, text, parsed.pre.iterators);
+      const facts = withDeadline(deadline, () =>
+        summarizeFile(rel, parsed.tree, text, parsed.pre.iterators),
+      );
       return registrations ? { facts, registrations, hash } : { facts, hash };
     } finally {
       parsed.tree.delete();

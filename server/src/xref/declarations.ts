@@ -37,15 +37,52 @@ export function declaredTypes(fn: Node): Map<string, string> {
 
 /**
  * The `struct.field` key of a field expression (`pl->page`, `ctx->pages[i]`, `s.pg`), when the
- * base is a declared name of a known struct type; undefined otherwise.
+ * base is a declared name of a known struct type; undefined otherwise. A base that is itself a
+ * field (`st->pl->head`) gives a path (`state.pl.head`) that the tree index resolves with the
+ * struct definitions of the whole tree (server/src/xref/treeIndex.ts).
  */
 export function fieldKey(n: Node, types: Map<string, string>): string | undefined {
   let e = stripExpr(n);
+  if (e.type === 'pointer_expression' && e.text.startsWith('&'))
+    e = stripExpr(e.childForFieldName('argument') ?? e);
   if (e.type === 'subscript_expression') e = stripExpr(e.childForFieldName('argument') ?? e);
   if (e.type !== 'field_expression') return undefined;
-  const field = e.childForFieldName('field')?.text;
-  const base = stripExpr(e.childForFieldName('argument') ?? e);
-  if (!field || base.type !== 'identifier') return undefined;
-  const type = types.get(base.text);
-  return type ? `${type}.${field}` : undefined;
+  const fields: string[] = [];
+  for (let depth = 0; e.type === 'field_expression' && depth < 3; depth++) {
+    const field = e.childForFieldName('field')?.text;
+    if (!field) return undefined;
+    fields.unshift(field);
+    e = stripExpr(e.childForFieldName('argument') ?? e);
+  }
+  if (e.type !== 'identifier') return undefined;
+  const type = types.get(e.text);
+  return type ? `${type}.${fields.join('.')}` : undefined;
+}
+
+const LEAF_STRUCT =
+  /^(?:list_head|hlist_\w+|mutex|rw_semaphore|work_struct|delayed_work|kref|rcu_head|completion|timer_list|wait_queue_head|spinlock|refcount_struct|callback_head|rb_node|rb_root\w*|llist_\w+|lock_class_key|xarray|idr|ida)$/;
+
+/**
+ * Pointer-to-struct members of the struct definitions in `root` (`struct st { struct pl *pl; }`
+ * gives `st.pl → pl`), so that paths through fields resolve to the struct that holds the last one.
+ */
+export function structMembers(root: Node): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of root.descendantsOfType('struct_specifier')) {
+    const name = s.childForFieldName('name')?.text;
+    const body = s.childForFieldName('body');
+    if (!name || !body) continue;
+    for (const f of body.namedChildren) {
+      if (f.type !== 'field_declaration') continue;
+      if (f.childForFieldName('type')?.type !== 'struct_specifier') continue;
+      const type = typeName(f);
+      // Members that only ever end a path (locks, list heads) never need resolving.
+      if (!type || LEAF_STRUCT.test(type)) continue;
+      for (const d of f.childrenForFieldName('declarator')) {
+        const member = declaredName(d);
+        if (member) out[`${name}.${member}`] = type;
+      }
+    }
+  }
+  return out;
 }

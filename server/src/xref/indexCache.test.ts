@@ -172,6 +172,7 @@ test('index prefilter: pruned parses give the facts whole parses give (repositor
     compared++;
     assert.deepEqual(first.facts?.functions ?? [], whole.functions, `functions of ${rel}`);
     assert.deepEqual(first.facts?.fields ?? {}, whole.fields, `fields of ${rel}`);
+    assert.deepEqual(first.facts?.structs, whole.structs, `struct members of ${rel}`);
     for (const [field, names] of Object.entries(whole.callbacks))
       for (const n of names)
         assert.ok(

@@ -7,8 +7,8 @@
 import type { Node } from '../parsing/parser';
 import { callArguments, calleeName, declaredName, stripExpr } from '../parsing/nodeText';
 import { declaredTypes, fieldKey } from './declarations';
-import { classifyCall, IGET_CALL, RESERVED_INO } from './sources';
-import { inodeFieldOfMapping } from './summarize';
+import { IGET_CALL, RESERVED_INO } from './sources';
+import { inodeFieldOfMapping, listHeadKey } from './summarize';
 import type { Evidence, TreeFacts } from './types';
 
 const typesOf = new WeakMap<Node, Map<string, string>>();
@@ -28,13 +28,17 @@ export function treeOrigin(
   tree: TreeFacts,
 ): Evidence<'private' | 'visible'> | undefined {
   const v = stripExpr(rhs);
-  const key = fieldKey(v, types(fn));
+  // `pl->page`, or a page taken off a list head (`list_first_entry(&pl->head, struct page, lru)`).
+  const key =
+    fieldKey(v, types(fn)) ??
+    (v.type === 'call_expression' ? listHeadKey(v, types(fn)) : undefined);
   if (key) {
     const o = tree.fieldOrigin(key);
     return o.value === 'unknown' ? undefined : { value: o.value, evidence: o.evidence };
   }
-  if (v.type !== 'call_expression' || classifyCall(calleeName(v)) !== 'visible') return undefined;
-  // A page-cache lookup in the mapping of an inode user space cannot open.
+  if (v.type !== 'call_expression') return undefined;
+  // A lookup in the mapping of an inode user space cannot open (`f2fs_grab_cache_page(m, ...)`,
+  // `read_mapping_page(m, ...)`): whatever page it returns lives in that mapping.
   const mapping = callArguments(v)[0];
   const inode = mapping ? mappingInodeField(mapping, fn, tree, 0) : undefined;
   const internal = inode ? tree.internalInode(inode) : mapping && localInternalInode(mapping, fn);

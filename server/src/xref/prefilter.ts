@@ -13,6 +13,7 @@
  *    matters only for fields some tree function with a page parameter is registered for: those
  *    pairs are returned as the file's `registrations`, and `extendForCallbacks` adds the items
  *    that register the fields the whole tree found to matter (the second round of build.ts);
+ *  - a named struct definition with a struct-typed member is kept (the index's member types);
  *  - every same-file function a kept function calls is kept (same-file summaries follow them).
  * xref.test.ts checks facts of pruned and whole parses are equal over the repository's fixtures.
  */
@@ -34,6 +35,8 @@ const CALLED = /\b([A-Za-z_]\w*)\s*\(/g;
 /** `base->field = ` / `base.field[i] = ` with a plain identifier base (fieldKey's condition). */
 const STORE = /(?<![\w.>\])])([A-Za-z_]\w*)\s*(?:->|\.)\s*(\w+)\s*(?:\[[^\]]*\]\s*)?=(?!=)/g;
 const READ_FIELD = /(?:->|\.)\s*(\w+)/g;
+/** A named struct definition with a struct-typed member (declarations.ts, structMembers). */
+const STRUCT_WITH_STRUCT_MEMBER = /\bstruct\s+\w+\s*\{[^]*?\bstruct\s+\w+/;
 /** Fields given a name (cast, parenthesised, `__exit_p(fn)`): a possible callback registration. */
 const REGISTRATION =
   /((?:(?:->|\.)\s*\w+\s*)+)(?:\[[^\]]*\]\s*)?=(?!=)\s*(?:\((?:[^()]|\([^()]*\))*\)\s*|(?:__\w+\s*)?\(\s*)*([A-Za-z_]\w*)\s*\)*[ \t]*[;,}\r\n]/g;
@@ -72,6 +75,7 @@ function pageTypedBase(text: string, base: string, cache: Map<string, boolean>):
 
 function functionMatters(src: string, item: Item): boolean {
   const text = src.slice(item.start, item.end);
+  if (STRUCT_WITH_STRUCT_MEMBER.test(text)) return true;
   if (HEAD_PAGE.test(src.slice(item.start, item.body)) || text.includes('i_mapping')) return true;
   for (const m of text.matchAll(CALLED)) if (isSource(m[1]!)) return true;
   for (const m of text.matchAll(READ_FIELD)) if (REQUEST_PAGE_FIELD.test(m[1]!)) return true;
@@ -97,8 +101,13 @@ function registrationsIn(text: string, into: Record<string, string[]>): void {
 export function selectForIndex(src: string): IndexSelection | undefined {
   const items = topLevelItems(src);
   if (!items) return undefined;
-  // Tables (`static const struct x_operations ops = {...}`) hold only registrations.
-  const keep = items.map((item) => item.isFunction && functionMatters(src, item));
+  // Tables (`static const struct x_operations ops = {...}`) hold only registrations; struct
+  // definitions with struct members give the index their member types (structMembers).
+  const keep = items.map((item) =>
+    item.isFunction
+      ? functionMatters(src, item)
+      : STRUCT_WITH_STRUCT_MEMBER.test(src.slice(item.start, item.end)),
+  );
   closeOverCallees(src, items, keep);
   const registrations: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   items.forEach((item, k) => {

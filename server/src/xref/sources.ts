@@ -43,6 +43,18 @@ export function classifyCall(callee: string): 'private' | 'visible' | 'memory' |
   return undefined;
 }
 
+/**
+ * A page allocated for the page cache is private until it is added to a mapping: the index counts
+ * it private in a function that does not add it (include/linux/pagemap.h, __page_cache_alloc).
+ */
+export const FRESH_CACHE_PAGE = /^(?:__page_cache_alloc|filemap_alloc_folio|page_cache_alloc)$/;
+export const ADDS_TO_CACHE = /\b(?:add_to_page_cache\w*|filemap_add_folio)\s*\(/;
+
+/** Calls that put a list element (`&page->lru`) on the list head in their second argument. */
+export const LIST_STORE = /^list_(?:add|add_tail|move|move_tail)$/;
+/** Calls that take a page or folio off the list head in their first argument. */
+export const LIST_ENTRY = /^list_(?:first_entry|last_entry|first_entry_or_null|entry)$/;
+
 /** virt_to_page() and friends: the page of an address, private when the address is. */
 export const ADDRESS_TO_PAGE = /^(?:virt_to_page|virt_to_head_page|virt_to_folio)$/;
 

@@ -3,6 +3,7 @@
  * field stores with their sources, what each function flushes and writes of its parameters and
  * which of its parameters it passes to other functions, and operations-table registrations.
  */
+import { checkDeadline } from '../parsing/deadline';
 import type { Node, Tree } from '../parsing/parser';
 import type { IteratorLoop } from '../parsing/preprocess';
 import {
@@ -14,9 +15,13 @@ import {
   stripExpr,
 } from '../parsing/nodeText';
 import { FileSummaries } from '../analysis/dcache/summaries';
-import { declaredTypes, fieldKey } from './declarations';
+import { declaredTypes, fieldKey, structMembers } from './declarations';
 import {
+  ADDS_TO_CACHE,
   ADDRESS_TO_PAGE,
+  FRESH_CACHE_PAGE,
+  LIST_ENTRY,
+  LIST_STORE,
   FILLS_PRIVATE_ARRAY,
   FILLS_VISIBLE_ARRAY,
   IGET_CALL,
@@ -62,6 +67,7 @@ export function summarizeFile(
     (facts.fields[key] ??= []).push({ ...s, line: at.startPosition.row + 1 });
   };
   for (const fn of functions) {
+    checkDeadline();
     const nodes = fn.descendantsOfType([
       'assignment_expression',
       'init_declarator',
@@ -74,6 +80,8 @@ export function summarizeFile(
   }
   // Operations tables (`static const struct address_space_operations x = {...}`) and others.
   for (const n of tree.rootNode.descendantsOfType('initializer_pair')) registerPair(n, facts);
+  const structs = structMembers(tree.rootNode);
+  if (Object.keys(structs).length > 0) facts.structs = structs;
   // Plain objects again (as a cached copy read back is); own keys only, so still safe.
   return { ...facts, fields: { ...facts.fields }, callbacks: { ...facts.callbacks } };
 }
@@ -145,7 +153,37 @@ function visit(
         const key = fieldKey(a, ctx.types);
         if (key) add(key, { kind, what: callee }, n);
       }
+    // `list_add_tail(&page->lru, &pl->head)`: the list head holds that page. Recorded whatever
+    // its source, so that one unknown page keeps the list from passing for private.
+    const head = LIST_STORE.test(callee) && args[1] ? fieldKey(args[1], ctx.types) : undefined;
+    const elem = args[0] ? listElement(args[0]) : undefined;
+    if (head && elem)
+      add(head, sourceOf(elem, ctx, n.startIndex, 0) ?? { kind: 'unknown', what: elem.text }, n);
   }
+}
+
+/** `&page->lru` → `page`: the page or folio a list operation moves. */
+function listElement(arg: Node): Node | undefined {
+  const v = stripExpr(arg);
+  const inner =
+    v.type === 'pointer_expression' ? stripExpr(v.childForFieldName('argument') ?? v) : v;
+  if (inner.type !== 'field_expression' || inner.childForFieldName('field')?.text !== 'lru')
+    return undefined;
+  return inner.childForFieldName('argument') ?? undefined;
+}
+
+/**
+ * `list_first_entry(&pl->head, struct page, lru)`, `list_entry(pl->head.prev, struct page, lru)`:
+ * the key of the list head a page or folio is taken from.
+ */
+export function listHeadKey(call: Node, types: Map<string, string>): string | undefined {
+  if (!LIST_ENTRY.test(calleeName(call))) return undefined;
+  const [head, type] = callArguments(call);
+  if (!head || !type || !/^struct[\s_]+(?:page|folio)$/.test(type.text.trim())) return undefined;
+  let h = stripExpr(head);
+  const f = h.type === 'field_expression' ? h.childForFieldName('field')?.text : undefined;
+  if (f === 'next' || f === 'prev') h = h.childForFieldName('argument') ?? h;
+  return fieldKey(h, types);
 }
 
 function isFunctionName(name: string, ctx: Ctx): boolean {
@@ -173,6 +211,12 @@ function sourceOf(rhs: Node, ctx: Ctx, at: number, depth: number): Source | unde
         ? { kind: 'private', what: `${callee} of ${inner.what.replace(/^memory:/, '')}` }
         : { kind: 'unknown', what: callee };
     }
+    const listed = listHeadKey(v, ctx.types);
+    if (listed) return { kind: 'unknown', what: `field:${listed}` };
+    if (FRESH_CACHE_PAGE.test(callee))
+      return ADDS_TO_CACHE.test(ctx.fn.text)
+        ? { kind: 'unknown', what: `${callee}() added to the page cache` }
+        : { kind: 'private', what: callee };
     const c = classifyCall(callee);
     if (c === 'memory') return { kind: 'unknown', what: `memory:${callee}` };
     return c ? { kind: c, what: callee } : { kind: 'unknown', what: `${callee || 'call'}()` };

@@ -32,15 +32,21 @@ export class TreeIndex implements TreeFacts {
   private readonly flushMemo = new Map<string, Flushed>();
   private readonly writeMemo = new Map<string, boolean>();
   private readonly originMemo = new Map<string, Evidence<FieldOrigin>>();
+  /** Struct members of struct type, to resolve field paths (`state.pl.head` → `pagelist.head`). */
+  private readonly structs = new Map<string, string>();
 
   constructor(files: Iterable<FileFacts>) {
-    for (const f of files) {
+    const all = [...files];
+    for (const f of all)
+      for (const [member, type] of Object.entries(f.structs ?? {})) this.structs.set(member, type);
+    for (const f of all) {
       for (const fn of f.functions) {
         const list = this.defs.get(fn.name) ?? [];
         list.push({ file: f.file, fn });
         this.defs.set(fn.name, list);
       }
-      for (const [key, sources] of Object.entries(f.fields)) {
+      for (const [path, sources] of Object.entries(f.fields)) {
+        const key = this.resolve(path);
         const list = this.fields.get(key) ?? [];
         for (const source of sources) list.push({ file: f.file, source });
         this.fields.set(key, list);
@@ -51,6 +57,19 @@ export class TreeIndex implements TreeFacts {
         this.callbacks.set(field, set);
       }
     }
+  }
+
+  /** `T.a.b` → `U.b` where member `a` of `T` is a `struct U`; unchanged when not known. */
+  private resolve(path: string): string {
+    const parts = path.split('.');
+    if (parts.length <= 2) return path;
+    let type = parts[0]!;
+    for (const member of parts.slice(1, -1)) {
+      const next = this.structs.get(`${type}.${member}`);
+      if (!next) return path;
+      type = next;
+    }
+    return `${type}.${parts[parts.length - 1]!}`;
   }
 
   /** The definitions a call from `file` can reach: the file's own, else the non-static ones. */
@@ -162,7 +181,8 @@ export class TreeIndex implements TreeFacts {
     return this.origin(key, 0);
   }
 
-  private origin(key: string, depth: number): Evidence<FieldOrigin> {
+  private origin(path: string, depth: number): Evidence<FieldOrigin> {
+    const key = this.resolve(path);
     const memo = this.originMemo.get(key);
     if (memo) return memo;
     const unknown: Evidence<FieldOrigin> = {
@@ -192,7 +212,8 @@ export class TreeIndex implements TreeFacts {
     return result;
   }
 
-  internalInode(key: string): Evidence<true> | undefined {
+  internalInode(path: string): Evidence<true> | undefined {
+    const key = this.resolve(path);
     const stores = (this.fields.get(key) ?? []).filter(
       (s) => !(s.source.kind === 'unknown' && s.source.what === 'NULL'),
     );

@@ -67,4 +67,6 @@ export interface FileFacts {
   functions: FunctionFactsSummary[];
   /** Operations-table field → functions registered for it in this file. */
   callbacks: Record<string, string[]>;
+  /** Struct members of struct type (`state.pl` → `pagelist`), to resolve paths of fields. */
+  structs?: Record<string, string>;
 }

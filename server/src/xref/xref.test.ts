@@ -1,51 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createParser, initParser } from '../parsing/parser';
-import { wasmSources } from '../host/wasmPaths';
-import { lintSource } from '../linter';
+import { join } from 'node:path';
 import { buildTreeFacts, findKernelRoot } from './build';
 import { cachePath } from './cache';
-import { TreeIndex } from './treeIndex';
-
-/** A mini kernel tree: top Makefile with VERSION/PATCHLEVEL, Kconfig, arch/, and `files`. */
-function miniTree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'fg-xref-'));
-  writeFileSync(join(root, 'Makefile'), 'VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 0\n');
-  writeFileSync(join(root, 'Kconfig'), 'mainmenu "mini"\nsource "arch/$(SRCARCH)/Kconfig"\n');
-  mkdirSync(join(root, 'arch', 'arm'), { recursive: true });
-  writeFileSync(join(root, 'arch', 'arm', 'Kconfig'), 'config ARM\n\tdef_bool y\n');
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-  return root;
-}
-
-/** Findings of `rel` judged alone, and with the tree's index. */
-async function lintBoth(
-  root: string,
-  rel: string,
-): Promise<{ alone: number; indexed: number; notes: string[] }> {
-  await initParser(wasmSources());
-  const parser = createParser();
-  const { facts } = await buildTreeFacts(root, { jobs: 1, noCache: true });
-  const text = readFileSync(join(root, rel), 'utf8');
-  const alone = lintSource(parser, text, { rules: ['missing-flush-dcache-page'] });
-  const indexed = lintSource(parser, text, {
-    rules: ['missing-flush-dcache-page'],
-    tree: { tree: new TreeIndex(facts), file: rel },
-  });
-  parser.delete();
-  return {
-    alone: alone.findings.length,
-    indexed: indexed.findings.length,
-    notes: (indexed.notes ?? []).map((n) => n.note),
-  };
-}
+import { lintBoth, miniTree } from '../../../test/xref/miniTree';
 
 const POOL_ALLOC = `struct pg_pool {
 \tstruct page **pages;

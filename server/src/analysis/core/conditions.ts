@@ -10,6 +10,7 @@ import type { Edge } from '../../cfg/graph';
 import { stripExpr } from '../../parsing/nodeText';
 import { normKey } from './events';
 import type { FunctionFacts } from './facts';
+import { checkDeadline } from '../../parsing/deadline';
 
 interface Literal {
   key: string;
@@ -87,9 +88,64 @@ function flatten(n: Node): { op: '&&' | '||'; literals: Literal[] } | undefined 
   return l ? { op: '&&', literals: [l] } : undefined;
 }
 
+type Test = { op: '&&' | '||'; literals: Literal[] };
+
+/** A function's followed conditions: the same for every page a rule checks, so built once. */
+interface Selection {
+  keys: string[];
+  tests: Map<number, Test>;
+}
+
+const selections = new WeakMap<FunctionFacts, Map<number, Selection>>();
+
+function select(facts: FunctionFacts, max: number): Selection {
+  let byMax = selections.get(facts);
+  if (!byMax) selections.set(facts, (byMax = new Map<number, Selection>()));
+  let selection = byMax.get(max);
+  if (!selection) byMax.set(max, (selection = scan(facts, max)));
+  return selection;
+}
+
+function scan(facts: FunctionFacts, max: number): Selection {
+  const keys: string[] = [];
+  const tests = new Map<number, Test>();
+  const count = new Map<string, number>();
+  const found = new Map<number, Test>();
+  for (const b of facts.cfg.blocks) {
+    checkDeadline();
+    for (const e of b.succ) {
+      if ((e.kind !== 'true' && e.kind !== 'false') || e.via?.type !== 'if_statement') continue;
+      if (found.has(e.via.id)) continue;
+      const cond = e.via.childForFieldName('condition');
+      const test = cond ? flatten(cond) : undefined;
+      if (!test) continue;
+      found.set(e.via.id, test);
+      for (const l of test.literals) count.set(l.key, (count.get(l.key) ?? 0) + 1);
+    }
+  }
+  // Only conditions tested more than once (or predicates on pages) can correlate anything.
+  // Tests of one value against different constants (`op == REQ_OP_WRITE`, `op == REQ_OP_READ`)
+  // correlate too: they count together.
+  const group = (key: string): string =>
+    key.includes('==') ? key.slice(0, key.indexOf('==') + 2) : key;
+  const perGroup = new Map<string, number>();
+  for (const [key, n] of count) perGroup.set(group(key), (perGroup.get(group(key)) ?? 0) + n);
+  // The most tested conditions first: they are the ones most likely to correlate.
+  const ranked = [...count.keys()].sort(
+    (a, b) => (perGroup.get(group(b)) ?? 0) - (perGroup.get(group(a)) ?? 0),
+  );
+  for (const key of ranked) {
+    const n = perGroup.get(group(key)) ?? 0;
+    if ((n > 1 || key.startsWith('PageSlab(')) && keys.length < max) keys.push(key);
+  }
+  for (const [id, test] of found)
+    if (test.literals.some((l) => keys.includes(l.key))) tests.set(id, test);
+  return { keys, tests };
+}
+
 export class Conditions {
-  readonly keys: string[] = [];
-  private readonly tests = new Map<number, { op: '&&' | '||'; literals: Literal[] }>();
+  readonly keys: string[];
+  private readonly tests: Map<number, Test>;
 
   /** `shift` is the first free bit of the rule's state; at most `max` conditions are followed. */
   constructor(
@@ -97,35 +153,11 @@ export class Conditions {
     private readonly shift: number,
     max = 4,
   ) {
-    const count = new Map<string, number>();
-    const found: { id: number; test: { op: '&&' | '||'; literals: Literal[] } }[] = [];
-    for (const b of facts.cfg.blocks) {
-      for (const e of b.succ) {
-        if ((e.kind !== 'true' && e.kind !== 'false') || e.via?.type !== 'if_statement') continue;
-        const cond = e.via.childForFieldName('condition');
-        const test = cond ? flatten(cond) : undefined;
-        if (!test || found.some((f) => f.id === e.via!.id)) continue;
-        found.push({ id: e.via.id, test });
-        for (const l of test.literals) count.set(l.key, (count.get(l.key) ?? 0) + 1);
-      }
-    }
-    // Only conditions tested more than once (or predicates on pages) can correlate anything.
-    // Tests of one value against different constants (`op == REQ_OP_WRITE`, `op == REQ_OP_READ`)
-    // correlate too: they count together.
-    const group = (key: string): string =>
-      key.includes('==') ? key.slice(0, key.indexOf('==') + 2) : key;
-    const perGroup = new Map<string, number>();
-    for (const [key, n] of count) perGroup.set(group(key), (perGroup.get(group(key)) ?? 0) + n);
-    // The most tested conditions first: they are the ones most likely to correlate.
-    const ranked = [...count.keys()].sort(
-      (a, b) => (perGroup.get(group(b)) ?? 0) - (perGroup.get(group(a)) ?? 0),
-    );
-    for (const key of ranked) {
-      const n = perGroup.get(group(key)) ?? 0;
-      if ((n > 1 || key.startsWith('PageSlab(')) && this.keys.length < max) this.keys.push(key);
-    }
-    for (const f of found)
-      if (f.test.literals.some((l) => this.keys.includes(l.key))) this.tests.set(f.id, f.test);
+    // Built per page by the rules: the scan of every `if` is shared (it made each page cost
+    // the whole function, and the search for repeated tests made it quadratic).
+    const selection = select(facts, max);
+    this.keys = [...selection.keys];
+    this.tests = selection.tests;
   }
 
   get bits(): number {

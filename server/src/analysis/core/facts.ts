@@ -2,6 +2,7 @@
  * Per-function facts shared by the rules: the CFG, the events of each block, the parameters,
  * and which names stand for the same page (`page = bv.bv_page`, `folio = page_folio(page)`).
  */
+import { checkDeadline } from '../../parsing/deadline';
 import type { Node } from '../../parsing/parser';
 import type { IteratorLoop } from '../../parsing/preprocess';
 import { buildCfg } from '../../cfg/builder';
@@ -83,6 +84,7 @@ export function functionFacts(fn: Node, iterators: Map<number, IteratorLoop>): F
   const all: Event[] = [];
   const blocks: Block[] = cfg.skipped ? [] : reachable(cfg);
   for (const b of blocks) {
+    checkDeadline();
     const list: Event[] = [];
     for (const item of b.items) eventsOf(item, list);
     events.set(b.id, list);

@@ -7,6 +7,7 @@
 import type { Block, Edge } from '../../cfg/graph';
 import type { Event } from './events';
 import type { FunctionFacts } from './facts';
+import { checkDeadline } from '../../parsing/deadline';
 
 export interface Machine {
   initial: number;
@@ -33,15 +34,21 @@ export function findBadPath(facts: FunctionFacts, machine: Machine): Witness | u
   const { cfg } = facts;
   if (cfg.skipped) return undefined;
   const key = (b: Block, s: number): number => b.id * MAX_STATES + s;
-  const parent = new Map<number, { prev: number; edge: Edge } | null>();
-  const queue: { block: Block; state: number }[] = [{ block: cfg.entry, state: machine.initial }];
-  parent.set(key(cfg.entry, machine.initial), null);
-  for (let qi = 0; qi < queue.length; qi++) {
-    const { block, state } = queue[qi]!;
-    let out = state;
+  // The queue in parallel arrays, each entry pointing at the one it was reached from: a
+  // 30,000-branch function visits hundreds of thousands of pairs per page, and an object per
+  // pair (and per parent link) was most of the time, in the garbage collector.
+  const blocks: Block[] = [cfg.entry];
+  const states: number[] = [machine.initial];
+  const from: number[] = [-1];
+  const via: (Edge | undefined)[] = [undefined];
+  const seen = new Set<number>([key(cfg.entry, machine.initial)]);
+  for (let qi = 0; qi < blocks.length; qi++) {
+    checkDeadline();
+    const block = blocks[qi]!;
+    let out = states[qi]!;
     for (const e of facts.events.get(block.id) ?? []) out = machine.step(out, e);
     if (block === cfg.exit) {
-      if (machine.bad(out)) return unwind(parent, key(block, state), block);
+      if (machine.bad(out)) return unwind(blocks, from, via, qi);
       continue;
     }
     for (const edge of block.succ) {
@@ -49,24 +56,26 @@ export function findBadPath(facts: FunctionFacts, machine: Machine): Witness | u
       const next = machine.onEdge ? machine.onEdge(out, edge) : out;
       if (next === undefined) continue;
       const k = key(edge.to, next);
-      if (parent.has(k)) continue;
-      parent.set(k, { prev: key(block, state), edge });
-      queue.push({ block: edge.to, state: next });
+      if (seen.has(k)) continue;
+      seen.add(k);
+      blocks.push(edge.to);
+      states.push(next);
+      from.push(qi);
+      via.push(edge);
     }
   }
   return undefined;
 }
 
-function unwind(
-  parent: Map<number, { prev: number; edge: Edge } | null>,
-  last: number,
-  exit: Block,
-): Witness {
-  const blocks: Block[] = [exit];
+/** The path to queue entry `last`, collected backwards and reversed once (not `unshift`ed). */
+function unwind(queued: Block[], from: number[], via: (Edge | undefined)[], last: number): Witness {
+  const blocks: Block[] = [];
   const edges: Edge[] = [];
-  for (let link = parent.get(last); link; link = parent.get(link.prev)) {
-    edges.unshift(link.edge);
-    blocks.unshift(link.edge.from);
+  for (let i = last; i >= 0; i = from[i]!) {
+    checkDeadline();
+    blocks.push(queued[i]!);
+    const edge = via[i];
+    if (edge) edges.push(edge);
   }
-  return { blocks, edges };
+  return { blocks: blocks.reverse(), edges: edges.reverse() };
 }

@@ -27,7 +27,7 @@ export function pageCacheNames(
 ): Map<string, PageCacheOrigin> {
   const names = new Map<string, PageCacheOrigin>();
   for (const e of facts.all) {
-    if (e.kind !== 'call' || !K.PAGE_CACHE_LOOKUP.has(e.name)) continue;
+    if (e.kind !== 'call' || !(K.PAGE_CACHE_LOOKUP.has(e.name) || outLookup(e))) continue;
     for (const arg of e.args) {
       const s = stripExpr(arg);
       if (s.type === 'pointer_expression' && s.childForFieldName('operator')?.type === '&') {
@@ -47,6 +47,17 @@ export function pageCacheNames(
     }
   }
   return names;
+}
+
+/**
+ * `a_ops->write_begin(..., &folio, ...)`: the address_space operation hands back a locked
+ * page-cache folio through its out-argument (Documentation/filesystems/vfs.rst, write_begin);
+ * so does a same-file `*_write_begin` helper that the file calls with `&folio`.
+ */
+function outLookup(e: Event & { kind: 'call' }): boolean {
+  const f = e.node.childForFieldName('function');
+  const name = f?.type === 'field_expression' ? f.childForFieldName('field')?.text : e.name;
+  return name !== undefined && /(?:^|_)write_begin$/.test(name);
 }
 
 /** The origin a value carries: a lookup's result, a batch element, or another held name. */
@@ -91,6 +102,16 @@ export function readOf(
   const out: PageRead[] = [];
   const idx = K.READS_PAGE.get(e.name);
   const arg = idx === undefined ? undefined : e.args[idx];
+  // A partial copy from an iterator into the page merges with what user space stored through
+  // its mapping: generic_perform_write() flushes before it when the file is writably mapped.
+  const merged = K.UNFLUSHED_PAGE_WRITE.get(e.name);
+  const mergeArg =
+    merged !== undefined && K.copyFailsWhen(e.name) === 'zero' ? e.args[merged] : undefined;
+  if (mergeArg) {
+    const held = names.get(facts.canon(pageKey(mergeArg)));
+    const text = stripExpr(mergeArg).text;
+    if (held) out.push({ group: held.group, text, folio: /folio/.test(e.name + text) });
+  }
   if (arg) {
     const held = names.get(facts.canon(pageKey(arg)));
     const text = stripExpr(arg).text;
@@ -150,5 +171,23 @@ export function writablyMappedWhen(cond: Node, vars: Set<string>): boolean | und
   const tests =
     (n.type === 'call_expression' && K.WRITABLY_MAPPED_TEST.has(calleeName(n))) ||
     (n.type === 'identifier' && vars.has(n.text));
+  return tests ? polarity : undefined;
+}
+
+/**
+ * For a condition testing whether a folio is up to date: whether its true branch is the up-to-date
+ * one (true for `folio_test_uptodate(folio)`, false for its negation). User space cannot map a folio that
+ * is not up to date (the fault reads it first, mm/filemap.c filemap_fault), so it holds no
+ * user stores to flush.
+ */
+export function uptodateWhen(cond: Node): boolean | undefined {
+  let n = stripExpr(cond);
+  let polarity = true;
+  while (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '!') {
+    polarity = !polarity;
+    n = stripExpr(n.childForFieldName('argument') ?? n);
+  }
+  const tests =
+    n.type === 'call_expression' && /^(?:folio_test_uptodate|PageUptodate)$/.test(calleeName(n));
   return tests ? polarity : undefined;
 }

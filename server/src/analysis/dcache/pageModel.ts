@@ -3,22 +3,34 @@
  * mapping (or the linear map, or a buffer head), flushes, unmaps, marks up to date, hands the
  * mapping to its caller. Used by the missing-flush-dcache-page rule.
  */
+import { checkDeadline } from '../../parsing/deadline';
 import type { Node } from '../../parsing/parser';
 import { callArguments, calleeName, exprKey, stripExpr } from '../../parsing/nodeText';
 import { normKey, pointerBase } from '../core/events';
 import type { Event } from '../core/events';
+import type { Edge } from '../../cfg/graph';
 import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
 import type { FileSummaries, IndexNote } from './summaries';
 import { callName } from './summaries';
 import * as K from '../../knowledge/dcache';
 
-export type WriteVia = 'kmap' | 'linear' | 'bh' | 'miter' | 'page-write';
+/** `ring`: a structure the file keeps in pages it maps into user space (userRing.ts). */
+export type WriteVia = 'kmap' | 'linear' | 'bh' | 'miter' | 'page-write' | 'ring';
 
 export type PageAction =
   | { kind: 'map'; page: string; api: string; node: Node }
   /** `mappedBy`: the call that gave the address, when it is not a map action of its own. */
-  | { kind: 'write'; page: string; via: WriteVia; node: Node; size?: number; mappedBy?: MappedBy }
+  /** `result`: the name given the copy's return value (`ret = copy_from_user(kaddr, ...)`). */
+  | {
+      kind: 'write';
+      page: string;
+      via: WriteVia;
+      node: Node;
+      size?: number;
+      mappedBy?: MappedBy;
+      result?: string;
+    }
   /** `name`: the page expression as flushed, before names are joined (`kmapped_page`). */
   | { kind: 'flush'; page: string | null; api: string; node: Node; name?: string }
   | { kind: 'unmap'; page: string | null; api: string; node: Node }
@@ -50,6 +62,8 @@ export interface PageModel {
   pages: Map<string, PageInfo>;
   /** The page an address expression points into (`kaddr`, `kaddr + off`, `kmap(p)`). */
   addressOf(n: Node | undefined): { page: string; via: WriteVia } | undefined;
+  /** The pages whose copy failed when the path takes `edge` (`if (ret) goto out;`). */
+  failedOn(edge: Edge): string[];
 }
 
 /** Fields that name where a stream writes (`strm.next_out`), not where it reads (`next_in`). */
@@ -60,6 +74,7 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
   const bindings = new Map<string, Binding>();
   const pages = new Map<string, PageInfo>();
   const miters = new Map<string, boolean>(); // miter key → flushes at stop (SG_MITER_TO_SG)
+  const rings = file.ringRoots(facts.cfg.node);
 
   const notePage = (arg: Node, api: string): string => {
     const page = canon(pageKey(arg));
@@ -107,12 +122,19 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
     }
     const miter = /^(.*)\.addr$/.exec(key);
     if (miter?.[1] && miters.has(miter[1])) return { page: `miter:${miter[1]}`, via: 'miter' };
+    const root = /^\w+/.exec(key)?.[0];
+    if (root && rings.has(root)) {
+      const page = `ring:${root}`;
+      if (!pages.has(page)) pages.set(page, { display: root, folio: false });
+      return { page, via: 'ring' };
+    }
     return undefined;
   };
 
   // Addresses are bound flow-insensitively; two passes settle chains like `q = p + 4`.
   for (let pass = 0; pass < 2; pass++) {
     for (const e of facts.all) {
+      checkDeadline();
       // Only a miter of this function's own (`&miter`) ends here; one kept in a structure
       // is stopped by another function.
       if (e.kind === 'call' && e.name === K.SG_MITER_START && e.args[0]?.text.startsWith('&')) {
@@ -149,6 +171,7 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
   };
   const actions = new Map<Event, PageAction[]>();
   for (const e of facts.all) {
+    checkDeadline();
     const list = eventActions(e, addressOf, fieldBindings, notePage, miters, unmapped, facts, file);
     // Names move on (`page = get_arg_page(...)` in a loop, `bv++`); the rule follows which
     // names still hold a written page.
@@ -161,7 +184,54 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
       });
     if (list.length > 0) actions.set(e, list);
   }
-  return { actions, pages, addressOf };
+  const results = new Map<string, string[]>();
+  for (const list of actions.values())
+    for (const a of list)
+      if (a.kind === 'write' && a.result !== undefined)
+        results.set(a.result, [...(results.get(a.result) ?? []), a.page]);
+  const failedOn = (edge: Edge): string[] => {
+    if (results.size === 0) return [];
+    const test = zeroTest(edge);
+    if (!test) return [];
+    const pages = results.get(test.name) ?? [];
+    const call = [...actions].find(([, l]) =>
+      l.some((a) => a.kind === 'write' && a.result === test.name),
+    )?.[0];
+    const name = call?.kind === 'call' ? call.name : '';
+    const fails = K.copyFailsWhen(name);
+    return fails === (test.zero ? 'zero' : 'nonzero') ? pages : [];
+  };
+  return { actions, pages, addressOf, failedOn };
+}
+
+/**
+ * For an edge out of `if (x)`, `if (!x)`, `if (unlikely(x == 0))`, `if (x != 0)`: the name tested
+ * and whether the edge is the way x is zero.
+ */
+function zeroTest(edge: Edge): { name: string; zero: boolean } | undefined {
+  if ((edge.kind !== 'true' && edge.kind !== 'false') || edge.via?.type !== 'if_statement')
+    return undefined;
+  const cond = edge.via.childForFieldName('condition');
+  if (!cond) return undefined;
+  let n = stripExpr(cond);
+  let zeroWhenTrue = false;
+  for (let guard = 0; guard < 6; guard++) {
+    if (n.type === 'call_expression' && /^(?:un)?likely$/.test(calleeName(n))) {
+      const arg = callArguments(n)[0];
+      if (!arg) return undefined;
+      n = stripExpr(arg);
+    } else if (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '!') {
+      zeroWhenTrue = !zeroWhenTrue;
+      n = stripExpr(n.childForFieldName('argument') ?? n);
+    } else if (n.type === 'binary_expression' && n.childForFieldName('right')?.text === '0') {
+      const op = n.childForFieldName('operator')?.type;
+      if (op !== '==' && op !== '!=') return undefined;
+      if (op === '==') zeroWhenTrue = !zeroWhenTrue;
+      n = stripExpr(n.childForFieldName('left') ?? n);
+    } else break;
+  }
+  if (n.type !== 'identifier') return undefined;
+  return { name: n.text, zero: (edge.kind === 'true') === zeroWhenTrue };
 }
 
 function eventActions(
@@ -239,11 +309,20 @@ function eventActions(
       });
   }
   const pageWrite = K.UNFLUSHED_PAGE_WRITE.get(name);
+  const result = K.copyFailsWhen(name) ? resultName(node) : undefined;
   if (pageWrite !== undefined && args[pageWrite]) {
     const via: WriteVia = K.KMAP_PAGE_WRITE.has(name) ? 'kmap' : 'page-write';
     const page = notePage(args[pageWrite], name);
-    out.push({ kind: 'write', page, via, node, mappedBy: { node, api: name } });
+    out.push({
+      kind: 'write',
+      page,
+      via,
+      node,
+      mappedBy: { node, api: name },
+      ...(result ? { result } : {}),
+    });
   }
+  const before = out.length;
   for (const i of K.WRITES_ARGUMENT.get(name) ?? [])
     write(
       args[i],
@@ -253,6 +332,7 @@ function eventActions(
         args.map((a) => a.text),
       ),
     );
+  if (result) for (const a of out.slice(before)) if (a.kind === 'write') a.result = result;
   const stored = args[K.STORE_MACRO.get(name) ?? -1];
   if (stored) write(storeTarget(stored) ?? stored, node);
   if (K.MARK_UPTODATE.has(name) && args[0])
@@ -277,6 +357,9 @@ function eventActions(
     const local = file.isDefined(name);
     args.forEach((arg, i) => {
       const b = addressOf(arg);
+      // A ring structure handed to a helper follows the ring's own protocol (a block header is
+      // flushed when the block is closed), so only the function's own stores into it count.
+      if (b?.via === 'ring' || K.LOGS.test(name)) return;
       if (b && (local ? file.writesParam(name, i) : K.WRITER_NAME.test(name))) {
         out.push(writeAction(b, node));
       }
@@ -323,6 +406,37 @@ function writeAction(b: Binding, node: Node, size?: number): PageAction {
   return a;
 }
 
+/**
+ * The exit of `for (i = 0; i < compound_nr(page); i++) flush_dcache_page(page + i);` before
+ * the first iteration: a page or folio has at least one page (include/linux/mm.h compound_nr,
+ * folio_nr_pages), so that way out is never taken.
+ */
+export function skipsOwnPagesLoop(edge: Edge): boolean {
+  if (edge.kind !== 'loop-exit' || edge.via?.type !== 'for_statement') return false;
+  const part = (f: string): string =>
+    edge.via?.childForFieldName(f)?.text.replace(/\s+/g, '') ?? '';
+  return (
+    /=0;?$/.test(part('initializer')) &&
+    /^\w+<(?:compound_nr|folio_nr_pages|thp_nr_pages)\(/.test(part('condition')) &&
+    /\bflush_dcache_(?:page|folio)\s*\(/.test(part('body'))
+  );
+}
+
+/** The name a call's value is given: `ret = f(...)`, `int ret = f(...)`. */
+function resultName(call: Node): string | undefined {
+  let n = call.parent;
+  while (n && n.type === 'parenthesized_expression') n = n.parent;
+  if (n?.type === 'assignment_expression' && n.childForFieldName('operator')?.text === '=') {
+    const left = n.childForFieldName('left');
+    return left?.type === 'identifier' ? left.text : undefined;
+  }
+  if (n?.type === 'init_declarator') {
+    const d = n.childForFieldName('declarator');
+    return d?.type === 'identifier' ? d.text : undefined;
+  }
+  return undefined;
+}
+
 /** The pointer expression a store target writes through: `p->f` gives `p`, `q[i]` gives `q`. */
 function storeTarget(lhs: Node): Node | undefined {
   for (let n: Node | null = stripExpr(lhs), guard = 0; n && guard < 20; guard++) {
@@ -332,6 +446,9 @@ function storeTarget(lhs: Node): Node | undefined {
       n = arg;
     } else if (n.type === 'subscript_expression' || n.type === 'pointer_expression') {
       return n.childForFieldName('argument') ?? undefined;
+    } else if (n.type === 'call_expression' && /^[A-Z][A-Z0-9_]*$/.test(calleeName(n))) {
+      // `BLOCK_STATUS(desc) = v`: an accessor macro stores into what its argument points to.
+      return callArguments(n)[0];
     } else {
       return undefined;
     }

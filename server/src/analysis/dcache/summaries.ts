@@ -3,6 +3,7 @@
  * callee or a caller counts (docs/design/dcache.md, "Same-file callers and callees").
  * Computed lazily and memoised; recursion is cut at a small depth.
  */
+import { checkDeadline } from '../../parsing/deadline';
 import type { Node } from '../../parsing/parser';
 import type { IteratorLoop } from '../../parsing/preprocess';
 import { callArguments, calleeName, exprKey, stripExpr } from '../../parsing/nodeText';
@@ -20,6 +21,7 @@ import {
   WRITES_ARGUMENT,
 } from '../../knowledge/dcache';
 import type { TreeFacts } from '../../xref/types';
+import { ringTypes, structTypes } from './userRing';
 
 /** The tree a file belongs to (issue 13): its index, and the file's path inside the tree. */
 export interface TreeContext {
@@ -65,6 +67,22 @@ export class FileSummaries extends FileContext {
     super(functions, iterators, source);
   }
 
+  private rings: Set<string> | undefined;
+  /** Whether a function's text names a structure type the file keeps in user-mapped pages. */
+  mentionsRing(text: string): boolean {
+    this.rings ??= ringTypes([...this.byName.values()].flat(), this.source);
+    for (const t of this.rings) if (text.includes(t)) return true;
+    return false;
+  }
+
+  /** The names a function declares with a structure type the file keeps in user-mapped pages. */
+  ringRoots(fn: Node): Set<string> {
+    this.rings ??= ringTypes([...this.byName.values()].flat(), this.source);
+    if (this.rings.size === 0) return new Set();
+    const rings = this.rings;
+    return new Set([...structTypes(fn)].flatMap(([n, t]) => (rings.has(t) ? [n] : [])));
+  }
+
   /**
    * Where pages stored in a structure field come from, judged over the whole file:
    * `rdev->sb_page = alloc_page(...)` makes `sb_page` private, `ctx->ring_pages[i] = page` after
@@ -101,6 +119,7 @@ export class FileSummaries extends FileContext {
       const facts = this.factsOf(fn);
       let seen = false;
       for (const e of facts.all) {
+        checkDeadline();
         if (e.kind !== 'call') continue;
         const idx = FLUSH.get(e.name);
         let flushed: FlushedPlace[] | 'any' | undefined;
@@ -188,11 +207,12 @@ export class FileSummaries extends FileContext {
    * hands over as argument `index` (`path` follows fields: '.bv_page'), or a page it cannot name.
    * Then the callee's write is the callers' to flush (a helper that fills a page for its caller).
    */
-  callerFlushes(name: string, index: number, path = ''): boolean {
-    if (!name || name === '<anonymous>' || index < 0) return false;
+  callerFlushes(name: string, index: number, path = '', depth = 0): boolean {
+    if (!name || name === '<anonymous>' || index < 0 || depth > MAX_DEPTH) return false;
     let callers = 0;
     for (const { other, fn } of this.callersOf(name)) {
       if (other === name) continue;
+      checkDeadline();
       const facts = this.factsOf(fn);
       const calls = facts.all.flatMap((e, i) =>
         e.kind === 'call' && e.name === name ? [{ e, i }] : [],
@@ -203,11 +223,36 @@ export class FileSummaries extends FileContext {
         const arg = e.kind === 'call' ? e.args[index] : undefined;
         if (!arg) return false;
         const key = facts.canon(pageKey(arg) + path);
-        if (!facts.all.slice(i + 1).some((later) => this.flushesPage(facts, later, key)))
-          return false;
+        if (facts.all.slice(i + 1).some((later) => this.flushesPage(facts, later, key))) continue;
+        // Two or more levels up: the caller got the page from its own callers, who flush it, or
+        // made it itself from a private allocation (`zero_fill_data` ← `btt_read_pg` ← flush).
+        if (!this.handedUp(other, facts, key, depth + 1)) return false;
       }
     }
     return callers > 0;
+  }
+
+  /**
+   * The page `key` of function `name` is, on every assignment, a fresh private allocation or a
+   * page of a parameter that every same-file caller flushes after the call.
+   */
+  private handedUp(name: string, facts: FunctionFacts, key: string, depth: number): boolean {
+    if (depth > MAX_DEPTH) return false;
+    const root = rootOf(key);
+    const at = facts.params.indexOf(root);
+    const path = key.slice(root.length);
+    if (at >= 0) return /^(?:\.\w+)*$/.test(path) && this.callerFlushes(name, at, path, depth);
+    const values = facts.all.flatMap((e) =>
+      e.kind === 'assign' && e.rhs && facts.canon(e.lhsKey) === key ? [stripExpr(e.rhs)] : [],
+    );
+    return (
+      values.length > 0 &&
+      values.every(
+        (v) =>
+          (v.type === 'call_expression' && classify(calleeName(v)) === 'private') ||
+          this.handedUp(name, facts, facts.canon(pageKey(v)), depth + 1),
+      )
+    );
   }
 
   private callIndex: Map<string, { other: string; fn: Node }[]> | undefined;
@@ -220,6 +265,7 @@ export class FileSummaries extends FileContext {
       const index = new Map<string, { other: string; fn: Node }[]>();
       for (const [other, defs] of this.byName)
         for (const fn of defs) {
+          checkDeadline();
           const seen = new Set<string>();
           for (const m of this.source.slice(fn.startIndex, fn.endIndex).matchAll(CALLED)) {
             const callee = m[1]!;

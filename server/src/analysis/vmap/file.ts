@@ -4,6 +4,7 @@
  * functions are completion callbacks and what their submitter passed them, and what same-file
  * helpers do with their parameters. Computed once per file and memoised in the file context.
  */
+import { checkDeadline } from '../../parsing/deadline';
 import type { Node } from '../../parsing/parser';
 import {
   callArguments,
@@ -104,6 +105,31 @@ export class VmapFile {
     return this.byName.has(name);
   }
 
+  /**
+   * Whether a function of the file other than the one at `self` calls `name` and also calls
+   * flush_kernel_vmap_range(): the caller flushes what `name` leaves dirty.
+   */
+  flushingCallerOf(name: string, self: Node): boolean {
+    this.flushingCallers ??= this.findFlushingCallers();
+    return (this.flushingCallers.get(name) ?? []).some((fn) => fn.startIndex !== self.startIndex);
+  }
+
+  private flushingCallers: Map<string, Node[]> | undefined;
+
+  private findFlushingCallers(): Map<string, Node[]> {
+    const out = new Map<string, Node[]>();
+    for (const fn of this.functions) {
+      const called = new Set(fn.descendantsOfType('call_expression').map(calleeName));
+      if (!called.has(V.FLUSH_VMAP)) continue;
+      for (const name of called) {
+        const list = out.get(name) ?? [];
+        list.push(fn);
+        out.set(name, list);
+      }
+    }
+    return out;
+  }
+
   /** The file flushes or invalidates this address somewhere: it is an alias used for I/O. */
   rangeOf(key: string): RangeCall | undefined {
     return this.ranges.find((r) => r.key === key);
@@ -135,6 +161,7 @@ export class VmapFile {
     let passesAlias: string | undefined;
     const registered: string[] = [];
     for (const e of facts.all) {
+      checkDeadline();
       if (e.kind === 'call') {
         if ((e.name === V.FLUSH_VMAP || e.name === V.INVALIDATE_VMAP) && e.args[0]) {
           const key = addrKey(e.args[0]);
@@ -230,6 +257,7 @@ export class VmapFile {
     };
     const dirs: Dir[] = [];
     for (const e of facts.all) {
+      checkDeadline();
       if (e.kind === 'assign' && e.rhs) {
         const rhs = stripExpr(e.rhs);
         if (rhs.type === 'call_expression' && V.ALIAS_PAGE.has(calleeName(rhs))) {

@@ -4,9 +4,14 @@
  */
 import type { Node } from '../../parsing/parser';
 import { calleeName } from '../../parsing/nodeText';
-import type { AliasInfo, VmapFunction } from './model';
-import { VMAP_TEST } from '../../knowledge/vmap';
-import { upFrom } from './tree';
+import type { FunctionFacts } from '../core/facts';
+import type { FileContext } from '../core/fileContext';
+import type { Finding, Severity } from '../core/types';
+import { FLUSH_VMAP, INVALIDATE_VMAP, VMAP_TEST } from '../../knowledge/vmap';
+import { vmapModel } from './model';
+import { emptyWrapperFinding } from './steps';
+import { changesIn, upFrom } from './tree';
+import type { AliasInfo, VmapAction, VmapFunction } from './types';
 
 /** Words without which a file holds no vmap alias the rules could find... */
 const VMAP_WORD =
@@ -148,3 +153,60 @@ export function aliasWords(
     call: `${api}(${alias.display}, ${len ?? 'len'})`,
   };
 }
+
+/** What a vmap rule is given for one function (the rules' context, seen from the family). */
+export interface VmapRuleInput {
+  facts: FunctionFacts;
+  file: FileContext;
+  source: string;
+}
+
+/**
+ * The shared shape of the per-alias vmap rules: the model (built once for all four rules), the
+ * finding for an empty maintenance wrapper of the rule's kind, then one check per bound alias.
+ */
+export function checkBoundAliases(
+  input: VmapRuleInput,
+  check: (model: VmapFunction, alias: AliasInfo) => Finding | undefined,
+  wrapper?: { kind: 'flush' | 'invalidate'; meta: { id: string; defaultSeverity: Severity } },
+): Finding[] {
+  const model = vmapModel(input.facts, input.file, input.source);
+  if (wrapper && model.emptyWrapper?.kind === wrapper.kind) {
+    const api = wrapper.kind === 'flush' ? FLUSH_VMAP : INVALIDATE_VMAP;
+    return [emptyWrapperFinding(model, wrapper.meta, api, input.source)];
+  }
+  const findings: Finding[] = [];
+  for (const alias of boundAliases(model)) {
+    const f = check(model, alias);
+    if (f) findings.push(f);
+  }
+  return findings;
+}
+
+/** Whether the function's own text passes the vmap prefilter (rules whose word test is weaker). */
+export function vmapFunction(input: VmapRuleInput): boolean {
+  const fn = input.facts.cfg.node;
+  return vmapRelevant(input.source.slice(fn.startIndex, fn.endIndex));
+}
+
+/**
+ * Whether the buffer may hold CPU writes when the function starts: not when it maps the alias
+ * itself, nor when it runs after the device wrote the buffer.
+ */
+export function dirtyOnEntry(model: VmapFunction, alias: AliasInfo): boolean {
+  return !createdHere(model, alias) && !model.entryComplete;
+}
+
+/** Whether an action leaves CPU writes in the alias (true), none (false), or changes nothing. */
+export function dirtiedBy(a: VmapAction): boolean | undefined {
+  if (a.kind === 'alias') return !a.clean;
+  return a.kind === 'write' ? true : undefined;
+}
+
+/** The address variable was moved by the code (`data += len`): a fix with it would cover the wrong range. */
+export function advanced(model: VmapFunction, alias: AliasInfo): boolean {
+  if (!/^\w+$/.test(alias.display)) return false;
+  return changesIn(model.facts.cfg.node).some((c) => c.target === alias.display && MOVES.has(c.op));
+}
+
+const MOVES = new Set(['+=', '-=', '++', '--']);

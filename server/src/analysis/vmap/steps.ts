@@ -5,10 +5,11 @@
 import type { Node } from '../../parsing/parser';
 import { calleeName } from '../../parsing/nodeText';
 import { FLUSH_VMAP } from '../../knowledge/vmap';
-import { describeEdge, endOfFunctionStep, insertStatementFix, stepAt } from '../core/steps';
+import { endOfFunctionStep, insertStatementFix, stepAt } from '../core/steps';
+import { witnessSteps } from '../core/witness';
 import { stripExpr } from '../../parsing/nodeText';
 import type { Finding, PathStep, Severity } from '../core/types';
-import type { AliasInfo, VmapAction, VmapFunction } from './model';
+import type { AliasInfo, VmapAction, VmapFunction } from './types';
 import type { TraceItem } from './witness';
 
 /** The trace, up to index `upTo`, as path steps the simulator understands. */
@@ -22,26 +23,25 @@ export function traceSteps(
   unknownIo: 'read' | 'write' = 'write',
 ): PathStep[] {
   const fn = model.facts.cfg.node;
-  const steps: PathStep[] = [
+  const start: PathStep[] = [
     stepAt(
       alias.evidence ?? fn,
       'vmap',
       `${model.placeholders.has(alias.key) ? `${alias.display} has a vmap alias` : `${alias.display} is a vmap alias`}: ${alias.note}`,
     ),
   ];
-  if (model.contextNote) steps.push(stepAt(fn, 'call', model.contextNote));
-  trace.slice(0, upTo + 1).forEach((t) => {
-    if (t.t === 'return')
-      steps.push(stepAt(t.node, 'return', `returns from ${model.facts.name}()`));
-    else if (t.t === 'edge') {
-      const d = describeEdge(t.edge, source);
-      if (d) steps.push(stepAt(d.node, 'branch', d.note));
-    } else {
+  if (model.contextNote) start.push(stepAt(fn, 'call', model.contextNote));
+  return witnessSteps(
+    trace.slice(0, upTo + 1),
+    source,
+    model.facts.name,
+    (t, steps) => {
       const s = actionStep(t.action, alias, unknownIo);
       if (s) steps.push(s);
-    }
-  });
-  return steps;
+      return steps;
+    },
+    start,
+  );
 }
 
 function actionStep(

@@ -1,12 +1,13 @@
 /**
  * Runs a rule's per-alias machine over the vmap model with the path search, and replays the
- * witness path into a trace of the actions, branches and returns along it, with the index of
- * the action that made the path bad (-1: reaching the end of the function did).
+ * witness path (analysis/core/witness.ts) into a trace of the actions, branches and returns along
+ * it, with the index of the action that made the path bad (-1: reaching the end of the function did).
  */
 import type { Node } from '../../parsing/parser';
-import type { Edge } from '../../cfg/graph';
 import type { Event } from '../core/events';
-import type { VmapAction, VmapFunction } from './model';
+import { replayWitness } from '../core/witness';
+import type { TraceItem as CoreTraceItem } from '../core/witness';
+import type { VmapAction, VmapFunction } from './types';
 import { searchPath, applyEdge } from './path';
 import type { GuardTest } from './path';
 import { addrKey } from './file';
@@ -21,10 +22,7 @@ export interface AliasMachine {
   bad: number;
 }
 
-export type TraceItem =
-  | { t: 'action'; action: VmapAction; before: number; after: number }
-  | { t: 'edge'; edge: Edge; after: number }
-  | { t: 'return'; node: Node };
+export type TraceItem = CoreTraceItem<VmapAction>;
 
 export interface AliasPath {
   trace: TraceItem[];
@@ -61,25 +59,14 @@ export function findAliasPath(
     isGuard,
   );
   if (!witness) return undefined;
-  const trace: TraceItem[] = [];
-  let state = m.initial;
-  let trigger = -1;
-  witness.blocks.forEach((block, i) => {
-    for (const e of model.facts.events.get(block.id) ?? []) {
-      if (e.kind === 'return') trace.push({ t: 'return', node: e.node });
-      for (const a of actionsFor(model, e, key)) {
-        const before = state;
-        state = m.apply(state, a);
-        trace.push({ t: 'action', action: a, before, after: state });
-        if (trigger < 0 && (before & m.bad) === 0 && (state & m.bad) !== 0)
-          trigger = trace.length - 1;
-      }
-    }
-    const edge = witness.edges[i];
-    if (edge) {
-      state = applyEdge(state, edge, isGuard) ?? state;
-      trace.push({ t: 'edge', edge, after: state });
-    }
+  const trace = replayWitness(model.facts, witness, {
+    initial: m.initial,
+    actionsOf: (e) => actionsFor(model, e, key),
+    apply: (x, a) => m.apply(x, a),
+    onEdge: (x, edge) => applyEdge(x, edge, isGuard) ?? x,
   });
+  const trigger = trace.findIndex(
+    (t) => t.t === 'action' && (t.before & m.bad) === 0 && (t.after & m.bad) !== 0,
+  );
   return { trace, trigger };
 }

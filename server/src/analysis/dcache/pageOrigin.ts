@@ -1,0 +1,185 @@
+/**
+ * Does a page written in a function need flush_dcache_page() at all? Only a page user space can
+ * map does: a page-cache page of file data, a page handed in by the block layer, a page the
+ * function marks up to date. Metadata pages, private buffers, integrity payloads and pages the
+ * caller flushes do not (Documentation/core-api/cachetlb.rst, "flush_dcache_page").
+ */
+import type { Node } from '../../parsing/parser';
+import { exprKey, stripExpr } from '../../parsing/nodeText';
+import { normKey } from '../core/events';
+import type { FunctionFacts } from '../core/facts';
+import { treeOrigin } from '../../xref/origin';
+import * as K from '../../knowledge/dcache';
+import { namesWith } from '../../knowledge/table';
+import type { PageModel } from './pageModel';
+import type { FileSummaries } from './summaries';
+import { deviceConsumer } from './deviceOnly';
+
+/** Helpers the table says flush what they wrote. */
+const FLUSHES_INSIDE = namesWith('flushes-internally');
+
+type Origin = 'visible' | 'private' | 'param' | 'unknown';
+
+/**
+ * Whether `page`, written in the function, needs a flush: a page user space may map, written by
+ * code that is not itself a helper leaving the flush to its callers. Index evidence that made a
+ * page private is kept in the file's notes.
+ */
+export function needsFlush(
+  page: string,
+  model: PageModel,
+  facts: FunctionFacts,
+  file: FileSummaries,
+): boolean {
+  const why: string[] = [];
+  let origin = originOf(page, facts, file, why);
+  if (origin === 'private' && why[0])
+    file.notes.push({
+      function: facts.name,
+      offset: facts.cfg.node.startIndex,
+      note: `index: ${page} is private: ${why[0]}`,
+    });
+  if (origin === 'private' || METADATA_FUNCTION.test(facts.name) || isKnownHelper(facts.name))
+    return false;
+  // A page of no known user-visible origin that the function hands to a device only. A
+  // scatterlist's page passes for a request's page, unless the function maps that scatterlist
+  // for the device itself.
+  const device =
+    origin === 'visible' && !/^sg_page\(/.test(page) ? undefined : deviceConsumer(page, facts);
+  if (device) {
+    file.notes.push({
+      function: facts.name,
+      offset: facts.cfg.node.startIndex,
+      note: `${page} only goes to the device: ${device}`,
+    });
+    return false;
+  }
+  if (
+    (origin === 'unknown' || origin === 'param') &&
+    page.includes('.') &&
+    !/\.b_page$/.test(page)
+  ) {
+    // A page kept in a structure: trust what the file stores into that field.
+    const field = /(\w+)(?:\[[^\]]*\])?$/.exec(page)?.[1] ?? '';
+    if (file.fieldOrigin(field) !== 'visible') return false;
+    origin = 'visible';
+  }
+  const vias = new Set<string>();
+  for (const list of model.actions.values())
+    for (const a of list) if (a.kind === 'write' && a.page === page) vias.add(a.via);
+  const onlyLinear = [...vias].every((v) => v === 'linear' || v === 'bh' || v === 'page-write');
+  if (onlyLinear) {
+    // Without kmap the write is only suspect on a page-cache page (a buffer head of file data,
+    // recognised by the file size being updated, or a page from a page-cache lookup).
+    // File data copied in, not metadata fields updated: a memcpy-like write plus a size update.
+    if (vias.has('bh')) {
+      const copies = [...model.actions.entries()].some(
+        ([e, l]) =>
+          e.kind === 'call' &&
+          K.WRITES_ARGUMENT.has(e.name) &&
+          l.some((a) => a.kind === 'write' && a.page === page),
+      );
+      // A quota file is file data too: quotactl tools read it (fs/*/super.c *_quota_write).
+      const fileData =
+        /quota_write$/.test(facts.name) ||
+        facts.all.some((e) => e.kind === 'call' && K.FILE_SIZE_UPDATE.has(e.name));
+      return copies && fileData;
+    }
+    return origin === 'visible';
+  }
+  // A page the caller passes in is the caller's to flush when a same-file caller does so.
+  if (origin === 'param') {
+    const root = /^\w+/.exec(page)?.[0] ?? '';
+    if (file.callerFlushes(facts.name, facts.params.indexOf(root), page.slice(root.length)))
+      return false;
+  }
+  return true;
+}
+
+/**
+ * Where the page came from: only pages user space can map need the flush. `why` collects the
+ * tree index's evidence when it decided.
+ */
+function originOf(page: string, facts: FunctionFacts, file: FileSummaries, why: string[]): Origin {
+  if (integrityVector(page, facts, file)) return 'private';
+  if (/(?:^|\.)bv_page\b|^sg_page\(|^miter:|(?:^|\.)b_page$/.test(page)) return 'visible';
+  let origin: Origin = facts.params.includes(page.split('.')[0] ?? '') ? 'param' : 'unknown';
+  let published = false;
+  for (const e of facts.all) {
+    if (
+      e.kind === 'call' &&
+      K.PUBLISH_PAGE.has(e.name) &&
+      e.args.some((a) => facts.canon(a.text.replace(/\s+/g, '')) === page)
+    ) {
+      published = true;
+    }
+    if (e.kind !== 'assign' || !e.rhs || facts.canon(e.lhsKey) !== page) continue;
+    const callee = calleeOfValue(e.rhs);
+    // `page = wqueue->notes[i]`: a page kept in a field is what the file stores there.
+    const field =
+      callee === '' ? /(?:\.)(\w+)(?:\[[^\]]*\])?$/.exec(normKey(exprKey(e.rhs)))?.[1] : undefined;
+    const kept = field ? file.fieldOrigin(field) : undefined;
+    if (kept === 'private') origin = 'private';
+    else if (kept === 'visible' && origin !== 'private') origin = 'visible';
+    // A directory or b-tree page getter (`dir_get_page`) hands out metadata pages.
+    const returned = !file.isDefined(callee)
+      ? undefined
+      : METADATA_FUNCTION.test(callee)
+        ? 'private'
+        : file.returnOrigin(callee);
+    // The tree index: a field only ever given private pages, an internal inode's mapping.
+    const hint = file.tree && treeOrigin(e.rhs, facts.cfg.node, file.tree.tree);
+    if (hint?.value === 'private') why.push(hint.evidence);
+    if (hint?.value === 'private' && origin !== 'visible') origin = 'private';
+    if (K.PRIVATE_PAGE_SOURCE.has(callee) || returned === 'private') origin = 'private';
+    else if ((K.VISIBLE_PAGE_SOURCE.has(callee) || returned === 'visible') && origin !== 'private')
+      origin = 'visible';
+  }
+  return origin === 'private' && published ? 'visible' : origin;
+}
+
+/** `bv.bv_page` where `bip_for_each_vec(bv, bip, iter)` walks a block-integrity payload. */
+function integrityVector(page: string, facts: FunctionFacts, file: FileSummaries): boolean {
+  if (/^bip\.bip_vec|\.bip_vec\b/.test(page)) return true;
+  const bvec = /^(\w+)\.bv_page$/.exec(page)?.[1];
+  if (!bvec) return false;
+  // `struct bio_vec biv = bvec_iter_bvec(bip->bip_vec, bip->bip_iter)`
+  const fromPayload = facts.all.some(
+    (e) => e.kind === 'assign' && e.lhsKey === bvec && /\bbip_vec\b/.test(e.rhs?.text ?? ''),
+  );
+  if (fromPayload) return true;
+  for (const loop of facts.iterators.values()) {
+    if (!K.PRIVATE_BVEC_ITERATOR.has(loop.macro)) continue;
+    const first = file
+      .text(loop.argsOpen + 1, loop.argsClose)
+      .split(',')[0]
+      ?.trim();
+    if (first === bvec) return true;
+  }
+  return false;
+}
+
+function calleeOfValue(n: Node): string {
+  n = stripExpr(n);
+  return n.type === 'call_expression' ? (n.childForFieldName('function')?.text ?? '') : '';
+}
+
+/**
+ * Pages of directories, symlinks, b-trees and xattrs live in the page cache but user space
+ * cannot mmap them, so their writes need no flush; such functions say so in their names.
+ */
+const METADATA_FUNCTION =
+  /(?:^|_)(?:dir|dirent|readdir|dentry|bnode|btree|bmap|brec|xattr|symlink|make_empty|dir_el|inline_dir|extent_buffer|cpfile|sufile|ifile|mdt)(?:_|$)|dir$/;
+
+/** The kernel's own helpers (memcpy_page, zero_user_segments...) leave the flush to callers by design. */
+function isKnownHelper(name: string): boolean {
+  // Helpers whose contract is to flush what they wrote (memcpy_to_page, zero_user_segments):
+  // their own definitions must do it.
+  if (FLUSHES_INSIDE.has(name)) return false;
+  return (
+    K.UNFLUSHED_PAGE_WRITE.has(name) ||
+    K.FLUSH.has(name) ||
+    K.WRITES_ARGUMENT.has(name) ||
+    /highpage\w*$|^(?:memcpy|memset|memzero|copy)_(?:to_|from_)?(?:page|folio|bvec)s?$/.test(name)
+  );
+}

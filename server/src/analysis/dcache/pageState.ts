@@ -1,0 +1,108 @@
+/**
+ * The state of one written page along a path, as the missing-flush-dcache-page rule follows it:
+ * written and not flushed, marked up to date, handed out, or lost (its name now holds another
+ * page), and which of the page's names still hold the written page.
+ */
+import type { FunctionFacts } from '../core/facts';
+import type { PageAction, PageModel } from './pageModel';
+
+export const PENDING = 1;
+export const PUBLISHED = 2;
+export const ESCAPED = 4;
+/** Written, then its name was given another page: only a flush of every page can cover it now. */
+export const LOST = 8;
+export const UNFLUSHED = PENDING | LOST;
+/** Bits 4-6: which of (up to three) names of the page still hold the written page. */
+const HOLD_SHIFT = 4;
+const MAX_NAMES = 3;
+const holdBit = (i: number): number => 1 << (HOLD_SHIFT + i);
+/** The first state bit left for correlated conditions. */
+export const STATE_BITS = HOLD_SHIFT + MAX_NAMES;
+
+/** Every page the function writes through a mapping. */
+export function writtenPages(model: PageModel): string[] {
+  const pages = new Set<string>();
+  for (const list of model.actions.values())
+    for (const a of list) if (a.kind === 'write') pages.add(a.page);
+  return [...pages];
+}
+
+/** Whether the function marks `page` up to date somewhere (then only published paths count). */
+export function publishes(model: PageModel, page: string): boolean {
+  return [...model.actions.values()].some((l) =>
+    l.some((a) => a.kind === 'publish' && a.page === page),
+  );
+}
+
+/** The transition function of `page`'s state over the model's actions. */
+export function pageTransitions(
+  page: string,
+  model: PageModel,
+  facts: FunctionFacts,
+): (state: number, a: PageAction) => number {
+  const names = namesOf(page, model, facts);
+  const ALL_HOLDS = ((1 << names.length) - 1) << HOLD_SHIFT;
+  return (state, a) => {
+    switch (a.kind) {
+      case 'write':
+        return a.page === page ? state | PENDING | ALL_HOLDS : state;
+      case 'flush': {
+        if (a.page === null) return state & ~UNFLUSHED;
+        if (!flushCovers(a.page, page)) return state;
+        // Flushed through a name that no longer holds the written page: another page.
+        const i = a.name === undefined ? -1 : names.indexOf(a.name);
+        return i < 0 || (state & holdBit(i)) !== 0 ? state & ~PENDING : state;
+      }
+      case 'rename': {
+        let next = state;
+        names.forEach((n, i) => {
+          if (n !== a.lhs && !n.startsWith(`${a.lhs}.`) && !n.startsWith(`${a.lhs}[`)) return;
+          const from = a.rhs === null ? -1 : names.indexOf(a.rhs);
+          next =
+            from >= 0 && (state & holdBit(from)) !== 0 ? next | holdBit(i) : next & ~holdBit(i);
+        });
+        // No name holds the written page any more: only a flush of every page can reach it.
+        const lost = (next & PENDING) !== 0 && names.length > 0 && (next & ALL_HOLDS) === 0;
+        return lost ? (next & ~PENDING) | LOST : next;
+      }
+      case 'unpublish':
+        return a.page === page ? state & ~(PENDING | PUBLISHED) : state;
+      case 'publish':
+        return a.page === page ? state | PUBLISHED : state;
+      case 'escape':
+        return a.page === page ? state | ESCAPED : state;
+      case 'map':
+      case 'unmap':
+        return state;
+    }
+  };
+}
+
+/**
+ * The names a function gives the page (`page`, `kmapped_page`, `bv.bv_page`), as assigned or
+ * flushed; the state follows up to three of them through assignments.
+ */
+function namesOf(page: string, model: PageModel, facts: FunctionFacts): string[] {
+  const names = new Set<string>();
+  for (const list of model.actions.values()) {
+    for (const a of list) {
+      const name = a.kind === 'rename' ? a.lhs : a.kind === 'flush' ? a.name : undefined;
+      if (name !== undefined && facts.canon(name) === page) names.add(name);
+    }
+  }
+  return [...names].slice(0, MAX_NAMES);
+}
+
+/**
+ * Whether a flush of `flushed` may cover `page`. A flush of no particular page (an arch-wide
+ * flush, a callee that flushes) covers all; a flush of an expression that is not a plain name
+ * (`virt_to_page(buf + off)`) may be any page; two different plain names (`src` and `dst`,
+ * `pages[0]` and `pages[i]`) are different pages.
+ */
+function flushCovers(flushed: string | null, page: string): boolean {
+  return (
+    flushed === null || flushed === page || !PLAIN_PAGE.test(flushed) || !PLAIN_PAGE.test(page)
+  );
+}
+
+const PLAIN_PAGE = /^[A-Za-z_]\w*(?:\.\w+|\[[^[\]()]*\])*$/;
