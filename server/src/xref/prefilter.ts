@@ -90,10 +90,14 @@ function registrationsIn(text: string, into: Record<string, string[]>): void {
     const [, chain, name] = m as unknown as [string, string, string];
     if (!/[a-z]/.test(name)) continue;
     // `.umr.rq = fn` registers for `umr` (the pair's first designator): every name counts.
-    for (const [field] of chain.matchAll(/\w+/g)) {
-      const list = (into[field] ??= []);
-      if (!list.includes(name)) list.push(name);
-    }
+    // Assignments key a registration by the path after the base (`pmu.pmu_enable`): every run
+    // of consecutive names counts.
+    const names = [...chain.matchAll(/\w+/g)].map((m) => m[0]);
+    for (let a = 0; a < names.length; a++)
+      for (let b = a + 1; b <= names.length; b++) {
+        const list = (into[names.slice(a, b).join('.')] ??= []);
+        if (!list.includes(name)) list.push(name);
+      }
   }
 }
 
