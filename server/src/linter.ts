@@ -42,6 +42,11 @@ export interface LintResult {
   notes?: IndexNote[];
 }
 
+/** Whether a whole file can hold a finding of `rule` (its file test, else its function test). */
+export function relevantToFile(rule: Rule, source: string): boolean {
+  return rule.fileRelevant ? rule.fileRelevant(source) : rule.relevant(source);
+}
+
 export function selectRules(ids: readonly string[] | undefined): Rule[] {
   return ids && ids.length > 0 ? RULES.filter((r) => ids.includes(r.meta.id)) : [...RULES];
 }
@@ -64,7 +69,7 @@ function lintFunctions(parsed: ParsedSource, options: LintOptions): LintResult {
   const { source, pre, tree } = parsed;
   // Each rule's file-level pre-filter runs once; a function is offered only to the rules that
   // passed it (a vmap callback shape means nothing in a file without a vmap alias).
-  const fileRules = rules.filter((r) => r.relevant(source));
+  const fileRules = rules.filter((r) => relevantToFile(r, source));
   if (fileRules.length === 0) return { findings, skipped };
   const functions = functionDefinitions(tree.rootNode);
   const file = new FileSummaries(functions, pre.iterators, source, options.tree);
@@ -94,7 +99,7 @@ function lintFunctions(parsed: ParsedSource, options: LintOptions): LintResult {
 
 /** Parses and lints `source`; the tree is deleted before returning. */
 export function lintSource(parser: Parser, source: string, options: LintOptions = {}): LintResult {
-  if (!selectRules(options.rules).some((r) => r.relevant(source)))
+  if (!selectRules(options.rules).some((r) => relevantToFile(r, source)))
     return { findings: [], skipped: [] };
   let tree: Tree | undefined;
   try {

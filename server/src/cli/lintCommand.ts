@@ -97,7 +97,7 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
       noCache: args.options.has('--no-cache'),
       onStart,
     });
-    for (const g of groups) g.options.tree = { root, files: built.facts };
+    for (const g of groups) g.options.tree = { root, files: built.facts, digest: built.digest };
     if (args.options.has('--verbose') && format === 'text')
       io.err(
         `flushguard: index of ${root}: ${built.stats.parsed} files summarised, ${built.stats.reused} reused, ${built.stats.ms} ms\n`,
@@ -110,7 +110,11 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
     const cache =
       home === undefined
         ? undefined
-        : new LintCache<FileOutcome>(files, home, { engine: engineId(), options: g.options });
+        : new LintCache<FileOutcome>(files, home, {
+            engine: engineId(),
+            // The index by its digest: hashing its facts again for each group would cost seconds.
+            options: { ...g.options, tree: g.options.tree?.digest },
+          });
     return { ...g, cache, todo: cache ? cache.misses.map((i) => files[i]!) : files };
   });
   const total = passes.reduce((n, p) => n + p.todo.length, 0);

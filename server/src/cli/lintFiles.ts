@@ -1,5 +1,6 @@
 /** Lints one file for the CLI (in the main thread or a worker): read, budget, report. */
-import { lintSource } from '../linter';
+import { lintSource, relevantToFile, selectRules } from '../linter';
+import { sha1 } from '../tree/store';
 import type { SkippedFunction } from '../linter';
 import { applySuppressions } from '../suppress';
 import { RULE_IDS } from '../rules/index';
@@ -34,6 +35,8 @@ export interface FileOutcome {
   notes?: { line: number; note: string }[];
   /** Suppression comments that silenced nothing or name an unknown rule. */
   unusedSuppressions: ReportedSuppression[];
+  /** SHA-1 of the text when the rules parsed it (the lint cache's check after a touch). */
+  hash?: string;
 }
 
 export interface LintFileOptions {
@@ -42,7 +45,7 @@ export interface LintFileOptions {
   /** Severity per rule id from `.flushguard.json` (plain data: it crosses to worker threads). */
   severities?: Record<string, RuleSeverity>;
   /** The kernel tree's index, when the files are inside one (plain data: crosses threads). */
-  tree?: { root: string; files: FileFacts[] };
+  tree?: { root: string; files: FileFacts[]; digest: string };
   /** `--kernel-version` or the `kernelVersion` setting; absent: each file's tree Makefile. */
   kernelVersion?: KernelVersion;
 }
@@ -74,6 +77,11 @@ export function lintFile(parser: Parser, file: InputFile, defaults: LintFileOpti
   };
   if (!read.ok)
     return read.unreadable ? { ...base, error: read.reason } : { ...base, skipped: read.reason };
+  // Files the rules parse carry their hash: a touched, unchanged one is then not parsed again.
+  const hash = selectRules(options.rules).some((r) => relevantToFile(r, read.text))
+    ? sha1(read.text)
+    : undefined;
+  if (hash) Object.assign(base, { hash });
   try {
     const result = lintSource(parser, read.text, {
       rules: options.rules,

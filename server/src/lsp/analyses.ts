@@ -81,6 +81,15 @@ export class Analyses {
     } else for (const doc of documents.all()) if (isCDocument(doc)) this.schedule(doc.uri, 0);
   }
 
+  /** One document is stale (a summary it uses changed): analysed and shown again. */
+  refresh(uri: string): void {
+    const s = this.states.get(uri);
+    if (s) s.last = undefined;
+    const { client, connection } = this.ctx;
+    if (!client.pull) this.schedule(uri, 0);
+    else if (client.refreshSupport) void connection.languages.diagnostics.refresh();
+  }
+
   close(uri: string): void {
     clearTimeout(this.timers.get(uri));
     this.states.get(uri)?.dispose();
@@ -128,6 +137,8 @@ export class Analyses {
     const p = await this.ctx.parser();
     const t0 = performance.now();
     const timing = (a: Analysis): void => this.reportTiming(uri, version, t0, a);
+    const path = uriToPath(uri);
+    const tree = path === undefined ? undefined : this.ctx.treeOf?.(path);
     const a = await this.stateOf(uri).analyse(
       p,
       doc.getText(),
@@ -140,6 +151,7 @@ export class Analyses {
           timing(quick);
           interim(quick);
         }),
+      tree,
     );
     if (a) timing(a);
     this.releaseIdleTrees();

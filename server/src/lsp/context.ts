@@ -9,6 +9,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Parser } from '../parsing/parser';
 import type { Analysis } from './documentAnalysis';
 import type { SettingsStore } from './settingsStore';
+import type { TreeContext } from '../analysis/dcache/summaries';
 
 /** What the client announced at initialize (settled once, never renegotiated). */
 export interface ClientFeatures {
@@ -30,6 +31,8 @@ export interface ServerContext {
   readonly client: ClientFeatures;
   /** Files whose diagnostics the workspace check pushed. */
   readonly scanned: Set<string>;
+  /** The workspace's kernel tree index for a file, once built (workspaceIndex.ts). */
+  treeOf?: (path: string) => { context: TreeContext; generation: number } | undefined;
   /** The analysis of the document's current version (computed once per version). */
   analysis: (
     uri: string,

@@ -15,6 +15,7 @@ import type { Settings } from '../config/settings';
 import { IncrementalLinter } from './incrementalLint';
 import type { IncrementalStats } from './incrementalLint';
 import { ParsedDocument } from './parsedDocument';
+import type { TreeContext } from '../analysis/dcache/summaries';
 
 export interface Analysis {
   version: number;
@@ -58,6 +59,7 @@ export class DocumentAnalysis {
     excludedBy: string | undefined,
     cancelled: () => boolean,
     interim?: (a: Analysis) => void,
+    tree?: { context: TreeContext; generation: number },
   ): Promise<Analysis | undefined> {
     const generation = ++this.generation;
     this.lastUsed = Date.now();
@@ -84,7 +86,7 @@ export class DocumentAnalysis {
       const passes = interim && this.last ? [true, false] : [false];
       let result: Analysis | undefined;
       for (const quick of passes) {
-        const it = this.linter.run(parsed, rules, deadline, quick, settings.kernelVersion);
+        const it = this.linter.run(parsed, rules, deadline, quick, settings.kernelVersion, tree);
         let sliceEnd = performance.now() + SLICE_MS;
         for (;;) {
           const step = it.next();

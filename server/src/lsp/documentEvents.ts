@@ -6,15 +6,23 @@ import type { ServerContext } from './context';
 import { isCDocument } from './context';
 import type { Analyses } from './analyses';
 import { uriToPath } from './settingsStore';
+import type { WorkspaceIndex } from './workspaceIndex';
 
-export function listenToDocuments(ctx: ServerContext, analyses: Analyses): void {
+export function listenToDocuments(
+  ctx: ServerContext,
+  analyses: Analyses,
+  index?: WorkspaceIndex,
+): void {
   const { connection, documents, client } = ctx;
   documents.onDidOpen((e) => {
     if (client.pull && ctx.scanned.delete(e.document.uri))
       void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
   documents.onDidChangeContent((e) => {
-    if (isCDocument(e.document)) analyses.schedule(e.document.uri);
+    if (isCDocument(e.document)) {
+      analyses.schedule(e.document.uri);
+      index?.edited(e.document.uri);
+    }
   });
   documents.onDidClose((e) => {
     analyses.close(e.document.uri);
@@ -36,6 +44,8 @@ export function listenToDocuments(ctx: ServerContext, analyses: Analyses): void 
     const configs = p.changes.filter((c) => ctx.store.isConfigFile(c.uri));
     for (const c of configs) ctx.store.forgetFile(c.uri);
     if (configs.length > 0) analyses.refreshAll();
+    const paths = p.changes.flatMap((c) => uriToPath(c.uri) ?? []);
+    void index?.filesChanged(paths);
   });
 }
 

@@ -15,7 +15,8 @@ import { BudgetExceeded } from '../parsing/parser';
 import { withDeadline } from '../parsing/deadline';
 import { functionDefinitions, functionName } from '../parsing/nodeText';
 import { FileSummaries } from '../analysis/dcache/summaries';
-import { checkRule, selectRules } from '../linter';
+import type { TreeContext } from '../analysis/dcache/summaries';
+import { checkRule, relevantToFile, selectRules } from '../linter';
 import type { LintResult, SkippedFunction } from '../linter';
 import type { Finding } from '../rules/types';
 
@@ -186,13 +187,15 @@ export class IncrementalLinter {
     deadline?: number,
     quick = false,
     kernelVersion?: KernelVersion,
+    index?: { context: TreeContext; generation: number },
   ): Generator<void, LintResult> {
     // As in lintParsed: each rule's file-level pre-filter decides whether it sees the functions.
     // The set can change with an edit anywhere in the file, so it keys the cache.
-    const rules = selectRules(ruleIds).filter((r) => r.relevant(parsed.source));
+    const rules = selectRules(ruleIds).filter((r) => relevantToFile(r, parsed.source));
     // The kernel version changes what the rules know, so it keys the cache too.
     const version = kernelVersion ? formatKernelVersion(kernelVersion) : 'newest';
-    const key = `${rules.map((r) => r.meta.id).join(',')}@${version}`;
+    // So does the tree index: a new one (built, or a summary changed) clears the cache.
+    const key = `${rules.map((r) => r.meta.id).join(',')}@${version}#${index?.generation ?? 0}`;
     this.kernelVersion = kernelVersion;
     if (key !== this.rulesKey) {
       this.cache.clear();
@@ -208,7 +211,7 @@ export class IncrementalLinter {
       return { findings, skipped };
     }
     const functions = functionDefinitions(tree.rootNode);
-    const file = new FileSummaries(functions, pre.iterators, source);
+    const file = new FileSummaries(functions, pre.iterators, source, index?.context);
     const next = new Map<string, Entry>();
     const byText = new Map<string, Node>();
     const answers = new Map<string, string | null>();

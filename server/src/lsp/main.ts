@@ -7,8 +7,12 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { createParser, initParser } from '../parsing/parser';
 import { wasmSources } from '../host/wasmPaths';
 import { startServer } from './server';
+import { isXrefWorker, runXrefWorker } from '../xref/build';
 
-if (process.argv.includes('--version')) {
+if (isXrefWorker()) {
+  // A worker thread of the tree index (xref/build.ts starts this same entry).
+  void runXrefWorker();
+} else if (process.argv.includes('--version')) {
   process.stdout.write('flushguard-language-server\n');
 } else if (
   !process.argv.some(

@@ -27,14 +27,22 @@ import { executeCommand } from './commands';
 import { runWorkspaceCheck } from './workspaceCommand';
 import { Lifecycle, requestArgs } from './lifecycle';
 import { SettingsStore } from './settingsStore';
+import { WorkspaceIndex } from './workspaceIndex';
 
 const DEFAULT_DEBOUNCE_MS = 40;
+const INDEX_DELAY_MS = 200;
 
-function memoryInfo(): MemoryInfo {
+function memoryInfo(index: WorkspaceIndex): MemoryInfo {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const m = process.memoryUsage();
-  return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, collected: gc !== undefined };
+  const info: MemoryInfo = {
+    rssBytes: m.rss,
+    heapUsedBytes: m.heapUsed,
+    collected: gc !== undefined,
+  };
+  if (index.ready) info.index = { files: index.files, heapBytes: index.builtBytes };
+  return info;
 }
 
 export function startServer(connection: Connection, parserReady: Promise<Parser>): void {
@@ -55,6 +63,8 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
     analysis: (uri, token, interim) => analyses.current(uri, token, interim),
   };
   const analyses = new Analyses(ctx);
+  const index = new WorkspaceIndex(ctx, analyses);
+  ctx.treeOf = (path) => index.treeOf(path);
   const life = new Lifecycle();
   // Requests registered by method name take their params positionally or by name (requestArgs).
   const custom = (
@@ -71,8 +81,12 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
   };
 
   connection.onInitialize(life.guard('initialize', (params) => initialize(ctx, params)));
-  connection.onInitialized(() => listenToFolders(ctx, analyses));
-  listenToDocuments(ctx, analyses);
+  connection.onInitialized(() => {
+    listenToFolders(ctx, analyses);
+    // After the first documents had their turn: their first diagnostics come from them alone.
+    setTimeout(() => void index.start(), INDEX_DELAY_MS);
+  });
+  listenToDocuments(ctx, analyses, index);
   connection.languages.diagnostics.on(
     life.guard('textDocument/diagnostic', (params, token) => pullDiagnostics(ctx, params, token)),
   );
@@ -94,7 +108,7 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
   );
   custom(SIMULATE_REQUEST, (params, token) => simulate(ctx, params, token));
   custom(PRESETS_REQUEST, () => listPresetsResult());
-  custom(MEMORY_REQUEST, () => memoryInfo());
+  custom(MEMORY_REQUEST, () => memoryInfo(index));
   custom(CHECK_WORKSPACE_REQUEST, (_params, token) => runWorkspaceCheck(ctx, token));
   // Any other method: unknown before shutdown (MethodNotFound), refused after it.
   connection.onRequest((method) => {
@@ -105,6 +119,7 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
   connection.onShutdown(async () => {
     if (!life.end()) life.check('shutdown');
     analyses.dispose();
+    index.dispose();
     (await parserReady).delete();
   });
 

@@ -9,7 +9,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Parser } from '../parsing/parser';
 import { BudgetExceeded, parseC } from '../parsing/parser';
-import { selectRules } from '../linter';
+import { relevantToFile, selectRules } from '../linter';
 import type { LintResult } from '../linter';
 import { IncrementalLinter } from './incrementalLint';
 import { RULE_IDS } from '../rules/index';
@@ -87,7 +87,8 @@ async function lintYielding(
   rules: string[],
   cancelled: () => boolean,
 ): Promise<LintResult | undefined> {
-  if (!selectRules(rules).some((r) => r.relevant(source))) return { findings: [], skipped: [] };
+  if (!selectRules(rules).some((r) => relevantToFile(r, source)))
+    return { findings: [], skipped: [] };
   const deadline = performance.now() + FILE_BUDGET_MS;
   const parsed = parseC(parser, source, undefined, deadline);
   try {
@@ -141,7 +142,7 @@ export async function checkWorkspace(o: CheckOptions): Promise<CheckWorkspaceRes
     const source = read.bytes.toString('utf8');
     const settings = o.settingsFor(root);
     const rules = enabledRules(settings);
-    if (!selectRules(rules).some((r) => r.relevant(source)) || source.includes('\u0000')) {
+    if (!selectRules(rules).some((r) => relevantToFile(r, source)) || source.includes('\u0000')) {
       o.report({ path, source, findings: [], unused: [] });
       continue;
     }

@@ -69,4 +69,6 @@ export interface MemoryInfo {
   rssBytes: number;
   heapUsedBytes: number;
   collected: boolean;
+  /** The kernel tree index, once built: files summarised and the heap it took. */
+  index?: { files: number; heapBytes: number };
 }

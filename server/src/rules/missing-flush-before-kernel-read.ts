@@ -45,6 +45,9 @@ export const rule: Rule = {
     defaultSeverity: 'info',
   },
   relevant: (text) => READ_WORDS.test(text),
+  // Without a page-cache lookup anywhere in the file no page is one (pageCacheNames): the file
+  // is not worth parsing, whatever it reads (most of the tree memcpy()s).
+  fileRelevant: (text) => READ_WORDS.test(text) && LOOKUP_WORDS.test(text),
   check(ctx) {
     // A same-file helper that returns what a page-cache lookup gave it (`dedupe_get_folio`).
     const fileLooksUp = LOOKUP_WORDS.test(ctx.source);

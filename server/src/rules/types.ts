@@ -26,5 +26,10 @@ export interface Rule {
   /** Cheap text test: can this function's text hold a finding at all? */
   /** `file`: the file's summaries, for a pre-filter that depends on what the whole file does. */
   relevant(functionText: string, file?: FileSummaries): boolean;
+  /**
+   * Cheap text test over a whole file, when it can say more than `relevant` (a word the rule
+   * needs somewhere in the file, not in each function): whether the file is worth parsing.
+   */
+  fileRelevant?(fileText: string): boolean;
   check(ctx: RuleContext): Finding[];
 }

@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LintCache } from './lintCache';
 import type { CacheableOutcome } from './lintCache';
-import { cacheHome, isRecord, readCacheFile, treeCacheDir, writeCacheFile } from './store';
+import { cacheHome, isRecord, readCacheFile, sha1, treeCacheDir, writeCacheFile } from './store';
+import { forgetKernelTrees } from '../kernel/fromTree';
 
 interface Outcome extends CacheableOutcome {
   findings: { file: string; line: number }[];
@@ -92,6 +93,33 @@ test('lint cache: a changed file is linted again, the others are not', () => {
   writeFileSync(t.files[0]!.path, 'int a_changed;\n');
   utimesSync(t.files[0]!.path, OLD, new Date(OLD.getTime() + 5000));
   assert.deepEqual(new LintCache<Outcome>(t.files, t.home, 1).misses, [0]);
+});
+
+test('lint cache: a touched file whose text has the recorded hash is not linted again', () => {
+  const t = tree();
+  const cold = new LintCache<Outcome>(t.files, t.home, 1);
+  cold.merge(
+    cold.misses.map((i) => ({
+      ...lint(t.files[i]!, i + 10),
+      hash: sha1(readFileSync(t.files[i]!.path)),
+    })),
+  );
+  cold.save([t.root]);
+  const later = new Date(OLD.getTime() + 5000);
+  for (const f of t.files) utimesSync(f.path, OLD, later);
+  writeFileSync(t.files[1]!.path, 'int c;\n');
+  utimesSync(t.files[1]!.path, OLD, later);
+  const warm = new LintCache<Outcome>(t.files, t.home, 1);
+  assert.deepEqual(warm.misses, [1], 'touched only: from the cache; same size, other text: again');
+  assert.equal(warm.merge([lint(t.files[1]!, 30)])[0]!.findings[0]!.line, 10);
+});
+
+test('lint cache: another kernel version in the tree Makefile does not see these results', () => {
+  const t = tree();
+  coldThenWarm(t);
+  writeFileSync(join(t.root, 'Makefile'), 'VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 0\n');
+  forgetKernelTrees();
+  assert.deepEqual(new LintCache<Outcome>(t.files, t.home, 1).misses, [0, 1]);
 });
 
 test('lint cache: a deleted file leaves the cache when its directory is linted again', () => {

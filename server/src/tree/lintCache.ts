@@ -1,18 +1,21 @@
 /**
  * Lint results per file, kept between runs so an unchanged tree is not parsed again.
  *
- * One cache file per tree and per configuration (engine id, rules, severities, budget: anything
- * that changes a file's findings), holding for each tree-relative path its size, its mtime and
- * its outcome. A file is taken from the cache only when its size and mtime are those recorded.
+ * One cache file per tree and per configuration (engine id, rules, severities, budget, the tree
+ * index's digest, the kernel version of the tree's Makefile: anything that changes a file's
+ * findings), holding for each tree-relative path its size, its mtime, its outcome and the SHA-1
+ * of its text. A file is taken from the cache when its size and mtime are those recorded, or
+ * when only its mtime moved and its text has the recorded hash.
  * A file modified within the last two seconds is not stored: its mtime could still change
  * without changing (the "racily clean" case git guards against), so it is linted again next
  * time. Outcomes that depend on the machine (time budget exceeded, crashed worker) or on an
- * unreadable file are not stored either. For now a file's result depends on the file alone.
+ * unreadable file are not stored either.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRecord, readCacheFile, sha1, treeCacheDir, writeCacheFile } from './store';
 import { TreeFinder, treeRelative } from './kernelTree';
+import { fileKernelVersion } from '../kernel/fromTree';
 
 /** What the cache needs to know of an outcome: where it is shown, and whether it is final. */
 export interface CacheableOutcome {
@@ -20,6 +23,8 @@ export interface CacheableOutcome {
   findings: { file: string }[];
   skipped?: string;
   error?: string;
+  /** SHA-1 of the text, set by the linter for files worth not parsing again after a touch. */
+  hash?: string;
 }
 
 interface InputFile {
@@ -27,7 +32,7 @@ interface InputFile {
   display: string;
 }
 
-type Entry = [size: number, mtimeMs: number, outcome: CacheableOutcome];
+type Entry = [size: number, mtimeMs: number, outcome: CacheableOutcome, hash?: string];
 
 interface CacheFile {
   key: string;
@@ -42,7 +47,7 @@ const isCacheFile = (v: unknown): v is CacheFile =>
 function validEntry(e: unknown): e is Entry {
   return (
     Array.isArray(e) &&
-    e.length === 3 &&
+    (e.length === 3 || (e.length === 4 && typeof e[3] === 'string')) &&
     typeof e[0] === 'number' &&
     typeof e[1] === 'number' &&
     isRecord(e[2]) &&
@@ -76,7 +81,7 @@ export class LintCache<T extends CacheableOutcome> {
     configuration: unknown,
     finder = new TreeFinder(),
   ) {
-    const key = sha1(JSON.stringify(configuration));
+    const base = sha1(JSON.stringify(configuration));
     this.slots = files.map((f, i) => {
       const tree = finder.findFile(f.path);
       const st = tree ? statSync(f.path, { throwIfNoEntry: false }) : undefined;
@@ -86,6 +91,9 @@ export class LintCache<T extends CacheableOutcome> {
       }
       let state = this.trees.get(tree.root);
       if (!state) {
+        // The kernel version the tree's Makefile gives changes what some rules say.
+        const version = JSON.stringify(fileKernelVersion(join(tree.root, 'Makefile')).version);
+        const key = sha1(`${base}\n${version}`);
         const file = join(treeCacheDir(home, tree.root), `lint-${key.slice(0, 16)}.json`);
         const read = readCacheFile(file, isCacheFile);
         const loaded = read && read.key === key ? read : { key, entries: {} };
@@ -94,13 +102,18 @@ export class LintCache<T extends CacheableOutcome> {
       }
       const rel = treeRelative(tree, f.path);
       state.seen.add(rel);
-      const slot = { tree: state, rel, size: st.size, mtimeMs: st.mtimeMs };
       const entry = Object.hasOwn(state.loaded.entries, rel)
         ? state.loaded.entries[rel]
         : undefined;
-      if (validEntry(entry) && entry[0] === st.size && entry[1] === st.mtimeMs)
+      const slot = { tree: state, rel, size: st.size, mtimeMs: st.mtimeMs };
+      if (validEntry(entry) && entry[0] === st.size && sameContent(entry, st.mtimeMs, f.path)) {
         this.hits.set(i, relabel(entry[2], f.display) as T);
-      else this.misses.push(i);
+        if (entry[1] !== st.mtimeMs) {
+          // Touched, not changed (a checkout): remember the new mtime.
+          entry[1] = st.mtimeMs;
+          state.dirty = true;
+        }
+      } else this.misses.push(i);
       return slot;
     });
   }
@@ -115,8 +128,11 @@ export class LintCache<T extends CacheableOutcome> {
       outcome.skipped === undefined &&
       this.now - slot.mtimeMs > RACY_MS &&
       slot.mtimeMs <= this.now;
-    if (cacheable) entries[slot.rel] = [slot.size, slot.mtimeMs, relabel(outcome, '')];
-    else delete entries[slot.rel];
+    if (cacheable) {
+      const entry: Entry = [slot.size, slot.mtimeMs, relabel(outcome, '')];
+      if (outcome.hash) entry.push(outcome.hash);
+      entries[slot.rel] = entry;
+    } else delete entries[slot.rel];
     slot.tree.dirty = true;
   }
 
@@ -149,6 +165,17 @@ export class LintCache<T extends CacheableOutcome> {
       }
       if (state.dirty) writeCacheFile(state.file, state.loaded);
     }
+  }
+}
+
+/** Same mtime, or same SHA-1 of the text (a file touched by a checkout is not linted again). */
+function sameContent(entry: Entry, mtimeMs: number, path: string): boolean {
+  if (entry[1] === mtimeMs) return true;
+  if (!entry[3]) return false;
+  try {
+    return sha1(readFileSync(path)) === entry[3];
+  } catch {
+    return false;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Builds (or refreshes) a kernel tree's index at the CLI edge: walks the tree, reuses cached
- * per-file facts whose size and mtime are unchanged, summarises the rest on worker threads with
- * the same parser, and writes the cache back. The summaries themselves are pure (summarize.ts).
+ * per-file facts whose size and mtime (or content hash) are unchanged, summarises the rest on
+ * worker threads with the same parser (only the items that can matter: prefilter.ts, in two
+ * rounds), and writes the cache back. The summaries themselves are pure (summarize.ts).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
@@ -13,6 +14,10 @@ import type { Parser } from '../parsing/parser';
 import { withDeadline } from '../parsing/deadline';
 import { wasmSources } from '../host/wasmPaths';
 import { summarizeFile } from './summarize';
+import { extendForCallbacks, selectForIndex } from './prefilter';
+import { blankExcept } from './regions';
+import { sha1 } from '../tree/store';
+import { fileKernelVersion } from '../kernel/fromTree';
 import { cachePath, readCache, writeCache, XREF_FORMAT } from './cache';
 import type { CachedFile, CachedTree } from './cache';
 import type { FileFacts } from './types';
@@ -27,10 +32,12 @@ export function findKernelRoot(path: string): string | undefined {
 }
 
 /** Tree-relative paths ('/'-separated) of the C sources and headers under `root`. */
-function treeFiles(root: string): string[] {
+async function treeFiles(root: string): Promise<string[]> {
   const out: string[] = [];
   const stack = [root];
-  while (stack.length > 0) {
+  for (let dirs = 0; stack.length > 0; dirs++) {
+    // A turn of the event loop now and then: the language server answers meanwhile.
+    if (dirs % 200 === 199) await new Promise((r) => setImmediate(r));
     const d = stack.pop()!;
     let entries;
     try {
@@ -49,26 +56,61 @@ function treeFiles(root: string): string[] {
   return out.sort();
 }
 
-/** Facts of one file's text; null when the file cannot hold any (or cannot be parsed in time). */
-export function summarizeText(parser: Parser, rel: string, text: string): FileFacts | null {
-  if (!RELEVANT.test(text) || text.length > MAX_PARSE_CHARS || text.includes('\0')) return null;
+/** What one file gives the index: its facts, and the registrations its facts left out. */
+export interface FileResult {
+  facts: FileFacts | null;
+  /** Callback registrations in items not parsed (prefilter.ts): field → names. */
+  registrations?: Record<string, string[]>;
+  /** SHA-1 of the text, for files that gave anything (a touched but unchanged file is reused). */
+  hash?: string;
+}
+
+/**
+ * Facts of one file's text; null when the file cannot hold any (or cannot be parsed in time).
+ * Only the items that can matter are parsed (prefilter.ts); `fields` adds the items registering
+ * callbacks for those fields (the second round, once the whole tree says which fields matter).
+ */
+export function summarizeText(
+  parser: Parser,
+  rel: string,
+  text: string,
+  fields?: ReadonlySet<string>,
+): FileResult {
+  if (!RELEVANT.test(text) || text.length > MAX_PARSE_CHARS || text.includes('\0'))
+    return { facts: null };
+  const selection = selectForIndex(text);
+  let parsedText = text;
+  let registrations: Record<string, string[]> | undefined;
+  if (selection) {
+    const keep = fields ? extendForCallbacks(text, selection, fields) : selection.keep;
+    registrations = Object.keys(selection.registrations).length
+      ? selection.registrations
+      : undefined;
+    if (!keep.includes(true))
+      return registrations ? { facts: null, registrations, hash: sha1(text) } : { facts: null };
+    parsedText = blankExcept(text, selection.items, keep);
+  }
+  const hash = sha1(text);
   try {
     const deadline = performance.now() + PER_FILE_BUDGET_MS;
-    const parsed = parseC(parser, text, undefined, deadline);
+    const parsed = parseC(parser, parsedText, undefined, deadline);
     try {
-      return withDeadline(deadline, () =>
+      // The original text: the blanked one has the same offsets, and summaries read names from it.
+      const facts = withDeadline(deadline, () =>
         summarizeFile(rel, parsed.tree, text, parsed.pre.iterators),
       );
+      return registrations ? { facts, registrations, hash } : { facts, hash };
     } finally {
       parsed.tree.delete();
     }
   } catch {
-    return null;
+    return { facts: null };
   }
 }
 
 export interface BuildStats {
   files: number;
+  /** Files read and summarised in this run (both rounds). */
   parsed: number;
   reused: number;
   ms: number;
@@ -82,94 +124,247 @@ export interface BuildOptions {
   cacheHome?: string;
   /** Told how many files must be summarised before the work starts (0 when all are cached). */
   onStart?: (files: number) => void;
+  /** Told after each summarised file (first round). */
+  onProgress?: (done: number, total: number) => void;
+  /** Asked between files: true stops the build (it then throws BuildCancelled). */
+  cancelled?: () => boolean;
+  /** Summarise on worker threads even with one job (the language server keeps its thread free). */
+  inWorkers?: boolean;
 }
 
-export async function buildTreeFacts(
-  root: string,
-  options: BuildOptions,
-): Promise<{ facts: FileFacts[]; stats: BuildStats }> {
+export class BuildCancelled extends Error {
+  constructor() {
+    super('index build cancelled');
+  }
+}
+
+export interface BuiltTree {
+  facts: FileFacts[];
+  /** Changes whenever the facts change: what a cached lint result depends on. */
+  digest: string;
+  stats: BuildStats;
+}
+
+export async function buildTreeFacts(root: string, options: BuildOptions): Promise<BuiltTree> {
   const start = performance.now();
   const abs = resolve(root);
   const path = options.noCache ? undefined : cachePath(abs, options.cacheHome ?? cacheHome());
-  const old = path ? readCache(path, abs) : undefined;
-  const next: CachedTree = { format: XREF_FORMAT, root: abs, files: {} };
-  const todo: { rel: string; size: number; mtimeMs: number }[] = [];
-  for (const rel of treeFiles(abs)) {
+  const kernel = JSON.stringify(fileKernelVersion(join(abs, 'Makefile')).version ?? null);
+  const old = path ? readCache(path, abs, kernel) : undefined;
+  const next: CachedTree = { format: XREF_FORMAT, root: abs, kernel, files: {} };
+  const todo: Todo[] = [];
+  const touched: Todo[] = [];
+  const rels = await treeFiles(abs);
+  for (let k = 0; k < rels.length; k++) {
+    const rel = rels[k]!;
+    // A turn of the event loop now and then: the language server answers meanwhile.
+    if (k % 2000 === 1999) {
+      await new Promise((r) => setImmediate(r));
+      if (options.cancelled?.()) throw new BuildCancelled();
+    }
     const st = statSync(join(abs, rel), { throwIfNoEntry: false });
     if (!st) continue;
     const prev = old?.files[rel];
+    const item = { rel, size: st.size, mtimeMs: st.mtimeMs };
     if (prev && prev.size === st.size && prev.mtimeMs === st.mtimeMs) next.files[rel] = prev;
-    else todo.push({ rel, size: st.size, mtimeMs: st.mtimeMs });
+    else if (prev?.hash && prev.size === st.size) touched.push(item);
+    else todo.push(item);
+  }
+  // Same size, new mtime (a checkout, a touch): the content hash decides.
+  for (const t of touched) {
+    const prev = old!.files[t.rel]!;
+    if (sha1(readText(join(abs, t.rel))) === prev.hash)
+      next.files[t.rel] = { ...prev, mtimeMs: t.mtimeMs };
+    else todo.push(t);
   }
   options.onStart?.(todo.length);
-  const results = await summarizeAll(
+  const pool = new SummaryPool(
     abs,
-    todo.map((t) => t.rel),
-    options.jobs,
+    todo.length >= 64 || options.inWorkers ? options.jobs : 1,
+    options.inWorkers === true,
+    options.cancelled,
   );
-  todo.forEach((t, i) => {
-    next.files[t.rel] = { size: t.size, mtimeMs: t.mtimeMs, facts: results[i] ?? null };
-  });
-  if (path && todo.length > 0) writeCache(path, next);
-  const facts = Object.keys(next.files)
-    .sort()
-    .flatMap((rel) => {
+  try {
+    const first = await pool.run(
+      todo.map((t) => ({ rel: t.rel })),
+      options.onProgress,
+    );
+    todo.forEach((t, i) => {
+      next.files[t.rel] = { size: t.size, mtimeMs: t.mtimeMs, ...entryOf(first[i]!) };
+    });
+    // Second round: items registering callbacks for the fields that matter (prefilter.ts).
+    const fields = callbackFields(Object.values(next.files));
+    const again = Object.entries(next.files).flatMap(([rel, f]) => {
+      const triggers = Object.keys(f.registrations ?? {})
+        .filter((k) => fields.has(k))
+        .sort();
+      return triggers.join() === (f.triggers ?? []).join() ? [] : [{ rel, triggers }];
+    });
+    const second = await pool.run(again.map((a) => ({ rel: a.rel, fields: a.triggers })));
+    again.forEach((a, i) => {
+      const prev = next.files[a.rel]!;
+      const r = second[i]!;
+      next.files[a.rel] = { size: prev.size, mtimeMs: prev.mtimeMs, ...entryOf(r) };
+      if (a.triggers.length > 0) next.files[a.rel]!.triggers = a.triggers;
+    });
+    const changed = todo.length + touched.length + again.length > 0;
+    if (path && (changed || !old)) writeCache(path, next);
+    const kept = Object.keys(next.files).sort();
+    const facts = kept.flatMap((rel) => {
       const f: CachedFile | undefined = next.files[rel];
       return f?.facts ? [f.facts] : [];
     });
-  const stats: BuildStats = {
-    files: Object.keys(next.files).length,
-    parsed: todo.length,
-    reused: Object.keys(next.files).length - todo.length,
-    ms: Math.round(performance.now() - start),
-  };
-  if (path) stats.cacheFile = path;
-  return { facts, stats };
+    const stats: BuildStats = {
+      files: kept.length,
+      parsed: todo.length + again.length,
+      reused: kept.length - todo.length,
+      ms: Math.round(performance.now() - start),
+    };
+    if (path) stats.cacheFile = path;
+    return { facts, digest: digestOf(kept, next), stats };
+  } finally {
+    await pool.close();
+  }
 }
 
-/** Summarises files in the main thread (few files) or on `jobs` worker threads. */
-async function summarizeAll(
-  root: string,
-  rels: string[],
-  jobs: number,
-): Promise<(FileFacts | null)[]> {
-  if (jobs <= 1 || rels.length < 64) {
-    await initParser(wasmSources());
-    const parser = createParser();
-    try {
-      return rels.map((rel) => summarizeText(parser, rel, readText(join(root, rel))));
-    } finally {
-      parser.delete();
-    }
+interface Todo {
+  rel: string;
+  size: number;
+  mtimeMs: number;
+}
+
+function entryOf(r: FileResult): Omit<CachedFile, 'size' | 'mtimeMs'> {
+  return {
+    facts: r.facts,
+    ...(r.registrations ? { registrations: r.registrations } : {}),
+    ...(r.hash ? { hash: r.hash } : {}),
+  };
+}
+
+/**
+ * The fields a callback registration matters for: those some function with a summary (a page
+ * parameter) is registered for anywhere in the tree. Another field's implementations cannot
+ * flush or write a page (treeIndex.ts asks every implementation), whatever else registers.
+ */
+export function callbackFields(files: Iterable<CachedFile>): Set<string> {
+  const all = [...files];
+  const summarised = new Set<string>();
+  for (const f of all) for (const fn of f.facts?.functions ?? []) summarised.add(fn.name);
+  const out = new Set<string>();
+  const add = (regs: Record<string, string[]> | undefined): void => {
+    for (const [field, names] of Object.entries(regs ?? {}))
+      if (names.some((n) => summarised.has(n))) out.add(field);
+  };
+  for (const f of all) {
+    add(f.facts?.callbacks);
+    add(f.registrations);
   }
-  const results: (FileFacts | null)[] = new Array<FileFacts | null>(rels.length).fill(null);
+  return out;
+}
+
+/** A digest of the facts in use: the per-file hashes and shapes, cheap to compute. */
+function digestOf(rels: string[], tree: CachedTree): string {
+  const parts: string[] = [];
+  for (const rel of rels) {
+    const f = tree.files[rel]!;
+    if (f.facts) parts.push(rel, f.hash ?? '', (f.triggers ?? []).join());
+  }
+  return sha1(parts.join('\n'));
+}
+
+interface Job {
+  rel: string;
+  fields?: string[];
+}
+
+/**
+ * Summarises files in the main thread (few files) or on worker threads that live for both
+ * rounds of a build (starting a thread and its WASM parser costs more than a small file).
+ */
+class SummaryPool {
+  private workers: Worker[] = [];
+  private parser: Parser | undefined;
+
+  constructor(
+    private readonly root: string,
+    private readonly jobs: number,
+    private readonly alwaysWorkers = false,
+    private readonly cancelled?: () => boolean,
+  ) {}
+
+  async run(
+    jobs: Job[],
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<FileResult[]> {
+    if (jobs.length === 0) return [];
+    if (!this.alwaysWorkers && (this.jobs <= 1 || jobs.length < 16)) return this.runHere(jobs);
+    if (this.workers.length === 0)
+      this.workers = Array.from({ length: this.jobs }, spawn(this.root));
+    const results = new Array<FileResult>(jobs.length);
+    let next = 0;
+    let finished = 0;
+    await Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<void>((done, fail) => {
+            const feed = (): void => {
+              if (this.cancelled?.()) {
+                w.off('message', onMessage);
+                w.off('error', fail);
+                fail(new BuildCancelled());
+                return;
+              }
+              if (next >= jobs.length) {
+                w.off('message', onMessage);
+                w.off('error', fail);
+                done();
+                return;
+              }
+              const index = next++;
+              w.postMessage({ index, ...jobs[index]! });
+            };
+            const onMessage = (m: { index: number; result: FileResult }): void => {
+              results[m.index] = m.result;
+              onProgress?.(++finished, jobs.length);
+              feed();
+            };
+            w.on('message', onMessage);
+            w.on('error', fail);
+            feed();
+          }),
+      ),
+    );
+    return results;
+  }
+
+  private async runHere(jobs: Job[]): Promise<FileResult[]> {
+    if (!this.parser) {
+      await initParser(wasmSources());
+      this.parser = createParser();
+    }
+    const parser = this.parser;
+    return jobs.map((j) =>
+      summarizeText(parser, j.rel, readText(join(this.root, j.rel)), j.fields && new Set(j.fields)),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.parser?.delete();
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+function spawn(root: string): () => Worker {
   const entry = process.argv[1] ?? __filename;
   // Under tsx (tests, scripts) the worker registers tsx before loading the entry (as cli/pool.ts).
   const source = entry.endsWith('.ts')
     ? `require('tsx/cjs'); require(${JSON.stringify(entry)});`
     : undefined;
-  let next = 0;
-  const run = (): Promise<void> =>
-    new Promise((done, fail) => {
-      const data = { flushguardXrefWorker: true, root };
-      const w = source
-        ? new Worker(source, { eval: true, workerData: data })
-        : new Worker(entry, { workerData: data });
-      const feed = (): void => {
-        if (next < rels.length) {
-          const index = next++;
-          w.postMessage({ index, rel: rels[index]! });
-        } else void w.terminate().then(() => done());
-      };
-      w.on('message', (m: { index: number; facts: FileFacts | null }) => {
-        results[m.index] = m.facts;
-        feed();
-      });
-      w.on('error', fail);
-      w.on('online', feed);
-    });
-  await Promise.all(Array.from({ length: Math.min(jobs, rels.length) }, run));
-  return results;
+  const data = { flushguardXrefWorker: true, root };
+  return () =>
+    source
+      ? new Worker(source, { eval: true, workerData: data })
+      : new Worker(entry, { workerData: data });
 }
 
 function readText(path: string): string {
@@ -188,8 +383,9 @@ export async function runXrefWorker(): Promise<void> {
   const { root } = workerData as { root: string };
   await initParser(wasmSources());
   const parser = createParser();
-  parentPort?.on('message', (m: { index: number; rel: string }) => {
-    const facts = summarizeText(parser, m.rel, readText(join(root, m.rel)));
-    parentPort?.postMessage({ index: m.index, facts });
+  parentPort?.on('message', (m: { index: number } & Job) => {
+    const text = readText(join(root, m.rel));
+    const result = summarizeText(parser, m.rel, text, m.fields && new Set(m.fields));
+    parentPort?.postMessage({ index: m.index, result });
   });
 }

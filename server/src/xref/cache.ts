@@ -15,11 +15,19 @@ export interface CachedFile {
   size: number;
   mtimeMs: number;
   facts: FileFacts | null;
+  /** Callback registrations the facts left out (prefilter.ts), by field. */
+  registrations?: Record<string, string[]>;
+  /** The fields whose registrations were parsed in the second round (sorted). */
+  triggers?: string[];
+  /** SHA-1 of the file's text (files that gave anything). */
+  hash?: string;
 }
 
 export interface CachedTree {
   format: number;
   root: string;
+  /** The kernel version the tree's Makefile gives: another version, another cache. */
+  kernel: string;
   files: Record<string, CachedFile>;
 }
 
@@ -30,9 +38,9 @@ export function cachePath(root: string, home: string): string {
 const isCachedTree = (v: unknown): v is CachedTree =>
   isRecord(v) && v['format'] === XREF_FORMAT && isRecord(v['files']);
 
-export function readCache(path: string, root: string): CachedTree | undefined {
+export function readCache(path: string, root: string, kernel: string): CachedTree | undefined {
   const data = readCacheFile(path, isCachedTree);
-  return data?.root === root ? data : undefined;
+  return data?.root === root && data.kernel === kernel ? data : undefined;
 }
 
 export function writeCache(path: string, tree: CachedTree): void {

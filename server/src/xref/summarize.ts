@@ -34,7 +34,7 @@ import {
 import type { FieldSource, FileFacts, FunctionFactsSummary } from './types';
 
 /** Fields worth recording even when their source is unknown: those that name pages. */
-const PAGE_FIELD = /pag|folio|(?:^|_)pg(?:s|_|$)/i;
+export const PAGE_FIELD = /pag|folio|(?:^|_)pg(?:s|_|$)/i;
 const FLUSH_HINT = /\bflush_dcache_|\bsg_miter_stop\b|\bmemcpy_to_page\b|\bzero_user|\bfolio_zero_/;
 const WRITE_HINT = /\bkmap|\bpage_address\b|\bfolio_address\b|_to_page\b|_from_iter\b/;
 const NO_VALUE = /^(?:NULL|0|ERR_PTR\(.*\))$/s;
@@ -57,7 +57,13 @@ export function summarizeFile(
 ): FileFacts {
   const functions = functionDefinitions(tree.rootNode);
   const local = new FileSummaries(functions, iterators, source);
-  const facts: FileFacts = { file, fields: {}, functions: [], callbacks: {} };
+  // No prototype: a field named `constructor` (a kernel ops table has one) is a key like any other.
+  const facts: FileFacts = {
+    file,
+    fields: Object.create(null) as FileFacts['fields'],
+    functions: [],
+    callbacks: Object.create(null) as FileFacts['callbacks'],
+  };
   const addField = (key: string, s: Source, at: Node): void => {
     (facts.fields[key] ??= []).push({ ...s, line: at.startPosition.row + 1 });
   };
@@ -77,7 +83,8 @@ export function summarizeFile(
   for (const n of tree.rootNode.descendantsOfType('initializer_pair')) registerPair(n, facts);
   const structs = structMembers(tree.rootNode);
   if (Object.keys(structs).length > 0) facts.structs = structs;
-  return facts;
+  // Plain objects again (as a cached copy read back is); own keys only, so still safe.
+  return { ...facts, fields: { ...facts.fields }, callbacks: { ...facts.callbacks } };
 }
 
 function contextOf(fn: Node, nodes: Node[]): Ctx {
