@@ -9,6 +9,7 @@ import { callArguments, calleeName, exprKey, stripExpr } from '../../parsing/nod
 import { normKey, pointerBase } from '../core/events';
 import type { Event } from '../core/events';
 import type { Edge } from '../../cfg/graph';
+import { testOf } from '../core/conditions';
 import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
 import type { FileSummaries, IndexNote } from './summaries';
@@ -209,29 +210,10 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
  * and whether the edge is the way x is zero.
  */
 function zeroTest(edge: Edge): { name: string; zero: boolean } | undefined {
-  if ((edge.kind !== 'true' && edge.kind !== 'false') || edge.via?.type !== 'if_statement')
-    return undefined;
-  const cond = edge.via.childForFieldName('condition');
-  if (!cond) return undefined;
-  let n = stripExpr(cond);
-  let zeroWhenTrue = false;
-  for (let guard = 0; guard < 6; guard++) {
-    if (n.type === 'call_expression' && /^(?:un)?likely$/.test(calleeName(n))) {
-      const arg = callArguments(n)[0];
-      if (!arg) return undefined;
-      n = stripExpr(arg);
-    } else if (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '!') {
-      zeroWhenTrue = !zeroWhenTrue;
-      n = stripExpr(n.childForFieldName('argument') ?? n);
-    } else if (n.type === 'binary_expression' && n.childForFieldName('right')?.text === '0') {
-      const op = n.childForFieldName('operator')?.type;
-      if (op !== '==' && op !== '!=') return undefined;
-      if (op === '==') zeroWhenTrue = !zeroWhenTrue;
-      n = stripExpr(n.childForFieldName('left') ?? n);
-    } else break;
-  }
-  if (n.type !== 'identifier') return undefined;
-  return { name: n.text, zero: (edge.kind === 'true') === zeroWhenTrue };
+  if (edge.via?.type !== 'if_statement') return undefined;
+  const t = testOf(edge);
+  if (!t || t.compare || t.subject.type !== 'identifier') return undefined;
+  return { name: t.subject.text, zero: !t.holds };
 }
 
 function eventActions(
