@@ -43,8 +43,8 @@ const rootUnit = (names) => `^\\./(${names.join('|')})(/|$)`;
 const XREF_IO = ['build', 'cache'];
 const KERNEL_IO = ['fromTree'];
 /** The tree folder's pure modules (Kconfig and Kbuild evaluation, field sources); the rest read the disk. */
-const TREE_PURE = ['arches', 'kbuild', 'kconfig', 'kconfigEval', 'kconfigExpr', 'reach', 'fieldSources'];
-const TREE_IO = ['engine', 'fieldIndex', 'kernelTree', 'lintCache', 'reachService', 'store'];
+const TREE_PURE = ['arches', 'kbuild', 'kconfig', 'kconfigEval', 'kconfigExpr', 'reach'];
+const TREE_IO = ['engine', 'kernelTree', 'lintCache', 'reachService', 'store'];
 /** A relative import of one of `modules` of a server/src unit: `../xref/build`. */
 const modulesOf = (folder, modules) => `^(\\./|(\\.\\./)+)${folder}/(${modules.join('|')})$`;
 /** The same modules imported from inside their own folder: `./cache`. */
@@ -98,12 +98,20 @@ const LAYERS = [
   engine('parsing', 'parsing', [], 'parsing wraps tree-sitter and imports no other layer', [
     SIMULATOR,
   ]),
-  engine('cfg', 'cfg', ['parsing'], 'cfg builds control flow from the syntax tree: it may import parsing only', [
-    SIMULATOR,
-  ]),
-  engine('knowledge', 'knowledge', [], 'knowledge is the kernel-API table: it imports nothing but itself', [
-    SIMULATOR,
-  ]),
+  engine(
+    'cfg',
+    'cfg',
+    ['parsing'],
+    'cfg builds control flow from the syntax tree: it may import parsing only',
+    [SIMULATOR],
+  ),
+  engine(
+    'knowledge',
+    'knowledge',
+    ['kernel'],
+    'knowledge is the kernel-API table: it imports itself and the pure kernel-version arithmetic only',
+    [SIMULATOR],
+  ),
   engine(
     'kernel',
     'kernel',
@@ -117,7 +125,7 @@ const LAYERS = [
     'kernel-io',
     files('kernel', KERNEL_IO),
     [EDITOR, LSP, CLIENT, SIMULATOR, unit(serverUnitsExcept(['kernel'])), unit(ROOT_MODULES)],
-    'reading a tree\'s kernel version: the file system and kernel/version only',
+    "reading a tree's kernel version: the file system and kernel/version only",
   ),
   engine(
     'xref',
@@ -136,7 +144,7 @@ const LAYERS = [
       LSP,
       CLIENT,
       SIMULATOR,
-      unit(serverUnitsExcept(['xref', 'parsing', 'tree', 'host'])),
+      unit(serverUnitsExcept(['xref', 'parsing', 'tree', 'host', 'kernel'])),
       unit(ROOT_MODULES),
     ],
     'building and caching the tree index: files, workers, the tree store; no engine above xref, no front end',
@@ -152,8 +160,15 @@ const LAYERS = [
   layer(
     'tree-io',
     files('tree', TREE_IO),
-    [EDITOR, LSP, CLIENT, SIMULATOR, unit(serverUnitsExcept(['tree', 'parsing'])), unit(ROOT_MODULES)],
-    'the kernel tree on disk (its files, stores and caches): the file system and parsing only',
+    [
+      EDITOR,
+      LSP,
+      CLIENT,
+      SIMULATOR,
+      unit(serverUnitsExcept(['tree', 'parsing', 'kernel'])),
+      unit(ROOT_MODULES),
+    ],
+    "the kernel tree on disk (its files, stores and caches): the file system, parsing and the tree's kernel version only",
   ),
   engine(
     'analysis',
@@ -220,7 +235,14 @@ const LAYERS = [
   layer(
     'host',
     ['server/src/host/**/*.ts'],
-    [EDITOR, LSP, CLIENT, SIMULATOR, unit(serverUnitsExcept(['host', 'parsing'])), unit(ROOT_MODULES)],
+    [
+      EDITOR,
+      LSP,
+      CLIENT,
+      SIMULATOR,
+      unit(serverUnitsExcept(['host', 'parsing'])),
+      unit(ROOT_MODULES),
+    ],
     'host knows where the installed package and its files are; it serves both front ends',
   ),
   layer(
@@ -262,19 +284,38 @@ const LAYERS = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test/fixtures/**', '**/*.mjs', '**/*.js', '**/*.cjs', '.bench/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'test/fixtures/**',
+      '**/*.mjs',
+      '**/*.js',
+      '**/*.cjs',
+      '.bench/**',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': [
         'error',
-        { allowForKnownSafeCalls: [{ from: 'package', name: ['test', 'it', 'describe', 'suite'], package: 'node:test' }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', name: ['test', 'it', 'describe', 'suite'], package: 'node:test' },
+          ],
+        },
       ],
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   ...LAYERS,
