@@ -119,10 +119,15 @@ const CROSSING: Probe[] = [
       "import type { FunctionFacts } from '../analysis/core/facts';\nexport type Probe = FunctionFacts;\n",
   },
   {
-    what: 'the knowledge importing kernel versions',
+    what: "the knowledge importing the tree's Makefile reader",
     file: 'server/src/knowledge/probe.ts',
     source:
-      "import type { KernelVersion } from '../kernel/version';\nexport type Probe = KernelVersion;\n",
+      "import { fileKernelVersion } from '../kernel/fromTree';\nexport const probe = fileKernelVersion;\n",
+  },
+  {
+    what: 'the knowledge importing the analysis',
+    file: 'server/src/knowledge/probe.ts',
+    source: "import { testOf } from '../analysis/core/conditions';\nexport const probe = testOf;\n",
   },
   {
     what: 'the configuration importing the file system',
@@ -173,6 +178,12 @@ const CROSSING: Probe[] = [
 ];
 
 const RESPECTING: Probe[] = [
+  {
+    what: "the knowledge reading kernel versions' arithmetic (facts hold for version ranges)",
+    file: 'server/src/knowledge/probe.ts',
+    source:
+      "import type { KernelVersion } from '../kernel/version';\nexport type Probe = KernelVersion;\n",
+  },
   {
     what: 'a vmap module importing its own tree helpers',
     file: 'server/src/analysis/vmap/probe.ts',

@@ -85,10 +85,9 @@ test('the caller losing its flush makes fill() reported although fill() did not 
     doc.parse(parser, CALLER.replace('\tflush_dcache_page(page);\n', '')),
     RULE_IDS,
   );
-  assert.deepEqual(
-    after.findings.map((f) => f.function),
-    ['fill'],
-  );
+  // fill() is re-judged although it did not change; caller() now hands it a page that fill()
+  // writes and nobody flushes, so it is reported too.
+  assert.deepEqual(after.findings.map((f) => f.function).sort(), ['caller', 'fill']);
   assert.equal(doc.lastParse, 'incremental');
   doc.release();
 });
