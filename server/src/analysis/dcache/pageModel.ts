@@ -353,7 +353,9 @@ function eventActions(
     // `copy_chunk(page, ...)`: a callee (same file, or anywhere in the tree with the index)
     // that maps and writes the page it is handed writes it at the call.
     args.forEach((arg, i) => {
-      if (addressOf(arg)) return;
+      // Only a page named by a variable, a field or an element is handed on; a recursive call or
+      // a call's value as the argument (`f(f(...))`) names no page of this function.
+      if (addressOf(arg) || name === facts.name || !PAGE_ARGUMENT.has(stripExpr(arg).type)) return;
       const writes = local
         ? writesPageParam(file, name, i)
         : file.tree?.tree.calleeWrites(name, i, file.tree.file) === true;
@@ -460,6 +462,13 @@ function storeTarget(lhs: Node): Node | undefined {
 const MAPS_A_PAGE =
   /\bkmap|\bpage_address\b|\bfolio_address\b|\bmemcpy_to_(?:page|folio)\b|\bmemzero_page\b|\bmemset_page\b/;
 const writing = new WeakMap<FileSummaries, Map<string, boolean>>();
+
+const PAGE_ARGUMENT: ReadonlySet<string> = new Set([
+  'identifier',
+  'field_expression',
+  'subscript_expression',
+  'pointer_expression',
+]);
 
 /**
  * Whether the same-file function `name` writes, through a kernel mapping, the page it is handed
