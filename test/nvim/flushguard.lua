@@ -51,7 +51,8 @@ log(string.format('diagnostic %d:%d [%s] severity %d', d.lnum + 1, d.col + 1, to
 if d.code ~= RULE or d.lnum ~= 7 then return fail('wrong diagnostic') end
 if d.severity ~= vim.diagnostic.severity.ERROR then return fail('severity from settings not applied') end
 local lsp = d.user_data and d.user_data.lsp or {}
-if not lsp.relatedInformation or #lsp.relatedInformation ~= 4 then return fail('path steps missing') end
+-- the premise (origin), then map, write, unmap and the end of the function
+if not lsp.relatedInformation or #lsp.relatedInformation ~= 5 then return fail("path steps missing: got " .. #(lsp.relatedInformation or {})) end
 
 -- 2. the quick fix inserting flush_dcache_page(page)
 local params = {
