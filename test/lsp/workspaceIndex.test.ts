@@ -1,24 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { LspClient } from './client';
-
-function miniTree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'fg-lsp-index-'));
-  writeFileSync(join(root, 'Makefile'), 'VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 0\n');
-  writeFileSync(join(root, 'Kconfig'), 'mainmenu "mini"\n');
-  mkdirSync(join(root, 'arch', 'arm'), { recursive: true });
-  writeFileSync(join(root, 'arch', 'arm', 'Kconfig'), 'config ARM\n\tdef_bool y\n');
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-  return root;
-}
+import { miniTree } from '../xref/miniTree';
 
 const POOL_ALLOC = `struct pg_pool {
 \tstruct page **pages;

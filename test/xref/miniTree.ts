@@ -1,5 +1,5 @@
 /** Multi-file kernel trees for the tree index's tests: a top Makefile and Kconfig, arch/, files. */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createParser, initParser } from '../../server/src/parsing/parser';
@@ -8,8 +8,11 @@ import { lintSource } from '../../server/src/linter';
 import { buildTreeFacts } from '../../server/src/xref/build';
 import { TreeIndex } from '../../server/src/xref/treeIndex';
 
-/** A mini kernel tree: top Makefile with VERSION/PATCHLEVEL, Kconfig, arch/, and `files`. */
-export function miniTree(files: Record<string, string>): string {
+/**
+ * A mini kernel tree: top Makefile with VERSION/PATCHLEVEL, Kconfig, arch/, and `files`, each
+ * dated `mtime` when given (a cache test then tells a touched file from an untouched one).
+ */
+export function miniTree(files: Record<string, string>, mtime?: Date): string {
   const root = mkdtempSync(join(tmpdir(), 'fg-xref-'));
   writeFileSync(join(root, 'Makefile'), 'VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 0\n');
   writeFileSync(join(root, 'Kconfig'), 'mainmenu "mini"\nsource "arch/$(SRCARCH)/Kconfig"\n');
@@ -18,6 +21,7 @@ export function miniTree(files: Record<string, string>): string {
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, rel)), { recursive: true });
     writeFileSync(join(root, rel), text);
+    if (mtime) utimesSync(join(root, rel), mtime, mtime);
   }
   return root;
 }

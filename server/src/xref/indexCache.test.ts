@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -18,22 +17,11 @@ import { buildTreeFacts, summarizeText } from './build';
 import { cachePath } from './cache';
 import { summarizeFile } from './summarize';
 import { forgetKernelTrees } from '../kernel/fromTree';
+import { miniTree as sharedMiniTree } from '../../../test/xref/miniTree';
 
 const OLD = new Date(Date.now() - 60_000);
 
-function miniTree(files: Record<string, string>, version = '1'): string {
-  const root = mkdtempSync(join(tmpdir(), 'fg-xcache-'));
-  writeFileSync(join(root, 'Makefile'), `VERSION = 6\nPATCHLEVEL = ${version}\nSUBLEVEL = 0\n`);
-  writeFileSync(join(root, 'Kconfig'), 'mainmenu "mini"\n');
-  mkdirSync(join(root, 'arch', 'arm'), { recursive: true });
-  writeFileSync(join(root, 'arch', 'arm', 'Kconfig'), 'config ARM\n\tdef_bool y\n');
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
-    utimesSync(join(root, rel), OLD, OLD);
-  }
-  return root;
-}
+const miniTree = (files: Record<string, string>): string => sharedMiniTree(files, OLD);
 
 const ALLOC = `struct pg_pool { struct page **pages; };
 int pool_init(struct pg_pool *pl, int n)
