@@ -13,12 +13,13 @@ import { flushOf, pageCacheNames, readOf, writablyMappedTests } from '../analysi
 import { uptodate, writablyMapped } from '../analysis/dcache/conditions';
 import { findBadPath } from '../analysis/core/pathSearch';
 import type { Event } from '../analysis/core/events';
-import { describeEdge, insertStatementFix, stepAt } from '../analysis/core/steps';
+import { insertStatementFix, stepAt } from '../analysis/core/steps';
+import { replayWitness, witnessSteps } from '../analysis/core/witness';
 import * as K from '../knowledge/dcache';
 import { wordTest } from '../knowledge/table';
 import { acrossVersions } from '../knowledge/versions';
 import { originStep } from '../analysis/core/origin';
-import type { Finding, PathStep, Rule, RuleContext } from './types';
+import type { Finding, Rule, RuleContext } from './types';
 
 const FLUSHED = 1;
 /** The path went the way that says no user mapping of the file is shared and writable. */
@@ -114,59 +115,49 @@ function checkGroup(
   });
   if (!witness) return undefined;
 
-  const steps: PathStep[] = [];
-  let read: { e: Event; text: string; folio: boolean } | undefined;
-  let state = 0;
+  // The story ends at the read the finding reports: what the path does after it is not shown.
+  const trace = replayWitness(facts, witness, { initial: 0, actionsOf: (e) => [e], apply: step });
+  const at = trace.findIndex(
+    (t) => t.t === 'action' && (t.before & READ_STALE) === 0 && (t.after & READ_STALE) !== 0,
+  );
+  const stale = trace[at];
+  const r = stale?.t === 'action' && reads.get(stale.action)?.find((x) => x.group === group);
+  if (stale?.t !== 'action' || !r) return undefined;
+  const read = stale.action;
   const origin = [...names.values()].find((o) => o.group === group);
-  steps.push(
+  const start = [
     originStep(
       origin
         ? { kind: 'api', api: origin.api, node: origin.node }
         : { kind: 'unknown', name: group, node: facts.cfg.node },
     ),
+  ];
+  const by = read.kind === 'call' ? read.name : 'the kernel';
+  const readStep = stepAt(
+    read.node,
+    'read',
+    `read by ${by}() through a kernel mapping, with no flush of ${r.text} before`,
   );
-  witness.blocks.forEach((block, i) => {
-    for (const e of facts.events.get(block.id) ?? []) {
-      const before = state;
-      state = step(state, e);
-      const r = reads.get(e)?.find((x) => x.group === group);
-      if (!read && r && (before & READ_STALE) === 0 && (state & READ_STALE) !== 0) {
-        read = { e, text: r.text, folio: r.folio };
-        steps.push(
-          stepAt(
-            e.node,
-            'read',
-            `read by ${e.kind === 'call' ? e.name : 'the kernel'}() through a kernel mapping, with no flush of ${r.text} before`,
-          ),
-        );
-      }
-    }
-    const edge = witness.edges[i];
-    if (edge && !read) {
-      const branch = describeEdge(edge, source);
-      if (branch) steps.push(stepAt(branch.node, 'branch', branch.note));
-    }
-  });
-  if (!read) return undefined;
-  const flushName = read.folio ? 'flush_dcache_folio' : 'flush_dcache_page';
-  const fixText = `${flushName}(${read.text});`;
+  // Only the last action of the slice is the read; the others make no step of their own.
+  const steps = witnessSteps(
+    trace.slice(0, at + 1),
+    source,
+    facts.name,
+    (item, steps) => (item === stale ? [...steps, readStep] : steps),
+    start,
+  );
+  const flushName = r.folio ? 'flush_dcache_folio' : 'flush_dcache_page';
+  const fixText = `${flushName}(${r.text});`;
   return {
     rule: rule.meta.id,
     severity: rule.meta.defaultSeverity,
-    start: read.e.node.startIndex,
-    end: read.e.node.endIndex,
+    start: read.node.startIndex,
+    end: read.node.endIndex,
     function: facts.name,
-    message: `${read.text} is a page-cache page that user space may have written through a shared mapping, and ${facts.name}() reads it through a kernel mapping with no ${flushName}(${read.text}) before; on an aliasing D-cache the kernel can read stale data`,
+    message: `${r.text} is a page-cache page that user space may have written through a shared mapping, and ${facts.name}() reads it through a kernel mapping with no ${flushName}(${r.text}) before; on an aliasing D-cache the kernel can read stale data`,
     path: steps,
     fixes: [
-      insertStatementFix(
-        source,
-        facts.cfg.node,
-        read.e.node,
-        'before',
-        fixText,
-        `Insert ${fixText}`,
-      ),
+      insertStatementFix(source, facts.cfg.node, read.node, 'before', fixText, `Insert ${fixText}`),
     ],
   };
 }
