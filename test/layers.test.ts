@@ -4,7 +4,15 @@
 // so a config that rejects everything cannot pass this test either.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ESLint } from 'eslint';
@@ -44,7 +52,7 @@ const CROSSING: Probe[] = [
     what: 'cfg importing the analysis',
     file: 'server/src/cfg/probe.ts',
     source:
-      "import type { FunctionFacts } from '../analysis/facts';\nexport type Probe = FunctionFacts;\n",
+      "import type { FunctionFacts } from '../analysis/core/facts';\nexport type Probe = FunctionFacts;\n",
   },
   {
     what: 'a rule importing the CLI',
@@ -59,7 +67,7 @@ const CROSSING: Probe[] = [
   {
     what: 'the knowledge importing the analysis',
     file: 'server/src/knowledge/probe.ts',
-    source: "import type { Events } from '../analysis/events';\nexport type Probe = Events;\n",
+    source: "import type { Event } from '../analysis/core/events';\nexport type Probe = Event;\n",
   },
   {
     what: 'a rule importing another rule',
@@ -211,13 +219,13 @@ const RESPECTING: Probe[] = [
     what: 'the analysis importing cfg, parsing and knowledge',
     file: 'server/src/analysis/dcache/probe.ts',
     source:
-      "import type { Node } from '../../parsing/parser';\nimport type { Cfg } from '../../cfg/graph';\nimport type { Api } from '../../knowledge/table';\nexport type Probe = [Node, Cfg, Api];\n",
+      "import type { Node } from '../../parsing/parser';\nimport type { FunctionCfg } from '../../cfg/graph';\nimport type { KernelApi } from '../../knowledge/types';\nexport type Probe = [Node, FunctionCfg, KernelApi];\n",
   },
   {
-    what: 'a rule importing the analysis and the knowledge',
+    what: 'a rule importing the core, both families and the knowledge',
     file: 'server/src/rules/probe.ts',
     source:
-      "import type { FunctionFacts } from '../analysis/facts';\nimport type { Api } from '../knowledge/table';\nexport type Probe = [FunctionFacts, Api];\n",
+      "import type { FunctionFacts } from '../analysis/core/facts';\nimport type { PageModel } from '../analysis/dcache/pageModel';\nimport type { VmapFunction } from '../analysis/vmap/model';\nimport type { KernelApi } from '../knowledge/types';\nexport type Probe = [FunctionFacts, PageModel, VmapFunction, KernelApi];\n",
   },
   {
     what: 'the language server importing the engine, the host and the LSP library',
@@ -253,6 +261,28 @@ async function lintProbe(p: Probe): Promise<string[]> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** The repository modules a probe imports that do not exist (a probe of a moved file proves nothing). */
+function missingTargets(p: Probe): string[] {
+  const missing: string[] = [];
+  for (const m of p.source.matchAll(/from '(\.[^']+)'/g)) {
+    const target = join(ROOT, dirname(p.file), m[1]!);
+    if (![`${target}.ts`, join(target, 'index.ts')].some((f) => existsSync(f))) missing.push(m[1]!);
+  }
+  return missing;
+}
+
+test('layers: every probe imports modules that exist in the repository', () => {
+  for (const p of [...CROSSING, ...RESPECTING]) assert.deepEqual(missingTargets(p), [], p.what);
+  assert.deepEqual(
+    missingTargets({
+      what: 'a moved module',
+      file: 'server/src/rules/probe.ts',
+      source: "import { x } from '../analysis/facts';\n",
+    }),
+    ['../analysis/facts'],
+  );
+});
 
 for (const p of CROSSING) {
   test(`layers: ${p.what} fails lint`, async () => {

@@ -14,6 +14,8 @@ const OUTSIDE = [
   'kernel-' + 'shapes',
   'perf-' + 'floor',
   'kernel-' + 'evolution',
+  'real-' + 'clients',
+  'style-' + 'anchors',
 ];
 
 function trackedTextFiles(): string[] {

@@ -1,5 +1,5 @@
 // VS Code workbench selectors (internals, pinned with code-server 4.100.3 / VS Code 1.100.3) and
-// the simulation view's own ids, kept in one place. Verified by reference/real-clients.md.
+// the simulation view's own ids, kept in one place. Checked by running test/e2e against that build.
 export const S = {
   workbench: '.monaco-workbench .explorer-folders-view',
   editorPart: '.monaco-workbench .part.editor',
