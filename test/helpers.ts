@@ -1,13 +1,16 @@
 /** Test helpers: one parser per process, and fixture expectations read from comments. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createParser, initParser } from '../server/src/parsing/parser';
+import { createParser, initParser, parseC } from '../server/src/parsing/parser';
 import type { Parser } from '../server/src/parsing/parser';
 import { wasmSources } from '../server/src/host/wasmPaths';
 import { lintSource } from '../server/src/linter';
 import type { LintResult } from '../server/src/linter';
 import { RULE_IDS } from '../server/src/rules/index';
 import type { Fix } from '../server/src/rules/types';
+import { functionDefinitions } from '../server/src/parsing/nodeText';
+import { functionFacts } from '../server/src/analysis/core/facts';
+import type { FunctionFacts } from '../server/src/analysis/core/facts';
 
 /** Where a rule's C fixtures are: test/fixtures/rules/<id>/. */
 export function ruleFixtureDir(rule: string): string {
@@ -28,6 +31,16 @@ export async function testParser(): Promise<Parser> {
   await initParser(wasmSources());
   parser ??= createParser();
   return parser;
+}
+
+/** The facts of the first function of `src`, for a test body (the tree is deleted after it). */
+export async function withFacts(src: string, body: (facts: FunctionFacts) => void): Promise<void> {
+  const parsed = parseC(await testParser(), src);
+  try {
+    body(functionFacts(functionDefinitions(parsed.tree.rootNode)[0]!, new Map()));
+  } finally {
+    parsed.tree.delete();
+  }
 }
 
 export async function lint(text: string, rules?: string[]): Promise<LintResult> {

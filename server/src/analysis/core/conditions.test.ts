@@ -2,22 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseC } from '../../parsing/parser';
-import { functionDefinitions } from '../../parsing/nodeText';
 import type { Edge } from '../../cfg/graph';
-import { testParser } from '../../../../test/helpers';
-import { functionFacts } from './facts';
+import { withFacts } from '../../../../test/helpers';
 import type { FunctionFacts } from './facts';
 import { Conditions, conditionOf, testOf } from './conditions';
-
-async function withFacts(src: string, body: (facts: FunctionFacts) => void): Promise<void> {
-  const parsed = parseC(await testParser(), src);
-  try {
-    body(functionFacts(functionDefinitions(parsed.tree.rootNode)[0]!, new Map()));
-  } finally {
-    parsed.tree.delete();
-  }
-}
 
 const edges = (facts: FunctionFacts): Edge[] =>
   facts.cfg.blocks.flatMap((b) => b.succ.filter((e) => testOf(e)));

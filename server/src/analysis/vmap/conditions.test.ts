@@ -1,22 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseC } from '../../parsing/parser';
-import { functionDefinitions } from '../../parsing/nodeText';
 import type { Edge } from '../../cfg/graph';
-import { testParser } from '../../../../test/helpers';
-import { functionFacts } from '../core/facts';
+import { withFacts } from '../../../../test/helpers';
 import type { FunctionFacts } from '../core/facts';
 import { testOf } from '../core/conditions';
 import { edgeFacts, NOT_READ, NOT_VMAP, NOT_WRITE } from './conditions';
-
-async function withFacts(src: string, body: (facts: FunctionFacts) => void): Promise<void> {
-  const parsed = parseC(await testParser(), src);
-  try {
-    body(functionFacts(functionDefinitions(parsed.tree.rootNode)[0]!, new Map()));
-  } finally {
-    parsed.tree.delete();
-  }
-}
 
 const edges = (facts: FunctionFacts): Edge[] =>
   facts.cfg.blocks.flatMap((b) => b.succ.filter((e) => testOf(e)));
