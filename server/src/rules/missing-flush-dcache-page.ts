@@ -22,7 +22,7 @@ import {
 import { pageStory } from '../analysis/dcache/pageSteps';
 import { findBadPath } from '../analysis/core/pathSearch';
 import { Conditions } from '../analysis/core/conditions';
-import { nonAliasingBuild, nullTest } from '../analysis/dcache/conditions';
+import { nonAliasingBuild, nullTest, SLAB_TEST, slabTests } from '../analysis/dcache/conditions';
 import type { Event } from '../analysis/core/events';
 import { pageKey } from '../analysis/core/facts';
 import * as K from '../knowledge/dcache';
@@ -88,18 +88,14 @@ function checkPage(
 ): Finding | undefined {
   const hasPublish = publishes(model, page);
   const apply = pageTransitions(page, model, ctx.facts);
-  const conds = new Conditions(ctx.facts, STATE_BITS);
+  const conds = new Conditions(ctx.facts, STATE_BITS, { always: SLAB_TEST });
   const step = (state: number, e: Event): number =>
     (model.actions.get(e) ?? []).reduce(
       apply,
       e.kind === 'assign' ? conds.onAssign(state, e.lhsKey) : state,
     );
   // User space never maps a slab page: a path on which `PageSlab(page)` held needs no flush.
-  const slab = conds.keys.filter(
-    (k) =>
-      /^(?:PageSlab|folio_test_slab)\(/.test(k) &&
-      ctx.facts.canon(k.slice(k.indexOf('(') + 1, -1)) === page,
-  );
+  const slab = slabTests(conds.keys, ctx.facts.canon, page);
   const witness = findBadPath(ctx.facts, {
     initial: 0,
     step,

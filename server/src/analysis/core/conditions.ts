@@ -145,17 +145,18 @@ function ifTest(edge: Edge): { key: string; holds: boolean } | undefined {
 }
 
 /** The conditions a function's `if`s test more than once: the same for every page a rule checks. */
-const selections = new WeakMap<FunctionFacts, Map<number, string[]>>();
+const selections = new WeakMap<FunctionFacts, Map<string, string[]>>();
 
-function followed(facts: FunctionFacts, max: number): string[] {
-  let byMax = selections.get(facts);
-  if (!byMax) selections.set(facts, (byMax = new Map<number, string[]>()));
-  let keys = byMax.get(max);
-  if (!keys) byMax.set(max, (keys = scan(facts, max)));
+function followed(facts: FunctionFacts, max: number, always: RegExp | undefined): string[] {
+  let bySelection = selections.get(facts);
+  if (!bySelection) selections.set(facts, (bySelection = new Map<string, string[]>()));
+  const id = `${max} ${always?.source ?? ''}`;
+  let keys = bySelection.get(id);
+  if (!keys) bySelection.set(id, (keys = scan(facts, max, always)));
   return keys;
 }
 
-function scan(facts: FunctionFacts, max: number): string[] {
+function scan(facts: FunctionFacts, max: number, always: RegExp | undefined): string[] {
   const count = new Map<string, number>();
   const atoms = new Set<number>();
   for (const b of facts.cfg.blocks) {
@@ -167,7 +168,8 @@ function scan(facts: FunctionFacts, max: number): string[] {
       count.set(t.key, (count.get(t.key) ?? 0) + 1);
     }
   }
-  // Only conditions tested more than once (or predicates on pages) can correlate anything.
+  // Only conditions tested more than once can correlate anything; a family's predicates on its
+  // objects (`always`: a page is a slab page) are followed even when tested once.
   // Tests of one value against different constants (`op == REQ_OP_WRITE`, `op == REQ_OP_READ`)
   // correlate too: they count together.
   const group = (key: string): string =>
@@ -181,7 +183,7 @@ function scan(facts: FunctionFacts, max: number): string[] {
   const keys: string[] = [];
   for (const key of ranked) {
     const n = perGroup.get(group(key)) ?? 0;
-    if ((n > 1 || key.startsWith('PageSlab(')) && keys.length < max) keys.push(key);
+    if ((n > 1 || always?.test(key)) && keys.length < max) keys.push(key);
   }
   return keys;
 }
@@ -195,14 +197,17 @@ function scan(facts: FunctionFacts, max: number): string[] {
 export class Conditions {
   readonly keys: string[];
 
-  /** `shift` is the first free bit of the rule's state; at most `max` conditions are followed. */
+  /**
+   * `shift` is the first free bit of the rule's state; at most `max` conditions are followed,
+   * those whose key `always` matches even when tested once.
+   */
   constructor(
     facts: FunctionFacts,
     private readonly shift: number,
-    max = 4,
+    { max = 4, always }: { max?: number; always?: RegExp } = {},
   ) {
     // Built per page by the rules; the scan of every `if` is shared.
-    this.keys = [...followed(facts, max)];
+    this.keys = [...followed(facts, max, always)];
   }
 
   get bits(): number {

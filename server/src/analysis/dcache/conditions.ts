@@ -62,3 +62,19 @@ export function uptodate(edge: Edge): boolean | undefined {
 }
 
 const UPTODATE_TEST = /^(?:folio_test_uptodate|PageUptodate)$/;
+
+/**
+ * Condition keys of a page's slab test (`PageSlab(page)`, `folio_test_slab(folio)`): user space
+ * never maps a slab page, so a path on which the test held needs no flush. The rule's Conditions
+ * follow these keys even when a function tests them once.
+ */
+export const SLAB_TEST = /^(?:PageSlab|folio_test_slab)\(/;
+
+/** The followed keys that test whether `page` (canonicalised by `canon`) is a slab page. */
+export function slabTests(
+  keys: readonly string[],
+  canon: (k: string) => string,
+  page: string,
+): string[] {
+  return keys.filter((k) => SLAB_TEST.test(k) && canon(k.slice(k.indexOf('(') + 1, -1)) === page);
+}
