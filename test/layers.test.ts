@@ -9,6 +9,8 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
+  readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -300,3 +302,40 @@ for (const p of RESPECTING) {
     assert.deepEqual(await lintProbe(p), []);
   });
 }
+
+/** The sources the layers govern: every non-test module of the server, the simulator and the client. */
+function governed(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+    const p = `${dir}/${e.name}`;
+    if (e.isDirectory()) governed(p, out);
+    else if (/\.ts$/.test(e.name) && !/\.(test|d)\.ts$/.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+/** The layer a file's restriction names (`docs/design/layers.md#<layer>`), if it has one. */
+async function layerOf(eslint: ESLint, file: string): Promise<string | undefined> {
+  const config = (await eslint.calculateConfigForFile(join(ROOT, file))) as {
+    rules?: Record<string, [string, { patterns?: { message?: string }[] }?]>;
+  };
+  const patterns = config.rules?.[RULE]?.[1]?.patterns ?? [];
+  const anchors = new Set(patterns.map((p) => /layers\.md#([\w-]+)/.exec(p.message ?? '')?.[1]));
+  return anchors.size === 1 ? [...anchors][0] : undefined;
+}
+
+test('layers: every module is under one layer restriction, and its layer has a section in layers.md', async () => {
+  const eslint = new ESLint({ cwd: ROOT });
+  const doc = readFileSync(join(ROOT, 'docs', 'design', 'layers.md'), 'utf8');
+  const sections = new Set([...doc.matchAll(/^## ([\w-]+)$/gm)].map((m) => m[1]));
+  const files = ['server/src', 'simulator/src', 'client/src'].flatMap((d) => governed(d));
+  assert.ok(files.length > 100, `${files.length} modules`);
+  const bare: string[] = [];
+  const undocumented = new Set<string>();
+  for (const f of files) {
+    const layer = await layerOf(eslint, f);
+    if (!layer) bare.push(f);
+    else if (!sections.has(layer)) undocumented.add(layer);
+  }
+  assert.deepEqual(bare, [], 'modules with no layer restriction');
+  assert.deepEqual([...undocumented], [], 'layers without a section in docs/design/layers.md');
+});
