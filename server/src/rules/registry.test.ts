@@ -94,3 +94,46 @@ test('a misspelt rule id in an expect comment fails the fixture', async () => {
     'Unknown rule in expect: missing-flush-dcache-paeg@3',
   ]);
 });
+
+/** The analysis families and family knowledge files a rule's imports reach: `dcache`, `vmap`. */
+function familiesOf(source: string): { analysis: Set<string>; knowledge: Set<string> } {
+  const imports = [...source.matchAll(/from '\.\.\/([\w/]+)'/g)].map((m) => m[1]!);
+  const pick = (prefix: string): Set<string> =>
+    new Set(
+      imports.filter((i) => i.startsWith(prefix)).map((i) => i.slice(prefix.length).split('/')[0]!),
+    );
+  const analysis = pick('analysis/');
+  analysis.delete('core');
+  const knowledge = new Set([...pick('knowledge/')].filter((k) => k === 'dcache' || k === 'vmap'));
+  return { analysis, knowledge };
+}
+
+function familyProblems(id: string, source: string): string[] {
+  const { analysis, knowledge } = familiesOf(source);
+  const problems: string[] = [];
+  if (analysis.size > 1) problems.push(`${id} uses two families: ${[...analysis].join(', ')}`);
+  for (const k of knowledge)
+    if (analysis.size > 0 && !analysis.has(k)) problems.push(`${id} reads the ${k} knowledge`);
+  return problems;
+}
+
+test("each rule builds on the core and one family, with that family's knowledge", () => {
+  const problems = RULE_IDS.flatMap((id) =>
+    familyProblems(id, readFileSync(join(__dirname, `${id}.ts`), 'utf8')),
+  );
+  assert.deepEqual(problems, []);
+  assert.deepEqual(
+    familyProblems(
+      'probe',
+      "import { a } from '../analysis/dcache/pageModel';\nimport { b } from '../analysis/vmap/model';\nimport * as V from '../knowledge/vmap';\n",
+    ),
+    ['probe uses two families: dcache, vmap'],
+  );
+  assert.deepEqual(
+    familyProblems(
+      'probe',
+      "import { a } from '../analysis/dcache/pageModel';\nimport * as V from '../knowledge/vmap';\n",
+    ),
+    ['probe reads the vmap knowledge'],
+  );
+});
