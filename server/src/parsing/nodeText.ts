@@ -20,15 +20,20 @@ export function functionName(fn: Node): string {
   return '<anonymous>';
 }
 
-/** Names of a function's parameters, in order (`...` and unnamed ones give ''). */
-export function parameterNames(fn: Node): string[] {
+/** A function's parameter declarations, in order (`...` included). */
+function parameterDeclarations(fn: Node): Node[] {
   let d: Node | null = fn.childForFieldName('declarator');
   while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
   const list = d?.childForFieldName('parameters');
   if (!list) return [];
-  return list.namedChildren
-    .filter((p) => p.type === 'parameter_declaration' || p.type === 'variadic_parameter')
-    .map((p) => declaredName(p.childForFieldName('declarator')));
+  return list.namedChildren.filter(
+    (p) => p.type === 'parameter_declaration' || p.type === 'variadic_parameter',
+  );
+}
+
+/** Names of a function's parameters, in order (`...` and unnamed ones give ''). */
+export function parameterNames(fn: Node): string[] {
+  return parameterDeclarations(fn).map((p) => declaredName(p.childForFieldName('declarator')));
 }
 
 /**
@@ -50,13 +55,7 @@ export function indirection(d: Node | null): number {
 
 /** Indirection of each parameter, in the order of parameterNames(). */
 export function parameterIndirections(fn: Node): number[] {
-  let d: Node | null = fn.childForFieldName('declarator');
-  while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
-  const list = d?.childForFieldName('parameters');
-  if (!list) return [];
-  return list.namedChildren
-    .filter((p) => p.type === 'parameter_declaration' || p.type === 'variadic_parameter')
-    .map((p) => indirection(p.childForFieldName('declarator')));
+  return parameterDeclarations(fn).map((p) => indirection(p.childForFieldName('declarator')));
 }
 
 /** The identifier a declarator declares (`*const p[4]` gives `p`). */
