@@ -110,6 +110,13 @@ export async function codeActionsAt(
   const a = await ctx.analysis(doc.uri, token);
   if (!a || a.tooLarge || doc.version !== a.version || ctx.documents.get(doc.uri) !== doc)
     return [];
-  const tree = analyses.stateOf(doc.uri).treeFor(await ctx.parser(), a.source);
-  return buildCodeActions(doc, a, tree.tree.rootNode, params);
+  // Built on the analysis thread, which holds the document's tree.
+  return analyses
+    .stateOf(doc.uri)
+    .actions(
+      doc.uri,
+      a,
+      params,
+      () => token.isCancellationRequested || ctx.documents.get(doc.uri) !== doc,
+    );
 }

@@ -12,7 +12,7 @@ import type { ServerContext } from './context';
 import { isCDocument } from './context';
 import type { Analyses } from './analyses';
 import { uriToPath } from './settingsStore';
-import { BuildCancelled, buildTreeFacts, findKernelRoot, summarizeText } from '../xref/build';
+import { BuildCancelled, buildTreeFacts, findKernelRoot } from '../xref/build';
 import { TreeIndex } from '../xref/treeIndex';
 import type { FileFacts } from '../xref/types';
 import type { TreeContext } from '../analysis/dcache/summaries';
@@ -42,6 +42,11 @@ export class WorkspaceIndex {
   /** Files that gave facts. */
   get files(): number {
     return this.facts.size;
+  }
+
+  /** The index itself, once ready (the analysis thread asks it through analysisHost.ts). */
+  treeFacts(): TreeIndex | undefined {
+    return this.index;
   }
 
   /** The context of a file inside the indexed tree, once the index is ready. */
@@ -137,8 +142,13 @@ export class WorkspaceIndex {
     const tree = this.index && this.root ? this.treeOf(path) : undefined;
     if (!tree) return [];
     const rel = tree.context.file;
-    const parser = await this.ctx.parser();
-    const next = text === undefined ? null : summarizeText(parser, rel, text).facts;
+    // Summarised on the analysis thread: a huge edited function never holds the event loop.
+    const next =
+      text === undefined
+        ? null
+        : ((await this.ctx.host.run({ kind: 'summary', rel, source: text }, () => false)) as
+            FileFacts | undefined);
+    if (next === undefined) return [];
     const old = this.facts.get(rel);
     const names = changedNames(old, next ?? undefined);
     if (names.length === 0) return [];
