@@ -6,7 +6,8 @@
  * summarised again one by one; when a summary changes, the open documents that name it (a
  * function, a field, a callback field) are analysed again.
  */
-import { readFileSync } from 'node:fs';
+import { readBounded } from '../host/boundedRead';
+import { MAX_PARSE_CHARS } from '../parsing/parser';
 import { availableParallelism } from 'node:os';
 import type { ServerContext } from './context';
 import { isCDocument } from './context';
@@ -106,12 +107,9 @@ export class WorkspaceIndex {
     const changed: string[] = [];
     for (const path of paths) {
       if (!/\.[ch]$/.test(path)) continue;
-      let text: string | undefined;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch {
-        text = undefined;
-      }
+      // As the index build reads them: regular files only, size first (xref/build.ts).
+      const read = readBounded(path, MAX_PARSE_CHARS);
+      const text = read.ok ? read.bytes.toString('utf8') : undefined;
       changed.push(...(await this.update(path, text)));
     }
     this.refreshDependants(changed);
