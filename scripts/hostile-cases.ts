@@ -44,10 +44,20 @@ interface RunResult {
   capped: boolean;
 }
 
-const summary = (r: RunResult): string =>
-  /\d+ findings? in \d+ files? scanned[^\n]*/.exec(r.err)?.[0] ?? '';
+/** The findings printed, as `name:line:col` (the summary line is not printed under `timeout`). */
+const summary = (r: RunResult): string => {
+  const found = [...r.out.matchAll(/([^/\n]+\.c):(\d+:\d+): (?:warning|error|info):/g)];
+  return `${found.length} finding${found.length === 1 ? '' : 's'}${found.length > 0 ? ` (${found.map((m) => `${m[1]}:${m[2]}`).join(', ')})` : ''}`;
+};
+/** The first lines of stderr, without the temporary directory and stack frames. */
 const firstErr = (r: RunResult): string =>
-  (r.err.split('\n').find((l) => l.trim() !== '' && !/^\s*at /.test(l)) ?? '').slice(0, 90);
+  r.err
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !/^\s*at /.test(l) && !/^Command exited/.test(l))
+    .slice(0, 2)
+    .join(' ')
+    .replace(/(?:\.\.\/)*\/?tmp\/fg-hostile-cases-\w+\//g, '')
+    .slice(0, 110);
 const esc = (s: string): string => JSON.stringify(s).slice(1, -1).replace(/\|/g, '\\|');
 
 function dir(base: string, name: string, files: Record<string, string>): string {
@@ -240,8 +250,7 @@ const CASES: Case[] = [
       const w = dir(d, 'c10', { 'dot.c': src, 'cr.c': cr });
       return ['lint', '--jobs', '1', '--no-cache', join(w, 'dot.c'), join(w, 'cr.c')];
     },
-    outcome: (r) =>
-      `${summary(r)}; ${[...r.out.matchAll(/^(\w+\.c:\d+:\d+):/gm)].map((m) => m[1]).join(', ') || 'none'}`,
+    outcome: summary,
   },
 ];
 
