@@ -1,6 +1,7 @@
 /**
  * The language server stays responsive while one huge function is analysed (issue 15, item 3):
- * the analysis runs on its own thread, so hover, a newer edit and `shutdown` are answered at
+ * the analysis runs on its own thread (code actions on another), so hover, code actions, a newer
+ * edit and `shutdown` are answered at
  * once, and a newer edit stops the stale run inside the function. Bounds are measured against
  * the same server's idle answers in the same run (the machine is shared and noisy); without the
  * analysis thread each answer below waits for the whole function (seconds, up to the budget).
@@ -33,7 +34,7 @@ async function timed<T>(work: () => Promise<T>): Promise<number> {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 test(
-  'lsp responsive: hover, a newer edit and shutdown are answered while a 30,000-if function is analysed',
+  'lsp responsive: hover, code actions, a newer edit and shutdown are answered while a 30,000-if function is analysed',
   { timeout: 120_000 },
   async () => {
     const s = await LspProcess.start({ budgetMs: BUDGET_MS });
@@ -47,8 +48,17 @@ test(
           textDocument: { uri: SMALL_URI },
           position: { line: 3, character: 2 },
         });
+      const codeAction = () =>
+        s.request('textDocument/codeAction', {
+          textDocument: { uri: SMALL_URI },
+          range: { start: { line: 3, character: 0 }, end: { line: 3, character: 4 } },
+          context: { diagnostics: [] },
+        });
       const idle: number[] = [];
       for (let i = 0; i < 5; i++) idle.push(await timed(hover));
+      await codeAction();
+      const idleActions: number[] = [];
+      for (let i = 0; i < 3; i++) idleActions.push(await timed(codeAction));
       // An idle edit-to-diagnostics round trip of the small document.
       let smallVersion = 1;
       const edit = async (uri: string, version: number, text: string): Promise<void> => {
@@ -75,10 +85,16 @@ test(
       const bigDone = s.waitFor(isPublished(BIG_URI, 1), bigFrom).then(() => performance.now());
       const busy: number[] = [];
       for (let i = 0; i < 5; i++) busy.push(await timed(hover));
+      const busyActions: number[] = [];
+      for (let i = 0; i < 3; i++) busyActions.push(await timed(codeAction));
       const hoversDone = performance.now();
       assert.ok(
         Math.max(...busy) < bound(median(idle)),
         `hover while busy ${busy.map(Math.round).join(', ')} ms; idle median ${median(idle).toFixed(1)} ms`,
+      );
+      assert.ok(
+        Math.max(...busyActions) < bound(median(idleActions)),
+        `code action while busy ${busyActions.map(Math.round).join(', ')} ms; idle median ${median(idleActions).toFixed(1)} ms`,
       );
 
       // A newer edit of the huge document stops the stale run: the new version is analysed

@@ -1,5 +1,8 @@
 /**
- * The main thread's side of the analysis thread (analysisWorker.ts): a queue of jobs sent one at a
+ * The main thread's side of the analysis threads (analysisWorker.ts): two lanes, each a worker
+ * with its own parser, one for analyses (documents, snippets, workspace-check files, summaries) and
+ * one for code actions, so that a code action on one document never waits for the analysis of a
+ * huge function in another. Per lane: a queue of jobs sent one at a
  * time, cancellation (a queued job is dropped; the running one is asked to stop through shared
  * memory and stops inside the analysis loops), the tree index's answers, and a new worker when
  * one dies (its running job fails with the reason; the next job gets the new worker).
@@ -35,7 +38,40 @@ function workerEntry(): { entry: string; eval: boolean } {
   return { entry: `require('tsx/cjs'); require(${JSON.stringify(main)});`, eval: true };
 }
 
+/** Routes each job to its lane; `release` reaches both (each keeps its own trees). */
 export class AnalysisHost {
+  private readonly lanes: [Lane, Lane];
+
+  constructor(treeFacts: () => TreeFacts | undefined) {
+    this.lanes = [new Lane(treeFacts), new Lane(() => undefined)];
+  }
+
+  /** Workers started in all (1 per lane used, plus restarts after a death). */
+  get started(): number {
+    return this.lanes[0].started + this.lanes[1].started;
+  }
+
+  /** Runs `job` on its lane's thread; undefined when `cancelled` said stop before it finished. */
+  run(
+    job: Job,
+    cancelled: () => boolean,
+    interim?: (a: Analysis) => void,
+  ): Promise<JobResult | undefined> {
+    return this.lanes[job.kind === 'actions' ? 1 : 0].run(job, cancelled, interim);
+  }
+
+  /** Frees what the workers keep for a document (its trees, its per-function cache). */
+  release(key: string, drop: boolean): void {
+    for (const lane of this.lanes) lane.release(key, drop);
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.lanes.map((l) => l.dispose()));
+  }
+}
+
+/** One worker, its queue and its shared control words. */
+class Lane {
   private worker: Worker | undefined;
   private treePort: MessagePort | undefined;
   private readonly control = new Int32Array(new SharedArrayBuffer(8));
