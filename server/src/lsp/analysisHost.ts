@@ -135,7 +135,14 @@ class Lane {
     }
     if (!next) return;
     this.running = next;
-    this.ensureWorker().postMessage({ id: next.id, job: next.job } satisfies ToWorker);
+    try {
+      this.ensureWorker().postMessage({ id: next.id, job: next.job } satisfies ToWorker);
+    } catch (e) {
+      // A job that cannot be sent (not cloneable) fails alone; the lane goes on.
+      this.running = undefined;
+      next.reject(e instanceof Error ? e : new Error(String(e)));
+      this.pump();
+    }
   }
 
   private ensureWorker(): Worker {
