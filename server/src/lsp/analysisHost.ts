@@ -15,7 +15,7 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { TreeFacts } from '../xref/types';
-import type { Analysis } from './documentAnalysis';
+import type { Analysis } from './analysisResult';
 import { CANCEL_SLOT, TREE_SLOT } from './analysisWorker';
 import type { AnalysisWorkerData, FromWorker, Job, JobResult, ToWorker } from './analysisWorker';
 

@@ -38,8 +38,8 @@ import { summarizeText } from '../xref/build';
 import type { FileFacts } from '../xref/types';
 import { IncrementalLinter } from './incrementalLint';
 import { ParsedDocument } from './parsedDocument';
-import type { Analysis } from './documentAnalysis';
-import { buildCodeActions } from './codeActions';
+import type { Analysis } from './analysisResult';
+import { buildCodeActions } from './codeActionList';
 
 /** Shared control words: [0] the id of the job asked to stop, [1] the tree answer's flag. */
 export const CANCEL_SLOT = 0;

@@ -4,32 +4,12 @@
  * function takes. A run stops as soon as a newer run of the same document starts or the caller
  * cancels it (a newer edit, a cancelled pull request), inside the analysis loops too.
  */
-import type { SkippedFunction } from '../linter';
-import type { Finding } from '../rules/types';
-import type { Suppression } from '../suppress';
 import type { Settings } from '../config/settings';
-import type { IncrementalStats } from './incrementalLint';
-import type { ParsedDocument } from './parsedDocument';
+import type { Analysis } from './analysisResult';
 import type { AnalysisHost } from './analysisHost';
 import type { CodeAction, CodeActionParams } from 'vscode-languageserver';
 
-export interface Analysis {
-  version: number;
-  source: string;
-  /** Findings to show: not suppressed, rule not off; severity already per settings. */
-  findings: Finding[];
-  unused: Suppression[];
-  unknown: { suppression: Suppression; rule: string }[];
-  skipped: SkippedFunction[];
-  /** Set when the file was not analysed (excluded, over the time budget). */
-  note?: string;
-  /** Set when the text is longer than the parser takes (it was not parsed). */
-  tooLarge?: { chars: number; limit: number };
-  stats?: IncrementalStats;
-  parse?: ParsedDocument['lastParse'];
-  /** An interim result: unchanged functions not yet re-checked against the edit. */
-  quick?: boolean;
-}
+export type { Analysis } from './analysisResult';
 
 /** Time an analysis may take before giving up on the file (the CLI's default budget). */
 export const BUDGET_MS = 20_000;
