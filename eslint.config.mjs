@@ -126,8 +126,15 @@ const LAYERS = [
   layer(
     'kernel-io',
     files('kernel', KERNEL_IO),
-    [EDITOR, LSP, CLIENT, SIMULATOR, unit(serverUnitsExcept(['kernel'])), unit(ROOT_MODULES)],
-    "reading a tree's kernel version: the file system and kernel/version only",
+    [
+      EDITOR,
+      LSP,
+      CLIENT,
+      SIMULATOR,
+      unit(serverUnitsExcept(['kernel', 'host'])),
+      unit(ROOT_MODULES),
+    ],
+    "reading a tree's kernel version: the file system (through host's bounded reads) and kernel/version only",
   ),
   engine(
     'xref',
@@ -168,10 +175,10 @@ const LAYERS = [
       LSP,
       CLIENT,
       SIMULATOR,
-      unit(serverUnitsExcept(['tree', 'parsing', 'kernel'])),
+      unit(serverUnitsExcept(['tree', 'parsing', 'kernel', 'host'])),
       unit(ROOT_MODULES),
     ],
-    "the kernel tree on disk (its files, stores and caches): the file system, parsing and the tree's kernel version only",
+    "the kernel tree on disk (its files, stores and caches): the file system (through host's bounded reads), parsing and the tree's kernel version only",
   ),
   engine(
     'analysis',

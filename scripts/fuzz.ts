@@ -308,7 +308,7 @@ async function main(): Promise<void> {
     `fuzz: seed ${o.seed}, iterations ${o.start}..${o.start + o.iterations - 1}, ${kernel.files.length} kernel files, ${scenarios.length} scenarios, budget ${o.budgetMs} ms`,
   );
   const engine = new Engine(o.budgetMs);
-  const lsp = o.lspEvery > 0 && existsSync(SERVER) ? new LspFeed(o.budgetMs * 3 + 5000) : undefined;
+  const lsp = o.lspEvery > 0 && existsSync(SERVER) ? new LspFeed(o.budgetMs) : undefined;
   if (o.lspEvery > 0 && !lsp)
     console.error(`fuzz: ${SERVER} not built; the language server is left out`);
   const failures: string[] = [];

@@ -26,12 +26,20 @@ export class LspFeed {
   private version = 0;
   restarts = 0;
 
-  constructor(private readonly watchdogMs: number) {}
+  /**
+   * The server runs with the fuzzer's budget (initializationOptions.budgetMs) and must answer
+   * within it plus a margin: a longer wait is a real hang, not the server's own budget running out.
+   */
+  private readonly watchdogMs: number;
+
+  constructor(private readonly budgetMs: number) {
+    this.watchdogMs = 2 * budgetMs + 10_000;
+  }
 
   async feed(text: string): Promise<string | undefined> {
     if (!this.server || this.server.exited) {
       if (this.server) this.restarts++;
-      this.server = await LspProcess.start({ debounceMs: 0 });
+      this.server = await LspProcess.start({ debounceMs: 0, budgetMs: this.budgetMs });
       this.version = 0;
     }
     const s = this.server;

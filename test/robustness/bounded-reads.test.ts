@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkWorkspace } from '../../server/src/lsp/workspaceCheck';
+import { checkWorkspace, lintInThread } from '../../server/src/lsp/workspaceCheck';
 import { emptySettings } from '../../server/src/config/settings';
 import { testParser } from '../helpers';
 
@@ -66,7 +66,7 @@ test('bounded reads: the workspace check skips a sparse giant by its size and go
   const reported: string[] = [];
   const result = await checkWorkspace({
     roots: [dir],
-    parser: await testParser(),
+    lint: lintInThread(await testParser()),
     settingsFor: () => emptySettings(),
     skip: () => false,
     report: (f) => {

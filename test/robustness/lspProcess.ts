@@ -50,7 +50,9 @@ export class LspProcess {
   }
 
   /** Starts a server and initialises it; push diagnostics unless `pull`. */
-  static async start(options: { pull?: boolean; debounceMs?: number } = {}): Promise<LspProcess> {
+  static async start(
+    options: { pull?: boolean; debounceMs?: number; budgetMs?: number } = {},
+  ): Promise<LspProcess> {
     const s = new LspProcess();
     // As an editor would: workspace folders, and pull diagnostics only when asked for.
     const capabilities = {
@@ -61,7 +63,10 @@ export class LspProcess {
       processId: process.pid,
       rootUri: null,
       capabilities,
-      initializationOptions: { debounceMs: options.debounceMs ?? 0 },
+      initializationOptions: {
+        debounceMs: options.debounceMs ?? 0,
+        ...(options.budgetMs !== undefined ? { budgetMs: options.budgetMs } : {}),
+      },
     });
     if (init.error) throw new Error(`initialize failed: ${init.error.message}`);
     s.notify('initialized', {});

@@ -17,6 +17,7 @@ import type { Node } from '../parsing/parser';
 import { connect } from './graph';
 import type { Block, EdgeKind, FunctionCfg } from './graph';
 import { callArguments, calleeName, functionName, stripExpr } from '../parsing/nodeText';
+import { checkDeadline } from '../parsing/deadline';
 
 export const MAX_DEPTH = 200;
 /** A branch costs about three blocks: 20,000 statements with branches stay analysable. */
@@ -92,6 +93,9 @@ class Builder {
   }
 
   statement(node: Node): void {
+    // The build walks every statement of the function: a huge one must stop at the file's budget
+    // like the analysis after it (BudgetExceeded goes up; the file is skipped with its reason).
+    checkDeadline();
     if (++this.depth > MAX_DEPTH)
       throw new TooComplex(`statements nested deeper than ${MAX_DEPTH}`);
     try {

@@ -29,7 +29,8 @@ export class Analyses {
 
   stateOf(uri: string): DocumentAnalysis {
     let s = this.states.get(uri);
-    if (!s) this.states.set(uri, (s = new DocumentAnalysis()));
+    if (!s)
+      this.states.set(uri, (s = new DocumentAnalysis(this.ctx.host, this.ctx.client.budgetMs)));
     return s;
   }
 
@@ -134,13 +135,11 @@ export class Analyses {
     const resolved = await store.resolve(uri);
     const kernel = fileKernelVersion(uriToPath(uri), resolved.settings.kernelVersion);
     const settings = { ...resolved.settings, kernelVersion: kernel.version };
-    const p = await this.ctx.parser();
     const t0 = performance.now();
     const timing = (a: Analysis): void => this.reportTiming(uri, version, t0, a);
     const path = uriToPath(uri);
     const tree = path === undefined ? undefined : this.ctx.treeOf?.(path);
     const a = await this.stateOf(uri).analyse(
-      p,
       doc.getText(),
       version,
       settings,
@@ -151,7 +150,7 @@ export class Analyses {
           timing(quick);
           interim(quick);
         }),
-      tree,
+      tree && { file: tree.context.file, generation: tree.generation },
     );
     if (a) timing(a);
     this.releaseIdleTrees();

@@ -6,9 +6,9 @@
  */
 import type { CancellationToken, Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Parser } from '../parsing/parser';
 import type { Analysis } from './documentAnalysis';
 import type { SettingsStore } from './settingsStore';
+import type { AnalysisHost } from './analysisHost';
 import type { TreeContext } from '../analysis/dcache/summaries';
 
 /** What the client announced at initialize (settled once, never renegotiated). */
@@ -21,12 +21,15 @@ export interface ClientFeatures {
   showDocument: boolean;
   debounceMs: number;
   reportTiming: boolean;
+  /** Time an analysis may take (initializationOptions.budgetMs; the CLI's default otherwise). */
+  budgetMs: number;
 }
 
 export interface ServerContext {
   readonly connection: Connection;
   readonly documents: TextDocuments<TextDocument>;
-  readonly parser: () => Promise<Parser>;
+  /** The analysis thread: documents, snippets, code actions and the workspace check run there. */
+  readonly host: AnalysisHost;
   store: SettingsStore;
   readonly client: ClientFeatures;
   /** Files whose diagnostics the workspace check pushed. */

@@ -11,7 +11,7 @@ import { unknownRuleMessage, unusedSuppressionMessage } from '../suppress';
 import type { RuleSeverity } from '../config/settings';
 import { RULE_IDS } from '../rules/index';
 import { docsUri } from '../host/package';
-import type { Analysis } from './documentAnalysis';
+import type { Analysis } from './analysisResult';
 
 export const SOURCE = 'flushguard';
 export const UNUSED_SUPPRESSION = 'unused-suppression';

@@ -23,6 +23,8 @@ export function initialize(ctx: ServerContext, params: InitializeParams): Initia
   if (typeof options.debounceMs === 'number' && options.debounceMs >= 0)
     client.debounceMs = options.debounceMs;
   client.reportTiming = options.reportTiming === true;
+  if (typeof options.budgetMs === 'number' && options.budgetMs > 0)
+    client.budgetMs = options.budgetMs;
   const fetch =
     caps.workspace?.configuration === true
       ? async (uri: string): Promise<unknown> =>

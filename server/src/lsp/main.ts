@@ -4,14 +4,16 @@
  * `--socket=PORT`.
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { createParser, initParser } from '../parsing/parser';
-import { wasmSources } from '../host/wasmPaths';
 import { startServer } from './server';
 import { isXrefWorker, runXrefWorker } from '../xref/build';
+import { isAnalysisWorker, runAnalysisWorker } from './analysisWorker';
 
 if (isXrefWorker()) {
   // A worker thread of the tree index (xref/build.ts starts this same entry).
   void runXrefWorker();
+} else if (isAnalysisWorker()) {
+  // The analysis thread (analysisHost.ts starts this same entry); it owns the parser.
+  void runAnalysisWorker();
 } else if (process.argv.includes('--version')) {
   process.stdout.write('flushguard-language-server\n');
 } else if (
@@ -24,7 +26,5 @@ if (isXrefWorker()) {
   process.exitCode = 2;
 } else {
   const connection = createConnection(ProposedFeatures.all);
-  // The grammar loads while the client initialises; handlers wait for it.
-  const parser = initParser(wasmSources()).then(() => createParser());
-  startServer(connection, parser);
+  startServer(connection);
 }

@@ -10,6 +10,7 @@ import { Edit } from 'web-tree-sitter';
 import type { Parser, ParsedSource, Tree } from '../parsing/parser';
 import { BudgetExceeded, checkParseable, MAX_PARSE_CHARS } from '../parsing/parser';
 import { preprocess } from '../parsing/preprocess';
+import { Interrupted } from '../parsing/deadline';
 
 interface Point {
   row: number;
@@ -52,7 +53,7 @@ export class ParsedDocument {
   lastParse: 'full' | 'incremental' | 'unchanged' = 'full';
 
   /** Parses `source`, reusing the previous tree when there is one. The result's tree stays owned here. */
-  parse(parser: Parser, source: string, deadline?: number): ParsedSource {
+  parse(parser: Parser, source: string, deadline?: number, stop?: () => boolean): ParsedSource {
     // A text over the parser's limit is refused before the pre-pass and any WASM work: a 50 MB
     // document otherwise took 20 s and over 1 GB before the deadline stopped it.
     if (source.length > MAX_PARSE_CHARS) this.release();
@@ -78,14 +79,17 @@ export class ParsedDocument {
         );
       }
     }
+    const over = (): boolean =>
+      (deadline !== undefined && performance.now() > deadline) || stop?.() === true;
     const options =
-      deadline === undefined ? undefined : { progressCallback: () => performance.now() > deadline };
+      deadline === undefined && stop === undefined ? undefined : { progressCallback: over };
     const tree = parser.parse(pre.text, old ?? null, options);
     old?.delete();
     this.tree = undefined;
     this.preText = '';
     if (!tree) {
       parser.reset();
+      if (stop?.() === true) throw new Interrupted('the analysis is no longer wanted');
       throw new BudgetExceeded('parsing took longer than the time budget');
     }
     this.lastParse = old ? 'incremental' : 'full';

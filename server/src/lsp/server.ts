@@ -11,7 +11,6 @@
 import { ErrorCodes, ResponseError, TextDocuments } from 'vscode-languageserver';
 import type { CancellationToken, Connection } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Parser } from '../parsing/parser';
 import { CHECK_WORKSPACE_REQUEST, MEMORY_REQUEST } from '../protocol/workspace';
 import type { MemoryInfo } from '../protocol/workspace';
 import { PRESETS_REQUEST, SIMULATE_REQUEST } from '../protocol/simulate';
@@ -28,6 +27,8 @@ import { runWorkspaceCheck } from './workspaceCommand';
 import { Lifecycle, requestArgs } from './lifecycle';
 import { SettingsStore } from './settingsStore';
 import { WorkspaceIndex } from './workspaceIndex';
+import { AnalysisHost } from './analysisHost';
+import { BUDGET_MS } from './documentAnalysis';
 
 const DEFAULT_DEBOUNCE_MS = 40;
 const INDEX_DELAY_MS = 200;
@@ -45,11 +46,13 @@ function memoryInfo(index: WorkspaceIndex): MemoryInfo {
   return info;
 }
 
-export function startServer(connection: Connection, parserReady: Promise<Parser>): void {
+export function startServer(connection: Connection): void {
+  // The tree index lives here; the analysis thread asks it by file (analysisWorker.ts).
+  const host = new AnalysisHost(() => workspace.treeFacts());
   const ctx: ServerContext = {
+    host,
     connection,
     documents: new TextDocuments(TextDocument),
-    parser: () => parserReady,
     store: new SettingsStore(undefined, () => undefined),
     client: {
       pull: false,
@@ -58,13 +61,14 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
       showDocument: false,
       debounceMs: DEFAULT_DEBOUNCE_MS,
       reportTiming: false,
+      budgetMs: BUDGET_MS,
     },
     scanned: new Set(),
     analysis: (uri, token, interim) => analyses.current(uri, token, interim),
   };
   const analyses = new Analyses(ctx);
-  const index = new WorkspaceIndex(ctx, analyses);
-  ctx.treeOf = (path) => index.treeOf(path);
+  const workspace = new WorkspaceIndex(ctx, analyses);
+  ctx.treeOf = (path) => workspace.treeOf(path);
   const life = new Lifecycle();
   // Requests registered by method name take their params positionally or by name (requestArgs).
   const custom = (
@@ -84,9 +88,9 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
   connection.onInitialized(() => {
     listenToFolders(ctx, analyses);
     // After the first documents had their turn: their first diagnostics come from them alone.
-    setTimeout(() => void index.start(), INDEX_DELAY_MS);
+    setTimeout(() => void workspace.start(), INDEX_DELAY_MS);
   });
-  listenToDocuments(ctx, analyses, index);
+  listenToDocuments(ctx, analyses, workspace);
   connection.languages.diagnostics.on(
     life.guard('textDocument/diagnostic', (params, token) => pullDiagnostics(ctx, params, token)),
   );
@@ -108,7 +112,7 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
   );
   custom(SIMULATE_REQUEST, (params, token) => simulate(ctx, params, token));
   custom(PRESETS_REQUEST, () => listPresetsResult());
-  custom(MEMORY_REQUEST, () => memoryInfo(index));
+  custom(MEMORY_REQUEST, () => memoryInfo(workspace));
   custom(CHECK_WORKSPACE_REQUEST, (_params, token) => runWorkspaceCheck(ctx, token));
   // Any other method: unknown before shutdown (MethodNotFound), refused after it.
   connection.onRequest((method) => {
@@ -119,8 +123,8 @@ export function startServer(connection: Connection, parserReady: Promise<Parser>
   connection.onShutdown(async () => {
     if (!life.end()) life.check('shutdown');
     analyses.dispose();
-    index.dispose();
-    (await parserReady).delete();
+    workspace.dispose();
+    await host.dispose();
   });
 
   ctx.documents.listen(connection);

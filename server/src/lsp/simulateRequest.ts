@@ -48,10 +48,9 @@ async function snippetFinding(
   token: CancellationToken,
 ): Promise<Finding | undefined> {
   const resolved = await ctx.store.resolve(uri);
-  const analysis = new DocumentAnalysis();
+  const analysis = new DocumentAnalysis(ctx.host, ctx.client.budgetMs);
   try {
     const a = await analysis.analyse(
-      await ctx.parser(),
       source,
       0,
       resolved.settings,

@@ -1,7 +1,7 @@
 /**
  * "Check workspace": every C file under the workspace roots, excluded globs skipped, linted one
- * after the other on the server's thread with a turn of the event loop between files, so that
- * edits stay responsive and a cancel is seen within one file. Files that mention no cache API are
+ * after the other (in the server, on the analysis thread: analysisWorker.ts), with a turn of the
+ * event loop between files, so that edits stay responsive and a cancel is seen within one file. Files that mention no cache API are
  * not parsed at all (the rules' text pre-filter: about 98 % of the kernel's files).
  */
 import { MIB, readBounded } from '../host/boundedRead';
@@ -31,9 +31,16 @@ export interface FileReport {
   unused: Suppression[];
 }
 
+/** Lints one file: undefined when cancelled, null when over the budget or the parser's limits. */
+export type LintFile = (
+  source: string,
+  rules: string[],
+  cancelled: () => boolean,
+) => Promise<LintResult | null | undefined>;
+
 export interface CheckOptions {
   roots: string[];
-  parser: Parser;
+  lint: LintFile;
   settingsFor: (root: string) => Settings;
   /** Open documents are the editor's business; the scan leaves them alone. */
   skip: (path: string) => boolean;
@@ -44,7 +51,7 @@ export interface CheckOptions {
 
 const C_FILE = /\.[ch]$/;
 /** The CLI's default time budget for one file. */
-const FILE_BUDGET_MS = 20_000;
+export const FILE_BUDGET_MS = 20_000;
 /** Longest stretch of work between two turns of the event loop. */
 const SLICE_MS = 8;
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -78,9 +85,17 @@ async function collect(
 }
 
 /**
- * Lints one file function by function, giving the event loop a turn every few milliseconds, so
- * that a large file neither blocks the server nor delays a cancel; undefined when cancelled.
+ * Lints one file on this thread, function by function, giving the event loop a turn every few
+ * milliseconds (between functions only: the server uses its analysis thread instead).
  */
+export const lintInThread =
+  (parser: Parser): LintFile =>
+  (source, rules, cancelled) =>
+    lintYielding(parser, source, rules, cancelled).catch((e: unknown) => {
+      if (e instanceof BudgetExceeded) return null;
+      throw e;
+    });
+
 async function lintYielding(
   parser: Parser,
   source: string,
@@ -149,20 +164,18 @@ export async function checkWorkspace(o: CheckOptions): Promise<CheckWorkspaceRes
     result.analysed++;
     let findings: Finding[] = [];
     let unused: Suppression[] = [];
-    try {
-      const lint = await lintYielding(o.parser, source, rules, o.cancelled);
-      if (!lint) {
-        result.cancelled = true;
-        break;
-      }
+    const lint = await o.lint(source, rules, o.cancelled);
+    if (lint === undefined) {
+      result.cancelled = true;
+      break;
+    }
+    if (lint) {
       const s = applySuppressions(source, lint.findings, rules, RULE_IDS);
       findings = s.findings.map((f) => {
         const sev = severityOf(settings, f.rule);
         return { ...f, severity: sev === 'off' ? f.severity : sev };
       });
       unused = s.unused;
-    } catch (e) {
-      if (!(e instanceof BudgetExceeded)) throw e;
     }
     result.findings += findings.length;
     if (findings.length > 0) result.filesWithFindings++;

@@ -9,6 +9,7 @@ import { findingDiagnostic, unusedSuppressionDiagnostic } from './diagnostics';
 import type { ServerContext } from './context';
 import { uriToPath } from './settingsStore';
 import { checkWorkspace } from './workspaceCheck';
+import type { LintResult } from '../linter';
 
 export async function runWorkspaceCheck(
   ctx: ServerContext,
@@ -24,7 +25,12 @@ export async function runWorkspaceCheck(
   try {
     return await checkWorkspace({
       roots: store.roots,
-      parser: await ctx.parser(),
+      // Each file on the analysis thread: one huge function never holds the event loop.
+      lint: async (source, rules, cancelled) =>
+        (await ctx.host.run(
+          { kind: 'file', source, rules, budgetMs: ctx.client.budgetMs },
+          cancelled,
+        )) as LintResult | null | undefined,
       settingsFor: (root) =>
         mergeSettings(store.configFile(root)?.settings ?? emptySettings(), editor),
       skip: (path) => open.has(path),

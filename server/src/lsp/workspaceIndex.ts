@@ -6,13 +6,14 @@
  * summarised again one by one; when a summary changes, the open documents that name it (a
  * function, a field, a callback field) are analysed again.
  */
-import { readFileSync } from 'node:fs';
+import { readBounded } from '../host/boundedRead';
+import { MAX_PARSE_CHARS } from '../parsing/parser';
 import { availableParallelism } from 'node:os';
 import type { ServerContext } from './context';
 import { isCDocument } from './context';
 import type { Analyses } from './analyses';
 import { uriToPath } from './settingsStore';
-import { BuildCancelled, buildTreeFacts, findKernelRoot, summarizeText } from '../xref/build';
+import { BuildCancelled, buildTreeFacts, findKernelRoot } from '../xref/build';
 import { TreeIndex } from '../xref/treeIndex';
 import type { FileFacts } from '../xref/types';
 import type { TreeContext } from '../analysis/dcache/summaries';
@@ -42,6 +43,11 @@ export class WorkspaceIndex {
   /** Files that gave facts. */
   get files(): number {
     return this.facts.size;
+  }
+
+  /** The index itself, once ready (the analysis thread asks it through analysisHost.ts). */
+  treeFacts(): TreeIndex | undefined {
+    return this.index;
   }
 
   /** The context of a file inside the indexed tree, once the index is ready. */
@@ -101,12 +107,9 @@ export class WorkspaceIndex {
     const changed: string[] = [];
     for (const path of paths) {
       if (!/\.[ch]$/.test(path)) continue;
-      let text: string | undefined;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch {
-        text = undefined;
-      }
+      // As the index build reads them: regular files only, size first (xref/build.ts).
+      const read = readBounded(path, MAX_PARSE_CHARS);
+      const text = read.ok ? read.bytes.toString('utf8') : undefined;
       changed.push(...(await this.update(path, text)));
     }
     this.refreshDependants(changed);
@@ -137,8 +140,13 @@ export class WorkspaceIndex {
     const tree = this.index && this.root ? this.treeOf(path) : undefined;
     if (!tree) return [];
     const rel = tree.context.file;
-    const parser = await this.ctx.parser();
-    const next = text === undefined ? null : summarizeText(parser, rel, text).facts;
+    // Summarised on the analysis thread: a huge edited function never holds the event loop.
+    const next =
+      text === undefined
+        ? null
+        : ((await this.ctx.host.run({ kind: 'summary', rel, source: text }, () => false)) as
+            FileFacts | undefined);
+    if (next === undefined) return [];
     const old = this.facts.get(rel);
     const names = changedNames(old, next ?? undefined);
     if (names.length === 0) return [];

@@ -26,6 +26,8 @@ export interface CheckWorkspaceResult {
 export interface InitializationOptions {
   /** Quiet time after an edit before the push diagnostics are computed (default 40 ms). */
   debounceMs?: number;
+  /** Time budget of one analysis in ms (default 20,000, as the CLI's); for tests and the fuzzer. */
+  budgetMs?: number;
   /** Send a `flushguard/analysed` notification after each analysis (benchmarks, tests). */
   reportTiming?: boolean;
   /**

@@ -3,7 +3,11 @@
  * `Makefile`, a `Kconfig` and an `arch/` directory (the three a kernel build starts from).
  * Answers are kept per directory, so a whole-tree run asks the file system once per directory.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { MIB, readBounded } from '../host/boundedRead';
+
+/** Largest Kconfig or Makefile read (the kernel's largest are under 100 KiB). */
+const MAX_TREE_FILE_BYTES = 16 * MIB;
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 export interface KernelTree {
@@ -79,9 +83,7 @@ export function treeRelative(tree: KernelTree, path: string): string {
 
 /** Reads tree-relative files; undefined when absent or unreadable. */
 export function readTreeFile(tree: KernelTree, rel: string): string | undefined {
-  try {
-    return readFileSync(join(tree.root, rel), 'utf8');
-  } catch {
-    return undefined;
-  }
+  // Regular files only, size first: a Kconfig that is a FIFO or a link to /dev/zero costs a stat.
+  const read = readBounded(join(tree.root, rel), MAX_TREE_FILE_BYTES);
+  return read.ok ? read.bytes.toString('utf8') : undefined;
 }

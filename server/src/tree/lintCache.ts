@@ -11,7 +11,11 @@
  * time. Outcomes that depend on the machine (time budget exceeded, crashed worker) or on an
  * unreadable file are not stored either.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { MIB, readBounded } from '../host/boundedRead';
+
+/** Largest file hashed to tell a touched file from a changed one (the CLI reads no larger C). */
+const MAX_HASHED_BYTES = 64 * MIB;
 import { join } from 'node:path';
 import { isRecord, readCacheFile, sha1, treeCacheDir, writeCacheFile } from './store';
 import { TreeFinder, treeRelative } from './kernelTree';
@@ -173,7 +177,8 @@ function sameContent(entry: Entry, mtimeMs: number, path: string): boolean {
   if (entry[1] === mtimeMs) return true;
   if (!entry[3]) return false;
   try {
-    return sha1(readFileSync(path)) === entry[3];
+    const read = readBounded(path, MAX_HASHED_BYTES);
+    return read.ok && sha1(read.bytes) === entry[3];
   } catch {
     return false;
   }

@@ -4,7 +4,8 @@
  * worker threads with the same parser (only the items that can matter: prefilter.ts, in two
  * rounds), and writes the cache back. The summaries themselves are pure (summarize.ts).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { readBounded, sizeText } from '../host/boundedRead';
 import { join, relative, resolve, sep } from 'node:path';
 import { TreeFinder } from '../tree/kernelTree';
 import { cacheHome } from '../tree/store';
@@ -21,6 +22,9 @@ import { fileKernelVersion } from '../kernel/fromTree';
 import { cachePath, readCache, writeCache, XREF_FORMAT } from './cache';
 import type { CachedFile, CachedTree } from './cache';
 import type { FileFacts } from './types';
+
+/** Largest file the index reads: what the parser takes (a longer text is not summarised). */
+const MAX_INDEX_BYTES = MAX_PARSE_CHARS;
 
 /** Only files that can hold page, folio or operations-table facts are parsed. */
 const RELEVANT = /page|folio|iget|i_mapping|_operations|flush_dcache/;
@@ -115,6 +119,8 @@ export interface BuildStats {
   reused: number;
   ms: number;
   cacheFile?: string;
+  /** Files left out of the index, with why (over MAX_INDEX_BYTES, not a regular file). */
+  skipped?: { file: string; reason: string }[];
 }
 
 export interface BuildOptions {
@@ -155,6 +161,7 @@ export async function buildTreeFacts(root: string, options: BuildOptions): Promi
   const todo: Todo[] = [];
   const touched: Todo[] = [];
   const rels = await treeFiles(abs);
+  const skipped: { file: string; reason: string }[] = [];
   for (let k = 0; k < rels.length; k++) {
     const rel = rels[k]!;
     // A turn of the event loop now and then: the language server answers meanwhile.
@@ -164,6 +171,16 @@ export async function buildTreeFacts(root: string, options: BuildOptions): Promi
     }
     const st = statSync(join(abs, rel), { throwIfNoEntry: false });
     if (!st) continue;
+    // Size before reading (a 1.5 GB sparse `.c` took 1.6 GB to be read whole).
+    const refused = !st.isFile()
+      ? 'not a regular file'
+      : st.size > MAX_INDEX_BYTES
+        ? `${sizeText(st.size)}, more than the ${sizeText(MAX_INDEX_BYTES)} read`
+        : undefined;
+    if (refused) {
+      skipped.push({ file: rel, reason: refused });
+      continue;
+    }
     const prev = old?.files[rel];
     const item = { rel, size: st.size, mtimeMs: st.mtimeMs };
     if (prev && prev.size === st.size && prev.mtimeMs === st.mtimeMs) next.files[rel] = prev;
@@ -221,6 +238,7 @@ export async function buildTreeFacts(root: string, options: BuildOptions): Promi
       ms: Math.round(performance.now() - start),
     };
     if (path) stats.cacheFile = path;
+    if (skipped.length > 0) stats.skipped = skipped;
     return { facts, digest: digestOf(kept, next), stats };
   } finally {
     await pool.close();
@@ -367,12 +385,10 @@ function spawn(root: string): () => Worker {
       : new Worker(entry, { workerData: data });
 }
 
+/** A file of the tree, through a bounded read ('' when refused or unreadable). */
 function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
+  const read = readBounded(path, MAX_INDEX_BYTES);
+  return read.ok ? read.bytes.toString('utf8') : '';
 }
 
 export function isXrefWorker(): boolean {
