@@ -31,6 +31,11 @@ export function needsFlush(
   /** Set to why the page is user-visible (the finding's origin step). */
   premise: { value?: Premise } = {},
 ): boolean {
+  const hook = archHookImplementation(facts.name, file);
+  if (hook) {
+    file.notes.push({ function: facts.name, offset: facts.cfg.node.startIndex, note: hook });
+    return false;
+  }
   const why: string[] = [];
   let origin = originOf(page, facts, file, why, premise);
   if (origin === 'private' && why[0])
@@ -195,6 +200,26 @@ function calleeOfValue(n: Node): string {
  */
 const METADATA_FUNCTION =
   /(?:^|_)(?:dir|dirent|readdir|dentry|bnode|btree|bmap|brec|xattr|symlink|make_empty|dir_el|inline_dir|extent_buffer|cpfile|sufile|ifile|mdt)(?:_|$)|dir$/;
+
+/** Roles of the cache-maintenance hooks an architecture implements (cachetlb.rst). */
+const HOOK_ROLES = new Set(['flush', 'flushes-internally', 'arch-flush', 'flushes-walked-pages']);
+
+/**
+ * An architecture's own definition of a cache-maintenance hook (`copy_user_highpage` in
+ * arch/<a>/mm/): Documentation/core-api/cachetlb.rst leaves how the hook keeps the aliases
+ * coherent to the architecture (a deferred flush flag such as PG_dcache_clean, a purge of the
+ * alias of the user address's colour, nothing on caches that do not alias), so the generic rule
+ * that callers flush after a write does not apply inside it. Only known inside a tree, where the
+ * file's path is.
+ */
+function archHookImplementation(name: string, file: FileSummaries): string | undefined {
+  const arch = /^arch\/([^/]+)\//.exec(file.tree?.file ?? '')?.[1];
+  if (!arch) return undefined;
+  const api = apiAt(name, selectedKernelVersion());
+  return api?.roles.some((r) => HOOK_ROLES.has(r.role))
+    ? `${name}() is ${arch}'s own implementation of a cache-maintenance hook (cachetlb.rst): not judged by the generic rule`
+    : undefined;
+}
 
 /** The kernel's own helpers (memcpy_page, zero_user_segments...) leave the flush to callers by design. */
 function isKnownHelper(name: string): boolean {
