@@ -73,8 +73,17 @@ export function unmappableMapping(
   if (HELD_BDEV_MAPPING.test(all))
     return 'the page cache of a block device, reached through the device or superblock that holds it';
   if (QUOTA_FILE.test(all)) return 'an active quota file (sb_dqopt)';
-  const inode = tree ? mappingInodeField(arg, fn, tree, 0) : undefined;
-  const internal = inode && tree ? tree.internalInode(inode) : localInternalInode(arg, fn);
+  return internalMapping(arg, fn, tree);
+}
+
+/** Why `mapping` (`x->f->i_mapping`, a getter's value, a local) is an internal inode's, if known. */
+export function internalMapping(
+  mapping: Node,
+  fn: Node,
+  tree: TreeFacts | undefined,
+): string | undefined {
+  const inode = tree ? mappingInodeField(mapping, fn, tree, 0) : undefined;
+  const internal = inode && tree ? tree.internalInode(inode) : localInternalInode(mapping, fn);
   return internal?.evidence;
 }
 

@@ -8,7 +8,7 @@ import type { Node } from '../../parsing/parser';
 import { exprKey, stripExpr } from '../../parsing/nodeText';
 import { normKey } from '../core/events';
 import type { FunctionFacts } from '../core/facts';
-import { treeOrigin } from '../../xref/origin';
+import { internalMapping, treeOrigin } from '../../xref/origin';
 import * as K from '../../knowledge/dcache';
 import { apiAt, selectedKernelVersion } from '../../knowledge/versions';
 import type { PageModel } from './pageModel';
@@ -134,6 +134,16 @@ function originOf(
       K.PUBLISH_PAGE.has(e.name) &&
       e.args.some((a) => facts.canon(a.text.replace(/\s+/g, '')) === page)
     ) {
+      // Added to the page cache of an internal inode (`add_to_page_cache_lru(p, META(sbi), ...)`):
+      // still out of user space's reach.
+      const into = e.args
+        .filter((a) => facts.canon(a.text.replace(/\s+/g, '')) !== page)
+        .map((a) => internalMapping(a, fn, file.tree?.tree))
+        .find((w) => w !== undefined);
+      if (into) {
+        why.push(`added to an internal inode's page cache: ${into}`);
+        continue;
+      }
       published = true;
       premise.value = { kind: 'published', api: e.name, node: e.node };
     }
