@@ -84,3 +84,15 @@ export const RESERVED_INO = /^[A-Z][A-Z0-9_]*(?:_INO|_CNID|_INODE|_INUM)(?:\(.*\
  */
 export const HELD_BDEV_MAPPING = /(?:->|\.)\s*(?:bd_inode|bd_mapping|s_bdev|s_bdev_file)\b/;
 export const QUOTA_FILE = /\bsb_dqopt\s*\(/;
+
+/**
+ * Calls that store a page into a scatterlist entry, by the index of the page argument:
+ * `sg_assign_page(sg, page)` and `sg_set_page(sg, page, len, offset)`
+ * (include/linux/scatterlist.h:107 and :136 (6.1, 6.12)), `sg_set_folio(sg, folio, len, offset)`
+ * (:158 (6.12)). `sg_page(sg)` then gives back that page.
+ */
+export const SG_STORES_PAGE: ReadonlyMap<string, number> = new Map([
+  ['sg_assign_page', 1],
+  ['sg_set_page', 1],
+  ['sg_set_folio', 1],
+]);

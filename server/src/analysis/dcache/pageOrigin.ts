@@ -9,6 +9,7 @@ import { exprKey, stripExpr } from '../../parsing/nodeText';
 import { normKey } from '../core/events';
 import type { FunctionFacts } from '../core/facts';
 import { internalMapping, treeOrigin } from '../../xref/origin';
+import { SG_STORES_PAGE } from '../../xref/sources';
 import * as K from '../../knowledge/dcache';
 import { apiAt, selectedKernelVersion } from '../../knowledge/versions';
 import type { PageModel } from './pageModel';
@@ -115,6 +116,11 @@ function originOf(
 ): Origin {
   if (integrityVector(page, facts, file)) return 'private';
   const fn = facts.cfg.node;
+  const filled = filledScatterlist(page, facts);
+  if (filled) {
+    why.push(filled);
+    return 'private';
+  }
   if (/(?:^|\.)bv_page\b|^sg_page\(|^miter:|(?:^|\.)b_page$/.test(page)) {
     premise.value = /b_page$/.test(page)
       ? { kind: 'field', expr: page, node: fn }
@@ -176,6 +182,43 @@ function originOf(
     }
   }
   return origin === 'private' && published ? 'visible' : origin;
+}
+
+/**
+ * `sg_page(sg + i)` where the function itself stored a fresh private page into that entry
+ * (`pg = alloc_page(...); sg_assign_page(sg + i, pg)`): the entry holds the page it was given,
+ * whatever scatterlists hold elsewhere. Every store into the entry must be such a page.
+ */
+function filledScatterlist(page: string, facts: FunctionFacts): string | undefined {
+  const entry = /^sg_page\((.+)\)$/.exec(page)?.[1];
+  if (!entry) return undefined;
+  const flat = (t: string): string => facts.canon(t.replace(/\s+/g, ''));
+  const sources: (string | undefined)[] = [];
+  for (const e of facts.all) {
+    const at = e.kind === 'call' ? SG_STORES_PAGE.get(e.name) : undefined;
+    if (at === undefined || e.kind !== 'call' || flat(e.args[0]?.text ?? '') !== entry) continue;
+    const value = e.args[at] && stripExpr(e.args[at]);
+    if (!value || /^(?:NULL|0)$/.test(value.text)) continue;
+    sources.push(...privateSources(value, facts));
+  }
+  const [first] = sources;
+  return first !== undefined && sources.every((c) => c !== undefined)
+    ? `${entry}'s page is one the function stored there from ${first}()`
+    : undefined;
+}
+
+/** The private allocators a value comes from (a call, or every value a local is given). */
+function privateSources(value: Node, facts: FunctionFacts): (string | undefined)[] {
+  const direct = calleeOfValue(value);
+  if (value.type !== 'identifier') return [K.PRIVATE_PAGE_SOURCE.has(direct) ? direct : undefined];
+  const given = facts.all.flatMap((e) =>
+    e.kind === 'assign' && e.rhs && facts.canon(e.lhsKey) === facts.canon(value.text)
+      ? [calleeOfValue(e.rhs)]
+      : [],
+  );
+  return given.length === 0
+    ? [undefined]
+    : given.map((c) => (K.PRIVATE_PAGE_SOURCE.has(c) ? c : undefined));
 }
 
 /** `bv.bv_page` where `bip_for_each_vec(bv, bip, iter)` walks a block-integrity payload. */
