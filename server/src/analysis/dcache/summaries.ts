@@ -9,7 +9,6 @@ import type { IteratorLoop } from '../../parsing/preprocess';
 import { callArguments, calleeName, exprKey, stripExpr } from '../../parsing/nodeText';
 import { pageKey } from '../core/facts';
 import { FileContext } from '../core/fileContext';
-import { findBadPath } from '../core/pathSearch';
 import type { FunctionFacts } from '../core/facts';
 import { pointerBase, normKey } from '../core/events';
 import type { Event } from '../core/events';
@@ -225,11 +224,11 @@ export class FileSummaries extends FileContext {
       );
       if (calls.length === 0) continue;
       callers++;
-      for (const { e } of calls) {
+      for (const { e, i } of calls) {
         const arg = e.kind === 'call' ? e.args[index] : undefined;
         if (!arg) return false;
         const key = facts.canon(pageKey(arg) + path);
-        if (this.flushedOnEveryPathAfter(facts, e, key)) continue;
+        if (facts.all.slice(i + 1).some((later) => this.flushesPage(facts, later, key))) continue;
         // Two or more levels up: the caller got the page from its own callers, who flush it, or
         // made it itself from a private allocation (`zero_fill_data` ← `btt_read_pg` ← flush).
         if (!this.handedUp(other, facts, key, depth + 1)) return false;
@@ -285,22 +284,6 @@ export class FileSummaries extends FileContext {
       this.callIndex = index;
     }
     return this.callIndex.get(name) ?? [];
-  }
-
-  /**
-   * Every path from `call` to the exit flushes `key`: a flush in a sibling branch (`if (inline)
-   * helper(folio); else other(folio);` where only `other` flushes) does not cover the call.
-   */
-  private flushedOnEveryPathAfter(facts: FunctionFacts, call: Event, key: string): boolean {
-    const CALLED = 1;
-    const FLUSHED = 2;
-    const unflushed = findBadPath(facts, {
-      initial: 0,
-      step: (state, e) =>
-        e === call ? CALLED : state === CALLED && this.flushesPage(facts, e, key) ? FLUSHED : state,
-      bad: (state) => state === CALLED,
-    });
-    return unflushed === undefined;
   }
 
   private flushesPage(facts: FunctionFacts, e: Event, key: string): boolean {
