@@ -56,6 +56,7 @@ export const rule: Rule = {
       ctx.facts,
       (name) =>
         fileLooksUp && ctx.file.isDefined(name) && ctx.file.returnOrigin(name) === 'visible',
+      ctx.file.tree?.tree,
     );
     if (names.size === 0) return [];
     const model = buildPageModel(ctx.facts, ctx.file);

@@ -7,7 +7,7 @@
 import type { Node } from '../parsing/parser';
 import { callArguments, calleeName, declaredName, stripExpr } from '../parsing/nodeText';
 import { declaredTypes, fieldKey } from './declarations';
-import { IGET_CALL, RESERVED_INO } from './sources';
+import { HELD_BDEV_MAPPING, IGET_CALL, QUOTA_FILE, RESERVED_INO } from './sources';
 import { inodeFieldOfMapping, listHeadKey } from './summarize';
 import type { Evidence, TreeFacts } from './types';
 
@@ -43,6 +43,48 @@ export function treeOrigin(
   const inode = mapping ? mappingInodeField(mapping, fn, tree, 0) : undefined;
   const internal = inode ? tree.internalInode(inode) : mapping && localInternalInode(mapping, fn);
   return internal && { value: 'private', evidence: internal.evidence };
+}
+
+/**
+ * Why the mapping (or inode) `arg` of a page-cache lookup holds no page a user stores to through
+ * a shared writable mapping, if it is known: a block device's page cache reached through the
+ * block device or superblock that holds it, an active quota file, an internal inode. Locals are
+ * followed to the values they are given (two levels: `mapping = inode->i_mapping` after
+ * `inode = sb_dqopt(sb)->files[type]`).
+ */
+export function unmappableMapping(
+  arg: Node,
+  fn: Node,
+  tree: TreeFacts | undefined,
+): string | undefined {
+  const texts: string[] = [];
+  const visit = (n: Node, depth: number): void => {
+    const v = stripExpr(n);
+    texts.push(v.text);
+    if (depth >= 2) return;
+    const names = v.type === 'identifier' ? [v] : v.descendantsOfType('identifier');
+    for (const id of names.slice(0, 4)) {
+      const values = assignedValues(fn, id.text);
+      if (values.length === 1) visit(values[0]!, depth + 1);
+    }
+  };
+  visit(arg, 0);
+  const all = texts.join('\n');
+  if (HELD_BDEV_MAPPING.test(all))
+    return 'the page cache of a block device, reached through the device or superblock that holds it';
+  if (QUOTA_FILE.test(all)) return 'an active quota file (sb_dqopt)';
+  return internalMapping(arg, fn, tree);
+}
+
+/** Why `mapping` (`x->f->i_mapping`, a getter's value, a local) is an internal inode's, if known. */
+export function internalMapping(
+  mapping: Node,
+  fn: Node,
+  tree: TreeFacts | undefined,
+): string | undefined {
+  const inode = tree ? mappingInodeField(mapping, fn, tree, 0) : undefined;
+  const internal = inode && tree ? tree.internalInode(inode) : localInternalInode(mapping, fn);
+  return internal?.evidence;
 }
 
 /** `attr_file->i_mapping` after `attr_file = fs_iget(sb, FS_ATTR_CNID)` in the same function. */

@@ -69,3 +69,30 @@ export const REQUEST_PAGE_FIELD = /^(?:bv_page|page_link)$/;
  */
 export const IGET_CALL = /iget\w*$/;
 export const RESERVED_INO = /^[A-Z][A-Z0-9_]*(?:_INO|_CNID|_INODE|_INUM)(?:\(.*\))?$/s;
+
+/**
+ * The reading side (cachetlb.rst, flush_dcache_page case (b)) needs a user store through a shared
+ * writable mapping of the same file. Mappings whose pages no supported user mapping writes:
+ * - the page cache of a block device the kernel holds, reached through the block device or
+ *   superblock that holds it (`bdev->bd_inode`, include/linux/blk_types.h:48 (6.1);
+ *   `bdev->bd_mapping`, include/linux/blk_types.h:58 (6.12); `sb->s_bdev`,
+ *   include/linux/fs.h:1341 (6.12), and `sb->s_bdev_file`, :1342): a filesystem's own metadata
+ *   reads or an MTD emulation, not a file user space opened;
+ * - an active quota file, reached through `sb_dqopt(sb)->files[type]`
+ *   (include/linux/quotaops.h:17 (6.12)): quota code alone writes it while quota is on
+ *   (vfs_setup_quota_inode marks it S_NOQUOTA, fs/quota/dquot.c:2419 (6.12)).
+ */
+export const HELD_BDEV_MAPPING = /(?:->|\.)\s*(?:bd_inode|bd_mapping|s_bdev|s_bdev_file)\b/;
+export const QUOTA_FILE = /\bsb_dqopt\s*\(/;
+
+/**
+ * Calls that store a page into a scatterlist entry, by the index of the page argument:
+ * `sg_assign_page(sg, page)` and `sg_set_page(sg, page, len, offset)`
+ * (include/linux/scatterlist.h:107 and :136 (6.1, 6.12)), `sg_set_folio(sg, folio, len, offset)`
+ * (:158 (6.12)). `sg_page(sg)` then gives back that page.
+ */
+export const SG_STORES_PAGE: ReadonlyMap<string, number> = new Map([
+  ['sg_assign_page', 1],
+  ['sg_set_page', 1],
+  ['sg_set_folio', 1],
+]);

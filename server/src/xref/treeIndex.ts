@@ -184,25 +184,42 @@ export class TreeIndex implements TreeFacts {
   }
 
   fieldOrigin(key: string): Evidence<FieldOrigin> {
-    return this.origin(key, 0);
+    return this.origin(key, new Set()).result;
   }
 
-  private origin(path: string, depth: number): Evidence<FieldOrigin> {
+  /**
+   * Pages moved between fields (a list's pages moved to its spare list on truncation, and back)
+   * form a cycle: a field met again on the way adds no source of its own, so the set is private
+   * when every source outside the cycle is, visible when any is. A result that leaned on a field
+   * still being decided is not memoised (it may change once that field is).
+   */
+  private origin(
+    path: string,
+    open: Set<string>,
+  ): { result: Evidence<FieldOrigin>; leans: Set<string> } {
     const key = this.resolve(path);
     const memo = this.originMemo.get(key);
-    if (memo) return memo;
+    if (memo) return { result: memo, leans: new Set() };
     const unknown: Evidence<FieldOrigin> = {
       value: 'unknown',
       evidence: `no known source for ${key}`,
     };
-    if (depth > 3) return unknown;
-    this.originMemo.set(key, unknown);
+    if (open.has(key)) return { result: { value: 'private', evidence: '' }, leans: new Set([key]) };
+    if (open.size > 3) return { result: unknown, leans: new Set() };
+    open.add(key);
+    const leans = new Set<string>();
     const sources = (this.fields.get(key) ?? []).filter((s) => s.source.kind !== 'internal-inode');
-    const resolved = sources.map(({ file, source }) => {
+    const resolved = sources.flatMap(({ file, source }) => {
       const other = source.what.startsWith('field:') ? source.what.slice(6) : undefined;
-      const kind = other ? this.origin(other, depth + 1).value : source.kind;
-      return { kind, text: `${other ?? source.what} (${file}:${source.line})` };
+      if (!other) return [{ kind: source.kind, text: `${source.what} (${file}:${source.line})` }];
+      const r = this.origin(other, open);
+      for (const k of r.leans) leans.add(k);
+      // A field of the cycle itself: its pages are the ones being decided.
+      if (r.leans.size > 0 && r.result.evidence === '') return [];
+      return [{ kind: r.result.value, text: `${other} (${file}:${source.line})` }];
     });
+    open.delete(key);
+    leans.delete(key);
     const visible = resolved.find((r) => r.kind === 'visible');
     let result = unknown;
     if (visible) result = { value: 'visible', evidence: `${key} is assigned from ${visible.text}` };
@@ -214,8 +231,10 @@ export class TreeIndex implements TreeFacts {
           .map((r) => r.text)
           .join(', ')}`,
       };
-    this.originMemo.set(key, result);
-    return result;
+    // A visible source settles the answer whatever the cycle holds.
+    if (result.value === 'visible') leans.clear();
+    if (leans.size === 0) this.originMemo.set(key, result);
+    return { result, leans };
   }
 
   internalInode(path: string): Evidence<true> | undefined {

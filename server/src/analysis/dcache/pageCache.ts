@@ -6,11 +6,13 @@
  * these pages shared and writable, so a kernel read of them is cachetlb.rst's case (b).
  */
 import type { Node } from '../../parsing/parser';
-import { calleeName, stripExpr } from '../../parsing/nodeText';
+import { callArguments, calleeName, stripExpr } from '../../parsing/nodeText';
 import type { Event } from '../core/events';
 import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
 import * as K from '../../knowledge/dcache';
+import { unmappableMapping } from '../../xref/origin';
+import type { TreeFacts } from '../../xref/types';
 
 export interface PageCacheOrigin {
   /** The lookup the page came from, and where. */
@@ -24,10 +26,18 @@ export interface PageCacheOrigin {
 export function pageCacheNames(
   facts: FunctionFacts,
   localLookup: (name: string) => boolean = () => false,
+  /** The tree's index, to know the mappings of internal inodes kept in struct fields. */
+  tree?: TreeFacts,
 ): Map<string, PageCacheOrigin> {
   const names = new Map<string, PageCacheOrigin>();
+  // A lookup in a mapping no user store reaches gives pages of no concern (unmappableMapping).
+  const unmappable = (call: Node): boolean => {
+    const first = call.type === 'call_expression' ? callArguments(call)[0] : undefined;
+    return first !== undefined && unmappableMapping(first, facts.cfg.node, tree) !== undefined;
+  };
   for (const e of facts.all) {
     if (e.kind !== 'call' || !(K.PAGE_CACHE_LOOKUP.has(e.name) || outLookup(e))) continue;
+    if (unmappable(e.node)) continue;
     for (const arg of e.args) {
       const s = stripExpr(arg);
       if (s.type === 'pointer_expression' && s.childForFieldName('operator')?.type === '&') {
@@ -43,6 +53,7 @@ export function pageCacheNames(
       const lhs = facts.canon(e.lhsKey);
       if (names.has(lhs)) continue;
       const from = sourceOf(e.rhs, facts, names, localLookup);
+      if (from && from.group === '' && unmappable(stripExpr(from.node))) continue;
       if (from) names.set(lhs, { ...from, group: from.group === '' ? lhs : from.group });
     }
   }

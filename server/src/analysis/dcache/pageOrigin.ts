@@ -8,7 +8,8 @@ import type { Node } from '../../parsing/parser';
 import { exprKey, stripExpr } from '../../parsing/nodeText';
 import { normKey } from '../core/events';
 import type { FunctionFacts } from '../core/facts';
-import { treeOrigin } from '../../xref/origin';
+import { internalMapping, treeOrigin } from '../../xref/origin';
+import { SG_STORES_PAGE } from '../../xref/sources';
 import * as K from '../../knowledge/dcache';
 import { apiAt, selectedKernelVersion } from '../../knowledge/versions';
 import type { PageModel } from './pageModel';
@@ -31,6 +32,11 @@ export function needsFlush(
   /** Set to why the page is user-visible (the finding's origin step). */
   premise: { value?: Premise } = {},
 ): boolean {
+  const hook = archHookImplementation(facts.name, file);
+  if (hook) {
+    file.notes.push({ function: facts.name, offset: facts.cfg.node.startIndex, note: hook });
+    return false;
+  }
   const why: string[] = [];
   let origin = originOf(page, facts, file, why, premise);
   if (origin === 'private' && why[0])
@@ -110,6 +116,11 @@ function originOf(
 ): Origin {
   if (integrityVector(page, facts, file)) return 'private';
   const fn = facts.cfg.node;
+  const filled = filledScatterlist(page, facts);
+  if (filled) {
+    why.push(filled);
+    return 'private';
+  }
   if (/(?:^|\.)bv_page\b|^sg_page\(|^miter:|(?:^|\.)b_page$/.test(page)) {
     premise.value = /b_page$/.test(page)
       ? { kind: 'field', expr: page, node: fn }
@@ -129,6 +140,16 @@ function originOf(
       K.PUBLISH_PAGE.has(e.name) &&
       e.args.some((a) => facts.canon(a.text.replace(/\s+/g, '')) === page)
     ) {
+      // Added to the page cache of an internal inode (`add_to_page_cache_lru(p, META(sbi), ...)`):
+      // still out of user space's reach.
+      const into = e.args
+        .filter((a) => facts.canon(a.text.replace(/\s+/g, '')) !== page)
+        .map((a) => internalMapping(a, fn, file.tree?.tree))
+        .find((w) => w !== undefined);
+      if (into) {
+        why.push(`added to an internal inode's page cache: ${into}`);
+        continue;
+      }
       published = true;
       premise.value = { kind: 'published', api: e.name, node: e.node };
     }
@@ -163,6 +184,43 @@ function originOf(
   return origin === 'private' && published ? 'visible' : origin;
 }
 
+/**
+ * `sg_page(sg + i)` where the function itself stored a fresh private page into that entry
+ * (`pg = alloc_page(...); sg_assign_page(sg + i, pg)`): the entry holds the page it was given,
+ * whatever scatterlists hold elsewhere. Every store into the entry must be such a page.
+ */
+function filledScatterlist(page: string, facts: FunctionFacts): string | undefined {
+  const entry = /^sg_page\((.+)\)$/.exec(page)?.[1];
+  if (!entry) return undefined;
+  const flat = (t: string): string => facts.canon(t.replace(/\s+/g, ''));
+  const sources: (string | undefined)[] = [];
+  for (const e of facts.all) {
+    const at = e.kind === 'call' ? SG_STORES_PAGE.get(e.name) : undefined;
+    if (at === undefined || e.kind !== 'call' || flat(e.args[0]?.text ?? '') !== entry) continue;
+    const value = e.args[at] && stripExpr(e.args[at]);
+    if (!value || /^(?:NULL|0)$/.test(value.text)) continue;
+    sources.push(...privateSources(value, facts));
+  }
+  const [first] = sources;
+  return first !== undefined && sources.every((c) => c !== undefined)
+    ? `${entry}'s page is one the function stored there from ${first}()`
+    : undefined;
+}
+
+/** The private allocators a value comes from (a call, or every value a local is given). */
+function privateSources(value: Node, facts: FunctionFacts): (string | undefined)[] {
+  const direct = calleeOfValue(value);
+  if (value.type !== 'identifier') return [K.PRIVATE_PAGE_SOURCE.has(direct) ? direct : undefined];
+  const given = facts.all.flatMap((e) =>
+    e.kind === 'assign' && e.rhs && facts.canon(e.lhsKey) === facts.canon(value.text)
+      ? [calleeOfValue(e.rhs)]
+      : [],
+  );
+  return given.length === 0
+    ? [undefined]
+    : given.map((c) => (K.PRIVATE_PAGE_SOURCE.has(c) ? c : undefined));
+}
+
 /** `bv.bv_page` where `bip_for_each_vec(bv, bip, iter)` walks a block-integrity payload. */
 function integrityVector(page: string, facts: FunctionFacts, file: FileSummaries): boolean {
   if (/^bip\.bip_vec|\.bip_vec\b/.test(page)) return true;
@@ -195,6 +253,26 @@ function calleeOfValue(n: Node): string {
  */
 const METADATA_FUNCTION =
   /(?:^|_)(?:dir|dirent|readdir|dentry|bnode|btree|bmap|brec|xattr|symlink|make_empty|dir_el|inline_dir|extent_buffer|cpfile|sufile|ifile|mdt)(?:_|$)|dir$/;
+
+/** Roles of the cache-maintenance hooks an architecture implements (cachetlb.rst). */
+const HOOK_ROLES = new Set(['flush', 'flushes-internally', 'arch-flush', 'flushes-walked-pages']);
+
+/**
+ * An architecture's own definition of a cache-maintenance hook (`copy_user_highpage` in
+ * arch/<a>/mm/): Documentation/core-api/cachetlb.rst leaves how the hook keeps the aliases
+ * coherent to the architecture (a deferred flush flag such as PG_dcache_clean, a purge of the
+ * alias of the user address's colour, nothing on caches that do not alias), so the generic rule
+ * that callers flush after a write does not apply inside it. Only known inside a tree, where the
+ * file's path is.
+ */
+function archHookImplementation(name: string, file: FileSummaries): string | undefined {
+  const arch = /^arch\/([^/]+)\//.exec(file.tree?.file ?? '')?.[1];
+  if (!arch) return undefined;
+  const api = apiAt(name, selectedKernelVersion());
+  return api?.roles.some((r) => HOOK_ROLES.has(r.role))
+    ? `${name}() is ${arch}'s own implementation of a cache-maintenance hook (cachetlb.rst): not judged by the generic rule`
+    : undefined;
+}
 
 /** The kernel's own helpers (memcpy_page, zero_user_segments...) leave the flush to callers by design. */
 function isKnownHelper(name: string): boolean {
