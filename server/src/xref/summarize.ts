@@ -289,10 +289,12 @@ function functionSummary(
         ? 'any'
         : (places ?? []).filter((p) => p.path === '' && pages.has(p.index)).map((p) => p.index);
   }
+  // Only the page model's writes count: a store through a page parameter itself
+  // (`pages[i] = virt_to_page(p)` in GUP, `page->private = x`) fills a pointer array or the
+  // struct page, never the bytes a user mapping sees.
   const writes: number[] = [];
   if (WRITE_HINT.test(text))
-    for (const i of pages)
-      if (local.writesParam(name, i) || writesPageParam(local, name, i)) writes.push(i);
+    for (const i of pages) if (writesPageParam(local, name, i)) writes.push(i);
   const calls: FunctionFactsSummary['calls'] = [];
   for (const n of nodes) {
     if (n.type !== 'call_expression') continue;
