@@ -55,22 +55,36 @@ export function pageTransitions(
       }
       case 'rename': {
         let next = state;
+        // `curpage++` moves `pages[curpage]` on too, but a written page stays held by its
+        // element name: loops that write `pages[i]` and flush `pages[i]` in a second loop over
+        // the same index are the common correct shape.
+        const pending = (state & PENDING) !== 0;
         names.forEach((n, i) => {
-          if (n !== a.lhs && !n.startsWith(`${a.lhs}.`) && !n.startsWith(`${a.lhs}[`)) return;
+          const moved = !pending && n.includes(`[${a.lhs}]`);
+          if (n !== a.lhs && !n.startsWith(`${a.lhs}.`) && !n.startsWith(`${a.lhs}[`) && !moved)
+            return;
           const from = a.rhs === null ? -1 : names.indexOf(a.rhs);
           next =
             from >= 0 && (state & holdBit(from)) !== 0 ? next | holdBit(i) : next & ~holdBit(i);
         });
+        const held = names.length === 0 || (next & ALL_HOLDS) !== 0;
+        if (held) return next;
         // No name holds the written page any more: only a flush of every page can reach it.
-        const lost = (next & PENDING) !== 0 && names.length > 0 && (next & ALL_HOLDS) === 0;
-        return lost ? (next & ~PENDING) | LOST : next;
+        if ((next & PENDING) !== 0) return (next & ~PENDING) | LOST;
+        // Nothing written is pending: what was published or handed out was another page (the
+        // previous iteration's `struct page *page = pages[i]`), not the one the name now holds.
+        return (next & LOST) !== 0 ? next : next & ~(PUBLISHED | ESCAPED);
       }
       case 'unpublish':
         return a.page === page ? state & ~(PENDING | PUBLISHED) : state;
+      // Once the written page is lost (no name holds it) and nothing newer is written, a page
+      // published or handed out by name is another page.
       case 'publish':
-        return a.page === page ? state | PUBLISHED : state;
+        if (a.page !== page || (state & (LOST | PENDING)) === LOST) return state;
+        return state | PUBLISHED | ALL_HOLDS;
       case 'escape':
-        return a.page === page ? state | ESCAPED : state;
+        if (a.page !== page || (state & (LOST | PENDING)) === LOST) return state;
+        return state | ESCAPED | ALL_HOLDS;
       case 'map':
       case 'unmap':
         return state;
