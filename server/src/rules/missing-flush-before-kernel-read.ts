@@ -18,6 +18,8 @@ import * as K from '../knowledge/dcache';
 import { wordTest } from '../knowledge/table';
 import { acrossVersions } from '../knowledge/versions';
 import { originStep } from '../analysis/core/origin';
+import { ioReadSide } from '../analysis/dcache/ioReadSide';
+import type { IoReadSide } from '../analysis/dcache/ioReadSide';
 import type { Finding, PathStep, Rule, RuleContext } from './types';
 
 const FLUSHED = 1;
@@ -29,6 +31,7 @@ const LOOKUP_WORDS = wordTest(
   acrossVersions(() => K.PAGE_CACHE_LOOKUP),
   ['\\w*write_begin'],
 );
+const FLUSH_WORD = /\bflush_dcache_(?:page|folio)\b/;
 const READ_WORDS = wordTest(
   acrossVersions(() => [
     ...K.READS_PAGE.keys(),
@@ -44,10 +47,11 @@ export const rule: Rule = {
       'A page-cache page that user space may have written through a shared mapping is read by the kernel with no flush_dcache_page()/flush_dcache_folio() before the read.',
     defaultSeverity: 'info',
   },
-  relevant: (text) => READ_WORDS.test(text),
-  // Without a page-cache lookup anywhere in the file no page is one (pageCacheNames): the file
-  // is not worth parsing, whatever it reads (most of the tree memcpy()s).
-  fileRelevant: (text) => READ_WORDS.test(text) && LOOKUP_WORDS.test(text),
+  relevant: (text) => READ_WORDS.test(text) || FLUSH_WORD.test(text),
+  // Without a page-cache lookup anywhere in the file no page is one (pageCacheNames), and
+  // without a flush no page is one the file shows user-visible (ioReadSide): the file is not
+  // worth parsing, whatever it reads (most of the tree memcpy()s).
+  fileRelevant: (text) => (LOOKUP_WORDS.test(text) ? READ_WORDS.test(text) : FLUSH_WORD.test(text)),
   check(ctx) {
     // A same-file helper that returns what a page-cache lookup gave it (`dedupe_get_folio`).
     const fileLooksUp = LOOKUP_WORDS.test(ctx.source);
@@ -56,8 +60,13 @@ export const rule: Rule = {
       (name) =>
         fileLooksUp && ctx.file.isDefined(name) && ctx.file.returnOrigin(name) === 'visible',
     );
-    if (names.size === 0) return [];
-    const model = buildPageModel(ctx.facts, ctx.file);
+    const model =
+      FLUSH_WORD.test(ctx.facts.cfg.node.text) || names.size > 0
+        ? buildPageModel(ctx.facts, ctx.file)
+        : undefined;
+    const io = model && ioReadSide(ctx.facts, model, ctx.file, ctx.facts.cfg.node.text);
+    for (const [k, v] of io?.names ?? []) if (!names.has(k)) names.set(k, v);
+    if (!model || names.size === 0) return [];
     const display = (page: string): { text: string; folio: boolean } | undefined => {
       const info = model.pages.get(page);
       return info && { text: info.display, folio: info.folio };
@@ -66,13 +75,13 @@ export const rule: Rule = {
       model.addressOf(n);
     const reads = new Map<Event, PageRead[]>();
     for (const e of ctx.facts.all) {
-      const r = readOf(e, ctx.facts, names, addressOf, display);
+      const r = [...readOf(e, ctx.facts, names, addressOf, display), ...(io?.reads.get(e) ?? [])];
       if (r.length > 0) reads.set(e, r);
     }
     const groups = new Set([...reads.values()].flatMap((l) => l.map((r) => r.group)));
     const findings: Finding[] = [];
     for (const group of groups) {
-      const f = checkGroup(group, reads, names, addressOf, ctx);
+      const f = checkGroup(group, reads, names, addressOf, ctx, io);
       if (f) findings.push(f);
     }
     return findings;
@@ -85,6 +94,7 @@ function checkGroup(
   names: ReturnType<typeof pageCacheNames>,
   addressOf: Parameters<typeof flushOf>[3],
   ctx: RuleContext,
+  io?: IoReadSide,
 ): Finding | undefined {
   const { facts, source } = ctx;
   const vars = writablyMappedTests(facts);
@@ -101,7 +111,7 @@ function checkGroup(
       return s & ~FLUSHED;
     const r = reads.get(e)?.find((x) => x.group === group);
     if (r && (s & (FLUSHED | NOT_SHARED)) === 0) return s | READ_STALE;
-    return s;
+    return io?.writes.get(e)?.has(group) ? s | FLUSHED : s;
   };
   const witness = findBadPath(facts, {
     initial: 0,
@@ -118,11 +128,15 @@ function checkGroup(
   let read: { e: Event; text: string; folio: boolean } | undefined;
   let state = 0;
   const origin = [...names.values()].find((o) => o.group === group);
+  const shown = io?.names.get(group) === origin ? io?.reads : undefined;
+  const what = [...(shown?.values() ?? [])].flat().find((r) => r.group === group)?.text;
   steps.push(
     originStep(
-      origin
-        ? { kind: 'api', api: origin.api, node: origin.node }
-        : { kind: 'unknown', name: group, node: facts.cfg.node },
+      origin && what
+        ? { kind: 'flushed-here', what, node: origin.node }
+        : origin
+          ? { kind: 'api', api: origin.api, node: origin.node }
+          : { kind: 'unknown', name: group, node: facts.cfg.node },
     ),
   );
   witness.blocks.forEach((block, i) => {
