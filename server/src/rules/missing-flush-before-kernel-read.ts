@@ -12,6 +12,7 @@ import type { PageRead } from '../analysis/dcache/pageCache';
 import { flushOf, pageCacheNames, readOf, writablyMappedTests } from '../analysis/dcache/pageCache';
 import { uptodate, writablyMapped } from '../analysis/dcache/conditions';
 import { findBadPath } from '../analysis/core/pathSearch';
+import { Conditions } from '../analysis/core/conditions';
 import type { Event } from '../analysis/core/events';
 import { describeEdge, insertStatementFix, stepAt } from '../analysis/core/steps';
 import * as K from '../knowledge/dcache';
@@ -26,6 +27,7 @@ const FLUSHED = 1;
 /** The path went the way that says no user mapping of the file is shared and writable. */
 const NOT_SHARED = 2;
 const READ_STALE = 4;
+const STATE_BITS = 3;
 
 const LOOKUP_WORDS = wordTest(
   acrossVersions(() => K.PAGE_CACHE_LOOKUP),
@@ -98,7 +100,10 @@ function checkGroup(
 ): Finding | undefined {
   const { facts, source } = ctx;
   const vars = writablyMappedTests(facts);
-  const step = (s: number, e: Event): number => {
+  // A direction tested twice (`if (op == REQ_OP_WRITE)` to read, again to flush) is one path.
+  const conds = new Conditions(facts, STATE_BITS);
+  const step = (before: number, e: Event): number => {
+    const s = e.kind === 'assign' ? conds.onAssign(before, e.lhsKey) : before;
     const flushed = flushOf(e, facts, names, addressOf);
     if (flushed === null || flushed === group) return s | FLUSHED;
     // A name of the group given another page (the next folio of a batch) is unflushed again.
@@ -120,7 +125,10 @@ function checkGroup(
     // Not writably mapped, or not up to date (user space cannot map a folio that is not: the
     // fault reads it first, mm/filemap.c filemap_fault): no user stores to flush there.
     onEdge: (s, edge) =>
-      (writablyMapped(edge, vars) ?? uptodate(edge)) === false ? s | NOT_SHARED : s,
+      conds.onEdge(
+        (writablyMapped(edge, vars) ?? uptodate(edge)) === false ? s | NOT_SHARED : s,
+        edge,
+      ),
   });
   if (!witness) return undefined;
 
