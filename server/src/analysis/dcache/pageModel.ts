@@ -203,8 +203,9 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
       if (
         a.kind === 'write' &&
         e.kind === 'call' &&
-        a.mappedBy?.api === e.name &&
-        !K.copyFailsWhen(e.name)
+        !K.copyFailsWhen(e.name) &&
+        !K.WRITES_ARGUMENT.has(e.name) &&
+        !K.UNFLUSHED_PAGE_WRITE.has(e.name)
       ) {
         const key = `${e.node.startIndex}`;
         calleeWrites.set(key, [...(calleeWrites.get(key) ?? []), a.page]);

@@ -41,6 +41,7 @@ export function pageTransitions(
   facts: FunctionFacts,
 ): (state: number, a: PageAction) => number {
   const names = namesOf(page, model, facts);
+  const publishing = publishes(model, page);
   const ALL_HOLDS = ((1 << names.length) - 1) << HOLD_SHIFT;
   return (state, a) => {
     switch (a.kind) {
@@ -69,8 +70,13 @@ export function pageTransitions(
         });
         const held = names.length === 0 || (next & ALL_HOLDS) !== 0;
         if (held) return next;
-        // No name holds the written page any more: only a flush of every page can reach it.
-        if ((next & PENDING) !== 0) return (next & ~PENDING) | LOST;
+        // No name holds the written page any more: only a flush of every page can reach it. In
+        // a function that marks the page up to date, a write lost before any publish (a retry
+        // that gives the folio back) is never published.
+        if ((next & PENDING) !== 0) {
+          if ((next & PUBLISHED) === 0 && publishing) return next & ~PENDING;
+          return (next & ~PENDING) | LOST;
+        }
         // Nothing written is pending: what was published or handed out was another page (the
         // previous iteration's `struct page *page = pages[i]`), not the one the name now holds.
         return (next & LOST) !== 0 ? next : next & ~(PUBLISHED | ESCAPED);
