@@ -67,6 +67,9 @@ export const rule: Rule = {
         ? buildPageModel(ctx.facts, ctx.file)
         : undefined;
     const io = model && ioReadSide(ctx.facts, model, ctx.file, ctx.facts.cfg.node.text);
+    // Pages shown user-visible only by the function's own flush count through ioReadSide's
+    // reads; the page-cache reads (a partial copy's merge) stay with page-cache pages.
+    const cached = new Map(names);
     for (const [k, v] of io?.names ?? []) if (!names.has(k)) names.set(k, v);
     if (!model || names.size === 0) return [];
     const display = (page: string): { text: string; folio: boolean } | undefined => {
@@ -77,7 +80,7 @@ export const rule: Rule = {
       model.addressOf(n);
     const reads = new Map<Event, PageRead[]>();
     for (const e of ctx.facts.all) {
-      const r = [...readOf(e, ctx.facts, names, addressOf, display), ...(io?.reads.get(e) ?? [])];
+      const r = [...readOf(e, ctx.facts, cached, addressOf, display), ...(io?.reads.get(e) ?? [])];
       if (r.length > 0) reads.set(e, r);
     }
     const groups = new Set([...reads.values()].flatMap((l) => l.map((r) => r.group)));

@@ -13,7 +13,7 @@ import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
 import * as K from '../../knowledge/dcache';
 import type { PageCacheOrigin, PageRead } from './pageCache';
-import { writesPageParam } from './pageModel';
+import { buildPageModel } from './pageModel';
 import type { PageModel } from './pageModel';
 import { needsFlush } from './pageOrigin';
 import type { FileSummaries } from './summaries';
@@ -84,33 +84,62 @@ function readPages(
     if (page !== undefined) out.push(page);
   }
   if (!file.isDefined(e.name) || e.name === facts.name || K.LOGS.test(e.name)) return out;
-  const maps = mapsPages(file, e.name, 0);
   e.args.forEach((a, i) => {
     const address = model.addressOf(a)?.page;
     if (address !== undefined) {
-      if (!file.writesParam(e.name, i)) out.push(address);
-      return;
+      if (readsParam(file, e.name, i, 0)) out.push(address);
+    } else if (PAGE_ARGUMENT.has(stripExpr(a).type) && readsParam(file, e.name, i, 0)) {
+      out.push(facts.canon(pageKey(a)));
     }
-    if (!maps || !PAGE_ARGUMENT.has(stripExpr(a).type)) return;
-    if (!writesPageParam(file, e.name, i)) out.push(facts.canon(pageKey(a)));
   });
   return out;
 }
 
-const PAGE_ARGUMENT = new Set(['identifier', 'field_expression', 'subscript_expression']);
+const reading = new WeakMap<FileSummaries, Map<string, boolean>>();
 
-const CALLED = /\b([A-Za-z_]\w*)\s*\(/g;
-
-/** Whether a same-file function maps a page, itself or through the same-file calls it makes. */
-function mapsPages(file: FileSummaries, name: string, depth: number): boolean {
-  return file
-    .definitions(name)
-    .some(
-      (fn) =>
-        MAPS_A_PAGE.test(fn.text) ||
-        (depth < 2 &&
-          [...fn.text.matchAll(CALLED)].some(
-            (m) => m[1] !== name && file.isDefined(m[1]!) && mapsPages(file, m[1]!, depth + 1),
-          )),
-    );
+/**
+ * Whether the same-file function `name` reads what its parameter `index` points to: a copy or
+ * compare from it (memcpy's source), a page read by the table (`memcpy_from_page`), a read
+ * through its own mapping of the page, or a same-file callee that does. Memoised per file.
+ */
+function readsParam(file: FileSummaries, name: string, index: number, depth: number): boolean {
+  let memo = reading.get(file);
+  if (!memo) reading.set(file, (memo = new Map<string, boolean>()));
+  const key = `${name}/${index}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  memo.set(key, false);
+  const result =
+    depth <= 3 &&
+    file.definitions(name).some((fn) => {
+      const facts = file.factsOf(fn);
+      const param = facts.params[index];
+      if (!param) return false;
+      const page = facts.canon(param);
+      const model = MAPS_A_PAGE.test(fn.text) ? buildPageModel(facts, file) : undefined;
+      const named = (a: Node | undefined): boolean =>
+        a !== undefined &&
+        (rootName(a) === param || (model !== undefined && model.addressOf(a)?.page === page));
+      return facts.all.some((e) => {
+        if (e.kind !== 'call') return false;
+        if (K.READS_MEMORY.get(e.name)?.some((i) => named(e.args[i]))) return true;
+        const idx = K.READS_PAGE.get(e.name);
+        if (idx !== undefined && e.args[idx] && facts.canon(pageKey(e.args[idx])) === page)
+          return true;
+        return (
+          file.isDefined(e.name) &&
+          e.name !== name &&
+          e.args.some((a, i) => named(a) && readsParam(file, e.name, i, depth + 1))
+        );
+      });
+    });
+  memo.set(key, result);
+  return result;
 }
+
+/** The variable an address expression starts from: `src` in `src + off`, `(u8 *)src`. */
+function rootName(n: Node): string {
+  return /^[A-Za-z_]\w*/.exec(stripExpr(n).text.replace(/^\([^()]*\)\s*/, ''))?.[0] ?? '';
+}
+
+const PAGE_ARGUMENT = new Set(['identifier', 'field_expression', 'subscript_expression']);
