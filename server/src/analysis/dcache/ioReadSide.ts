@@ -60,6 +60,8 @@ export function ioReadSide(
     const pages = readPages(e, facts, model, file);
     const reads: PageRead[] = [];
     for (const page of pages) {
+      // A move within the page (`memmove(vto + a, vto + b, n)`) reads bytes the same call writes.
+      if (out.writes.get(e)?.has(page)) continue;
       const info = out.names.has(page) ? model.pages.get(page) : undefined;
       if (info) reads.push({ group: page, text: info.display, folio: info.folio });
     }
