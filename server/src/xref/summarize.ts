@@ -11,6 +11,7 @@ import {
   calleeName,
   functionDefinitions,
   functionName,
+  parameterIndirections,
   parameterNames,
   stripExpr,
 } from '../parsing/nodeText';
@@ -256,11 +257,16 @@ function registerPair(n: Node, facts: FileFacts): void {
     (facts.callbacks[field] ??= []).push(v.text);
 }
 
-/** Parameters that are pages or folios: the only ones whose flushes and writes the index keeps. */
+/**
+ * Parameters that are one page or folio (`struct page *page`): the only ones whose flushes and
+ * writes the index keeps. `struct page **pages` is an array the callee fills or walks
+ * (pin_user_pages_fast, async_xor's source list): a store into it is no write of a page's bytes.
+ */
 function pageParams(ctx: Ctx): Set<number> {
   const out = new Set<number>();
+  const depth = parameterIndirections(ctx.fn);
   ctx.params.forEach((p, i) => {
-    if (PAGE_TYPE.has(ctx.types.get(p) ?? '')) out.add(i);
+    if (PAGE_TYPE.has(ctx.types.get(p) ?? '') && depth[i] === 1) out.add(i);
   });
   return out;
 }
@@ -289,10 +295,9 @@ function functionSummary(
         ? 'any'
         : (places ?? []).filter((p) => p.path === '' && pages.has(p.index)).map((p) => p.index);
   }
-  // Only the page model's writes count: a store through a page parameter itself
-  // (`pages[i] = virt_to_page(p)` in GUP, `page->private = x`) fills a pointer array or the
-  // struct page, never the bytes a user mapping sees.
   const writes: number[] = [];
+  // Only the page's bytes written through a kernel mapping count: `page->index = n` or
+  // `set_page_private(page, v)` store into the struct page, which no other alias reads as data.
   if (WRITE_HINT.test(text))
     for (const i of pages) if (writesPageParam(local, name, i)) writes.push(i);
   const calls: FunctionFactsSummary['calls'] = [];

@@ -10,11 +10,13 @@ import { normKey, pointerBase } from '../core/events';
 import type { Event } from '../core/events';
 import type { Edge } from '../../cfg/graph';
 import { testOf } from '../core/conditions';
+import { negativeTest } from './conditions';
 import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
 import type { FileSummaries, IndexNote } from './summaries';
 import { callName } from './summaries';
 import * as K from '../../knowledge/dcache';
+import { isKnownApi } from '../../knowledge/table';
 
 /** `ring`: a structure the file keeps in pages it maps into user space (userRing.ts). */
 export type WriteVia = 'kmap' | 'linear' | 'bh' | 'miter' | 'page-write' | 'ring';
@@ -230,21 +232,6 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
 }
 
 /**
- * For the true edge of `if (x < 0)` or `if (f(...) < 0)`: `x`, or the call's offset in the text.
- */
-function negativeTest(edge: Edge): string | undefined {
-  if (edge.via?.type !== 'if_statement' || !edge.test?.value) return undefined;
-  const atom = stripExpr(edge.test.atom);
-  if (atom.type !== 'binary_expression' || atom.childForFieldName('operator')?.text !== '<')
-    return undefined;
-  if (atom.childForFieldName('right')?.text !== '0') return undefined;
-  const left = atom.childForFieldName('left');
-  const l = left ? stripExpr(left) : undefined;
-  if (l?.type === 'identifier') return l.text;
-  return l?.type === 'call_expression' ? `${l.startIndex}` : undefined;
-}
-
-/**
  * For an edge out of `if (x)`, `if (!x)`, `if (unlikely(x == 0))`, `if (x != 0)`: the name tested
  * and whether the edge is the way x is zero.
  */
@@ -394,13 +381,20 @@ function eventActions(
     args.forEach((arg, i) => {
       // Only a page named by a variable, a field or an element is handed on; a recursive call or
       // a call's value as the argument (`f(f(...))`) names no page of this function.
-      if (addressOf(arg) || name === facts.name || !PAGE_ARGUMENT.has(stripExpr(arg).type)) return;
+      // A table API does what the table says (`pin_user_pages_fast` fills `pages`, `__free_pages`
+      // ends the page's life), never what a summary of its body guesses; `&page` hands over a
+      // place for a page pointer, not a page.
+      const a = stripExpr(arg);
+      if (addressOf(arg) || name === facts.name || isKnownApi(name) || !PAGE_ARGUMENT.has(a.type))
+        return;
+      // `&bv` names a page only through a field the callee writes (`bv.bv_page`).
+      const place = a.type === 'pointer_expression' && a.text.startsWith('&');
       const writes = local
         ? writtenThroughParam(file, name, i)
         : file.tree?.tree.calleeWrites(name, i, file.tree.file) === true
           ? ['']
           : [];
-      for (const path of writes)
+      for (const path of writes.filter((p) => !place || p !== ''))
         out.push({
           kind: 'write',
           page: notePage(arg, name, path),
@@ -512,8 +506,10 @@ const PAGE_ARGUMENT: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Whether the same-file function `name` writes, through a kernel mapping, the page it is handed
- * as parameter `index` (its own page model has a write of that page).
+ * Whether the same-file function `name` writes, through a kmap-style mapping of its own, the page
+ * it is handed as parameter `index` (its own page model has such a write of that page). A write
+ * through `page_address()` alone is left out: at the top level it needs page-cache evidence
+ * (pageOrigin.ts), which a callee cannot see for its caller's page.
  */
 export function writesPageParam(file: FileSummaries, name: string, index: number): boolean {
   return writtenThroughParam(file, name, index).includes('');
@@ -541,7 +537,7 @@ export function writtenThroughParam(file: FileSummaries, name: string, index: nu
     const model = buildPageModel(facts, file);
     for (const l of model.actions.values())
       for (const a of l) {
-        if (a.kind !== 'write') continue;
+        if (a.kind !== 'write' || (a.via !== 'kmap' && a.via !== 'miter')) continue;
         if (a.page === page) paths.add('');
         else if (a.page.startsWith(`${page}.`) && FIELD_PATH.test(a.page.slice(page.length)))
           paths.add(a.page.slice(page.length));
