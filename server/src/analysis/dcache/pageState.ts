@@ -3,6 +3,7 @@
  * written and not flushed, marked up to date, handed out, or lost (its name now holds another
  * page), and which of the page's names still hold the written page.
  */
+import type { Edge } from '../../cfg/graph';
 import type { FunctionFacts } from '../core/facts';
 import type { PageAction, PageModel } from './pageModel';
 
@@ -121,8 +122,42 @@ function namesOf(page: string, model: PageModel, facts: FunctionFacts): string[]
  */
 function flushCovers(flushed: string | null, page: string): boolean {
   return (
-    flushed === null || flushed === page || !PLAIN_PAGE.test(flushed) || !PLAIN_PAGE.test(page)
+    flushed === null ||
+    flushed === page ||
+    !PLAIN_PAGE.test(flushed) ||
+    !PLAIN_PAGE.test(page) ||
+    walksArray(flushed, page)
   );
 }
 
+/**
+ * `pages[i]`, flushed with a bare index (the loop that flushes every page before marking it up
+ * to date), may be any element of `pages`: the one written as `pages[nr - 1]` included.
+ */
+function walksArray(flushed: string, page: string): boolean {
+  const m = /^(.*)\[[A-Za-z_]\w*\]$/.exec(flushed);
+  return m !== null && page.startsWith(`${m[1]!}[`);
+}
+
 const PLAIN_PAGE = /^[A-Za-z_]\w*(?:\.\w+|\[[^[\]()]*\])*$/;
+
+/**
+ * The exit, before any iteration, of `for (i = 0; i < nr; i++) flush_dcache_page(pages[i]);`
+ * while the page written is `pages[nr - 1]`: that element exists, so `nr` is at least one and
+ * the loop that flushes every page runs (the last page's tail zeroed before the pages are
+ * flushed and marked up to date).
+ */
+export function skipsLoopOverWritten(edge: Edge, page: string): boolean {
+  if (edge.kind !== 'loop-exit' || edge.via?.type !== 'for_statement') return false;
+  const last = /^(.+)\[(\w+)-1\]$/.exec(page);
+  if (!last) return false;
+  const part = (f: string): string =>
+    edge.via?.childForFieldName(f)?.text.replace(/\s+/g, '') ?? '';
+  const cond = /^(\w+)<(\w+)$/.exec(part('condition'));
+  return (
+    cond !== null &&
+    cond[2] === last[2] &&
+    new RegExp(`^${cond[1]!}=0;?$`).test(part('initializer')) &&
+    part('body').includes(`flush_dcache_page(${last[1]!}[${cond[1]!}])`)
+  );
+}
