@@ -48,7 +48,7 @@ const RELEVANT = wordTest(
     ...K.UNFLUSHED_PAGE_WRITE.keys(),
     K.SG_MITER_NEXT,
   ]),
-  ['b_data'],
+  ['b_data', 'iov_iter_bvec'],
 );
 
 const RING_FILE = [wordTest(K.PUBLISH_PAGE), wordTest(['flush_dcache_page', 'flush_dcache_folio'])];
