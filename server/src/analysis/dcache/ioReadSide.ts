@@ -28,6 +28,7 @@ export interface IoReadSide {
 }
 
 const FLUSH_WORD = /\bflush_dcache_(?:page|folio)\b/;
+const PLAIN = /^[A-Za-z_]\w*(?:\.\w+|\[[^[\]()]*\])*$/;
 /** Callees worth asking whether they read a page they are handed: they map one. */
 const MAPS_A_PAGE = /\bkmap|\bpage_address\b|\bfolio_address\b|\bmemcpy_(?:from|to)_page\b/;
 
@@ -48,10 +49,15 @@ export function ioReadSide(
         flushed.set(a.page, a.node);
     }
   }
-  for (const [page, node] of flushed) {
+  // A flush of an expression that is no plain name (`bio_page(bio)` for the page mapped as
+  // `bv.bv_page`) stands for the one page the function writes, as the dcache rule reads it.
+  const only = written.size === 1 ? [...written.keys()][0]! : undefined;
+  for (const [flush, node] of flushed) {
+    const page = written.has(flush) ? flush : only !== undefined && !PLAIN.test(flush) ? only : '';
     const events = written.get(page);
     if (!events || !model.pages.has(page) || !needsFlush(page, model, facts, file)) continue;
     out.names.set(page, { api: 'flush_dcache_page', node, group: page });
+    if (flush !== page) out.names.set(flush, { api: 'flush_dcache_page', node, group: page });
     for (const e of events) out.writes.set(e, new Set([...(out.writes.get(e) ?? []), page]));
   }
   if (out.names.size === 0) return out;
