@@ -115,6 +115,12 @@ export let READS_MEMORY: Map<string, number[]>;
 /** Page-cache lookups: their result, or what they fill through a `&x` argument, is file data. */
 export let PAGE_CACHE_LOOKUP: Set<string>;
 
+/** Calls that make a bio_vec hold a page: name → the bio_vec and page arguments. */
+export let SETS_BVEC_PAGE: Map<string, { bvec: number; page: number }>;
+
+/** Calls that make an iterator over bio_vecs: name → the iterator, direction and bvec arguments. */
+export let BVEC_ITERATOR: Map<string, { iter: number; direction: number; bvec: number }>;
+
 /** Tests whether a file has shared writable user mappings (include/linux/fs.h). */
 export let WRITABLY_MAPPED_TEST: Set<string>;
 
@@ -159,6 +165,15 @@ derivedFromTable(() => {
   READS_MEMORY = new Map(withRole('reads-memory').map(([n, r]) => [n, r.args]));
   PAGE_CACHE_LOOKUP = namesWith('page-cache-lookup');
   WRITABLY_MAPPED_TEST = namesWith('tests-writably-mapped');
+  SETS_BVEC_PAGE = new Map(
+    withRole('sets-bvec-page').map(([n, r]) => [n, { bvec: r.bvec, page: r.page }]),
+  );
+  BVEC_ITERATOR = new Map(
+    withRole('bvec-iterator').map(([n, r]) => [
+      n,
+      { iter: r.iter, direction: r.direction, bvec: r.bvec },
+    ]),
+  );
 });
 
 /**

@@ -47,8 +47,9 @@ const RELEVANT = wordTest(
     ...K.MAP_BY_BVEC,
     ...K.UNFLUSHED_PAGE_WRITE.keys(),
     K.SG_MITER_NEXT,
+    ...K.BVEC_ITERATOR.keys(),
   ]),
-  ['b_data', 'iov_iter_bvec'],
+  ['b_data'],
 );
 
 const RING_FILE = [wordTest(K.PUBLISH_PAGE), wordTest(['flush_dcache_page', 'flush_dcache_folio'])];

@@ -609,13 +609,20 @@ function iteratorWrites(
   const iters = new Map<string, string>();
   for (const e of facts.all) {
     if (e.kind !== 'call') continue;
-    const [a0, a1, a2] = e.args;
-    if ((e.name === 'bvec_set_folio' || e.name === 'bvec_set_page') && a0 && a1)
-      bvecs.set(key(a0), a1);
-    else if (e.name === 'iov_iter_bvec' && a0 && a1 && a2) {
-      if (!FILLS.test(stripExpr(a1).text)) continue;
-      const held = bvecs.get(key(a2));
-      iters.set(key(a0), held ? notePage(held, e.name) : bvecPage(a2).key);
+    const sets = K.SETS_BVEC_PAGE.get(e.name);
+    const iterates = K.BVEC_ITERATOR.get(e.name);
+    if (sets) {
+      const [bv, page] = [e.args[sets.bvec], e.args[sets.page]];
+      if (bv && page) bvecs.set(key(bv), page);
+    } else if (iterates) {
+      const [it, dir, bv] = [
+        e.args[iterates.iter],
+        e.args[iterates.direction],
+        e.args[iterates.bvec],
+      ];
+      if (!it || !dir || !bv || !FILLS.test(stripExpr(dir).text)) continue;
+      const held = bvecs.get(key(bv));
+      iters.set(key(it), held ? notePage(held, e.name) : bvecPage(bv).key);
     } else if (iters.size > 0 && !ITER_BOOKKEEPING.test(e.name)) {
       for (const a of e.args) {
         const page = iters.get(key(a));
