@@ -199,3 +199,12 @@ export function copyFailsWhen(name: string): 'nonzero' | 'zero' | undefined {
  */
 export const LOGS =
   /^(?:pr_\w+|printk\w*|no_printk|dev_(?:emerg|alert|crit|err|warn|notice|info|dbg|printk)\w*|netdev_\w+|trace_\w+|WARN\w*|BUG\w*|VM_BUG_ON\w*|VM_WARN\w*|print_hex_dump\w*)$/;
+
+/**
+ * Writeback of a mapping or folio write-protects its user mappings first and flushes them on the
+ * way (folio_clear_dirty_for_io → folio_mkclean → page_vma_mkclean_one → flush_cache_page,
+ * mm/page-writeback.c:3028 and mm/rmap.c:1047, 6.12): what user space stored before is in
+ * memory when the kernel reads the page afterwards.
+ */
+export const CLEANS_USER_MAPPINGS =
+  /^(?:filemap_fdatawrite(?:_range|_wbc)?|filemap_write_and_wait(?:_range)?|file_write_and_wait_range|write_inode_now|sync_inode_metadata|folio_clear_dirty_for_io|clear_page_dirty_for_io)$/;

@@ -19,7 +19,7 @@ import * as K from '../knowledge/dcache';
 import { wordTest } from '../knowledge/table';
 import { acrossVersions } from '../knowledge/versions';
 import { originStep } from '../analysis/core/origin';
-import { CLEANS_USER_MAPPINGS, ioReadSide } from '../analysis/dcache/ioReadSide';
+import { ioReadSide } from '../analysis/dcache/ioReadSide';
 import type { IoReadSide } from '../analysis/dcache/ioReadSide';
 import type { Finding, PathStep, Rule, RuleContext } from './types';
 
@@ -109,7 +109,7 @@ function checkGroup(
     const s = e.kind === 'assign' ? conds.onAssign(before, e.lhsKey) : before;
     const flushed = flushOf(e, facts, names, addressOf);
     if (flushed === null || flushed === group) return s | FLUSHED;
-    if (e.kind === 'call' && CLEANS_USER_MAPPINGS.test(e.name)) return s | FLUSHED;
+    if (e.kind === 'call' && K.CLEANS_USER_MAPPINGS.test(e.name)) return s | FLUSHED;
     // A name of the group given another page (the next folio of a batch) is unflushed again.
     if (
       e.kind === 'assign' &&
