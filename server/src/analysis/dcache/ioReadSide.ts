@@ -76,7 +76,7 @@ export function ioReadSide(
   return out;
 }
 
-/** The pages a call reads: by the table, or a same-file callee that maps but never writes them. */
+/** The pages a call reads: by the table, or a same-file callee that copies or compares from them. */
 function readPages(
   e: Event & { kind: 'call' },
   facts: FunctionFacts,

@@ -11,6 +11,7 @@ import type { Event } from '../core/events';
 import type { Edge } from '../../cfg/graph';
 import { testOf } from '../core/conditions';
 import { negativeTest } from './conditions';
+import { iteratorWrites } from './iteratorWrites';
 import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
 import type { FileSummaries, IndexNote } from './summaries';
@@ -192,7 +193,12 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
       });
     if (list.length > 0) actions.set(e, list);
   }
-  iteratorWrites(facts, actions, notePage, bvecPage);
+  for (const { e, page } of iteratorWrites(facts, notePage, bvecPage)) {
+    if (e.kind !== 'call') continue;
+    const mappedBy = { node: e.node, api: e.name };
+    const write: PageAction = { kind: 'write', page, via: 'kmap', node: e.node, mappedBy };
+    actions.set(e, [...(actions.get(e) ?? []), write]);
+  }
   const results = new Map<string, string[]>();
   for (const list of actions.values())
     for (const a of list)
@@ -581,62 +587,4 @@ export function callsPageWriter(text: string, file: FileSummaries): boolean {
       return true;
   }
   return false;
-}
-
-/** Iterator directions that fill the pages (include/linux/uio.h: ITER_DEST is READ). */
-const FILLS = /^(?:ITER_DEST|READ)$/;
-/** Iterator bookkeeping that moves or measures it without touching the pages. */
-const ITER_BOOKKEEPING = /^iov_iter_(?!zero$)\w+$/;
-
-/**
- * `iov_iter_bvec(&iter, ITER_DEST, &bv, 1, len)` over a page (`bvec_set_folio(&bv, folio, ...)`,
- * or the bio_vec's own page): every later call handed the iterator (`vfs_iter_read(file, &iter,
- * ...)`, `iov_iter_zero(n, &iter)`) fills that page through a kernel mapping
- * (lib/iov_iter.c, copy_to_iter over ITER_BVEC maps each page).
- */
-function iteratorWrites(
-  facts: FunctionFacts,
-  actions: Map<Event, PageAction[]>,
-  notePage: (arg: Node, api: string, path?: string) => string,
-  bvecPage: (arg: Node) => { key: string; text: string },
-): void {
-  const key = (n: Node): string => {
-    const s = stripExpr(n);
-    const inner = s.type === 'pointer_expression' && s.text.startsWith('&');
-    return normKey(exprKey(inner ? (s.childForFieldName('argument') ?? s) : s));
-  };
-  const bvecs = new Map<string, Node>();
-  const iters = new Map<string, string>();
-  for (const e of facts.all) {
-    if (e.kind !== 'call') continue;
-    const sets = K.SETS_BVEC_PAGE.get(e.name);
-    const iterates = K.BVEC_ITERATOR.get(e.name);
-    if (sets) {
-      const [bv, page] = [e.args[sets.bvec], e.args[sets.page]];
-      if (bv && page) bvecs.set(key(bv), page);
-    } else if (iterates) {
-      const [it, dir, bv] = [
-        e.args[iterates.iter],
-        e.args[iterates.direction],
-        e.args[iterates.bvec],
-      ];
-      if (!it || !dir || !bv || !FILLS.test(stripExpr(dir).text)) continue;
-      const held = bvecs.get(key(bv));
-      iters.set(key(it), held ? notePage(held, e.name) : bvecPage(bv).key);
-    } else if (iters.size > 0 && !ITER_BOOKKEEPING.test(e.name)) {
-      for (const a of e.args) {
-        const page = iters.get(key(a));
-        if (page === undefined) continue;
-        const list = actions.get(e) ?? [];
-        list.push({
-          kind: 'write',
-          page,
-          via: 'kmap',
-          node: e.node,
-          mappedBy: { node: e.node, api: e.name },
-        });
-        actions.set(e, list);
-      }
-    }
-  }
 }
