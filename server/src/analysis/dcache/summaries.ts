@@ -9,8 +9,6 @@ import type { IteratorLoop } from '../../parsing/preprocess';
 import { callArguments, calleeName, exprKey, stripExpr } from '../../parsing/nodeText';
 import { pageKey } from '../core/facts';
 import { FileContext } from '../core/fileContext';
-import { findBadPath } from '../core/pathSearch';
-import { negativeTest } from './conditions';
 import type { FunctionFacts } from '../core/facts';
 import { pointerBase, normKey } from '../core/events';
 import type { Event } from '../core/events';
@@ -226,11 +224,11 @@ export class FileSummaries extends FileContext {
       );
       if (calls.length === 0) continue;
       callers++;
-      for (const { e } of calls) {
+      for (const { e, i } of calls) {
         const arg = e.kind === 'call' ? e.args[index] : undefined;
         if (!arg) return false;
         const key = facts.canon(pageKey(arg) + path);
-        if (this.flushedOnEveryPathAfter(facts, e, key)) continue;
+        if (facts.all.slice(i + 1).some((later) => this.flushesPage(facts, later, key))) continue;
         // Two or more levels up: the caller got the page from its own callers, who flush it, or
         // made it itself from a private allocation (`zero_fill_data` ← `btt_read_pg` ← flush).
         if (!this.handedUp(other, facts, key, depth + 1)) return false;
@@ -286,29 +284,6 @@ export class FileSummaries extends FileContext {
       this.callIndex = index;
     }
     return this.callIndex.get(name) ?? [];
-  }
-
-  /**
-   * Every path from `call` to the exit flushes `key`: a flush in a sibling branch (`if (inline)
-   * helper(folio); else other(folio);` where only `other` flushes) does not cover the call.
-   */
-  private flushedOnEveryPathAfter(facts: FunctionFacts, call: Event, key: string): boolean {
-    const CALLED = 1;
-    const FLUSHED = 2;
-    // The callee failed (`if (fill(..) < 0)`, `ret < 0`, the kernel's negative errno): it
-    // published nothing for the caller to flush.
-    const failed = new Set([`${call.node.startIndex}`, resultName(call.node)]);
-    const unflushed = findBadPath(facts, {
-      initial: 0,
-      step: (state, e) =>
-        e === call ? CALLED : state === CALLED && this.flushesPage(facts, e, key) ? FLUSHED : state,
-      bad: (state) => state === CALLED,
-      onEdge: (state, edge) => {
-        const negative = state === CALLED ? negativeTest(edge) : undefined;
-        return negative !== undefined && failed.has(negative) ? undefined : state;
-      },
-    });
-    return unflushed === undefined;
   }
 
   private flushesPage(facts: FunctionFacts, e: Event, key: string): boolean {
@@ -427,17 +402,4 @@ function classify(callee: string): 'private' | 'visible' | undefined {
   if (PRIVATE_PAGE_SOURCE.has(callee)) return 'private';
   if (VISIBLE_PAGE_SOURCE.has(callee)) return 'visible';
   return undefined;
-}
-
-/** The name a call's value is given (`ret = f(...)`, `int ret = f(...)`), or ''. */
-function resultName(call: Node): string {
-  let n = call.parent;
-  while (n && n.type === 'parenthesized_expression') n = n.parent;
-  const target =
-    n?.type === 'assignment_expression' && n.childForFieldName('operator')?.text === '='
-      ? n.childForFieldName('left')
-      : n?.type === 'init_declarator'
-        ? n.childForFieldName('declarator')
-        : undefined;
-  return target?.type === 'identifier' ? target.text : '';
 }
