@@ -12,6 +12,7 @@ import { apiFamily, parseLabels, parseLedger } from '../scripts/accuracy/data';
 import type { LabelSite } from '../scripts/accuracy/data';
 import {
   falseAlarms,
+  markKnown,
   recall,
   recallBy,
   byShape,
@@ -145,6 +146,27 @@ test('score: recall leaves out labels matching no call, counts budget skips as m
     ]),
     { hit: 1, total: 2 },
   );
+});
+
+test('score: a finding the ledger reviewed as true is no false alarm of a labelled function', () => {
+  const functions = [
+    { file: 'a.c', function: 'bug', rules: ['vmap-range-mismatch'] },
+    { file: 'a.c', function: 'noisy', rules: ['missing-flush-dcache-page'] },
+    { file: 'a.c', function: 'both', rules: ['vmap-range-mismatch', 'missing-flush-dcache-page'] },
+  ];
+  const entry = (fn: string, verdict: 'TP' | 'FP') => ({
+    file: 'a.c',
+    function: fn,
+    rule: 'vmap-range-mismatch',
+    verdict,
+    reason: 'reviewed',
+  });
+  assert.deepEqual(falseAlarms(functions), { hit: 3, total: 3 });
+  markKnown(functions, {
+    kernel: '6.1',
+    entries: [entry('bug', 'TP'), entry('noisy', 'FP'), entry('both', 'TP')],
+  });
+  assert.deepEqual(falseAlarms(functions), { hit: 2, total: 3 }, 'noisy: the reviewed bug counted');
 });
 
 test('score: ledger precision on file+function+rule; contract-only apart; unreviewed and stale counted', () => {

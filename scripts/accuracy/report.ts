@@ -1,6 +1,7 @@
 /** Text of the harness's summary: rates with their goals and verdicts, slices, lists. */
 import type { FunctionOutcome, LedgerScore, MutationOutcome, Rate } from './score';
 import {
+  alarms,
   byAge,
   byApi,
   byShape,
@@ -51,6 +52,11 @@ export function mutationReport(
   out.push(
     alarmLine('false alarms (untouched labelled functions with a finding)', falseAlarms(functions)),
   );
+  const known = functions.filter((f) => (f.known ?? []).length > 0);
+  if (known.length > 0)
+    out.push(
+      `  findings in labelled functions the ledger reviewed as true (not counted): ${known.map((f) => `${f.function} (${f.known!.join(', ')})`).join('; ')}`,
+    );
   if (withAge) {
     const young = functions.filter((f) => f.age === 'new' || f.age === 'changed');
     out.push(alarmLine('  new or changed since 6.1', falseAlarms(young)));
@@ -60,9 +66,9 @@ export function mutationReport(
       out.push(
         `  ${o.result.toUpperCase()} ${o.site.file} ${o.site.function} ${o.site.call}#${o.site.occurrence} [${o.site.shape}${o.age ? `, ${o.age}` : ''}]${o.detail ? ` (${o.detail})` : ''}`,
       );
-    for (const f of functions.filter((x) => x.rules.length > 0))
+    for (const f of functions.filter((x) => alarms(x).length > 0))
       out.push(
-        `  FALSE ALARM ${f.file} ${f.function}${f.age ? ` [${f.age}]` : ''}: ${[...new Set(f.rules)].join(', ')}`,
+        `  FALSE ALARM ${f.file} ${f.function}${f.age ? ` [${f.age}]` : ''}: ${[...new Set(alarms(f))].join(', ')}`,
       );
   }
   return out;

@@ -20,6 +20,8 @@ export interface FunctionOutcome {
   age?: Age;
   /** Findings in the untouched function (a false alarm: its flushes are all in place). */
   rules: string[];
+  /** Of `rules`, those the triage ledger reviewed as true: not false alarms (markKnown). */
+  known?: string[];
   skipped?: string;
 }
 
@@ -62,7 +64,29 @@ export function recallNewOrChanged(outcomes: readonly MutationOutcome[]): Rate {
 
 export function falseAlarms(functions: readonly FunctionOutcome[]): Rate {
   const c = functions.filter((f) => f.skipped === undefined);
-  return { hit: c.filter((f) => f.rules.length > 0).length, total: c.length };
+  return { hit: c.filter((f) => alarms(f).length > 0).length, total: c.length };
+}
+
+/**
+ * The rules whose findings in an untouched labelled function are false alarms: all of them but
+ * those the triage ledger reviewed as true (`known`, set by markKnown). A labelled function may
+ * hold a real bug of its own next to its correct flushes (a range that misses the buffer).
+ */
+export function alarms(f: FunctionOutcome): string[] {
+  return f.rules.filter((r) => !f.known?.includes(r));
+}
+
+/** Marks each function's findings that the ledger reviewed as TP or contract-only. */
+export function markKnown(functions: FunctionOutcome[], ledger: Ledger | undefined): void {
+  const real = new Set(
+    (ledger?.entries ?? [])
+      .filter((e) => e.verdict === 'TP' || e.verdict === 'contract-only')
+      .map(ledgerKey),
+  );
+  for (const f of functions) {
+    const known = f.rules.filter((rule) => real.has(ledgerKey({ ...f, rule })));
+    if (known.length > 0) f.known = [...new Set(known)];
+  }
 }
 
 export interface LedgerScore {

@@ -51,6 +51,10 @@ export function roleInWords(r: VersionedRole): string {
       return 'marks the page not up to date';
     case 'same-page':
       return `names the same page as ${ARG(r.arg)}`;
+    case 'sets-bvec-page':
+      return `makes the bio_vec in ${ARG(r.bvec)} hold the page in ${ARG(r.page)}`;
+    case 'bvec-iterator':
+      return `makes the iterator in ${ARG(r.iter)} walk the bio_vecs in ${ARG(r.bvec)}; an ITER_DEST one is filled by whoever consumes it`;
     case 'sg-miter':
       return `sg_miter walk: ${r.step}`;
     case 'vmap-source':

@@ -115,6 +115,12 @@ export let READS_MEMORY: Map<string, number[]>;
 /** Page-cache lookups: their result, or what they fill through a `&x` argument, is file data. */
 export let PAGE_CACHE_LOOKUP: Set<string>;
 
+/** Calls that make a bio_vec hold a page: name → the bio_vec and page arguments. */
+export let SETS_BVEC_PAGE: Map<string, { bvec: number; page: number }>;
+
+/** Calls that make an iterator over bio_vecs: name → the iterator, direction and bvec arguments. */
+export let BVEC_ITERATOR: Map<string, { iter: number; direction: number; bvec: number }>;
+
 /** Tests whether a file has shared writable user mappings (include/linux/fs.h). */
 export let WRITABLY_MAPPED_TEST: Set<string>;
 
@@ -159,6 +165,15 @@ derivedFromTable(() => {
   READS_MEMORY = new Map(withRole('reads-memory').map(([n, r]) => [n, r.args]));
   PAGE_CACHE_LOOKUP = namesWith('page-cache-lookup');
   WRITABLY_MAPPED_TEST = namesWith('tests-writably-mapped');
+  SETS_BVEC_PAGE = new Map(
+    withRole('sets-bvec-page').map(([n, r]) => [n, { bvec: r.bvec, page: r.page }]),
+  );
+  BVEC_ITERATOR = new Map(
+    withRole('bvec-iterator').map(([n, r]) => [
+      n,
+      { iter: r.iter, direction: r.direction, bvec: r.bvec },
+    ]),
+  );
 });
 
 /**
@@ -184,3 +199,12 @@ export function copyFailsWhen(name: string): 'nonzero' | 'zero' | undefined {
  */
 export const LOGS =
   /^(?:pr_\w+|printk\w*|no_printk|dev_(?:emerg|alert|crit|err|warn|notice|info|dbg|printk)\w*|netdev_\w+|trace_\w+|WARN\w*|BUG\w*|VM_BUG_ON\w*|VM_WARN\w*|print_hex_dump\w*)$/;
+
+/**
+ * Writeback of a mapping or folio write-protects its user mappings first and flushes them on the
+ * way (folio_clear_dirty_for_io → folio_mkclean → page_vma_mkclean_one → flush_cache_page,
+ * mm/page-writeback.c:3028 and mm/rmap.c:1047, 6.12): what user space stored before is in
+ * memory when the kernel reads the page afterwards.
+ */
+export const CLEANS_USER_MAPPINGS =
+  /^(?:filemap_fdatawrite(?:_range|_wbc)?|filemap_write_and_wait(?:_range)?|file_write_and_wait_range|write_inode_now|sync_inode_metadata|folio_clear_dirty_for_io|clear_page_dirty_for_io)$/;

@@ -58,6 +58,13 @@ export type Role =
   | { role: 'marks-not-uptodate' }
   /** Its value names the same page as argument `arg` (`page_folio(p)`). */
   | { role: 'same-page'; arg: number }
+  /** Makes the bio_vec in argument `bvec` hold the page (or folio) in argument `page`. */
+  | { role: 'sets-bvec-page'; bvec: number; page: number }
+  /**
+   * Makes the iterator in argument `iter` walk the bio_vecs in argument `bvec`, in the direction
+   * of argument `direction` (ITER_DEST/READ: whoever consumes it fills the pages).
+   */
+  | { role: 'bvec-iterator'; iter: number; direction: number; bvec: number }
   /** The sg_miter walk: `next` maps `miter->addr`, `stop` flushes when writing to the list. */
   | { role: 'sg-miter'; step: 'start' | 'next' | 'stop' }
   /** Returns a vmap/vmalloc alias; `aliasesPages`: of existing pages rather than fresh memory. */

@@ -12,6 +12,7 @@ import type { PageRead } from '../analysis/dcache/pageCache';
 import { flushOf, pageCacheNames, readOf, writablyMappedTests } from '../analysis/dcache/pageCache';
 import { uptodate, writablyMapped } from '../analysis/dcache/conditions';
 import { findBadPath } from '../analysis/core/pathSearch';
+import { Conditions } from '../analysis/core/conditions';
 import type { Event } from '../analysis/core/events';
 import { insertStatementFix, stepAt } from '../analysis/core/steps';
 import { replayWitness, witnessSteps } from '../analysis/core/witness';
@@ -19,17 +20,21 @@ import * as K from '../knowledge/dcache';
 import { wordTest } from '../knowledge/table';
 import { acrossVersions } from '../knowledge/versions';
 import { originStep } from '../analysis/core/origin';
+import { ioReadSide } from '../analysis/dcache/ioReadSide';
+import type { IoReadSide } from '../analysis/dcache/ioReadSide';
 import type { Finding, Rule, RuleContext } from './types';
 
 const FLUSHED = 1;
 /** The path went the way that says no user mapping of the file is shared and writable. */
 const NOT_SHARED = 2;
 const READ_STALE = 4;
+const STATE_BITS = 3;
 
 const LOOKUP_WORDS = wordTest(
   acrossVersions(() => K.PAGE_CACHE_LOOKUP),
   ['\\w*write_begin'],
 );
+const FLUSH_WORD = /\bflush_dcache_(?:page|folio)\b/;
 const READ_WORDS = wordTest(
   acrossVersions(() => [
     ...K.READS_PAGE.keys(),
@@ -45,10 +50,11 @@ export const rule: Rule = {
       'A page-cache page that user space may have written through a shared mapping is read by the kernel with no flush_dcache_page()/flush_dcache_folio() before the read.',
     defaultSeverity: 'info',
   },
-  relevant: (text) => READ_WORDS.test(text),
-  // Without a page-cache lookup anywhere in the file no page is one (pageCacheNames): the file
-  // is not worth parsing, whatever it reads (most of the tree memcpy()s).
-  fileRelevant: (text) => READ_WORDS.test(text) && LOOKUP_WORDS.test(text),
+  relevant: (text) => READ_WORDS.test(text) || FLUSH_WORD.test(text),
+  // Without a page-cache lookup anywhere in the file no page is one (pageCacheNames), and
+  // without a flush no page is one the file shows user-visible (ioReadSide): the file is not
+  // worth parsing, whatever it reads (most of the tree memcpy()s).
+  fileRelevant: (text) => (LOOKUP_WORDS.test(text) ? READ_WORDS.test(text) : FLUSH_WORD.test(text)),
   check(ctx) {
     // A same-file helper that returns what a page-cache lookup gave it (`dedupe_get_folio`).
     const fileLooksUp = LOOKUP_WORDS.test(ctx.source);
@@ -58,8 +64,16 @@ export const rule: Rule = {
         fileLooksUp && ctx.file.isDefined(name) && ctx.file.returnOrigin(name) === 'visible',
       ctx.file.tree?.tree,
     );
-    if (names.size === 0) return [];
-    const model = buildPageModel(ctx.facts, ctx.file);
+    const model =
+      FLUSH_WORD.test(ctx.facts.cfg.node.text) || names.size > 0
+        ? buildPageModel(ctx.facts, ctx.file)
+        : undefined;
+    const io = model && ioReadSide(ctx.facts, model, ctx.file, ctx.facts.cfg.node.text);
+    // Pages shown user-visible only by the function's own flush count through ioReadSide's
+    // reads; the page-cache reads (a partial copy's merge) stay with page-cache pages.
+    const cached = new Map(names);
+    for (const [k, v] of io?.names ?? []) if (!names.has(k)) names.set(k, v);
+    if (!model || names.size === 0) return [];
     const display = (page: string): { text: string; folio: boolean } | undefined => {
       const info = model.pages.get(page);
       return info && { text: info.display, folio: info.folio };
@@ -68,13 +82,13 @@ export const rule: Rule = {
       model.addressOf(n);
     const reads = new Map<Event, PageRead[]>();
     for (const e of ctx.facts.all) {
-      const r = readOf(e, ctx.facts, names, addressOf, display);
+      const r = [...readOf(e, ctx.facts, cached, addressOf, display), ...(io?.reads.get(e) ?? [])];
       if (r.length > 0) reads.set(e, r);
     }
     const groups = new Set([...reads.values()].flatMap((l) => l.map((r) => r.group)));
     const findings: Finding[] = [];
     for (const group of groups) {
-      const f = checkGroup(group, reads, names, addressOf, ctx);
+      const f = checkGroup(group, reads, names, addressOf, ctx, io);
       if (f) findings.push(f);
     }
     return findings;
@@ -87,12 +101,17 @@ function checkGroup(
   names: ReturnType<typeof pageCacheNames>,
   addressOf: Parameters<typeof flushOf>[3],
   ctx: RuleContext,
+  io?: IoReadSide,
 ): Finding | undefined {
   const { facts, source } = ctx;
   const vars = writablyMappedTests(facts);
-  const step = (s: number, e: Event): number => {
+  // A direction tested twice (`if (op == REQ_OP_WRITE)` to read, again to flush) is one path.
+  const conds = new Conditions(facts, STATE_BITS);
+  const step = (before: number, e: Event): number => {
+    const s = e.kind === 'assign' ? conds.onAssign(before, e.lhsKey) : before;
     const flushed = flushOf(e, facts, names, addressOf);
     if (flushed === null || flushed === group) return s | FLUSHED;
+    if (e.kind === 'call' && K.CLEANS_USER_MAPPINGS.test(e.name)) return s | FLUSHED;
     // A name of the group given another page (the next folio of a batch) is unflushed again.
     if (
       e.kind === 'assign' &&
@@ -103,7 +122,7 @@ function checkGroup(
       return s & ~FLUSHED;
     const r = reads.get(e)?.find((x) => x.group === group);
     if (r && (s & (FLUSHED | NOT_SHARED)) === 0) return s | READ_STALE;
-    return s;
+    return io?.writes.get(e)?.has(group) ? s | FLUSHED : s;
   };
   const witness = findBadPath(facts, {
     initial: 0,
@@ -112,7 +131,10 @@ function checkGroup(
     // Not writably mapped, or not up to date (user space cannot map a folio that is not: the
     // fault reads it first, mm/filemap.c filemap_fault): no user stores to flush there.
     onEdge: (s, edge) =>
-      (writablyMapped(edge, vars) ?? uptodate(edge)) === false ? s | NOT_SHARED : s,
+      conds.onEdge(
+        (writablyMapped(edge, vars) ?? uptodate(edge)) === false ? s | NOT_SHARED : s,
+        edge,
+      ),
   });
   if (!witness) return undefined;
 
@@ -126,11 +148,15 @@ function checkGroup(
   if (stale?.t !== 'action' || !r) return undefined;
   const read = stale.action;
   const origin = [...names.values()].find((o) => o.group === group);
+  const shown = io?.names.get(group) === origin ? io?.reads : undefined;
+  const what = [...(shown?.values() ?? [])].flat().find((r) => r.group === group)?.text;
   const start = [
     originStep(
-      origin
-        ? { kind: 'api', api: origin.api, node: origin.node }
-        : { kind: 'unknown', name: group, node: facts.cfg.node },
+      origin && what
+        ? { kind: 'flushed-here', what, node: origin.node }
+        : origin
+          ? { kind: 'api', api: origin.api, node: origin.node }
+          : { kind: 'unknown', name: group, node: facts.cfg.node },
     ),
   ];
   const by = read.kind === 'call' ? read.name : 'the kernel';

@@ -17,6 +17,7 @@ import {
   UNFLUSHED,
   pageTransitions,
   publishes,
+  skipsLoopOverWritten,
   writtenPages,
 } from '../analysis/dcache/pageState';
 import { pageStory } from '../analysis/dcache/pageSteps';
@@ -46,6 +47,7 @@ const RELEVANT = wordTest(
     ...K.MAP_BY_BVEC,
     ...K.UNFLUSHED_PAGE_WRITE.keys(),
     K.SG_MITER_NEXT,
+    ...K.BVEC_ITERATOR.keys(),
   ]),
   ['b_data'],
 );
@@ -103,7 +105,10 @@ function checkPage(
     // A build without ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE has no aliasing to flush for.
     feasible: (s, edge) =>
       (s & UNFLUSHED) === 0 ||
-      (!pageIsNull(edge, page, model, ctx) && !nonAliasingBuild(edge) && !skipsOwnPagesLoop(edge)),
+      (!pageIsNull(edge, page, model, ctx) &&
+        !nonAliasingBuild(edge) &&
+        !skipsOwnPagesLoop(edge) &&
+        !skipsLoopOverWritten(edge, page)),
     // A copy that failed wrote nothing the function keeps: it drops or retries the page.
     onEdge: (s, edge) => conds.onEdge(model.failedOn(edge).includes(page) ? s & ~PENDING : s, edge),
     bad: (s) =>

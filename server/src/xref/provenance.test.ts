@@ -208,6 +208,53 @@ test("xref: a page written by a callee in another file needs the caller's flush"
   assert.equal((await lintBoth(ok, 'fs/rfs/read.c')).indexed, 0, 'noisy: flushed after the call');
 });
 
+/** A pinning helper in another file: it fills the caller's array of page pointers, nothing more. */
+const PIN = `static long pin_range(unsigned long start, unsigned long nr, struct page **pages)
+{
+\tlong i;
+
+\tfor (i = 0; i < nr; i++) {
+\t\tpages[i] = virt_to_page((void *)start);
+\t\tstart += PAGE_SIZE;
+\t}
+\treturn i;
+}
+
+long lib_pin_pages(unsigned long start, unsigned long nr, struct page **pages)
+{
+\tvoid *probe = kmap_local_page(pages[0]);
+
+\tkunmap_local(probe);
+\treturn pin_range(start, nr, pages);
+}
+`;
+
+const PIN_USER = `int drv_map_user(struct drv_buf *buf, unsigned long uaddr, int nr)
+{
+\tstruct page **pages = kmalloc_array(nr, sizeof(*pages), GFP_KERNEL);
+\tchar *kaddr;
+\tlong res;
+
+\tres = lib_pin_pages(uaddr, nr, pages);
+\tif (res < nr)
+\t\treturn -EFAULT;
+\tkaddr = kmap_local_page(pages[0]);
+\tbuf->first = kaddr[0];
+\tkunmap_local(kaddr);
+\tbuf->pages = pages;
+\treturn 0;
+}
+`;
+
+test('xref: filling an array of page pointers is no write of the pages', async () => {
+  const root = miniTree({ 'mm/pin.c': PIN, 'drivers/drv/user.c': PIN_USER });
+  const r = await lintBoth(root, 'drivers/drv/user.c');
+  assert.equal(r.indexed, 0, 'noisy: lib_pin_pages stores page pointers, not page bytes');
+  const facts = await buildTreeFacts(miniTree({ 'mm/pin.c': PIN }), { jobs: 1, noCache: true });
+  const pin = facts.facts.flatMap((f) => f.functions).find((f) => f.name === 'pin_range');
+  assert.deepEqual(pin?.writes ?? [], [], 'noisy: pin_range summarised as writing its pages');
+});
+
 /** Callees that touch a page without writing its bytes through a mapping of their own. */
 const NOT_WRITERS = `int lib_fill_pages(unsigned long start, int nr, struct page **pages)
 {

@@ -185,8 +185,18 @@ function scan(facts: FunctionFacts, max: number, always: RegExp | undefined): st
     const n = perGroup.get(group(key)) ?? 0;
     if ((n > 1 || always?.test(key)) && keys.length < max) keys.push(key);
   }
+  const distinct = new Map<string, number>();
+  for (const key of count.keys())
+    if (key.includes('==')) distinct.set(group(key), (distinct.get(group(key)) ?? 0) + 1);
+  twoValued.set(facts, new Set([...distinct].filter(([, n]) => n === 2).map(([g]) => g)));
   return keys;
 }
+
+/**
+ * Values a function compares with exactly two constants (`dir == TO_SG`, `dir == FROM_SG`): the
+ * two are taken as its only values, so one known false makes the other true.
+ */
+const twoValued = new WeakMap<FunctionFacts, Set<string>>();
 
 /**
  * Correlated branch conditions. Kernel code tests the same condition twice (`if (do_write)` to
@@ -202,7 +212,7 @@ export class Conditions {
    * those whose key `always` matches even when tested once.
    */
   constructor(
-    facts: FunctionFacts,
+    private readonly facts: FunctionFacts,
     private readonly shift: number,
     { max = 4, always }: { max?: number; always?: RegExp } = {},
   ) {
@@ -227,7 +237,12 @@ export class Conditions {
     const other = this.keys.findIndex(
       (k, j) => j !== i && k.startsWith(lhs) && (state & (1 << (this.shift + 2 * j))) !== 0,
     );
-    return other >= 0 ? false : undefined;
+    if (other >= 0) return false;
+    if (!twoValued.get(this.facts)?.has(lhs)) return undefined;
+    const otherFalse = this.keys.findIndex(
+      (k, j) => j !== i && k.startsWith(lhs) && (state & (1 << (this.shift + 2 * j + 1))) !== 0,
+    );
+    return otherFalse >= 0 ? true : undefined;
   }
 
   /** The state after taking `edge`, or undefined when the known conditions rule it out. */

@@ -24,6 +24,8 @@ export type Premise =
   | { kind: 'unknown'; name: string; node: Node }
   /** A buffer that reaches a device (vmap alias attached to I/O, mapped for DMA). */
   | { kind: 'device'; name: string; node: Node; how: string }
+  /** A page the function flushes after writing it: its own code treats it as user-visible. */
+  | { kind: 'flushed-here'; what: string; node: Node }
   /** The finding is about the API itself (a removed name), not about a page. */
   | { kind: 'removed-api'; api: string; node: Node; since?: string };
 
@@ -66,6 +68,9 @@ export function originNote(p: Premise, evidence: readonly string[] = []): string
       break;
     case 'device':
       note = `\`${p.name}\` reaches the device: ${p.how} at ${at(p.node)}`;
+      break;
+    case 'flushed-here':
+      note = `${p.what} is flushed by this function after a write (${at(p.node)}): its own code treats it as a page user space maps`;
       break;
     case 'removed-api': {
       const src = API_BY_NAME.get(p.api)?.source;

@@ -8,7 +8,7 @@
  */
 import type { Node } from '../../parsing/parser';
 import type { Edge } from '../../cfg/graph';
-import { calleeName } from '../../parsing/nodeText';
+import { calleeName, stripExpr } from '../../parsing/nodeText';
 import { testOf } from '../core/conditions';
 import type { Tested } from '../core/conditions';
 import { WRITABLY_MAPPED_TEST } from '../../knowledge/dcache';
@@ -77,4 +77,19 @@ export function slabTests(
   page: string,
 ): string[] {
   return keys.filter((k) => SLAB_TEST.test(k) && canon(k.slice(k.indexOf('(') + 1, -1)) === page);
+}
+
+/**
+ * For the true edge of `if (x < 0)` or `if (f(...) < 0)`: `x`, or the call's offset in the text.
+ */
+export function negativeTest(edge: Edge): string | undefined {
+  if (edge.via?.type !== 'if_statement' || !edge.test?.value) return undefined;
+  const atom = stripExpr(edge.test.atom);
+  if (atom.type !== 'binary_expression' || atom.childForFieldName('operator')?.text !== '<')
+    return undefined;
+  if (atom.childForFieldName('right')?.text !== '0') return undefined;
+  const left = atom.childForFieldName('left');
+  const l = left ? stripExpr(left) : undefined;
+  if (l?.type === 'identifier') return l.text;
+  return l?.type === 'call_expression' ? `${l.startIndex}` : undefined;
 }

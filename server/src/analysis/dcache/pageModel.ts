@@ -10,6 +10,8 @@ import { normKey, pointerBase } from '../core/events';
 import type { Event } from '../core/events';
 import type { Edge } from '../../cfg/graph';
 import { testOf } from '../core/conditions';
+import { negativeTest } from './conditions';
+import { iteratorWrites } from './iteratorWrites';
 import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
 import type { FileSummaries, IndexNote } from './summaries';
@@ -78,10 +80,15 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
   const miters = new Map<string, boolean>(); // miter key → flushes at stop (SG_MITER_TO_SG)
   const rings = file.ringRoots(facts.cfg.node);
 
-  const notePage = (arg: Node, api: string): string => {
-    const page = canon(pageKey(arg));
+  /** `path`: a field of what the argument points to (`&bv` and `.bv_page` name `bv.bv_page`). */
+  const notePage = (arg: Node, api: string, path = ''): string => {
+    const page = canon(pageKey(arg) + path);
     if (!pages.has(page)) {
-      pages.set(page, { display: stripExpr(arg).text, folio: api.includes('folio') });
+      const s = stripExpr(arg);
+      const inner = s.type === 'pointer_expression' ? s.childForFieldName('argument') : null;
+      const display =
+        path === '' ? s.text : inner ? `${inner.text}${path}` : `${s.text}->${path.slice(1)}`;
+      pages.set(page, { display, folio: api.includes('folio') });
     }
     return page;
   };
@@ -186,12 +193,37 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
       });
     if (list.length > 0) actions.set(e, list);
   }
+  for (const { e, page } of iteratorWrites(facts, notePage, bvecPage)) {
+    if (e.kind !== 'call') continue;
+    const mappedBy = { node: e.node, api: e.name };
+    const write: PageAction = { kind: 'write', page, via: 'kmap', node: e.node, mappedBy };
+    actions.set(e, [...(actions.get(e) ?? []), write]);
+  }
   const results = new Map<string, string[]>();
   for (const list of actions.values())
     for (const a of list)
       if (a.kind === 'write' && a.result !== undefined)
         results.set(a.result, [...(results.get(a.result) ?? []), a.page]);
+  // A callee that writes the page returns a negative errno when it failed (the kernel's
+  // convention): `if (fill(page) < 0) goto err;` leaves a page nobody publishes.
+  const calleeWrites = new Map<string, string[]>();
+  for (const [e, list] of actions)
+    for (const a of list)
+      if (
+        a.kind === 'write' &&
+        e.kind === 'call' &&
+        !K.copyFailsWhen(e.name) &&
+        !K.WRITES_ARGUMENT.has(e.name) &&
+        !K.UNFLUSHED_PAGE_WRITE.has(e.name)
+      ) {
+        const key = `${e.node.startIndex}`;
+        calleeWrites.set(key, [...(calleeWrites.get(key) ?? []), a.page]);
+        const r = resultName(e.node);
+        if (r) calleeWrites.set(r, [...(calleeWrites.get(r) ?? []), a.page]);
+      }
   const failedOn = (edge: Edge): string[] => {
+    const negative = negativeTest(edge);
+    if (negative) return calleeWrites.get(negative) ?? [];
     if (results.size === 0) return [];
     const test = zeroTest(edge);
     if (!test) return [];
@@ -221,7 +253,7 @@ function eventActions(
   e: Event,
   addressOf: (n: Node | undefined) => Binding | undefined,
   fieldBindings: (n: Node) => Binding[],
-  notePage: (arg: Node, api: string) => string,
+  notePage: (arg: Node, api: string, path?: string) => string,
   miters: Map<string, boolean>,
   unmapped: Set<string>,
   facts: FunctionFacts,
@@ -360,21 +392,19 @@ function eventActions(
       // ends the page's life), never what a summary of its body guesses; `&page` hands over a
       // place for a page pointer, not a page.
       const a = stripExpr(arg);
-      if (
-        addressOf(arg) ||
-        name === facts.name ||
-        isKnownApi(name) ||
-        !PAGE_ARGUMENT.has(a.type) ||
-        (a.type === 'pointer_expression' && a.text.startsWith('&'))
-      )
+      if (addressOf(arg) || name === facts.name || isKnownApi(name) || !PAGE_ARGUMENT.has(a.type))
         return;
+      // `&bv` names a page only through a field the callee writes (`bv.bv_page`).
+      const place = a.type === 'pointer_expression' && a.text.startsWith('&');
       const writes = local
-        ? writesPageParam(file, name, i)
-        : file.tree?.tree.calleeWrites(name, i, file.tree.file) === true;
-      if (writes)
+        ? writtenThroughParam(file, name, i)
+        : file.tree?.tree.calleeWrites(name, i, file.tree.file) === true
+          ? ['']
+          : [];
+      for (const path of writes.filter((p) => !place || p !== ''))
         out.push({
           kind: 'write',
-          page: notePage(arg, name),
+          page: notePage(arg, name, path),
           via: 'kmap',
           node,
           mappedBy: { node, api: name },
@@ -473,7 +503,7 @@ function storeTarget(lhs: Node): Node | undefined {
 /** Callees worth a page model: they map a page somewhere in their text. */
 const MAPS_A_PAGE =
   /\bkmap|\bpage_address\b|\bfolio_address\b|\bmemcpy_to_(?:page|folio)\b|\bmemzero_page\b|\bmemset_page\b/;
-const writing = new WeakMap<FileSummaries, Map<string, boolean>>();
+const writing = new WeakMap<FileSummaries, Map<string, string[]>>();
 
 const PAGE_ARGUMENT: ReadonlySet<string> = new Set([
   'identifier',
@@ -486,41 +516,70 @@ const PAGE_ARGUMENT: ReadonlySet<string> = new Set([
  * Whether the same-file function `name` writes, through a kmap-style mapping of its own, the page
  * it is handed as parameter `index` (its own page model has such a write of that page). A write
  * through `page_address()` alone is left out: at the top level it needs page-cache evidence
- * (pageOrigin.ts), which a callee cannot see for its caller's page. Memoised per file; a call
- * cycle counts as no write.
+ * (pageOrigin.ts), which a callee cannot see for its caller's page.
  */
 export function writesPageParam(file: FileSummaries, name: string, index: number): boolean {
+  return writtenThroughParam(file, name, index).includes('');
+}
+
+/**
+ * What the same-file function `name` writes through its parameter `index`: '' for the page
+ * itself, `.bv_page` for the page a structure it points to holds (`zram_bvec_read(zram, &bv)`
+ * writes `bv.bv_page`). Memoised per file; a call cycle counts as no write.
+ */
+export function writtenThroughParam(file: FileSummaries, name: string, index: number): string[] {
   let memo = writing.get(file);
-  if (!memo) writing.set(file, (memo = new Map<string, boolean>()));
+  if (!memo) writing.set(file, (memo = new Map<string, string[]>()));
   const key = `${name}/${index}`;
   const known = memo.get(key);
   if (known !== undefined) return known;
-  memo.set(key, false);
-  const result = file.definitions(name).some((fn) => {
-    if (!MAPS_A_PAGE.test(fn.text)) return false;
+  memo.set(key, []);
+  const paths = new Set<string>();
+  for (const fn of file.definitions(name)) {
+    if (!mapsInFile(file, fn.text, 0)) continue;
     const facts = file.factsOf(fn);
     const param = facts.params[index];
-    if (!param) return false;
+    if (!param) continue;
     const page = facts.canon(param);
     const model = buildPageModel(facts, file);
-    return [...model.actions.values()].some((l) =>
-      l.some(
-        (a) => a.kind === 'write' && a.page === page && (a.via === 'kmap' || a.via === 'miter'),
-      ),
-    );
-  });
+    for (const l of model.actions.values())
+      for (const a of l) {
+        if (a.kind !== 'write' || (a.via !== 'kmap' && a.via !== 'miter')) continue;
+        if (a.page === page) paths.add('');
+        else if (a.page.startsWith(`${page}.`) && FIELD_PATH.test(a.page.slice(page.length)))
+          paths.add(a.page.slice(page.length));
+      }
+  }
+  const result = [...paths];
   memo.set(key, result);
   return result;
 }
 
+const FIELD_PATH = /^(?:\.\w+)+$/;
+
 const CALL = /\b([A-Za-z_]\w*)\s*\(/g;
+
+/**
+ * A function text that maps a page, itself or through the same-file functions it calls (two
+ * levels: `btt_read_pg()` hands the page to `zero_fill_data()`, which maps it).
+ */
+function mapsInFile(file: FileSummaries, text: string, depth: number): boolean {
+  if (MAPS_A_PAGE.test(text)) return true;
+  if (depth >= 2) return false;
+  for (const m of text.matchAll(CALL))
+    if (
+      file.definitions(m[1]!).some((fn) => fn.text !== text && mapsInFile(file, fn.text, depth + 1))
+    )
+      return true;
+  return false;
+}
 
 /** The function text calls a same-file or tree function that writes a page parameter. */
 export function callsPageWriter(text: string, file: FileSummaries): boolean {
   for (const m of text.matchAll(CALL)) {
     const name = m[1]!;
     if (file.isDefined(name)) {
-      if ([0, 1, 2, 3].some((i) => writesPageParam(file, name, i))) return true;
+      if ([0, 1, 2, 3].some((i) => writtenThroughParam(file, name, i).length > 0)) return true;
     } else if (
       file.tree &&
       [0, 1, 2, 3].some((i) => file.tree!.tree.calleeWrites(name, i, file.tree!.file))

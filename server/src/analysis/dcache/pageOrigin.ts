@@ -94,12 +94,11 @@ export function needsFlush(
     }
     return origin === 'visible';
   }
-  // A page the caller passes in is the caller's to flush when a same-file caller does so.
-  if (origin === 'param') {
-    const root = /^\w+/.exec(page)?.[0] ?? '';
-    if (file.callerFlushes(facts.name, facts.params.indexOf(root), page.slice(root.length)))
-      return false;
-  }
+  // A page the caller passes in (a bio page it holds included) is the caller's to flush when
+  // every same-file caller does so.
+  const root = /^\w+/.exec(page)?.[0] ?? '';
+  const at = facts.params.indexOf(root);
+  if (at >= 0 && file.callerFlushes(facts.name, at, page.slice(root.length))) return false;
   return true;
 }
 

@@ -3,6 +3,7 @@
  * written and not flushed, marked up to date, handed out, or lost (its name now holds another
  * page), and which of the page's names still hold the written page.
  */
+import type { Edge } from '../../cfg/graph';
 import type { FunctionFacts } from '../core/facts';
 import type { PageAction, PageModel } from './pageModel';
 
@@ -41,6 +42,7 @@ export function pageTransitions(
   facts: FunctionFacts,
 ): (state: number, a: PageAction) => number {
   const names = namesOf(page, model, facts);
+  const publishing = publishes(model, page);
   const ALL_HOLDS = ((1 << names.length) - 1) << HOLD_SHIFT;
   return (state, a) => {
     switch (a.kind) {
@@ -55,22 +57,41 @@ export function pageTransitions(
       }
       case 'rename': {
         let next = state;
+        // `curpage++` moves `pages[curpage]` on too, but a written page stays held by its
+        // element name: loops that write `pages[i]` and flush `pages[i]` in a second loop over
+        // the same index are the common correct shape.
+        const pending = (state & PENDING) !== 0;
         names.forEach((n, i) => {
-          if (n !== a.lhs && !n.startsWith(`${a.lhs}.`) && !n.startsWith(`${a.lhs}[`)) return;
+          const moved = !pending && n.includes(`[${a.lhs}]`);
+          if (n !== a.lhs && !n.startsWith(`${a.lhs}.`) && !n.startsWith(`${a.lhs}[`) && !moved)
+            return;
           const from = a.rhs === null ? -1 : names.indexOf(a.rhs);
           next =
             from >= 0 && (state & holdBit(from)) !== 0 ? next | holdBit(i) : next & ~holdBit(i);
         });
-        // No name holds the written page any more: only a flush of every page can reach it.
-        const lost = (next & PENDING) !== 0 && names.length > 0 && (next & ALL_HOLDS) === 0;
-        return lost ? (next & ~PENDING) | LOST : next;
+        const held = names.length === 0 || (next & ALL_HOLDS) !== 0;
+        if (held) return next;
+        // No name holds the written page any more: only a flush of every page can reach it. In
+        // a function that marks the page up to date, a write lost before any publish (a retry
+        // that gives the folio back) is never published.
+        if ((next & PENDING) !== 0) {
+          if ((next & PUBLISHED) === 0 && publishing) return next & ~PENDING;
+          return (next & ~PENDING) | LOST;
+        }
+        // Nothing written is pending: what was published or handed out was another page (the
+        // previous iteration's `struct page *page = pages[i]`), not the one the name now holds.
+        return (next & LOST) !== 0 ? next : next & ~(PUBLISHED | ESCAPED);
       }
       case 'unpublish':
         return a.page === page ? state & ~(PENDING | PUBLISHED) : state;
+      // Once the written page is lost (no name holds it) and nothing newer is written, a page
+      // published or handed out by name is another page.
       case 'publish':
-        return a.page === page ? state | PUBLISHED : state;
+        if (a.page !== page || (state & (LOST | PENDING)) === LOST) return state;
+        return state | PUBLISHED | ALL_HOLDS;
       case 'escape':
-        return a.page === page ? state | ESCAPED : state;
+        if (a.page !== page || (state & (LOST | PENDING)) === LOST) return state;
+        return state | ESCAPED | ALL_HOLDS;
       case 'map':
       case 'unmap':
         return state;
@@ -101,8 +122,42 @@ function namesOf(page: string, model: PageModel, facts: FunctionFacts): string[]
  */
 function flushCovers(flushed: string | null, page: string): boolean {
   return (
-    flushed === null || flushed === page || !PLAIN_PAGE.test(flushed) || !PLAIN_PAGE.test(page)
+    flushed === null ||
+    flushed === page ||
+    !PLAIN_PAGE.test(flushed) ||
+    !PLAIN_PAGE.test(page) ||
+    walksArray(flushed, page)
   );
 }
 
+/**
+ * `pages[i]`, flushed with a bare index (the loop that flushes every page before marking it up
+ * to date), may be any element of `pages`: the one written as `pages[nr - 1]` included.
+ */
+function walksArray(flushed: string, page: string): boolean {
+  const m = /^(.*)\[[A-Za-z_]\w*\]$/.exec(flushed);
+  return m !== null && page.startsWith(`${m[1]!}[`);
+}
+
 const PLAIN_PAGE = /^[A-Za-z_]\w*(?:\.\w+|\[[^[\]()]*\])*$/;
+
+/**
+ * The exit, before any iteration, of `for (i = 0; i < nr; i++) flush_dcache_page(pages[i]);`
+ * while the page written is `pages[nr - 1]`: that element exists, so `nr` is at least one and
+ * the loop that flushes every page runs (the last page's tail zeroed before the pages are
+ * flushed and marked up to date).
+ */
+export function skipsLoopOverWritten(edge: Edge, page: string): boolean {
+  if (edge.kind !== 'loop-exit' || edge.via?.type !== 'for_statement') return false;
+  const last = /^(.+)\[(\w+)-1\]$/.exec(page);
+  if (!last) return false;
+  const part = (f: string): string =>
+    edge.via?.childForFieldName(f)?.text.replace(/\s+/g, '') ?? '';
+  const cond = /^(\w+)<(\w+)$/.exec(part('condition'));
+  return (
+    cond !== null &&
+    cond[2] === last[2] &&
+    new RegExp(`^${cond[1]!}=0;?$`).test(part('initializer')) &&
+    part('body').includes(`flush_dcache_page(${last[1]!}[${cond[1]!}])`)
+  );
+}
