@@ -65,7 +65,7 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
   const inputs = [
     ...(stdin.file ? [{ file: stdin.file, config: configs.of(stdin.file.display) }] : []),
     ...excludeFiles(
-      collected.files.map((file) => ({ file, config: configs.of(file.path) })),
+      collected.files.map((file) => ({ file, config: configs.ofFile(file.path) })),
       args.positional,
       configs,
       io,
