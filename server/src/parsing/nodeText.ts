@@ -31,6 +31,34 @@ export function parameterNames(fn: Node): string[] {
     .map((p) => declaredName(p.childForFieldName('declarator')));
 }
 
+/**
+ * How many levels of pointer or array a declarator adds (`*p` 1, `**pp` 2, `*p[4]` 2), so
+ * `struct page *page` (one page) is told from `struct page **pages` (an array of them).
+ */
+export function indirection(d: Node | null): number {
+  let n = 0;
+  for (let guard = 0; d && guard < 20; guard++) {
+    if (d.type === 'identifier' || d.type === 'field_identifier') return n;
+    if (d.type === 'pointer_declarator' || d.type === 'array_declarator') n++;
+    d =
+      d.childForFieldName('declarator') ??
+      d.namedChildren.find((c) => c.type.endsWith('declarator') || c.type === 'identifier') ??
+      null;
+  }
+  return n;
+}
+
+/** Indirection of each parameter, in the order of parameterNames(). */
+export function parameterIndirections(fn: Node): number[] {
+  let d: Node | null = fn.childForFieldName('declarator');
+  while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
+  const list = d?.childForFieldName('parameters');
+  if (!list) return [];
+  return list.namedChildren
+    .filter((p) => p.type === 'parameter_declaration' || p.type === 'variadic_parameter')
+    .map((p) => indirection(p.childForFieldName('declarator')));
+}
+
 /** The identifier a declarator declares (`*const p[4]` gives `p`). */
 export function declaredName(d: Node | null): string {
   for (let guard = 0; d && guard < 20; guard++) {

@@ -207,3 +207,59 @@ test("xref: a page written by a callee in another file needs the caller's flush"
   const ok = miniTree({ 'lib/chunk.c': CHUNK, 'fs/rfs/read.c': flushed });
   assert.equal((await lintBoth(ok, 'fs/rfs/read.c')).indexed, 0, 'noisy: flushed after the call');
 });
+
+/** Callees that touch a page without writing its bytes through a mapping of their own. */
+const NOT_WRITERS = `int lib_fill_pages(unsigned long start, int nr, struct page **pages)
+{
+\tint i;
+
+\tfor (i = 0; i < nr; i++)
+\t\tpages[i] = lib_lookup(start + i * PAGE_SIZE);
+\tpage_address(pages[0]);
+\treturn nr;
+}
+
+void lib_tag_page(struct page *page, unsigned long v)
+{
+\tpage->index = v;
+\tset_page_private(page, v);
+\tpage_address(page);
+}
+
+void lib_linear_fill(struct page *page, const void *src)
+{
+\tmemcpy(page_address(page), src, PAGE_SIZE);
+}
+`;
+
+const CALLS = `int rfs_fill(struct address_space *mapping, unsigned long start, const void *src)
+{
+\tstruct page *page = find_or_create_page(mapping, 0, GFP_KERNEL);
+\tstruct page *pages[4];
+\tvoid *kaddr;
+
+\tif (!page)
+\t\treturn -ENOMEM;
+\tkaddr = kmap_local_page(page);
+\tkunmap_local(kaddr);
+\tlib_fill_pages(start, 4, pages);
+\tlib_tag_page(page, start);
+\tlib_linear_fill(page, src);
+\tpin_user_pages_fast(start, 4, FOLL_WRITE, pages);
+\tunlock_page(page);
+\treturn 0;
+}
+`;
+
+test('xref: filling a page array, tagging the struct page or a page_address copy in a callee writes no page at the call', async () => {
+  const root = miniTree({ 'lib/notwriters.c': NOT_WRITERS, 'fs/rfs/fill.c': CALLS });
+  assert.equal((await lintBoth(root, 'fs/rfs/fill.c')).indexed, 0);
+  // The twin: the same caller with a callee that maps the page and writes it is flagged.
+  const writer = CALLS.replace('\tlib_tag_page(page, start);', '\tlib_copy_chunk(page, src, 64);');
+  const flagged = miniTree({
+    'lib/notwriters.c': NOT_WRITERS,
+    'lib/chunk.c': CHUNK,
+    'fs/rfs/fill.c': writer,
+  });
+  assert.equal((await lintBoth(flagged, 'fs/rfs/fill.c')).indexed, 1);
+});

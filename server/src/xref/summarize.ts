@@ -11,6 +11,7 @@ import {
   calleeName,
   functionDefinitions,
   functionName,
+  parameterIndirections,
   parameterNames,
   stripExpr,
 } from '../parsing/nodeText';
@@ -256,11 +257,16 @@ function registerPair(n: Node, facts: FileFacts): void {
     (facts.callbacks[field] ??= []).push(v.text);
 }
 
-/** Parameters that are pages or folios: the only ones whose flushes and writes the index keeps. */
+/**
+ * Parameters that are one page or folio (`struct page *page`): the only ones whose flushes and
+ * writes the index keeps. `struct page **pages` is an array the callee fills or walks
+ * (pin_user_pages_fast, async_xor's source list): a store into it is no write of a page's bytes.
+ */
 function pageParams(ctx: Ctx): Set<number> {
   const out = new Set<number>();
+  const depth = parameterIndirections(ctx.fn);
   ctx.params.forEach((p, i) => {
-    if (PAGE_TYPE.has(ctx.types.get(p) ?? '')) out.add(i);
+    if (PAGE_TYPE.has(ctx.types.get(p) ?? '') && depth[i] === 1) out.add(i);
   });
   return out;
 }
@@ -290,9 +296,10 @@ function functionSummary(
         : (places ?? []).filter((p) => p.path === '' && pages.has(p.index)).map((p) => p.index);
   }
   const writes: number[] = [];
+  // Only the page's bytes written through a kernel mapping count: `page->index = n` or
+  // `set_page_private(page, v)` store into the struct page, which no other alias reads as data.
   if (WRITE_HINT.test(text))
-    for (const i of pages)
-      if (local.writesParam(name, i) || writesPageParam(local, name, i)) writes.push(i);
+    for (const i of pages) if (writesPageParam(local, name, i)) writes.push(i);
   const calls: FunctionFactsSummary['calls'] = [];
   for (const n of nodes) {
     if (n.type !== 'call_expression') continue;

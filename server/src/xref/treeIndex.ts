@@ -4,6 +4,8 @@
  * a fixed depth; a call through an operations-table field (`->write_end`) stands for every
  * function registered for that field anywhere in the tree.
  */
+import { KMAP_PAGE_WRITE, UNFLUSHED_PAGE_WRITE } from '../knowledge/dcache';
+import { isKnownApi } from '../knowledge/table';
 import type {
   Evidence,
   FieldOrigin,
@@ -162,6 +164,10 @@ export class TreeIndex implements TreeFacts {
     const known = this.writeMemo.get(memoKey);
     if (known !== undefined) return known;
     if (depth > MAX_DEPTH) return false;
+    // A table API writes what the table says: `copy_highpage` maps and copies, but mostly into
+    // private pages, so the table gives it no kmap write; the body's summary would.
+    if (isKnownApi(name))
+      return UNFLUSHED_PAGE_WRITE.get(name) === argIndex && KMAP_PAGE_WRITE.has(name);
     this.writeMemo.set(memoKey, false);
     const defs = name.startsWith('->')
       ? this.callbackImplementations(name.slice(2)).flatMap((n) => this.definitions(n))

@@ -15,6 +15,7 @@ import type { FunctionFacts } from '../core/facts';
 import type { FileSummaries, IndexNote } from './summaries';
 import { callName } from './summaries';
 import * as K from '../../knowledge/dcache';
+import { isKnownApi } from '../../knowledge/table';
 
 /** `ring`: a structure the file keeps in pages it maps into user space (userRing.ts). */
 export type WriteVia = 'kmap' | 'linear' | 'bh' | 'miter' | 'page-write' | 'ring';
@@ -355,7 +356,18 @@ function eventActions(
     args.forEach((arg, i) => {
       // Only a page named by a variable, a field or an element is handed on; a recursive call or
       // a call's value as the argument (`f(f(...))`) names no page of this function.
-      if (addressOf(arg) || name === facts.name || !PAGE_ARGUMENT.has(stripExpr(arg).type)) return;
+      // A table API does what the table says (`pin_user_pages_fast` fills `pages`, `__free_pages`
+      // ends the page's life), never what a summary of its body guesses; `&page` hands over a
+      // place for a page pointer, not a page.
+      const a = stripExpr(arg);
+      if (
+        addressOf(arg) ||
+        name === facts.name ||
+        isKnownApi(name) ||
+        !PAGE_ARGUMENT.has(a.type) ||
+        (a.type === 'pointer_expression' && a.text.startsWith('&'))
+      )
+        return;
       const writes = local
         ? writesPageParam(file, name, i)
         : file.tree?.tree.calleeWrites(name, i, file.tree.file) === true;
@@ -471,8 +483,10 @@ const PAGE_ARGUMENT: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Whether the same-file function `name` writes, through a kernel mapping, the page it is handed
- * as parameter `index` (its own page model has a write of that page). Memoised per file; a call
+ * Whether the same-file function `name` writes, through a kmap-style mapping of its own, the page
+ * it is handed as parameter `index` (its own page model has such a write of that page). A write
+ * through `page_address()` alone is left out: at the top level it needs page-cache evidence
+ * (pageOrigin.ts), which a callee cannot see for its caller's page. Memoised per file; a call
  * cycle counts as no write.
  */
 export function writesPageParam(file: FileSummaries, name: string, index: number): boolean {
@@ -490,7 +504,9 @@ export function writesPageParam(file: FileSummaries, name: string, index: number
     const page = facts.canon(param);
     const model = buildPageModel(facts, file);
     return [...model.actions.values()].some((l) =>
-      l.some((a) => a.kind === 'write' && a.page === page),
+      l.some(
+        (a) => a.kind === 'write' && a.page === page && (a.via === 'kmap' || a.via === 'miter'),
+      ),
     );
   });
   memo.set(key, result);
