@@ -4,21 +4,31 @@
  * CLI, the editor and the tree agree on every line.
  */
 export class LineMap {
-  private readonly starts: number[] = [0];
-  constructor(text: string) {
+  private known: number[] | undefined;
+  // The starts are found on the first question: a whole-tree run makes one map per file and
+  // asks nothing of most of them (no finding, no suppression comment).
+  constructor(private readonly text: string) {}
+
+  private get starts(): number[] {
+    if (this.known) return this.known;
+    const text = this.text;
+    const starts = [0];
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
     }
+    this.known = starts;
+    return starts;
   }
 
   /** 1-based line of `offset`, by binary search over line starts. */
   line(offset: number): number {
+    const starts = this.starts;
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
+      if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
     return lo + 1;

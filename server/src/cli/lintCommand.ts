@@ -25,6 +25,7 @@ import { applyReach } from './report';
 import { cacheHome } from '../tree/store';
 import { engineId } from '../tree/engine';
 import { LintCache } from '../tree/lintCache';
+import type { WalkedTree } from '../tree/lintCache';
 import { ReachService } from '../tree/reachService';
 import { stdinInput } from './review/stdin';
 import { fileKernelVersion } from '../kernel/fromTree';
@@ -64,7 +65,7 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
   const inputs = [
     ...(stdin.file ? [{ file: stdin.file, config: configs.of(stdin.file.display) }] : []),
     ...excludeFiles(
-      collected.files.map((file) => ({ file, config: configs.of(file.path) })),
+      collected.files.map((file) => ({ file, config: configs.ofFile(file.path) })),
       args.positional,
       configs,
       io,
@@ -84,6 +85,7 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
   });
   // Files inside a kernel tree are judged with the tree's index (issue 13), built or refreshed first.
   const root = inputs.length > 0 ? kernelRootOf(args.positional) : undefined;
+  let walked: WalkedTree | undefined;
   if (root) {
     // A cold index of a whole tree takes minutes: say so rather than sit silent.
     const onStart = (n: number): void => {
@@ -98,6 +100,7 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
       onStart,
     });
     for (const g of groups) g.options.tree = { root, files: built.facts, digest: built.digest };
+    walked = { root, stamps: built.stamps };
     if (args.options.has('--verbose') && format === 'text')
       io.err(
         `flushguard: index of ${root}: ${built.stats.parsed} files summarised, ${built.stats.reused} reused, ${built.stats.ms} ms\n`,
@@ -110,11 +113,17 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
     const cache =
       home === undefined
         ? undefined
-        : new LintCache<FileOutcome>(files, home, {
-            engine: engineId(),
-            // The index by its digest: hashing its facts again for each group would cost seconds.
-            options: { ...g.options, tree: g.options.tree?.digest },
-          });
+        : new LintCache<FileOutcome>(
+            files,
+            home,
+            {
+              engine: engineId(),
+              // The index by its digest: hashing its facts again for each group would cost seconds.
+              options: { ...g.options, tree: g.options.tree?.digest },
+            },
+            undefined,
+            walked,
+          );
     return { ...g, cache, todo: cache ? cache.misses.map((i) => files[i]!) : files };
   });
   const total = passes.reduce((n, p) => n + p.todo.length, 0);

@@ -3,7 +3,7 @@
  * nearest one above each file (so a tree's own configuration applies wherever `lint` runs from).
  * A configuration with problems fails the run (exit 2) with every problem of every file named.
  */
-import { relative, resolve, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import {
   CONFIG_FILE,
   emptySettings,
@@ -42,7 +42,10 @@ export class Configs {
 
   /** The configuration of a file or directory named on the command line or found under one. */
   of(path: string): Config {
-    const found = this.explicit ?? this.finder.forPath(path);
+    return this.ofFound(this.explicit ?? this.finder.forPath(path));
+  }
+
+  private ofFound(found: ConfigFound | undefined): Config {
     if (!found) return this.none;
     if ('error' in found) {
       if (!this.problems.includes(found.error)) this.problems.push(found.error);
@@ -61,6 +64,11 @@ export class Configs {
       this.parsed.set(found.path, config);
     }
     return config;
+  }
+
+  /** `of` for a path known to be a file (found by the walk): no stat to tell. */
+  ofFile(path: string): Config {
+    return this.explicit ? this.of(path) : this.ofFound(this.finder.near(dirname(path)));
   }
 
   /** Whether `exclude` of the file's configuration matches it. */

@@ -166,3 +166,25 @@ test('cache files: written whole or not at all; interleaved writers leave one wh
   assert.equal(readCacheFile(file, valid)?.n, 19);
   assert.deepEqual(readdirSync(join(file, '..')), ['x.json'], 'no temporary file is left behind');
 });
+
+test('lint cache: the sizes and mtimes of the walk decide, as a stat would', () => {
+  const t = tree();
+  coldThenWarm(t);
+  const stamps = new Map(
+    t.files.map((f) => [f.path.slice(t.root.length + 1), { size: 7, mtimeMs: OLD.getTime() }]),
+  );
+  const same = new LintCache<Outcome>(t.files, t.home, 1, undefined, { root: t.root, stamps });
+  assert.deepEqual(same.misses, []);
+  // The walk saw drivers/b.c with another size (changed after the cache was written).
+  stamps.set('drivers/b.c', { size: 8, mtimeMs: OLD.getTime() + 1000 });
+  const changed = new LintCache<Outcome>(t.files, t.home, 1, undefined, { root: t.root, stamps });
+  assert.deepEqual(changed.misses, [1]);
+  // Another tree's walk is not used: the files are stat'ed.
+  const other = new LintCache<Outcome>(t.files, t.home, 1, undefined, {
+    root: `${t.root}-other`,
+    stamps: new Map([['drivers/a.c', { size: 1, mtimeMs: 1 }]]),
+  });
+  assert.deepEqual(other.misses, []);
+  rmSync(t.root, { recursive: true, force: true });
+  rmSync(t.home, { recursive: true, force: true });
+});

@@ -31,6 +31,12 @@ export interface CacheableOutcome {
   hash?: string;
 }
 
+/** Sizes and mtimes of a tree's files taken in this run, by tree-relative path. */
+export interface WalkedTree {
+  root: string;
+  stamps: ReadonlyMap<string, { size: number; mtimeMs: number }>;
+}
+
 interface InputFile {
   path: string;
   display: string;
@@ -78,17 +84,26 @@ export class LintCache<T extends CacheableOutcome> {
   readonly misses: number[] = [];
   private readonly now = Date.now();
 
-  /** `configuration`: everything besides the file that changes its findings (hashed). */
+  /**
+   * `configuration`: everything besides the file that changes its findings (hashed).
+   * `walked`: sizes and mtimes this run already has (the index's walk of a tree, by
+   * tree-relative path), so that a whole tree is not stat'ed twice.
+   */
   constructor(
     files: readonly InputFile[],
     home: string,
     configuration: unknown,
     finder = new TreeFinder(),
+    walked?: WalkedTree,
   ) {
     const base = sha1(JSON.stringify(configuration));
     this.slots = files.map((f, i) => {
       const tree = finder.findFile(f.path);
-      const st = tree ? statSync(f.path, { throwIfNoEntry: false }) : undefined;
+      const st = tree
+        ? ((walked?.root === tree.root
+            ? walked.stamps.get(treeRelative(tree, f.path))
+            : undefined) ?? statSync(f.path, { throwIfNoEntry: false }))
+        : undefined;
       if (!tree || !st) {
         this.misses.push(i);
         return undefined;

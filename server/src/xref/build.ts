@@ -10,8 +10,18 @@ import { join, relative, resolve, sep } from 'node:path';
 import { TreeFinder } from '../tree/kernelTree';
 import { cacheHome } from '../tree/store';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { createParser, initParser, MAX_PARSE_CHARS, parseC } from '../parsing/parser';
-import type { Parser } from '../parsing/parser';
+import {
+  BudgetExceeded,
+  checkParseable,
+  createParser,
+  initParser,
+  MAX_PARSE_CHARS,
+  parseC,
+} from '../parsing/parser';
+import type { ParsedSource, Parser } from '../parsing/parser';
+import type { Range } from 'web-tree-sitter';
+import { preprocess } from '../parsing/preprocess';
+import type { Item } from './regions';
 import { withDeadline } from '../parsing/deadline';
 import { wasmSources } from '../host/wasmPaths';
 import { summarizeFile } from './summarize';
@@ -84,6 +94,7 @@ export function summarizeText(
     return { facts: null };
   const selection = selectForIndex(text);
   let parsedText = text;
+  let ranges: Range[] | undefined;
   let registrations: Record<string, string[]> | undefined;
   if (selection) {
     const keep = fields ? extendForCallbacks(text, selection, fields) : selection.keep;
@@ -93,11 +104,14 @@ export function summarizeText(
     if (!keep.includes(true))
       return registrations ? { facts: null, registrations, hash: sha1(text) } : { facts: null };
     parsedText = blankExcept(text, selection.items, keep);
+    ranges = keptRanges(text, selection.items, keep);
   }
   const hash = sha1(text);
   try {
     const deadline = performance.now() + PER_FILE_BUDGET_MS;
-    const parsed = parseC(parser, parsedText, undefined, deadline);
+    const parsed = ranges
+      ? parseRanges(parser, parsedText, ranges, deadline)
+      : parseC(parser, parsedText, undefined, deadline);
     try {
       // The original text: the blanked one has the same offsets, and summaries read names from it.
       const facts = withDeadline(deadline, () =>
@@ -110,6 +124,59 @@ export function summarizeText(
   } catch {
     return { facts: null };
   }
+}
+
+/**
+ * Parses only `ranges` of the blanked text (tree-sitter's included ranges): the same tokens as
+ * the whole blanked text, so the same tree, without lexing (and copying into the WASM heap) the
+ * blanks, which were most of the characters.
+ */
+function parseRanges(
+  parser: Parser,
+  blanked: string,
+  ranges: Range[],
+  deadline: number,
+): ParsedSource {
+  checkParseable(blanked);
+  // The pre-pass over the blanked text, as parseC: its state at a kept item is what it was.
+  const pre = preprocess(blanked);
+  const tree = parser.parse(pre.text, null, {
+    includedRanges: ranges,
+    progressCallback: () => performance.now() > deadline,
+  });
+  if (!tree) {
+    parser.reset();
+    throw new BudgetExceeded('parsing took longer than the time budget');
+  }
+  return { source: blanked, pre, tree };
+}
+
+/** The kept items as tree-sitter ranges (UTF-16 offsets and columns, as the parser counts). */
+function keptRanges(src: string, items: readonly Item[], keep: readonly boolean[]): Range[] {
+  const starts = [0];
+  for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) starts.push(i + 1);
+  const point = (offset: number): { row: number; column: number } => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { row: lo, column: offset - starts[lo]! };
+  };
+  return items.flatMap((item, k) =>
+    keep[k]
+      ? [
+          {
+            startIndex: item.start,
+            endIndex: item.end,
+            startPosition: point(item.start),
+            endPosition: point(item.end),
+          },
+        ]
+      : [],
+  );
 }
 
 export interface BuildStats {
@@ -149,6 +216,8 @@ export interface BuiltTree {
   /** Changes whenever the facts change: what a cached lint result depends on. */
   digest: string;
   stats: BuildStats;
+  /** Size and mtime of every file walked (tree-relative), for the lint cache's check. */
+  stamps: Map<string, { size: number; mtimeMs: number }>;
 }
 
 export async function buildTreeFacts(root: string, options: BuildOptions): Promise<BuiltTree> {
@@ -162,6 +231,7 @@ export async function buildTreeFacts(root: string, options: BuildOptions): Promi
   const touched: Todo[] = [];
   const rels = await treeFiles(abs);
   const skipped: { file: string; reason: string }[] = [];
+  const stamps = new Map<string, { size: number; mtimeMs: number }>();
   for (let k = 0; k < rels.length; k++) {
     const rel = rels[k]!;
     // A turn of the event loop now and then: the language server answers meanwhile.
@@ -183,6 +253,7 @@ export async function buildTreeFacts(root: string, options: BuildOptions): Promi
     }
     const prev = old?.files[rel];
     const item = { rel, size: st.size, mtimeMs: st.mtimeMs };
+    stamps.set(rel, { size: st.size, mtimeMs: st.mtimeMs });
     if (prev && prev.size === st.size && prev.mtimeMs === st.mtimeMs) next.files[rel] = prev;
     else if (prev?.hash && prev.size === st.size) touched.push(item);
     else todo.push(item);
@@ -239,7 +310,7 @@ export async function buildTreeFacts(root: string, options: BuildOptions): Promi
     };
     if (path) stats.cacheFile = path;
     if (skipped.length > 0) stats.skipped = skipped;
-    return { facts, digest: digestOf(kept, next), stats };
+    return { facts, digest: digestOf(kept, next), stats, stamps };
   } finally {
     await pool.close();
   }

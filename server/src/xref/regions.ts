@@ -226,5 +226,12 @@ export function blankExcept(src: string, items: readonly Item[], keep: readonly 
  * the preprocessor's, which would let a macro's tail run into the next kept item.
  */
 function blankRange(src: string, from: number, to: number): string {
-  return from >= to ? '' : src.slice(from, to).replace(/[^\n]/g, ' ');
+  // Line by line with repeat(): a replace() per character was a tenth of the index's time.
+  let out = '';
+  let at = from;
+  for (let nl = src.indexOf('\n', at); nl >= 0 && nl < to; nl = src.indexOf('\n', at)) {
+    out += ' '.repeat(nl - at) + '\n';
+    at = nl + 1;
+  }
+  return at < to ? out + ' '.repeat(to - at) : out;
 }
