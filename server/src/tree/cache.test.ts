@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   truncateSync,
   utimesSync,
   writeFileSync,
@@ -170,8 +171,12 @@ test('cache files: written whole or not at all; interleaved writers leave one wh
 test('lint cache: the sizes and mtimes of the walk decide, as a stat would', () => {
   const t = tree();
   coldThenWarm(t);
+  // The walk's own stat (utimes' milliseconds come back as 178.999 from some file systems).
   const stamps = new Map(
-    t.files.map((f) => [f.path.slice(t.root.length + 1), { size: 7, mtimeMs: OLD.getTime() }]),
+    t.files.map((f) => {
+      const st = statSync(f.path);
+      return [f.path.slice(t.root.length + 1), { size: st.size, mtimeMs: st.mtimeMs }];
+    }),
   );
   const same = new LintCache<Outcome>(t.files, t.home, 1, undefined, { root: t.root, stamps });
   assert.deepEqual(same.misses, []);
