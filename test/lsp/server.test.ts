@@ -408,13 +408,15 @@ describe('language server, pull diagnostics and the workspace check', () => {
       const mark = client.mark();
       await client.change(uri, [{ text: edited }], edited);
       const quick = await pull();
-      await client.waitFor('workspace/diagnostic/refresh', () => true, mark);
-      const after = await pull();
-      // The quick answer re-checks only the edited function: caller() now hands fill() a page
-      // that fill() writes and nobody flushes. fill() itself is re-judged by the refresh.
+      // The quick answer re-checks the edited function and the same-file functions whose verdict
+      // read it (fill() asked whether caller() flushes): caller() now hands fill() a page that
+      // fill() writes and nobody flushes. Whatever the quick answer left out, a refresh brings.
       const ends = (items: Diagnostic[]): string[] =>
         items.map((d) => /(\w+)\(\) ends/.exec(d.message as string)?.[1] ?? '?').sort();
-      assert.deepEqual(ends(quick.items), ['caller']);
+      assert.ok(ends(quick.items).includes('caller'), JSON.stringify(ends(quick.items)));
+      if (ends(quick.items).length < 2)
+        await client.waitFor('workspace/diagnostic/refresh', () => true, mark);
+      const after = await pull();
       assert.deepEqual(
         after.items.map((d) => d.code),
         [RULE, RULE],
