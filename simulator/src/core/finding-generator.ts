@@ -21,6 +21,8 @@ import { geometryOf } from './geometry';
 
 /** Physical page used for the buffer: colour 0 on every preset, lowmem everywhere. */
 const BUFFER_PA = 0x00100000;
+/** Path steps simulated at most (see the constructor). */
+const MAX_STEPS = 2_000;
 const USER_VMA = 0x40000000n;
 
 export class Generator {
@@ -58,9 +60,20 @@ export class Generator {
     private readonly p: Preset,
     private readonly g: Geometry,
   ) {
-    this.steps = Array.isArray(f.steps)
+    const steps = Array.isArray(f.steps)
       ? f.steps.filter((s) => typeof s === 'object' && s !== null)
       : [];
+    // Each step is a few scenario events at most, and the scenario language refuses more than
+    // 10,000 (parser.ts): a path longer than MAX_STEPS keeps its start (origin, map, first
+    // writes) and its end (the unmap and return the fix goes before).
+    this.steps =
+      steps.length > MAX_STEPS
+        ? [...steps.slice(0, MAX_STEPS / 2), ...steps.slice(-MAX_STEPS / 2)]
+        : steps;
+    if (steps.length > MAX_STEPS)
+      this.notes.push(
+        `path of ${steps.length} steps: its first and last ${MAX_STEPS / 2} are simulated`,
+      );
     this.family = familyOf(f, this.steps);
     this.mismatch = f.rule === 'vmap-range-mismatch';
     this.fixLine = sanitizeLine(f.line);

@@ -140,6 +140,22 @@ describe('the generated scenario', () => {
 });
 
 describe('odd findings never throw', () => {
+  it('a path of 12,000 steps keeps under the scenario event limit and says what it left out', () => {
+    const kinds: StepKind[] = ['map', 'write', 'branch', 'unmap', 'flush', 'read'];
+    for (const rule of ['missing-flush-dcache-page', 'missing-flush-kernel-vmap-range']) {
+      const steps = Array.from({ length: 12_000 }, (_, i) => ({
+        line: i + 1,
+        kind: kinds[i % kinds.length]!,
+        note: '',
+      }));
+      const r = simulateFinding({ rule, line: 1, steps });
+      assert.ok(
+        r.notes.some((n) => n.includes('path of 12000 steps')),
+        rule,
+      );
+    }
+  });
+
   const odd: [string, FindingInput][] = [
     ['no steps', { rule: 'missing-flush-dcache-page', line: 5, steps: [] }],
     [
