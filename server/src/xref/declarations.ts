@@ -86,3 +86,19 @@ export function structMembers(root: Node): Record<string, string> {
   }
   return out;
 }
+
+const PAGE_STRUCT = /^(?:page|folio)$/;
+
+/**
+ * The key under which the tree index records what a function returns (`blob_page_array()`),
+ * for functions returning a page, a folio or an array of them (`struct page **`); undefined for
+ * any other function. Read by server/src/xref/origin.ts for a caller's `pages = helper(...)`.
+ */
+export function returnKey(fn: Node, name: string): string | undefined {
+  const t = fn.childForFieldName('type');
+  if (t?.type !== 'struct_specifier' || !PAGE_STRUCT.test(t.childForFieldName('name')?.text ?? ''))
+    return undefined;
+  return fn.childForFieldName('declarator')?.type === 'pointer_declarator'
+    ? `${name}()`
+    : undefined;
+}

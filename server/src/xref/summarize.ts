@@ -17,7 +17,7 @@ import {
 } from '../parsing/nodeText';
 import { FileSummaries } from '../analysis/dcache/summaries';
 import { writesPageParam } from '../analysis/dcache/pageModel';
-import { declaredTypes, fieldKey, structMembers } from './declarations';
+import { declaredTypes, fieldKey, returnKey, structMembers } from './declarations';
 import {
   ADDS_TO_CACHE,
   ADDRESS_TO_PAGE,
@@ -77,6 +77,13 @@ export function summarizeFile(
     ]);
     const ctx = contextOf(fn, nodes);
     for (const n of nodes) visit(n, ctx, facts, addField);
+    // What a helper returning pages gives back, kept like a field's sources (`name()`).
+    const returned = returnKey(fn, functionName(fn));
+    for (const r of returned ? fn.descendantsOfType('return_statement') : []) {
+      const value = r.namedChild(0);
+      const s = value && sourceOf(value, ctx, r.startIndex, 0);
+      if (returned && s) addField(returned, s, r);
+    }
     const summary = functionSummary(fn, ctx, local, nodes);
     if (summary) facts.functions.push(summary);
   }
@@ -221,7 +228,11 @@ function sourceOf(rhs: Node, ctx: Ctx, at: number, depth: number): Source | unde
         : { kind: 'private', what: callee };
     const c = classifyCall(callee);
     if (c === 'memory') return { kind: 'unknown', what: `memory:${callee}` };
-    return c ? { kind: c, what: callee } : { kind: 'unknown', what: `${callee || 'call'}()` };
+    if (c) return { kind: c, what: callee };
+    // Another function's return value: what the tree records it returns (returnKey).
+    return /^\w+$/.test(callee)
+      ? { kind: 'unknown', what: `field:${callee}()` }
+      : { kind: 'unknown', what: `${callee || 'call'}()` };
   }
   if (v.type === 'field_expression' || v.type === 'subscript_expression') {
     const field = /(\w+)\s*(?:\[[^\]]*\])?$/.exec(v.text)?.[1] ?? '';

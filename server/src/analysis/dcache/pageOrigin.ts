@@ -9,7 +9,7 @@ import { exprKey, stripExpr } from '../../parsing/nodeText';
 import { normKey } from '../core/events';
 import type { FunctionFacts } from '../core/facts';
 import { internalMapping, treeOrigin } from '../../xref/origin';
-import { SG_STORES_PAGE } from '../../xref/sources';
+import { FILLS_VISIBLE_ARRAY, SG_STORES_PAGE } from '../../xref/sources';
 import * as K from '../../knowledge/dcache';
 import { apiAt, selectedKernelVersion } from '../../knowledge/versions';
 import type { PageModel } from './pageModel';
@@ -115,7 +115,7 @@ function originOf(
 ): Origin {
   if (integrityVector(page, facts, file)) return 'private';
   const fn = facts.cfg.node;
-  const filled = filledScatterlist(page, facts);
+  const filled = filledScatterlist(page, facts) ?? helperArray(page, facts, file);
   if (filled) {
     why.push(filled);
     return 'private';
@@ -204,6 +204,30 @@ function filledScatterlist(page: string, facts: FunctionFacts): string | undefin
   return first !== undefined && sources.every((c) => c !== undefined)
     ? `${entry}'s page is one the function stored there from ${first}()`
     : undefined;
+}
+
+/**
+ * `pages[n]` where every value the local array `pages` is given is a helper's return that the
+ * tree index knows holds only private pages (`pages = blob_page_array(n)`), and no call fills
+ * the array in place (`&pages`, pin_user_pages(..., pages)).
+ */
+function helperArray(page: string, facts: FunctionFacts, file: FileSummaries): string | undefined {
+  const base = /^(\w+)\[/.exec(page)?.[1];
+  const tree = file.tree?.tree;
+  if (!base || !tree || facts.params.includes(base)) return undefined;
+  const flat = (t: string): string => facts.canon(t.replace(/\s+/g, ''));
+  const why: string[] = [];
+  for (const e of facts.all) {
+    if (e.kind === 'call' && e.args.some((a) => flat(a.text.replace(/^&/, '')) === base)) {
+      if (e.args.some((a) => a.text.trim().startsWith('&')) || FILLS_VISIBLE_ARRAY.test(e.name))
+        return undefined;
+    }
+    if (e.kind !== 'assign' || facts.canon(e.lhsKey) !== base) continue;
+    const hint = e.rhs && treeOrigin(e.rhs, facts.cfg.node, tree);
+    if (hint?.value !== 'private') return undefined;
+    why.push(hint.evidence);
+  }
+  return why[0];
 }
 
 /** The private allocators a value comes from (a call, or every value a local is given). */
