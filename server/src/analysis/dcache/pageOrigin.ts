@@ -115,7 +115,8 @@ function originOf(
 ): Origin {
   if (integrityVector(page, facts, file)) return 'private';
   const fn = facts.cfg.node;
-  const filled = filledScatterlist(page, facts) ?? helperArray(page, facts, file);
+  const filled =
+    filledScatterlist(page, facts) ?? helperArray(page, facts, file) ?? payloadSetHere(page, facts);
   if (filled) {
     why.push(filled);
     return 'private';
@@ -228,6 +229,22 @@ function helperArray(page: string, facts: FunctionFacts, file: FileSummaries): s
     why.push(hint.evidence);
   }
   return why[0];
+}
+
+/**
+ * `rq->special_vec.bv_page = mempool_alloc(pool, ...)`: a request's bio_vec whose page the
+ * function itself sets, every time, from a private allocation (a command payload a driver builds
+ * for the device), rather than one handed in with the caller's data.
+ */
+function payloadSetHere(page: string, facts: FunctionFacts): string | undefined {
+  if (!/\.bv_page$/.test(page)) return undefined;
+  const given = facts.all.flatMap((e) =>
+    e.kind === 'assign' && e.rhs && facts.canon(e.lhsKey) === page ? [calleeOfValue(e.rhs)] : [],
+  );
+  const [first] = given;
+  return first && given.every((c) => K.PRIVATE_PAGE_SOURCE.has(c))
+    ? `${page} is set here from ${first}(), a private allocation`
+    : undefined;
 }
 
 /** The private allocators a value comes from (a call, or every value a local is given). */
