@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lintBoth, miniTree } from '../../../test/xref/miniTree';
+import { COMPRESS_SUPER, lintBoth, miniTree } from '../../../test/xref/miniTree';
 
 /** A network library hands out page arrays it allocates itself, in another file. */
 const VECTOR = `struct page **blob_page_array(unsigned int count, gfp_t gfp)
@@ -104,4 +104,82 @@ test('xref: a helper returning a field follows that field to its sources', async
     'fs/bfs/spare.c': SPARE,
   });
   assert.equal((await lintBoth(mixed, 'fs/bfs/spare.c')).indexed, 1, 'missing: a cache page');
+});
+
+/** A driver's buffer pages: allocated privately, then inserted into the user's VMA. */
+const SHARED = `struct shbuf_page {
+\tstruct page *page_ptr;
+};
+
+int shbuf_install(struct shbuf_page *page, struct vm_area_struct *vma, unsigned long addr)
+{
+\tpage->page_ptr = alloc_page(GFP_KERNEL | __GFP_ZERO);
+\tif (!page->page_ptr)
+\t\treturn -ENOMEM;
+\treturn vm_insert_page(vma, addr, page[0].page_ptr);
+}
+
+static struct page *shbuf_get_page(struct shbuf_page *pages, size_t index)
+{
+\tstruct shbuf_page *lru = &pages[index];
+
+\treturn lru->page_ptr;
+}
+
+void shbuf_clear(struct shbuf_page *pages, size_t index)
+{
+\tstruct page *page = shbuf_get_page(pages, index);
+\tvoid *kaddr = kmap_local_page(page);
+
+\tmemset(kaddr, 0, PAGE_SIZE);
+\tkunmap_local(kaddr);
+}
+`;
+
+test('xref: a helper returning pages that an array element put into a user mapping stays visible', async () => {
+  const root = miniTree({ 'drivers/shbuf/alloc.c': SHARED });
+  const r = await lintBoth(root, 'drivers/shbuf/alloc.c');
+  assert.equal(r.indexed, 1, 'missing: `page[0].page_ptr` is inserted into a user mapping');
+  const kept = miniTree({
+    'drivers/shbuf/alloc.c': SHARED.replace(
+      'return vm_insert_page(vma, addr, page[0].page_ptr);',
+      'return 0;',
+    ),
+  });
+  assert.equal((await lintBoth(kept, 'drivers/shbuf/alloc.c')).indexed, 0, 'noisy: never mapped');
+});
+
+/** The page cache's own lookup helper, defined in the tree: it returns page-cache pages. */
+const PAGEMAP = `static inline struct page *read_mapping_page(struct address_space *mapping,
+\t\t\t\t\t     pgoff_t index, struct file *file)
+{
+\treturn read_cache_page(mapping, index, NULL, file);
+}
+`;
+
+const BITMAP = `void cfs_mark_used(struct cfs_sb_info *sbi, pgoff_t idx, unsigned int bit)
+{
+\tstruct page *page = read_mapping_page(COMPRESS_MAPPING(sbi), idx, NULL);
+\tunsigned long *map = kmap_local_page(page);
+
+\tset_bit(bit, map);
+\tkunmap_local(map);
+\tput_page(page);
+}
+`;
+
+test("xref: a lookup helper's page-cache return does not hide an internal inode's mapping", async () => {
+  const root = miniTree({
+    'include/linux/pagemap.h': PAGEMAP,
+    'fs/cfs/super.c': COMPRESS_SUPER,
+    'fs/cfs/bitmap.c': BITMAP,
+  });
+  const r = await lintBoth(root, 'fs/cfs/bitmap.c');
+  assert.equal(r.indexed, 0, 'noisy: the compress inode is internal');
+  const any = miniTree({
+    'include/linux/pagemap.h': PAGEMAP,
+    'fs/cfs/super.c': COMPRESS_SUPER.replace('CFS_COMPRESS_INO(sbi)', 'ino'),
+    'fs/cfs/bitmap.c': BITMAP,
+  });
+  assert.equal((await lintBoth(any, 'fs/cfs/bitmap.c')).indexed, 1, 'missing: any inode');
 });

@@ -37,15 +37,17 @@ export function treeOrigin(
     return o.value === 'unknown' ? undefined : { value: o.value, evidence: o.evidence };
   }
   if (v.type !== 'call_expression') return undefined;
-  // A helper returning pages (`pages = blob_page_array(n)`): what it returns, over the tree.
-  const returned = tree.fieldOrigin(`${calleeName(v)}()`);
-  if (returned.value !== 'unknown') return { value: returned.value, evidence: returned.evidence };
   // A lookup in the mapping of an inode user space cannot open (`f2fs_grab_cache_page(m, ...)`,
   // `read_mapping_page(m, ...)`): whatever page it returns lives in that mapping.
   const mapping = callArguments(v)[0];
   const inode = mapping ? mappingInodeField(mapping, fn, tree, 0) : undefined;
   const internal = inode ? tree.internalInode(inode) : mapping && localInternalInode(mapping, fn);
-  return internal && { value: 'private', evidence: internal.evidence };
+  if (internal) return { value: 'private', evidence: internal.evidence };
+  // A helper returning pages (`pages = blob_page_array(n)`): what it returns, over the tree.
+  const returned = tree.fieldOrigin(`${calleeName(v)}()`);
+  return returned.value === 'unknown'
+    ? undefined
+    : { value: returned.value, evidence: returned.evidence };
 }
 
 /**
