@@ -30,6 +30,7 @@ import {
   INSERTS_USER_PAGE,
   REQUEST_PAGE_FIELD,
   RESERVED_INO,
+  SG_FIELD,
   classifyCall,
 } from './sources';
 import type { FieldSource, FileFacts, FunctionFactsSummary } from './types';
@@ -141,7 +142,7 @@ function visit(
     const key = lhs ? fieldKey(lhs, ctx.types) : undefined;
     if (key && rhs) {
       const s = sourceOf(rhs, ctx, n.startIndex, 0);
-      if (s && (s.kind !== 'unknown' || PAGE_FIELD.test(key))) add(key, s, n);
+      if (s && (s.kind !== 'unknown' || PAGE_FIELD.test(key) || SG_FIELD.test(key))) add(key, s, n);
       const fnName = stripExpr(rhs);
       // `ops->write_end = my_write_end`: a callback registration by assignment.
       if (fnName.type === 'identifier' && isFunctionName(fnName.text, ctx))

@@ -5,11 +5,11 @@
  * caller flushes do not (Documentation/core-api/cachetlb.rst, "flush_dcache_page").
  */
 import type { Node } from '../../parsing/parser';
-import { exprKey, stripExpr } from '../../parsing/nodeText';
+import { callArguments, exprKey, stripExpr } from '../../parsing/nodeText';
 import { normKey } from '../core/events';
 import type { FunctionFacts } from '../core/facts';
 import { internalMapping, treeOrigin } from '../../xref/origin';
-import { FILLS_VISIBLE_ARRAY, SG_STORES_PAGE } from '../../xref/sources';
+import { FILLS_VISIBLE_ARRAY, SG_ITERATOR, SG_STORES_PAGE } from '../../xref/sources';
 import * as K from '../../knowledge/dcache';
 import { apiAt, selectedKernelVersion } from '../../knowledge/versions';
 import type { PageModel } from './pageModel';
@@ -116,7 +116,10 @@ function originOf(
   if (integrityVector(page, facts, file)) return 'private';
   const fn = facts.cfg.node;
   const filled =
-    filledScatterlist(page, facts) ?? helperArray(page, facts, file) ?? payloadSetHere(page, facts);
+    filledScatterlist(page, facts) ??
+    helperArray(page, facts, file) ??
+    payloadSetHere(page, facts) ??
+    privateSgCursor(page, facts, file);
   if (filled) {
     why.push(filled);
     return 'private';
@@ -245,6 +248,43 @@ function payloadSetHere(page: string, facts: FunctionFacts): string | undefined 
   return first && given.every((c) => K.PRIVATE_PAGE_SOURCE.has(c))
     ? `${page} is set here from ${first}(), a private allocation`
     : undefined;
+}
+
+/**
+ * `sg_page(sg)` where the local cursor `sg` only ever starts from a scatterlist field the tree
+ * index knows holds private lists (`sg = fl->sgl`, `for_each_sg(fl->sgl, sg, n, i)`, with
+ * `sg = sg_next(sg)` moving along it): the entry's page is one of that list's own pages.
+ */
+function privateSgCursor(
+  page: string,
+  facts: FunctionFacts,
+  file: FileSummaries,
+): string | undefined {
+  const entry = /^sg_page\((.+)\)$/.exec(page)?.[1];
+  const tree = file.tree?.tree;
+  if (!entry || !tree || !/^\w+$/.test(entry) || facts.params.includes(entry)) return undefined;
+  const starts: Node[] = [];
+  for (const e of facts.all) {
+    if (e.kind !== 'assign' || !e.rhs || facts.canon(e.lhsKey) !== entry) continue;
+    const v = stripExpr(e.rhs);
+    const self = v.type === 'call_expression' && /^sg_next$/.test(calleeOfValue(v));
+    if (!self || stripExpr(callArguments(v)[0] ?? v).text !== entry) starts.push(v);
+  }
+  for (const loop of facts.iterators.values()) {
+    if (!SG_ITERATOR.test(loop.macro)) continue;
+    const [from, cursor] = file.text(loop.argsOpen + 1, loop.argsClose).split(',');
+    if (cursor?.trim() !== entry) continue;
+    const node = facts.cfg.node.descendantForIndex(loop.argsOpen + 1 + (from?.search(/\S/) ?? 0));
+    if (!node) return undefined;
+    starts.push(node.parent?.type === 'field_expression' ? node.parent : node);
+  }
+  const why: string[] = [];
+  for (const v of starts) {
+    const hint = treeOrigin(v, facts.cfg.node, tree);
+    if (hint?.value !== 'private') return undefined;
+    why.push(hint.evidence);
+  }
+  return why[0];
 }
 
 /** The private allocators a value comes from (a call, or every value a local is given). */
