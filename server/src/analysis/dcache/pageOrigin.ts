@@ -5,11 +5,12 @@
  * caller flushes do not (Documentation/core-api/cachetlb.rst, "flush_dcache_page").
  */
 import type { Node } from '../../parsing/parser';
-import { callArguments, exprKey, stripExpr } from '../../parsing/nodeText';
+import { exprKey, stripExpr } from '../../parsing/nodeText';
 import { normKey } from '../core/events';
 import type { FunctionFacts } from '../core/facts';
 import { internalMapping, treeOrigin } from '../../xref/origin';
-import { FILLS_VISIBLE_ARRAY, SG_ITERATOR, SG_STORES_PAGE } from '../../xref/sources';
+import { SG_STORES_PAGE } from '../../xref/sources';
+import { privateElsewhere } from './indexedOrigin';
 import * as K from '../../knowledge/dcache';
 import { apiAt, selectedKernelVersion } from '../../knowledge/versions';
 import type { PageModel } from './pageModel';
@@ -115,11 +116,7 @@ function originOf(
 ): Origin {
   if (integrityVector(page, facts, file)) return 'private';
   const fn = facts.cfg.node;
-  const filled =
-    filledScatterlist(page, facts) ??
-    helperArray(page, facts, file) ??
-    payloadSetHere(page, facts) ??
-    privateSgCursor(page, facts, file);
+  const filled = filledScatterlist(page, facts) ?? privateElsewhere(page, facts, file);
   if (filled) {
     why.push(filled);
     return 'private';
@@ -208,83 +205,6 @@ function filledScatterlist(page: string, facts: FunctionFacts): string | undefin
   return first !== undefined && sources.every((c) => c !== undefined)
     ? `${entry}'s page is one the function stored there from ${first}()`
     : undefined;
-}
-
-/**
- * `pages[n]` where every value the local array `pages` is given is a helper's return that the
- * tree index knows holds only private pages (`pages = blob_page_array(n)`), and no call fills
- * the array in place (`&pages`, pin_user_pages(..., pages)).
- */
-function helperArray(page: string, facts: FunctionFacts, file: FileSummaries): string | undefined {
-  const base = /^(\w+)\[/.exec(page)?.[1];
-  const tree = file.tree?.tree;
-  if (!base || !tree || facts.params.includes(base)) return undefined;
-  const flat = (t: string): string => facts.canon(t.replace(/\s+/g, ''));
-  const why: string[] = [];
-  for (const e of facts.all) {
-    if (e.kind === 'call' && e.args.some((a) => flat(a.text.replace(/^&/, '')) === base)) {
-      if (e.args.some((a) => a.text.trim().startsWith('&')) || FILLS_VISIBLE_ARRAY.test(e.name))
-        return undefined;
-    }
-    if (e.kind !== 'assign' || facts.canon(e.lhsKey) !== base) continue;
-    const hint = e.rhs && treeOrigin(e.rhs, facts.cfg.node, tree);
-    if (hint?.value !== 'private') return undefined;
-    why.push(hint.evidence);
-  }
-  return why[0];
-}
-
-/**
- * `rq->special_vec.bv_page = mempool_alloc(pool, ...)`: a request's bio_vec whose page the
- * function itself sets, every time, from a private allocation (a command payload a driver builds
- * for the device), rather than one handed in with the caller's data.
- */
-function payloadSetHere(page: string, facts: FunctionFacts): string | undefined {
-  if (!/\.bv_page$/.test(page)) return undefined;
-  const given = facts.all.flatMap((e) =>
-    e.kind === 'assign' && e.rhs && facts.canon(e.lhsKey) === page ? [calleeOfValue(e.rhs)] : [],
-  );
-  const [first] = given;
-  return first && given.every((c) => K.PRIVATE_PAGE_SOURCE.has(c))
-    ? `${page} is set here from ${first}(), a private allocation`
-    : undefined;
-}
-
-/**
- * `sg_page(sg)` where the local cursor `sg` only ever starts from a scatterlist field the tree
- * index knows holds private lists (`sg = fl->sgl`, `for_each_sg(fl->sgl, sg, n, i)`, with
- * `sg = sg_next(sg)` moving along it): the entry's page is one of that list's own pages.
- */
-function privateSgCursor(
-  page: string,
-  facts: FunctionFacts,
-  file: FileSummaries,
-): string | undefined {
-  const entry = /^sg_page\((.+)\)$/.exec(page)?.[1];
-  const tree = file.tree?.tree;
-  if (!entry || !tree || !/^\w+$/.test(entry) || facts.params.includes(entry)) return undefined;
-  const starts: Node[] = [];
-  for (const e of facts.all) {
-    if (e.kind !== 'assign' || !e.rhs || facts.canon(e.lhsKey) !== entry) continue;
-    const v = stripExpr(e.rhs);
-    const self = v.type === 'call_expression' && /^sg_next$/.test(calleeOfValue(v));
-    if (!self || stripExpr(callArguments(v)[0] ?? v).text !== entry) starts.push(v);
-  }
-  for (const loop of facts.iterators.values()) {
-    if (!SG_ITERATOR.test(loop.macro)) continue;
-    const [from, cursor] = file.text(loop.argsOpen + 1, loop.argsClose).split(',');
-    if (cursor?.trim() !== entry) continue;
-    const node = facts.cfg.node.descendantForIndex(loop.argsOpen + 1 + (from?.search(/\S/) ?? 0));
-    if (!node) return undefined;
-    starts.push(node.parent?.type === 'field_expression' ? node.parent : node);
-  }
-  const why: string[] = [];
-  for (const v of starts) {
-    const hint = treeOrigin(v, facts.cfg.node, tree);
-    if (hint?.value !== 'private') return undefined;
-    why.push(hint.evidence);
-  }
-  return why[0];
 }
 
 /** The private allocators a value comes from (a call, or every value a local is given). */
