@@ -183,3 +183,55 @@ test("xref: a lookup helper's page-cache return does not hide an internal inode'
   });
   assert.equal((await lintBoth(any, 'fs/cfs/bitmap.c')).indexed, 1, 'missing: any inode');
 });
+
+/** A folio allocator under a memory policy: fresh folios, for whoever asks. */
+const POLICY = `struct folio *policy_alloc_folio(gfp_t gfp, int order, pgoff_t index)
+{
+\tstruct folio *folio;
+
+\tpolicy_enter(index);
+\tfolio = folio_alloc(gfp, order);
+\tpolicy_exit(index);
+\treturn folio;
+}
+`;
+
+/** A memory filesystem fills a fresh folio for its own page cache. */
+const MEMFS = `int memfs_fill_atomic(struct address_space *mapping, pgoff_t index, const void __user *src)
+{
+\tstruct folio *folio = policy_alloc_folio(GFP_KERNEL, 0, index);
+\tvoid *kaddr;
+
+\tif (!folio)
+\t\treturn -ENOMEM;
+\tkaddr = kmap_local_folio(folio, 0);
+\tif (copy_from_user(kaddr, src, PAGE_SIZE)) {
+\t\tkunmap_local(kaddr);
+\t\treturn -EFAULT;
+\t}
+\tkunmap_local(kaddr);
+\treturn memfs_add_to_page_cache(folio, mapping, index);
+}
+`;
+
+test("xref: a helper's fresh folio that the caller hands to a mapping is not private", async () => {
+  const root = miniTree({ 'mm/policy.c': POLICY, 'mm/memfs.c': MEMFS });
+  const r = await lintBoth(root, 'mm/memfs.c');
+  assert.equal(r.indexed, 1, 'missing: the folio goes into the page cache of `mapping`');
+  const kept = miniTree({
+    'mm/policy.c': POLICY,
+    'mm/memfs.c': MEMFS.replace(
+      'memfs_add_to_page_cache(folio, mapping, index)',
+      'memfs_send(folio, index)',
+    ),
+  });
+  assert.equal((await lintBoth(kept, 'mm/memfs.c')).indexed, 0, 'noisy: the folio stays private');
+  const anon = miniTree({
+    'mm/policy.c': POLICY,
+    'mm/memfs.c': MEMFS.replace(
+      'memfs_add_to_page_cache(folio, mapping, index)',
+      'memfs_map_anon(folio, vma, index)',
+    ),
+  });
+  assert.equal((await lintBoth(anon, 'mm/memfs.c')).indexed, 1, 'missing: mapped into a VMA');
+});

@@ -42,8 +42,21 @@ export function treeOrigin(
   const mapping = callArguments(v)[0];
   const inode = mapping ? mappingInodeField(mapping, fn, tree, 0) : undefined;
   const internal = inode ? tree.internalInode(inode) : mapping && localInternalInode(mapping, fn);
-  if (internal) return { value: 'private', evidence: internal.evidence };
-  // A helper returning pages (`pages = blob_page_array(n)`): what it returns, over the tree.
+  return internal && { value: 'private', evidence: internal.evidence };
+}
+
+/**
+ * What a helper returning pages gives back (`pages = blob_page_array(n)`), over the tree: its
+ * returns are recorded like a field's stores (server/src/xref/declarations.ts, returnKey). A
+ * fresh page from a helper is private only until its caller publishes it; that is the caller's
+ * to check.
+ */
+export function helperReturnOrigin(
+  rhs: Node,
+  tree: TreeFacts,
+): Evidence<'private' | 'visible'> | undefined {
+  const v = stripExpr(rhs);
+  if (v.type !== 'call_expression') return undefined;
   const returned = tree.fieldOrigin(`${calleeName(v)}()`);
   return returned.value === 'unknown'
     ? undefined

@@ -8,7 +8,8 @@
 import type { Node } from '../../parsing/parser';
 import { callArguments, stripExpr } from '../../parsing/nodeText';
 import type { FunctionFacts } from '../core/facts';
-import { treeOrigin } from '../../xref/origin';
+import { helperReturnOrigin, treeOrigin } from '../../xref/origin';
+import type { Evidence, TreeFacts } from '../../xref/types';
 import { FILLS_VISIBLE_ARRAY, SG_ITERATOR } from '../../xref/sources';
 import * as K from '../../knowledge/dcache';
 import type { FileSummaries } from './summaries';
@@ -43,11 +44,39 @@ function helperArray(page: string, facts: FunctionFacts, file: FileSummaries): s
         return undefined;
     }
     if (e.kind !== 'assign' || facts.canon(e.lhsKey) !== base) continue;
-    const hint = e.rhs && treeOrigin(e.rhs, facts.cfg.node, tree);
+    const hint = e.rhs && helperPages(e.rhs, base, facts, tree);
     if (hint?.value !== 'private') return undefined;
     why.push(hint.evidence);
   }
   return why[0];
+}
+
+/**
+ * The pages `value` (a call) gives `page`, by what the helper returns over the tree; a fresh
+ * page the function then hands on together with a mapping (`add_to_cache(folio, mapping, i)`)
+ * or a VMA (`map_anon(folio, vma, addr)`) joins a page cache or a user mapping.
+ */
+export function helperPages(
+  value: Node,
+  page: string,
+  facts: FunctionFacts,
+  tree: TreeFacts,
+): Evidence<'private' | 'visible'> | undefined {
+  const r = helperReturnOrigin(value, tree);
+  return r?.value === 'private' && handedToMapping(page, facts) ? undefined : r;
+}
+
+/** An argument naming a page cache (`mapping`, `inode->i_mapping`) or a user VMA (`vma`, `vmf`). */
+const MAPPING_ARG = /\b(?:i_)?mapping\b|\bvm[af]\b/;
+
+function handedToMapping(page: string, facts: FunctionFacts): boolean {
+  const flat = (t: string): string => facts.canon(t.replace(/\s+/g, '').replace(/^&/, ''));
+  return facts.all.some(
+    (e) =>
+      e.kind === 'call' &&
+      e.args.some((a) => flat(a.text) === page) &&
+      e.args.some((a) => MAPPING_ARG.test(a.text)),
+  );
 }
 
 /**
