@@ -234,4 +234,12 @@ test("xref: a helper's fresh folio that the caller hands to a mapping is not pri
     ),
   });
   assert.equal((await lintBoth(anon, 'mm/memfs.c')).indexed, 1, 'missing: mapped into a VMA');
+  const swap = miniTree({
+    'mm/policy.c': POLICY,
+    'mm/memfs.c': MEMFS.replace(
+      'memfs_add_to_page_cache(folio, mapping, index)',
+      'memfs_replace_entry(swap_mapping, index, folio)',
+    ).replace('struct address_space *mapping', 'struct address_space *swap_mapping'),
+  });
+  assert.equal((await lintBoth(swap, 'mm/memfs.c')).indexed, 1, 'missing: into the swap cache');
 });

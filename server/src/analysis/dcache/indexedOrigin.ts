@@ -66,8 +66,8 @@ export function helperPages(
   return r?.value === 'private' && handedToMapping(page, facts) ? undefined : r;
 }
 
-/** An argument naming a page cache (`mapping`, `inode->i_mapping`) or a user VMA (`vma`, `vmf`). */
-const MAPPING_ARG = /\b(?:i_)?mapping\b|\bvm[af]\b/;
+/** An argument naming a page cache (`mapping`, `inode->i_mapping`, `swap_mapping`) or a user VMA (`vma`, `vmf`). */
+const MAPPING_ARG = /mapping\b|\bvm[af]\b/;
 
 function handedToMapping(page: string, facts: FunctionFacts): boolean {
   const flat = (t: string): string => facts.canon(t.replace(/\s+/g, '').replace(/^&/, ''));
