@@ -323,9 +323,12 @@ export class FileSummaries extends FileContext {
     if (!param) return false;
     const aliases = new Set([param]);
     for (const e of facts.all) {
+      // `*element = words[0]` stores a value read from the page into the caller's variable:
+      // `element` does not come to point into the page.
       if (
         e.kind === 'assign' &&
         e.rhs &&
+        !derefStore(e.node) &&
         aliases.has(rootOf(normKey(exprKey(pointerBase(e.rhs)))))
       ) {
         aliases.add(e.lhsKey);
@@ -355,6 +358,13 @@ export function callName(e: Event & { kind: 'call' }): string {
   const f = e.node.childForFieldName('function');
   const field = f?.type === 'field_expression' ? f.childForFieldName('field')?.text : undefined;
   return field ? `->${field}` : '';
+}
+
+/** `*p = v` (or `*p += v`): a store through `p`, which gives `p` no new value. */
+function derefStore(node: Node): boolean {
+  const left = node.type === 'assignment_expression' ? node.childForFieldName('left') : null;
+  const l = left ? stripExpr(left) : null;
+  return l?.type === 'pointer_expression' && l.childForFieldName('operator')?.type === '*';
 }
 
 function rootOf(key: string): string {
