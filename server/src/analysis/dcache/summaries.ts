@@ -254,8 +254,16 @@ export class FileSummaries extends FileContext {
     const at = facts.params.indexOf(root);
     const path = key.slice(root.length);
     if (at >= 0) return /^(?:\.\w+)*$/.test(path) && this.callerFlushes(name, at, path, depth);
+    // `bvec.bv_page = page` where both names are one page is a copy, not another source; and
+    // `page = NULL` gives no page.
     const values = facts.all.flatMap((e) =>
-      e.kind === 'assign' && e.rhs && facts.canon(e.lhsKey) === key ? [stripExpr(e.rhs)] : [],
+      e.kind === 'assign' &&
+      e.rhs &&
+      facts.canon(e.lhsKey) === key &&
+      facts.canon(pageKey(e.rhs)) !== key &&
+      !NO_VALUE.test(stripExpr(e.rhs).text)
+        ? [stripExpr(e.rhs)]
+        : [],
     );
     return (
       values.length > 0 &&
