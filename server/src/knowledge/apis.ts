@@ -138,6 +138,8 @@ export const APIS: readonly KernelApi[] = [
   { name: 'lzo1x_decompress_safe', roles: [{ role: 'writes', args: [2] }], source: 'include/linux/lzo.h:40 (6.1)' },
   { name: 'LZ4_decompress_safe', roles: [{ role: 'writes', args: [1] }], source: 'include/linux/lz4.h:292 (6.1)' },
   { name: 'LZ4_decompress_safe_partial', roles: [{ role: 'writes', args: [1] }], source: 'include/linux/lz4.h:320 (6.1)' },
+  { name: 'crypto_comp_compress', roles: [{ role: 'writes', args: [3] }], source: 'include/linux/crypto.h:774 (6.1)' },
+  { name: 'crypto_comp_decompress', roles: [{ role: 'writes', args: [3] }], source: 'include/linux/crypto.h:778 (6.1)' },
   { name: 'crypto_cipher_encrypt_one', roles: [{ role: 'writes', args: [1] }], source: 'include/crypto/internal/cipher.h:164 (6.1)' },
   { name: 'crypto_cipher_decrypt_one', roles: [{ role: 'writes', args: [1] }], source: 'include/crypto/internal/cipher.h:176 (6.1)' },
   { name: 'put_unaligned', roles: [{ role: 'writes', args: [1] }], source: 'include/asm-generic/unaligned.h:23 (6.1)' },
