@@ -37,8 +37,8 @@ import type { FileFacts } from './types';
 /** Largest file the index reads: what the parser takes (a longer text is not summarised). */
 const MAX_INDEX_BYTES = MAX_PARSE_CHARS;
 
-/** Only files that can hold page, folio or operations-table facts are parsed. */
-const RELEVANT = /page|folio|iget|i_mapping|_operations|flush_dcache/;
+/** Only files that can hold page, folio, scatterlist or operations-table facts are parsed. */
+const RELEVANT = /page|folio|iget|i_mapping|_operations|flush_dcache|scatterlist/;
 const PER_FILE_BUDGET_MS = 10_000;
 
 /** The kernel tree holding `path` (server/src/tree/kernelTree.ts decides what a tree top is). */
