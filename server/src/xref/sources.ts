@@ -107,8 +107,7 @@ export const SG_FIELD = /(?:^|[._])(?:sgl?|sg_?list|scatterlist|sgt)$/i;
 
 /**
  * Walking a scatterlist: `for_each_sg(sgl, sg, nents, i)` moves `sg` from `sgl` along the list
- * (include/linux/scatterlist.h:171 (6.1), :195 (6.12)), as `sg = sg_next(sg)` does by hand
- * (lib/scatterlist.c:23 (6.1), :26 (6.12)).
+ * (include/linux/scatterlist.h:171 (6.1), :195 (6.12)), as `sg = sg_next(sg)` does by hand (the
+ * table's next-entry role).
  */
 export const SG_ITERATOR = /^for_each_sg$/;
-export const SG_ADVANCE = /^sg_next$/;

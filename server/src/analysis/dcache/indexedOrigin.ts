@@ -10,8 +10,9 @@ import { callArguments, stripExpr } from '../../parsing/nodeText';
 import type { FunctionFacts } from '../core/facts';
 import { helperReturnOrigin, treeOrigin } from '../../xref/origin';
 import type { Evidence, TreeFacts } from '../../xref/types';
-import { FILLS_VISIBLE_ARRAY, SG_ADVANCE, SG_ITERATOR } from '../../xref/sources';
+import { FILLS_VISIBLE_ARRAY, SG_ITERATOR } from '../../xref/sources';
 import * as K from '../../knowledge/dcache';
+import { NEXT_ENTRY } from '../../knowledge/shared';
 import type { FileSummaries } from './summaries';
 
 /** Why `page` is private by evidence from beyond its own assignment, if it is. */
@@ -112,7 +113,7 @@ function privateSgCursor(
   for (const e of facts.all) {
     if (e.kind !== 'assign' || !e.rhs || facts.canon(e.lhsKey) !== entry) continue;
     const v = stripExpr(e.rhs);
-    const self = v.type === 'call_expression' && SG_ADVANCE.test(calleeOfValue(v));
+    const self = v.type === 'call_expression' && NEXT_ENTRY.has(calleeOfValue(v));
     if (!self || stripExpr(callArguments(v)[0] ?? v).text !== entry) starts.push(v);
   }
   for (const loop of facts.iterators.values()) {
