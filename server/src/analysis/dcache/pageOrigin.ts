@@ -7,13 +7,13 @@
 import type { Node } from '../../parsing/parser';
 import { exprKey, stripExpr } from '../../parsing/nodeText';
 import { normKey } from '../core/events';
-import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
 import { internalMapping, treeOrigin } from '../../xref/origin';
 import { SG_STORES_PAGE } from '../../xref/sources';
 import * as K from '../../knowledge/dcache';
 import { apiAt, selectedKernelVersion } from '../../knowledge/versions';
 import type { PageModel } from './pageModel';
+import { outParameter } from './summaries';
 import type { FileSummaries } from './summaries';
 import type { Premise } from '../core/origin';
 import { deviceConsumer } from './deviceOnly';
@@ -104,20 +104,6 @@ export function needsFlush(
   const out = outParameter(page, facts);
   if (out >= 0 && file.callerFlushes(facts.name, out, '', 0, true)) return false;
   return true;
-}
-
-/** The parameter through which the function hands `page` back (`*pagep = page`), or -1. */
-function outParameter(page: string, facts: FunctionFacts): number {
-  for (const e of facts.all) {
-    if (e.kind !== 'assign' || !e.rhs || facts.canon(pageKey(e.rhs)) !== page) continue;
-    const left = e.node.childForFieldName('left');
-    const l = left ? stripExpr(left) : undefined;
-    if (l?.type !== 'pointer_expression' || l.childForFieldName('operator')?.type !== '*') continue;
-    const target = l.childForFieldName('argument');
-    const at = target?.type === 'identifier' ? facts.params.indexOf(target.text) : -1;
-    if (at >= 0) return at;
-  }
-  return -1;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { checkDeadline } from '../../parsing/deadline';
 import type { Node } from '../../parsing/parser';
+import type { Block } from '../../cfg/graph';
 import type { IteratorLoop } from '../../parsing/preprocess';
 import { callArguments, calleeName, exprKey, stripExpr } from '../../parsing/nodeText';
 import { pageKey } from '../core/facts';
@@ -38,6 +39,8 @@ export interface IndexNote {
 
 const FLUSH_CALL = new RegExp(`\\b(?:${[...FLUSH.keys()].join('|')}|sg_miter_stop)\\s*\\(`);
 const MAX_DEPTH = 3;
+/** Callers are followed further up: each `return helper(...)` hop costs a level too. */
+const CALLER_DEPTH = 5;
 
 /** A page a callee flushes, named from its parameter `index`: `path` is '' or `.field...`. */
 export interface FlushedPlace {
@@ -213,7 +216,7 @@ export class FileSummaries extends FileContext {
    * Then the callee's write is the callers' to flush (a helper that fills a page for its caller).
    */
   callerFlushes(name: string, index: number, path = '', depth = 0, byAddress = false): boolean {
-    if (!name || name === '<anonymous>' || index < 0 || depth > MAX_DEPTH) return false;
+    if (!name || name === '<anonymous>' || index < 0 || depth > CALLER_DEPTH) return false;
     let callers = 0;
     for (const { other, fn } of this.callersOf(name)) {
       if (other === name) continue;
@@ -233,7 +236,7 @@ export class FileSummaries extends FileContext {
         // `return fill(folio);` runs nothing after the call: a flush further down is another path.
         if (
           !returnsValueOf(e.node) &&
-          facts.all.slice(i + 1).some((later) => this.flushesPage(facts, later, key))
+          eventsAfter(facts, facts.all[i]!).some((later) => this.flushesPage(facts, later, key))
         )
           continue;
         // Two or more levels up: the caller got the page from its own callers, who flush it, or
@@ -249,11 +252,14 @@ export class FileSummaries extends FileContext {
    * page of a parameter that every same-file caller flushes after the call.
    */
   private handedUp(name: string, facts: FunctionFacts, key: string, depth: number): boolean {
-    if (depth > MAX_DEPTH) return false;
+    if (depth > CALLER_DEPTH) return false;
     const root = rootOf(key);
     const at = facts.params.indexOf(root);
     const path = key.slice(root.length);
     if (at >= 0) return /^(?:\.\w+)*$/.test(path) && this.callerFlushes(name, at, path, depth);
+    // `*foliop = folio`: handed back to this function's callers, who may flush it.
+    const out = outParameter(key, facts);
+    if (out >= 0 && this.callerFlushes(name, out, '', depth, true)) return true;
     // `bvec.bv_page = page` where both names are one page is a copy, not another source; and
     // `page = NULL` gives no page.
     const values = facts.all.flatMap((e) =>
@@ -373,6 +379,52 @@ export function callName(e: Event & { kind: 'call' }): string {
   const f = e.node.childForFieldName('function');
   const field = f?.type === 'field_expression' ? f.childForFieldName('field')?.text : undefined;
   return field ? `->${field}` : '';
+}
+
+/** The parameter through which the function hands `page` back (`*pagep = page`), or -1. */
+export function outParameter(page: string, facts: FunctionFacts): number {
+  for (const e of facts.all) {
+    if (e.kind !== 'assign' || !e.rhs || facts.canon(pageKey(e.rhs)) !== page) continue;
+    const left = e.node.childForFieldName('left');
+    const l = left ? stripExpr(left) : undefined;
+    if (l?.type !== 'pointer_expression' || l.childForFieldName('operator')?.type !== '*') continue;
+    const target = l.childForFieldName('argument');
+    const at = target?.type === 'identifier' ? facts.params.indexOf(target.text) : -1;
+    if (at >= 0) return at;
+  }
+  return -1;
+}
+
+/**
+ * The events that can run after `event` before it runs again: the rest of its block and every
+ * block reachable from it without passing through its block (a loop's body is laid out after
+ * the code that follows the loop, so list order is not execution order).
+ */
+function eventsAfter(facts: FunctionFacts, event: Event): Event[] {
+  let start: Block | undefined;
+  let rest: Event[] = [];
+  for (const b of facts.cfg.blocks) {
+    const list = facts.events.get(b.id) ?? [];
+    const at = list.indexOf(event);
+    if (at >= 0) {
+      start = b;
+      rest = list.slice(at + 1);
+      break;
+    }
+  }
+  if (!start) return [];
+  const out = [...rest];
+  // Back at the call's own block the call runs again: what follows is the next call's business.
+  const seen = new Set<number>([start.id]);
+  const work = start.succ.map((e) => e.to);
+  while (work.length > 0) {
+    const b = work.pop()!;
+    if (seen.has(b.id)) continue;
+    seen.add(b.id);
+    out.push(...(facts.events.get(b.id) ?? []));
+    for (const e of b.succ) work.push(e.to);
+  }
+  return out;
 }
 
 /** `&folio`: the variable an address-of argument names. */
