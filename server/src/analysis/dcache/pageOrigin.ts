@@ -9,7 +9,7 @@ import { exprKey, stripExpr } from '../../parsing/nodeText';
 import { normKey } from '../core/events';
 import type { FunctionFacts } from '../core/facts';
 import { internalMapping, treeOrigin } from '../../xref/origin';
-import { SG_STORES_PAGE } from '../../xref/sources';
+import { FILLS_PRIVATE_ARRAY, SG_STORES_PAGE } from '../../xref/sources';
 import * as K from '../../knowledge/dcache';
 import { apiAt, selectedKernelVersion } from '../../knowledge/versions';
 import type { PageModel } from './pageModel';
@@ -119,7 +119,7 @@ function originOf(
 ): Origin {
   if (integrityVector(page, facts, file)) return 'private';
   const fn = facts.cfg.node;
-  const filled = filledScatterlist(page, facts);
+  const filled = filledScatterlist(page, facts) ?? filledBvecs(page, facts);
   if (filled) {
     why.push(filled);
     return 'private';
@@ -208,6 +208,47 @@ function filledScatterlist(page: string, facts: FunctionFacts): string | undefin
   return first !== undefined && sources.every((c) => c !== undefined)
     ? `${entry}'s page is one the function stored there from ${first}()`
     : undefined;
+}
+
+/**
+ * `bv[i].bv_page = pages[i]` where the function filled `pages` itself with fresh pages
+ * (`alloc_pages_bulk_array(gfp, n, pages)`) or from private allocators: a bio_vec array built
+ * over the function's own pages (a splice read into pages it then hands to a pipe).
+ */
+function filledBvecs(page: string, facts: FunctionFacts): string | undefined {
+  const vec = /^(\w+)(?:\[[^\]]*\])?\.bv_page$/.exec(page)?.[1];
+  if (!vec) return undefined;
+  const entry = new RegExp(`^${vec}(?:\\[[^\\]]*\\])?\\.bv_page$`);
+  const sources: (string | undefined)[] = [];
+  for (const e of facts.all) {
+    if (e.kind !== 'assign' || !e.rhs || !entry.test(e.lhsKey)) continue;
+    const value = stripExpr(e.rhs);
+    const array =
+      value.type === 'subscript_expression' ? value.childForFieldName('argument') : null;
+    sources.push(
+      ...(array?.type === 'identifier'
+        ? [filledArray(array.text, facts)]
+        : privateSources(value, facts)),
+    );
+  }
+  const [first] = sources;
+  return first !== undefined && sources.every((c) => c !== undefined)
+    ? `${vec}'s pages are ones the function allocated itself with ${first}()`
+    : undefined;
+}
+
+/** The allocator that filled the local page array `name` (`alloc_pages_bulk_array(.., name)`). */
+function filledArray(name: string, facts: FunctionFacts): string | undefined {
+  let filler: string | undefined;
+  for (const e of facts.all) {
+    if (e.kind === 'call' && e.args.some((a) => stripExpr(a).text === name)) {
+      if (!FILLS_PRIVATE_ARRAY.test(e.name)) continue;
+      filler = e.name;
+    }
+    // Any element stored from elsewhere makes the array's origin unknown.
+    if (e.kind === 'assign' && e.lhsKey.startsWith(`${name}[`)) return undefined;
+  }
+  return filler;
 }
 
 /** The private allocators a value comes from (a call, or every value a local is given). */
