@@ -10,6 +10,7 @@ import { normKey } from '../core/events';
 import type { FunctionFacts } from '../core/facts';
 import { internalMapping, treeOrigin } from '../../xref/origin';
 import { FILLS_PRIVATE_ARRAY, SG_STORES_PAGE } from '../../xref/sources';
+import { helperPages, privateElsewhere } from './indexedOrigin';
 import * as K from '../../knowledge/dcache';
 import { apiAt, selectedKernelVersion } from '../../knowledge/versions';
 import type { PageModel } from './pageModel';
@@ -119,7 +120,10 @@ function originOf(
 ): Origin {
   if (integrityVector(page, facts, file)) return 'private';
   const fn = facts.cfg.node;
-  const filled = filledScatterlist(page, facts) ?? filledBvecs(page, facts);
+  const filled =
+    filledScatterlist(page, facts) ??
+    filledBvecs(page, facts) ??
+    privateElsewhere(page, facts, file);
   if (filled) {
     why.push(filled);
     return 'private';
@@ -171,7 +175,10 @@ function originOf(
         ? 'private'
         : file.returnOrigin(callee);
     // The tree index: a field only ever given private pages, an internal inode's mapping.
-    const hint = file.tree && treeOrigin(e.rhs, facts.cfg.node, file.tree.tree);
+    const hint =
+      file.tree &&
+      (treeOrigin(e.rhs, facts.cfg.node, file.tree.tree) ??
+        helperPages(e.rhs, page, facts, file.tree.tree));
     if (hint?.value === 'private') why.push(hint.evidence);
     if (hint?.value === 'private' && origin !== 'visible') origin = 'private';
     if (kept === 'visible') premise.value = { kind: 'field', expr: page, node: e.node };
