@@ -5,7 +5,6 @@
  */
 import { checkDeadline } from '../../parsing/deadline';
 import type { Node } from '../../parsing/parser';
-import type { Block } from '../../cfg/graph';
 import type { IteratorLoop } from '../../parsing/preprocess';
 import { callArguments, calleeName, exprKey, stripExpr } from '../../parsing/nodeText';
 import { pageKey } from '../core/facts';
@@ -222,12 +221,10 @@ export class FileSummaries extends FileContext {
       if (other === name) continue;
       checkDeadline();
       const facts = this.factsOf(fn);
-      const calls = facts.all.flatMap((e, i) =>
-        e.kind === 'call' && e.name === name ? [{ e, i }] : [],
-      );
+      const calls = facts.all.filter((e) => e.kind === 'call' && e.name === name);
       if (calls.length === 0) continue;
       callers++;
-      for (const { e, i } of calls) {
+      for (const e of calls) {
         const given = e.kind === 'call' ? e.args[index] : undefined;
         // An out-parameter (`write_begin(..., &folio)`) gives back the page the caller names.
         const arg = given && byAddress ? addressee(given) : given;
@@ -236,7 +233,9 @@ export class FileSummaries extends FileContext {
         // `return fill(folio);` runs nothing after the call: a flush further down is another path.
         if (
           !returnsValueOf(e.node) &&
-          eventsAfter(facts, facts.all[i]!).some((later) => this.flushesPage(facts, later, key))
+          facts.all
+            .slice(facts.all.indexOf(e) + 1)
+            .some((later) => this.flushesPage(facts, later, key))
         )
           continue;
         // Two or more levels up: the caller got the page from its own callers, who flush it, or
@@ -393,38 +392,6 @@ export function outParameter(page: string, facts: FunctionFacts): number {
     if (at >= 0) return at;
   }
   return -1;
-}
-
-/**
- * The events that can run after `event` before it runs again: the rest of its block and every
- * block reachable from it without passing through its block (a loop's body is laid out after
- * the code that follows the loop, so list order is not execution order).
- */
-function eventsAfter(facts: FunctionFacts, event: Event): Event[] {
-  let start: Block | undefined;
-  let rest: Event[] = [];
-  for (const b of facts.cfg.blocks) {
-    const list = facts.events.get(b.id) ?? [];
-    const at = list.indexOf(event);
-    if (at >= 0) {
-      start = b;
-      rest = list.slice(at + 1);
-      break;
-    }
-  }
-  if (!start) return [];
-  const out = [...rest];
-  // Back at the call's own block the call runs again: what follows is the next call's business.
-  const seen = new Set<number>([start.id]);
-  const work = start.succ.map((e) => e.to);
-  while (work.length > 0) {
-    const b = work.pop()!;
-    if (seen.has(b.id)) continue;
-    seen.add(b.id);
-    out.push(...(facts.events.get(b.id) ?? []));
-    for (const e of b.succ) work.push(e.to);
-  }
-  return out;
 }
 
 /** `&folio`: the variable an address-of argument names. */
