@@ -7,14 +7,14 @@
 import type { Node } from '../../parsing/parser';
 import { exprKey, stripExpr } from '../../parsing/nodeText';
 import { normKey } from '../core/events';
-import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
 import { internalMapping, treeOrigin } from '../../xref/origin';
-import { SG_STORES_PAGE } from '../../xref/sources';
+import { FILLS_PRIVATE_ARRAY, SG_STORES_PAGE } from '../../xref/sources';
 import { helperPages, privateElsewhere } from './indexedOrigin';
 import * as K from '../../knowledge/dcache';
 import { apiAt, selectedKernelVersion } from '../../knowledge/versions';
 import type { PageModel } from './pageModel';
+import { outParameter } from './summaries';
 import type { FileSummaries } from './summaries';
 import type { Premise } from '../core/origin';
 import { deviceConsumer } from './deviceOnly';
@@ -107,20 +107,6 @@ export function needsFlush(
   return true;
 }
 
-/** The parameter through which the function hands `page` back (`*pagep = page`), or -1. */
-function outParameter(page: string, facts: FunctionFacts): number {
-  for (const e of facts.all) {
-    if (e.kind !== 'assign' || !e.rhs || facts.canon(pageKey(e.rhs)) !== page) continue;
-    const left = e.node.childForFieldName('left');
-    const l = left ? stripExpr(left) : undefined;
-    if (l?.type !== 'pointer_expression' || l.childForFieldName('operator')?.type !== '*') continue;
-    const target = l.childForFieldName('argument');
-    const at = target?.type === 'identifier' ? facts.params.indexOf(target.text) : -1;
-    if (at >= 0) return at;
-  }
-  return -1;
-}
-
 /**
  * Where the page came from: only pages user space can map need the flush. `why` collects the
  * tree index's evidence when it decided.
@@ -134,7 +120,10 @@ function originOf(
 ): Origin {
   if (integrityVector(page, facts, file)) return 'private';
   const fn = facts.cfg.node;
-  const filled = filledScatterlist(page, facts) ?? privateElsewhere(page, facts, file);
+  const filled =
+    filledScatterlist(page, facts) ??
+    filledBvecs(page, facts) ??
+    privateElsewhere(page, facts, file);
   if (filled) {
     why.push(filled);
     return 'private';
@@ -226,6 +215,47 @@ function filledScatterlist(page: string, facts: FunctionFacts): string | undefin
   return first !== undefined && sources.every((c) => c !== undefined)
     ? `${entry}'s page is one the function stored there from ${first}()`
     : undefined;
+}
+
+/**
+ * `bv[i].bv_page = pages[i]` where the function filled `pages` itself with fresh pages
+ * (`alloc_pages_bulk_array(gfp, n, pages)`) or from private allocators: a bio_vec array built
+ * over the function's own pages (a splice read into pages it then hands to a pipe).
+ */
+function filledBvecs(page: string, facts: FunctionFacts): string | undefined {
+  const vec = /^(\w+)(?:\[[^\]]*\])?\.bv_page$/.exec(page)?.[1];
+  if (!vec) return undefined;
+  const entry = new RegExp(`^${vec}(?:\\[[^\\]]*\\])?\\.bv_page$`);
+  const sources: (string | undefined)[] = [];
+  for (const e of facts.all) {
+    if (e.kind !== 'assign' || !e.rhs || !entry.test(e.lhsKey)) continue;
+    const value = stripExpr(e.rhs);
+    const array =
+      value.type === 'subscript_expression' ? value.childForFieldName('argument') : null;
+    sources.push(
+      ...(array?.type === 'identifier'
+        ? [filledArray(array.text, facts)]
+        : privateSources(value, facts)),
+    );
+  }
+  const [first] = sources;
+  return first !== undefined && sources.every((c) => c !== undefined)
+    ? `${vec}'s pages are ones the function allocated itself with ${first}()`
+    : undefined;
+}
+
+/** The allocator that filled the local page array `name` (`alloc_pages_bulk_array(.., name)`). */
+function filledArray(name: string, facts: FunctionFacts): string | undefined {
+  let filler: string | undefined;
+  for (const e of facts.all) {
+    if (e.kind === 'call' && e.args.some((a) => stripExpr(a).text === name)) {
+      if (!FILLS_PRIVATE_ARRAY.test(e.name)) continue;
+      filler = e.name;
+    }
+    // Any element stored from elsewhere makes the array's origin unknown.
+    if (e.kind === 'assign' && e.lhsKey.startsWith(`${name}[`)) return undefined;
+  }
+  return filler;
 }
 
 /** The private allocators a value comes from (a call, or every value a local is given). */

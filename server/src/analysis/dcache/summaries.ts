@@ -38,6 +38,8 @@ export interface IndexNote {
 
 const FLUSH_CALL = new RegExp(`\\b(?:${[...FLUSH.keys()].join('|')}|sg_miter_stop)\\s*\\(`);
 const MAX_DEPTH = 3;
+/** Callers are followed further up: each `return helper(...)` hop costs a level too. */
+const CALLER_DEPTH = 5;
 
 /** A page a callee flushes, named from its parameter `index`: `path` is '' or `.field...`. */
 export interface FlushedPlace {
@@ -213,18 +215,16 @@ export class FileSummaries extends FileContext {
    * Then the callee's write is the callers' to flush (a helper that fills a page for its caller).
    */
   callerFlushes(name: string, index: number, path = '', depth = 0, byAddress = false): boolean {
-    if (!name || name === '<anonymous>' || index < 0 || depth > MAX_DEPTH) return false;
+    if (!name || name === '<anonymous>' || index < 0 || depth > CALLER_DEPTH) return false;
     let callers = 0;
     for (const { other, fn } of this.callersOf(name)) {
       if (other === name) continue;
       checkDeadline();
       const facts = this.factsOf(fn);
-      const calls = facts.all.flatMap((e, i) =>
-        e.kind === 'call' && e.name === name ? [{ e, i }] : [],
-      );
+      const calls = facts.all.filter((e) => e.kind === 'call' && e.name === name);
       if (calls.length === 0) continue;
       callers++;
-      for (const { e, i } of calls) {
+      for (const e of calls) {
         const given = e.kind === 'call' ? e.args[index] : undefined;
         // An out-parameter (`write_begin(..., &folio)`) gives back the page the caller names.
         const arg = given && byAddress ? addressee(given) : given;
@@ -233,7 +233,9 @@ export class FileSummaries extends FileContext {
         // `return fill(folio);` runs nothing after the call: a flush further down is another path.
         if (
           !returnsValueOf(e.node) &&
-          facts.all.slice(i + 1).some((later) => this.flushesPage(facts, later, key))
+          facts.all
+            .slice(facts.all.indexOf(e) + 1)
+            .some((later) => this.flushesPage(facts, later, key))
         )
           continue;
         // Two or more levels up: the caller got the page from its own callers, who flush it, or
@@ -249,11 +251,14 @@ export class FileSummaries extends FileContext {
    * page of a parameter that every same-file caller flushes after the call.
    */
   private handedUp(name: string, facts: FunctionFacts, key: string, depth: number): boolean {
-    if (depth > MAX_DEPTH) return false;
+    if (depth > CALLER_DEPTH) return false;
     const root = rootOf(key);
     const at = facts.params.indexOf(root);
     const path = key.slice(root.length);
     if (at >= 0) return /^(?:\.\w+)*$/.test(path) && this.callerFlushes(name, at, path, depth);
+    // `*foliop = folio`: handed back to this function's callers, who may flush it.
+    const out = outParameter(key, facts);
+    if (out >= 0 && this.callerFlushes(name, out, '', depth, true)) return true;
     // `bvec.bv_page = page` where both names are one page is a copy, not another source; and
     // `page = NULL` gives no page.
     const values = facts.all.flatMap((e) =>
@@ -373,6 +378,20 @@ export function callName(e: Event & { kind: 'call' }): string {
   const f = e.node.childForFieldName('function');
   const field = f?.type === 'field_expression' ? f.childForFieldName('field')?.text : undefined;
   return field ? `->${field}` : '';
+}
+
+/** The parameter through which the function hands `page` back (`*pagep = page`), or -1. */
+export function outParameter(page: string, facts: FunctionFacts): number {
+  for (const e of facts.all) {
+    if (e.kind !== 'assign' || !e.rhs || facts.canon(pageKey(e.rhs)) !== page) continue;
+    const left = e.node.childForFieldName('left');
+    const l = left ? stripExpr(left) : undefined;
+    if (l?.type !== 'pointer_expression' || l.childForFieldName('operator')?.type !== '*') continue;
+    const target = l.childForFieldName('argument');
+    const at = target?.type === 'identifier' ? facts.params.indexOf(target.text) : -1;
+    if (at >= 0) return at;
+  }
+  return -1;
 }
 
 /** `&folio`: the variable an address-of argument names. */
