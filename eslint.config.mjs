@@ -154,9 +154,9 @@ const LAYERS = [
       CLIENT,
       SIMULATOR,
       unit(serverUnitsExcept(['xref', 'parsing', 'tree', 'host', 'kernel'])),
-      unit(ROOT_MODULES),
+      unit(rootModulesExcept(['lineMap'])),
     ],
-    'building and caching the tree index: files, workers, the tree store; no engine above xref, no front end',
+    'building and caching the tree index: files, workers, the tree store, line arithmetic; no engine above xref, no front end',
   ),
   engine(
     'tree',

@@ -21,17 +21,9 @@ export class LineMap {
     return starts;
   }
 
-  /** 1-based line of `offset`, by binary search over line starts. */
+  /** 1-based line of `offset`. */
   line(offset: number): number {
-    const starts = this.starts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
+    return lastAtOrBefore(this.starts, offset) + 1;
   }
 
   /** 1-based line and column (UTF-16 code units) of `offset`. */
@@ -39,6 +31,21 @@ export class LineMap {
     const line = this.line(offset);
     return { line, column: offset - this.starts[line - 1]! + 1 };
   }
+}
+
+/**
+ * Index of the last of ascending `starts` that is at most `offset` (0 when none is), by binary
+ * search: the 0-based line of `offset` over line starts, however the caller breaks its lines.
+ */
+export function lastAtOrBefore(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Offset where the line holding `offset` starts (after LF, CRLF or a lone CR). */

@@ -18,7 +18,30 @@ export interface InputFile {
 
 const C_FILE = /\.[ch]$/;
 
-export function collectFiles(paths: string[]): { files: InputFile[]; errors: string[] } {
+/**
+ * The directory listings a walk took, by absolute path, for the index's walk of the same tree
+ * (xref/build.ts): one readdir per directory per run. Each is handed out once, then dropped.
+ */
+export class Listings {
+  private readonly byDir = new Map<string, Dirent[]>();
+
+  read(dir: string): Dirent[] {
+    const entries = readdirSync(dir, { withFileTypes: true });
+    this.byDir.set(resolve(dir), entries);
+    return entries;
+  }
+
+  take(dir: string): Dirent[] | undefined {
+    const entries = this.byDir.get(dir);
+    this.byDir.delete(dir);
+    return entries;
+  }
+}
+
+export function collectFiles(
+  paths: string[],
+  listings?: Listings,
+): { files: InputFile[]; errors: string[] } {
   const files: InputFile[] = [];
   const errors: string[] = [];
   for (const p of paths) {
@@ -26,7 +49,7 @@ export function collectFiles(paths: string[]): { files: InputFile[]; errors: str
     if (!st) {
       errors.push(`${displayName(p)}: no such file or directory`);
     } else if (st.isDirectory()) {
-      walk(p, files, errors);
+      walk(p, files, errors, listings);
     } else {
       files.push({ display: p, path: p });
     }
@@ -34,7 +57,7 @@ export function collectFiles(paths: string[]): { files: InputFile[]; errors: str
   return { files, errors };
 }
 
-function walk(dir: string, files: InputFile[], errors: string[]): void {
+function walk(dir: string, files: InputFile[], errors: string[], listings?: Listings): void {
   const stack = [dir];
   // Directories by device and inode: a symlink cycle ends, a linked directory is read once.
   const seen = new Set<string>();
@@ -45,7 +68,7 @@ function walk(dir: string, files: InputFile[], errors: string[]): void {
     if (id) seen.add(`${id.dev}:${id.ino}`);
     let entries: Dirent[];
     try {
-      entries = readdirSync(d, { withFileTypes: true });
+      entries = listings ? listings.read(d) : readdirSync(d, { withFileTypes: true });
     } catch (e) {
       errors.push(`${displayName(d)}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
       continue;

@@ -6,7 +6,7 @@ import { createParser, initParser, parserReady } from '../parsing/parser';
 import { wasmSources } from '../host/wasmPaths';
 import { choice, kernelVersionOption, positiveInt, UsageError } from './args';
 import type { ParsedArgs } from './args';
-import { collectFiles } from './files';
+import { collectFiles, Listings } from './files';
 import { Configs, fileOptions, groupByOptions } from './lintConfig';
 import type { Config as FileConfig } from './lintConfig';
 import { displayName, escapeControls } from '../sanitise';
@@ -62,7 +62,8 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
   // Each file takes the `.flushguard.json` nearest it (or `--config`); a broken one fails the run.
   const configs = new Configs(args.options.get('--config')?.[0]);
   for (const p of stdin.paths) configs.of(p);
-  const collected = collectEach(stdin.paths);
+  const listings = new Listings();
+  const collected = collectEach(stdin.paths, listings);
   const inputs = [
     ...(stdin.file ? [{ file: stdin.file, config: configs.of(stdin.file.display) }] : []),
     ...excludeFiles(
@@ -100,6 +101,7 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
       noCache: args.options.has('--no-cache'),
       onStart,
       lintable: mayReport,
+      listed: (dir) => listings.take(dir),
     });
     for (const g of groups) g.options.tree = { root, files: built.facts, digest: built.digest };
     walked = { root, stamps: built.stamps, quiet: built.quiet };
@@ -247,11 +249,14 @@ function kernelVersionNotes(
  * The C files under each PATH; a directory without any is an error of its own (exit 2), like a
  * path that does not exist, so a mistyped tree never passes as "0 findings".
  */
-function collectEach(paths: string[]): { files: InputFile[]; errors: string[] } {
+function collectEach(
+  paths: string[],
+  listings: Listings,
+): { files: InputFile[]; errors: string[] } {
   const files: InputFile[] = [];
   const errors: string[] = [];
   for (const p of paths) {
-    const one = collectFiles([p]);
+    const one = collectFiles([p], listings);
     errors.push(...one.errors);
     if (one.files.length === 0 && one.errors.length === 0)
       errors.push(`${p}: no C files (*.c, *.h) in this directory`);

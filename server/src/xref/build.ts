@@ -5,6 +5,7 @@
  * rounds), and writes the cache back. The summaries themselves are pure (summarize.ts).
  */
 import { readdirSync, statSync } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { readBounded, sizeText } from '../host/boundedRead';
 import { join, relative, resolve, sep } from 'node:path';
@@ -29,6 +30,7 @@ import { summarizeFile } from './summarize';
 import { extendForCallbacks, selectForIndex } from './prefilter';
 import { blankExcept } from './regions';
 import { sha1 } from '../tree/store';
+import { lastAtOrBefore } from '../lineMap';
 import { fileKernelVersion } from '../kernel/fromTree';
 import { cachePath, readCache, writeCache, XREF_FORMAT } from './cache';
 import type { CachedFile, CachedTree } from './cache';
@@ -46,8 +48,14 @@ export function findKernelRoot(path: string): string | undefined {
   return new TreeFinder().find(path)?.root;
 }
 
-/** Tree-relative paths ('/'-separated) of the C sources and headers under `root`. */
-async function treeFiles(root: string): Promise<string[]> {
+/**
+ * Tree-relative paths ('/'-separated) of the C sources and headers under `root`; `listed` gives
+ * the listings of directories this run already read (by absolute path).
+ */
+async function treeFiles(
+  root: string,
+  listed?: (dir: string) => Dirent[] | undefined,
+): Promise<string[]> {
   const out: string[] = [];
   const stack = [root];
   for (let dirs = 0; stack.length > 0; dirs++) {
@@ -56,7 +64,7 @@ async function treeFiles(root: string): Promise<string[]> {
     const d = stack.pop()!;
     let entries;
     try {
-      entries = readdirSync(d, { withFileTypes: true });
+      entries = listed?.(d) ?? readdirSync(d, { withFileTypes: true });
     } catch {
       continue;
     }
@@ -158,15 +166,10 @@ function parseRanges(
 function keptRanges(src: string, items: readonly Item[], keep: readonly boolean[]): Range[] {
   const starts = [0];
   for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) starts.push(i + 1);
+  // Rows as tree-sitter counts them, at LF only (LineMap also breaks at a lone CR).
   const point = (offset: number): { row: number; column: number } => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { row: lo, column: offset - starts[lo]! };
+    const row = lastAtOrBefore(starts, offset);
+    return { row, column: offset - starts[row]! };
   };
   return items.flatMap((item, k) =>
     keep[k]
@@ -212,6 +215,8 @@ export interface BuildOptions {
    * runXrefWorker, which must be this one.
    */
   lintable?: (text: string) => boolean;
+  /** Listings of the tree's directories this run already read (cli/files.ts, Listings). */
+  listed?: (dir: string) => Dirent[] | undefined;
 }
 
 export class BuildCancelled extends Error {
@@ -240,7 +245,7 @@ export async function buildTreeFacts(root: string, options: BuildOptions): Promi
   const next: CachedTree = { format: XREF_FORMAT, root: abs, kernel, files: {} };
   const todo: Todo[] = [];
   const touched: Todo[] = [];
-  const rels = await treeFiles(abs);
+  const rels = await treeFiles(abs, options.listed);
   const skipped: { file: string; reason: string }[] = [];
   const stamps = new Map<string, { size: number; mtimeMs: number }>();
   for (let k = 0; k < rels.length; k++) {
