@@ -18,6 +18,7 @@ import type { FileSummaries, IndexNote } from './summaries';
 import { callName } from './summaries';
 import * as K from '../../knowledge/dcache';
 import { isKnownApi } from '../../knowledge/table';
+import { guardAllows } from './flushGuard';
 
 /** `ring`: a structure the file keeps in pages it maps into user space (userRing.ts). */
 export type WriteVia = 'kmap' | 'linear' | 'bh' | 'miter' | 'page-write' | 'ring';
@@ -413,9 +414,9 @@ function eventActions(
     const flushed = local || file.tree ? file.flushedParams(name) : undefined;
     if (flushed && !local) file.notes.push(indexNote(facts.name, node, name, file));
     if (flushed === 'any') out.push({ kind: 'flush', page: null, api: name, node });
-    for (const { index, path } of flushed === 'any' ? [] : (flushed ?? [])) {
+    for (const { index, path, when } of flushed === 'any' ? [] : (flushed ?? [])) {
       const arg = args[index];
-      if (!arg) continue;
+      if (!arg || !guardAllows(when, args)) continue;
       const page =
         path === ''
           ? (addressOf(arg)?.page ?? facts.canon(pageKey(arg)))
@@ -429,7 +430,8 @@ function eventActions(
     const flushed = callee ? file.flushedParams(callee) : undefined;
     for (const place of flushed === 'any' ? [] : (flushed ?? [])) {
       const arg = args[place.index];
-      if (arg) out.push({ kind: 'flush', page: facts.canon(pageKey(arg)), api: callee, node });
+      if (arg && guardAllows(place.when, args))
+        out.push({ kind: 'flush', page: facts.canon(pageKey(arg)), api: callee, node });
     }
     if (flushed) file.notes.push(indexNote(facts.name, node, callee, file));
   }

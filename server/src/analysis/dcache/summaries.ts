@@ -22,6 +22,8 @@ import {
 } from '../../knowledge/dcache';
 import type { TreeFacts } from '../../xref/types';
 import { ringTypes, structTypes } from './userRing';
+import { flushGuard, guardAllows } from './flushGuard';
+import type { FlushGuard } from './flushGuard';
 
 /** The tree a file belongs to (issue 13): its index, and the file's path inside the tree. */
 export interface TreeContext {
@@ -39,10 +41,14 @@ export interface IndexNote {
 const FLUSH_CALL = new RegExp(`\\b(?:${[...FLUSH.keys()].join('|')}|sg_miter_stop)\\s*\\(`);
 const MAX_DEPTH = 3;
 
-/** A page a callee flushes, named from its parameter `index`: `path` is '' or `.field...`. */
+/**
+ * A page a callee flushes, named from its parameter `index`: `path` is '' or `.field...`;
+ * `when`: only when a flag parameter has that truthiness (flushGuard.ts).
+ */
 export interface FlushedPlace {
   index: number;
   path: string;
+  when?: FlushGuard;
 }
 
 /** An identifier followed by `(`: a call, or a macro use that reads like one. */
@@ -135,13 +141,15 @@ export class FileSummaries extends FileContext {
           continue;
         }
         for (const place of flushed) {
+          // A helper told by a constant that the page is clean flushes nothing here.
+          if (!guardAllows(place.when, e.args)) continue;
           const arg = e.args[place.index];
           const key = arg ? facts.canon(pageKey(arg)) + place.path : '';
           const root = rootOf(key);
           const index = facts.params.indexOf(root);
           const path = key.slice(root.length);
           if (index < 0 || !/^(?:\.\w+)*$/.test(path)) any = true;
-          else places.set(`${index}${path}`, { index, path });
+          else addPlace(places, { index, path }, guardOf(facts, e, place, index));
         }
       }
       // The flush is in the text but hidden from the events (a macro argument, say).
@@ -149,6 +157,13 @@ export class FileSummaries extends FileContext {
     }
     if (any) return 'any';
     return places.size > 0 ? [...places.values()] : undefined;
+  }
+
+  /** The guard `name`'s flushes of its parameter `index` are under, if every one has it. */
+  flushedWhen(name: string, index: number): FlushGuard | undefined {
+    const places = this.flushedParams(name);
+    if (places === 'any' || !places) return undefined;
+    return places.find((p) => p.index === index && p.path === '')?.when;
   }
 
   /** The same-file definitions of `name` (one per #ifdef branch). */
@@ -298,6 +313,7 @@ export class FileSummaries extends FileContext {
     const places = this.flushedParams(callName(e));
     if (places === 'any') return true;
     return (places ?? []).some((p) => {
+      if (!guardAllows(p.when, e.args)) return false;
       const arg = e.args[p.index];
       return arg !== undefined && facts.canon(pageKey(arg) + p.path) === key;
     });
@@ -355,6 +371,41 @@ export function callName(e: Event & { kind: 'call' }): string {
   const f = e.node.childForFieldName('function');
   const field = f?.type === 'field_expression' ? f.childForFieldName('field')?.text : undefined;
   return field ? `->${field}` : '';
+}
+
+/**
+ * The guard a flush of parameter `index` at event `e` is under: the `if` around `e` in this
+ * function, else the callee's own guard when the call passes this function's flag through.
+ */
+function guardOf(
+  facts: FunctionFacts,
+  e: Event,
+  callee: FlushedPlace,
+  index: number,
+): FlushGuard | undefined {
+  const own = flushGuard(e.node, facts, index);
+  if (own) return own;
+  if (!callee.when || e.kind !== 'call') return undefined;
+  const arg = e.args[callee.when.flag];
+  const flag = arg && stripExpr(arg).type === 'identifier' ? facts.params.indexOf(arg.text) : -1;
+  return flag >= 0 ? { flag, value: callee.when.value } : undefined;
+}
+
+/** An unguarded flush of a place wins over a guarded one; two different guards make none. */
+function addPlace(
+  places: Map<string, FlushedPlace>,
+  place: FlushedPlace,
+  when: FlushGuard | undefined,
+): void {
+  const key = `${place.index}${place.path}`;
+  const had = places.get(key);
+  const keep =
+    had === undefined
+      ? when
+      : had.when && when && had.when.flag === when.flag && had.when.value === when.value
+        ? when
+        : undefined;
+  places.set(key, keep ? { ...place, when: keep } : place);
 }
 
 function rootOf(key: string): string {
