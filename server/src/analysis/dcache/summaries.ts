@@ -9,12 +9,15 @@ import type { IteratorLoop } from '../../parsing/preprocess';
 import { callArguments, calleeName, exprKey, stripExpr } from '../../parsing/nodeText';
 import { pageKey } from '../core/facts';
 import { FileContext } from '../core/fileContext';
+import { findBadPath } from '../core/pathSearch';
+import { negativeTest } from './conditions';
 import type { FunctionFacts } from '../core/facts';
 import { pointerBase, normKey } from '../core/events';
 import type { Event } from '../core/events';
 import {
   CONTAINER_LOOKUP,
   FLUSH,
+  MARK_UPTODATE,
   PRIVATE_PAGE_SOURCE,
   STORE_MACRO,
   VISIBLE_PAGE_SOURCE,
@@ -239,11 +242,11 @@ export class FileSummaries extends FileContext {
       );
       if (calls.length === 0) continue;
       callers++;
-      for (const { e, i } of calls) {
+      for (const { e } of calls) {
         const arg = e.kind === 'call' ? e.args[index] : undefined;
         if (!arg) return false;
         const key = facts.canon(pageKey(arg) + path);
-        if (facts.all.slice(i + 1).some((later) => this.flushesPage(facts, later, key))) continue;
+        if (this.flushedOnEveryPathAfter(facts, e, key)) continue;
         // Two or more levels up: the caller got the page from its own callers, who flush it, or
         // made it itself from a private allocation (`zero_fill_data` ← `btt_read_pg` ← flush).
         if (!this.handedUp(other, facts, key, depth + 1)) return false;
@@ -299,6 +302,38 @@ export class FileSummaries extends FileContext {
       this.callIndex = index;
     }
     return this.callIndex.get(name) ?? [];
+  }
+
+  /**
+   * Every path from `call` to the exit that hands the page on flushes `key` after the call: a
+   * flush in a sibling branch (`if (inline) fill(folio); else zero(folio);` where only `zero`
+   * flushes) does not cover it. When the caller marks the page up to date, only the paths that
+   * do count: an error path that leaves it !uptodate publishes nothing to flush for.
+   */
+  private flushedOnEveryPathAfter(facts: FunctionFacts, call: Event, key: string): boolean {
+    const marks = (e: Event): boolean =>
+      e.kind === 'call' &&
+      MARK_UPTODATE.has(e.name) &&
+      e.args[0] !== undefined &&
+      facts.canon(pageKey(e.args[0])) === key;
+    const publishes = facts.all.some(marks);
+    const failed = call.kind === 'call' ? resultOf(call.node) : undefined;
+    const unflushed = findBadPath(facts, {
+      initial: 0,
+      step: (s, e) =>
+        e === call
+          ? AFTER_CALL | (s & MARKED)
+          : s & AFTER_CALL && this.flushesPage(facts, e, key)
+            ? s & ~AFTER_CALL
+            : marks(e)
+              ? s | MARKED
+              : s,
+      bad: (s) => (s & AFTER_CALL) !== 0 && (!publishes || (s & MARKED) !== 0),
+      // The callee failed (a negative errno, the kernel's convention): it left nothing to flush.
+      onEdge: (s, edge) =>
+        failed !== undefined && negativeTest(edge) === failed ? s & ~AFTER_CALL : s,
+    });
+    return unflushed === undefined;
   }
 
   private flushesPage(facts: FunctionFacts, e: Event, key: string): boolean {
@@ -407,6 +442,22 @@ function addPlace(
         : undefined;
   places.set(key, keep ? { ...place, when: keep } : place);
 }
+
+/** How a test names a call's result: `ret` of `ret = f(...)`, or the call's offset. */
+function resultOf(call: Node): string {
+  let n = call.parent;
+  while (n?.type === 'parenthesized_expression') n = n.parent;
+  const lhs =
+    n?.type === 'assignment_expression'
+      ? n.childForFieldName('left')
+      : n?.type === 'init_declarator'
+        ? n.childForFieldName('declarator')
+        : null;
+  return lhs?.type === 'identifier' ? lhs.text : `${call.startIndex}`;
+}
+
+const AFTER_CALL = 1;
+const MARKED = 2;
 
 function rootOf(key: string): string {
   const m = /^[A-Za-z_]\w*/.exec(key);
