@@ -368,6 +368,30 @@ export class FileSummaries extends FileContext {
     return result;
   }
 
+  /**
+   * Whether `name` writes through the address kept in field `field` of what its parameter
+   * `index` points to (`t->rx_buf`, read into `cp` and stored through, or copied into): a
+   * caller that parked a page's mapping there had the page written by the call.
+   */
+  writesThroughField(name: string, index: number, field: string): boolean {
+    return (this.byName.get(name) ?? []).some((fn) => {
+      const facts = this.factsOf(fn);
+      const param = facts.params[index];
+      if (!param) return false;
+      const aliases = new Set([`${param}.${field}`]);
+      const through = (n: Node | undefined): boolean =>
+        n !== undefined && aliases.has(normKey(exprKey(pointerBase(n))));
+      for (const e of facts.all)
+        if (e.kind === 'assign' && e.rhs && through(e.rhs)) aliases.add(e.lhsKey);
+      return facts.all.some(
+        (e) =>
+          (e.kind === 'store' && aliases.has(e.baseKey)) ||
+          (e.kind === 'call' &&
+            (WRITES_ARGUMENT.get(e.name) ?? []).some((i) => through(e.args[i]))),
+      );
+    });
+  }
+
   private definitionWrites(fn: Node, index: number, depth: number): boolean {
     const facts = this.factsOf(fn);
     const param = facts.params[index];
