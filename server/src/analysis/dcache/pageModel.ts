@@ -172,6 +172,14 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
     unmapped.add(normKey(exprKey(stripExpr(arg))));
     unmapped.add(addressOf(arg)?.page ?? facts.canon(pageKey(arg)));
   }
+  /** Mappings parked in a field of what the argument names (`t` → `t.rx_buf`), by field. */
+  const parkedBindings = (n: Node): [string, Binding][] => {
+    const key = normKey(exprKey(stripExpr(n)));
+    return [...bindings].flatMap(([k, b]): [string, Binding][] => {
+      const field = k.startsWith(`${key}.`) ? k.slice(key.length + 1) : '';
+      return /^\w+$/.test(field) ? [[field, b]] : [];
+    });
+  };
   /** Mappings kept in fields of a structure the argument names (`&stream` → `stream.next_out`). */
   const fieldBindings = (n: Node): Binding[] => {
     const key = normKey(exprKey(stripExpr(n)));
@@ -182,7 +190,17 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
   const actions = new Map<Event, PageAction[]>();
   for (const e of facts.all) {
     checkDeadline();
-    const list = eventActions(e, addressOf, fieldBindings, notePage, miters, unmapped, facts, file);
+    const list = eventActions(
+      e,
+      addressOf,
+      fieldBindings,
+      parkedBindings,
+      notePage,
+      miters,
+      unmapped,
+      facts,
+      file,
+    );
     // Names move on (`page = get_arg_page(...)` in a loop, `bv++`); the rule follows which
     // names still hold a written page.
     if (e.kind === 'assign')
@@ -254,6 +272,7 @@ function eventActions(
   e: Event,
   addressOf: (n: Node | undefined) => Binding | undefined,
   fieldBindings: (n: Node) => Binding[],
+  parkedBindings: (n: Node) => [string, Binding][],
   notePage: (arg: Node, api: string, path?: string) => string,
   miters: Map<string, boolean>,
   unmapped: Set<string>,
@@ -383,6 +402,11 @@ function eventActions(
       if (!b && !local && K.WRITER_NAME.test(name)) {
         for (const f of fieldBindings(arg)) out.push(writeAction(f, node));
       }
+      // `t->rx_buf = kaddr; pio_read(host, t)`: a same-file callee that stores through the
+      // mapping parked in that field of its argument.
+      if (!b && local)
+        for (const [field, f] of parkedBindings(arg))
+          if (file.writesThroughField(name, i, field)) out.push(writeAction(f, node));
     });
     // `copy_chunk(page, ...)`: a callee (same file, or anywhere in the tree with the index)
     // that maps and writes the page it is handed writes it at the call.
