@@ -243,9 +243,10 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
   const failedOn = (edge: Edge): string[] => {
     const negative = negativeTest(edge);
     if (negative) return calleeWrites.get(negative) ?? [];
-    if (results.size === 0) return [];
     const test = zeroTest(edge);
-    if (!test) return [];
+    // `err = fill(page); if (err) goto out;`: 0 or a negative errno, so non-zero failed too.
+    if (test && !test.zero && calleeWrites.has(test.name)) return calleeWrites.get(test.name)!;
+    if (results.size === 0 || !test) return [];
     const pages = results.get(test.name) ?? [];
     const call = [...actions].find(([, l]) =>
       l.some((a) => a.kind === 'write' && a.result === test.name),

@@ -11,6 +11,8 @@ import { pageKey } from '../core/facts';
 import { FileContext } from '../core/fileContext';
 import { findBadPath } from '../core/pathSearch';
 import { negativeTest } from './conditions';
+import { testOf } from '../core/conditions';
+import type { Edge } from '../../cfg/graph';
 import type { FunctionFacts } from '../core/facts';
 import { pointerBase, normKey } from '../core/events';
 import type { Event } from '../core/events';
@@ -43,6 +45,11 @@ export interface IndexNote {
 
 const FLUSH_CALL = new RegExp(`\\b(?:${[...FLUSH.keys()].join('|')}|sg_miter_stop)\\s*\\(`);
 const MAX_DEPTH = 3;
+/**
+ * Callers are followed further: a copy state handed down four levels (fuse's `cs`, 6.1
+ * fs/fuse/dev.c) is flushed by the top one once every path after the call is asked for.
+ */
+const CALLER_DEPTH = 5;
 
 /**
  * A page a callee flushes, named from its parameter `index`: `path` is '' or `.field...`;
@@ -231,7 +238,7 @@ export class FileSummaries extends FileContext {
    * Then the callee's write is the callers' to flush (a helper that fills a page for its caller).
    */
   callerFlushes(name: string, index: number, path = '', depth = 0): boolean {
-    if (!name || name === '<anonymous>' || index < 0 || depth > MAX_DEPTH) return false;
+    if (!name || name === '<anonymous>' || index < 0 || depth > CALLER_DEPTH) return false;
     let callers = 0;
     for (const { other, fn } of this.callersOf(name)) {
       if (other === name) continue;
@@ -260,7 +267,7 @@ export class FileSummaries extends FileContext {
    * page of a parameter that every same-file caller flushes after the call.
    */
   private handedUp(name: string, facts: FunctionFacts, key: string, depth: number): boolean {
-    if (depth > MAX_DEPTH) return false;
+    if (depth > CALLER_DEPTH) return false;
     const root = rootOf(key);
     const at = facts.params.indexOf(root);
     const path = key.slice(root.length);
@@ -330,8 +337,7 @@ export class FileSummaries extends FileContext {
               : s,
       bad: (s) => (s & AFTER_CALL) !== 0 && (!publishes || (s & MARKED) !== 0),
       // The callee failed (a negative errno, the kernel's convention): it left nothing to flush.
-      onEdge: (s, edge) =>
-        failed !== undefined && negativeTest(edge) === failed ? s & ~AFTER_CALL : s,
+      onEdge: (s, edge) => (calleeFailed(edge, failed) ? s & ~AFTER_CALL : s),
     });
     return unflushed === undefined;
   }
@@ -478,6 +484,24 @@ function resultOf(call: Node): string {
         ? n.childForFieldName('declarator')
         : null;
   return lhs?.type === 'identifier' ? lhs.text : `${call.startIndex}`;
+}
+
+/**
+ * The edge on which a call's result says it failed: `if (ret < 0)`, or `if (err)` /
+ * `if (unlikely(err))` on an int the callee returned (0 is success, the kernel's convention).
+ */
+function calleeFailed(edge: Edge, result: string | undefined): boolean {
+  if (result === undefined) return false;
+  if (negativeTest(edge) === result) return true;
+  if (edge.via?.type !== 'if_statement') return false;
+  const t = testOf(edge);
+  return (
+    t !== undefined &&
+    !t.compare &&
+    t.holds &&
+    t.subject.type === 'identifier' &&
+    t.subject.text === result
+  );
 }
 
 const AFTER_CALL = 1;
