@@ -63,3 +63,52 @@ test('xref: a flag passed through a wrapper in a third file is followed', async 
   });
   assert.equal((await lintBoth(dirty, 'fs/pgx/inline.c')).indexed, 0, 'noisy: told dirty');
 });
+
+// The file maps pages elsewhere (the rule's file-level test asks for a mapping API).
+const MIGRATE = `void cbx_zero(struct page *page)
+{
+\tclear_highpage(page);
+\tflush_dcache_page(page);
+}
+
+int cbx_migrate(struct cbx_ops *ops, struct page *dst, struct page *src)
+{
+\treturn ops->copy_page(dst, src);
+}
+
+int cbx_migrate_flushed(struct cbx_ops *ops, struct page *dst, struct page *src)
+{
+\tint rc = ops->copy_page(dst, src);
+
+\tflush_dcache_page(dst);
+\treturn rc;
+}
+`;
+
+const IMPL = (body: string): string => `static int cbx_copy(struct page *dst, struct page *src)
+{
+${body}
+}
+
+static const struct cbx_ops cbx_default_ops = {
+\t.copy_page = cbx_copy,
+};
+`;
+
+test('xref: a page an implementation registered for the field writes is written at the indirect call', async () => {
+  const writes = IMPL(
+    '\tvoid *d = kmap_local_page(dst);\n\n\tmemcpy(d, page_address(src), PAGE_SIZE);\n\tkunmap_local(d);\n\treturn 0;',
+  );
+  const root = miniTree({ 'mm/cbx.c': MIGRATE, 'fs/cbx_impl.c': writes });
+  const r = await lintBoth(root, 'mm/cbx.c');
+  assert.equal(r.alone, 0, 'judged alone the call through ops->copy_page is unknown');
+  assert.equal(r.indexed, 1, 'missing: cbx_copy writes dst, cbx_migrate never flushes it');
+});
+
+test('xref: an implementation that only reads the page writes nothing at the indirect call', async () => {
+  const reads = IMPL(
+    '\tvoid *s = kmap_local_page(src);\n\tint same = !memcmp(s, page_address(dst), PAGE_SIZE);\n\n\tkunmap_local(s);\n\treturn same;',
+  );
+  const root = miniTree({ 'mm/cbx.c': MIGRATE, 'fs/cbx_impl.c': reads });
+  assert.equal((await lintBoth(root, 'mm/cbx.c')).indexed, 0, 'noisy: no implementation writes');
+});

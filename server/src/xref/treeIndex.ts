@@ -192,8 +192,14 @@ export class TreeIndex implements TreeFacts {
     if (isKnownApi(name))
       return UNFLUSHED_PAGE_WRITE.get(name) === argIndex && KMAP_PAGE_WRITE.has(name);
     this.writeMemo.set(memoKey, false);
+    // Through a field, any implementation that writes the page may be the one called; a field
+    // with very many (`->read`) says nothing about one call.
+    const impls = name.startsWith('->') ? this.callbackImplementations(name.slice(2)) : [];
     const defs = name.startsWith('->')
-      ? this.callbackImplementations(name.slice(2)).flatMap((n) => this.definitions(n))
+      ? impls.length > MAX_IMPLEMENTATIONS
+        ? []
+        : // Implementations are mostly static, registered in their own file's table.
+          impls.flatMap((n) => this.defs.get(n) ?? [])
       : this.definitions(name, file);
     const result = defs.some(
       ({ file: f, fn }) =>

@@ -459,6 +459,21 @@ function eventActions(
         out.push({ kind: 'flush', page: facts.canon(pageKey(arg)), api: callee, node });
     }
     if (flushed) file.notes.push(indexNote(facts.name, node, callee, file));
+    // `mops->migrate_page(dst, src, mode)`: a page that any implementation registered for the
+    // field writes (through a kmap of its own) may be written by this call; which one runs is
+    // not known here, and one that writes is enough for the page to need its flush.
+    args.forEach((arg, i) => {
+      const a = stripExpr(arg);
+      if (!callee || addressOf(arg) || a.type !== 'identifier') return;
+      if (file.tree?.tree.calleeWrites(callee, i, file.tree.file) !== true) return;
+      out.push({
+        kind: 'write',
+        page: notePage(arg, callee),
+        via: 'kmap',
+        node,
+        mappedBy: { node, api: callee },
+      });
+    });
   }
   return out;
 }
@@ -605,6 +620,13 @@ function mapsInFile(file: FileSummaries, text: string, depth: number): boolean {
 export function callsPageWriter(text: string, file: FileSummaries): boolean {
   for (const m of text.matchAll(CALL)) {
     const name = m[1]!;
+    // `ops->copy_page(dst, src)`: a call through a field, answered by its implementations.
+    if (file.tree && text.slice(Math.max(0, m.index - 2), m.index) === '->') {
+      const field = `->${name}`;
+      if ([0, 1, 2, 3].some((i) => file.tree!.tree.calleeWrites(field, i, file.tree!.file)))
+        return true;
+      continue;
+    }
     if (file.isDefined(name)) {
       if ([0, 1, 2, 3].some((i) => writtenThroughParam(file, name, i).length > 0)) return true;
     } else if (
