@@ -112,3 +112,67 @@ test('xref: an implementation that only reads the page writes nothing at the ind
   const root = miniTree({ 'mm/cbx.c': MIGRATE, 'fs/cbx_impl.c': reads });
   assert.equal((await lintBoth(root, 'mm/cbx.c')).indexed, 0, 'noisy: no implementation writes');
 });
+
+const DISPATCH = `int swx_decompress(int type, const void *in, struct page *dest, size_t len)
+{
+\tswitch (type) {
+\tcase SWX_ZLIB:
+\t\treturn swx_zlib_decompress(in, dest, len);
+\tcase SWX_LZO:
+\t\treturn swx_lzo_decompress(in, dest, len);
+\tdefault:
+\t\tBUG();
+\t}
+}
+`;
+
+const DECOMPRESSOR = (
+  name: string,
+  flush: boolean,
+): string => `int ${name}(const void *in, struct page *dest, size_t len)
+{
+\tvoid *kaddr = kmap_local_page(dest);
+
+\tmemcpy(kaddr, in, len);
+\tkunmap_local(kaddr);
+${flush ? '\tflush_dcache_page(dest);\n' : ''}\treturn 0;
+}
+`;
+
+const INLINE = `int swx_copy_inline(struct page *page, int type, const void *data, size_t len)
+{
+\tswx_decompress(type, data, page, len);
+\tSetPageUptodate(page);
+\treturn 0;
+}
+
+void swx_zero(struct page *page)
+{
+\tvoid *kaddr = kmap_local_page(page);
+
+\tmemset(kaddr, 0, PAGE_SIZE);
+\tkunmap_local(kaddr);
+\tflush_dcache_page(page);
+}
+`;
+
+test('xref: a page flushed in one case of a switch and not in another is not flushed by the dispatcher', async () => {
+  const root = miniTree({
+    'fs/swx/compression.c': DISPATCH,
+    'fs/swx/zlib.c': DECOMPRESSOR('swx_zlib_decompress', true),
+    'fs/swx/lzo.c': DECOMPRESSOR('swx_lzo_decompress', false),
+    'fs/swx/reflink.c': INLINE,
+  });
+  const r = await lintBoth(root, 'fs/swx/reflink.c');
+  assert.equal(r.indexed, 1, 'missing: the lzo case writes the page and nothing flushes it');
+});
+
+test('xref: a page every case of a switch flushes is flushed by the dispatcher', async () => {
+  const root = miniTree({
+    'fs/swx/compression.c': DISPATCH,
+    'fs/swx/zlib.c': DECOMPRESSOR('swx_zlib_decompress', true),
+    'fs/swx/lzo.c': DECOMPRESSOR('swx_lzo_decompress', true),
+    'fs/swx/reflink.c': INLINE,
+  });
+  assert.equal((await lintBoth(root, 'fs/swx/reflink.c')).indexed, 0, 'noisy: every case flushes');
+});

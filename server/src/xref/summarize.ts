@@ -329,6 +329,8 @@ function functionSummary(
       const p = s.type === 'identifier' ? ctx.params.indexOf(s.text) : -1;
       if (p >= 0 && !pages.has(p)) (call.passes ??= {})[i] = p;
     });
+    const arm = switchOf(n, fn);
+    if (arm !== undefined) call.arm = arm;
     calls.push(call);
   }
   const summary: FunctionFactsSummary = {
@@ -342,6 +344,16 @@ function functionSummary(
   if (mapping) summary.returnsMappingOf = mapping;
   if (flushWhen.length > 0) summary.flushWhen = flushWhen;
   return summary;
+}
+
+/** The offsets of the `switch` and of its case that holds `call` (the innermost), if any. */
+function switchOf(call: Node, fn: Node): [number, number] | undefined {
+  for (let n = call.parent; n && n.id !== fn.id; n = n.parent)
+    if (n.type === 'case_statement') {
+      const sw = n.parent?.parent;
+      return sw?.type === 'switch_statement' ? [sw.startIndex, n.startIndex] : undefined;
+    }
+  return undefined;
 }
 
 /** `return sbi->meta_inode->i_mapping;`: the field whose inode's mapping the function returns. */

@@ -141,6 +141,7 @@ export class TreeIndex implements TreeFacts {
     for (const w of fn.flushWhen ?? [])
       if (!places.has(w.index)) places.set(w.index, { flag: w.flag, value: w.value });
     let evidence = places.size > 0 ? `${where} flushes it` : '';
+    const alternatives = unflushedArms(fn, (c) => this.flushes(c.callee, file, depth + 1));
     for (const call of fn.calls) {
       const r = this.flushes(call.callee, file, depth + 1);
       if (!r) continue;
@@ -149,6 +150,8 @@ export class TreeIndex implements TreeFacts {
       for (const [i, when] of via) {
         const p = call.args[i];
         if (p === undefined || p < 0) continue;
+        // One case of a switch flushing it says nothing when another case's call does not.
+        if (call.arm !== undefined && alternatives.has(`${call.arm[0]}/${p}`)) continue;
         // A helper told by a constant that the page is clean does not flush it.
         const told = when ? call.consts?.[when.flag] : undefined;
         if (when && told !== undefined && told !== when.value) continue;
@@ -286,6 +289,32 @@ export class TreeIndex implements TreeFacts {
     const [only] = keys;
     return keys.size === 1 ? only : undefined;
   }
+}
+
+/**
+ * `switch (type) { case A: return a_decompress(ws, page); case B: return b_decompress(ws, page); }`
+ * (6.1 fs/btrfs/compression.c:118): the `switch/param` pairs for which some case hands the page
+ * parameter to its calls and none of them flushes it.
+ */
+function unflushedArms(
+  fn: FunctionFactsSummary,
+  flushes: (call: FunctionFactsSummary['calls'][number]) => Flushed,
+): Set<string> {
+  const handed = new Set<string>();
+  const flushed = new Set<string>();
+  for (const call of fn.calls) {
+    if (call.arm === undefined) continue;
+    const r = flushes(call);
+    const [sw, arm] = call.arm;
+    call.args.forEach((p, i) => {
+      if (p < 0) return;
+      handed.add(`${sw}/${arm}/${p}`);
+      if (r && (r.places === 'any' || r.places.has(i))) flushed.add(`${sw}/${arm}/${p}`);
+    });
+  }
+  const out = new Set<string>();
+  for (const k of handed) if (!flushed.has(k)) out.add(k.replace(/\/\d+\//, '/'));
+  return out;
 }
 
 const NOT_FLUSHING: FunctionFactsSummary = {

@@ -66,6 +66,8 @@ export interface FunctionFactsSummary {
     consts?: Record<number, boolean>;
     /** Arguments that are other parameters of the function (a flag passed on), by position. */
     passes?: Record<number, number>;
+    /** The call sits in a case of a `switch`: the switch's and the case's offsets. */
+    arm?: [number, number];
   }[];
   /** The function only returns `x->f->i_mapping`: the key of the inode field (`T.f`). */
   returnsMappingOf?: string;
