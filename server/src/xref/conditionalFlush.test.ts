@@ -176,3 +176,11 @@ test('xref: a page every case of a switch flushes is flushed by the dispatcher',
   });
   assert.equal((await lintBoth(root, 'fs/swx/reflink.c')).indexed, 0, 'noisy: every case flushes');
 });
+
+test('xref: an implementation that writes the page and flushes it itself leaves nothing to flush at the indirect call', async () => {
+  const flushes = IMPL(
+    '\tvoid *d = kmap_local_page(dst);\n\n\tmemcpy(d, page_address(src), PAGE_SIZE);\n\tkunmap_local(d);\n\tflush_dcache_page(dst);\n\treturn 0;',
+  );
+  const root = miniTree({ 'mm/cbx.c': MIGRATE, 'fs/cbx_impl.c': flushes });
+  assert.equal((await lintBoth(root, 'mm/cbx.c')).indexed, 0, 'noisy: cbx_copy flushed its write');
+});

@@ -201,8 +201,14 @@ export class TreeIndex implements TreeFacts {
     const defs = name.startsWith('->')
       ? impls.length > MAX_IMPLEMENTATIONS
         ? []
-        : // Implementations are mostly static, registered in their own file's table.
-          impls.flatMap((n) => this.defs.get(n) ?? [])
+        : // Implementations are mostly static, registered in their own file's table. One that
+          // flushes the page after its own write (a write_end zeroing a tail) leaves none behind.
+          impls
+            .flatMap((n) => this.defs.get(n) ?? [])
+            .filter((d) => {
+              const own = this.definitionFlushes(d, depth + 1);
+              return !own || (own.places !== 'any' && !own.places.has(argIndex));
+            })
       : this.definitions(name, file);
     const result = defs.some(
       ({ file: f, fn }) =>
