@@ -20,6 +20,7 @@ import { PAGE_COUNT } from '../../knowledge/shared';
 import * as K from '../../knowledge/dcache';
 import { isKnownApi } from '../../knowledge/table';
 import { guardAllows } from './flushGuard';
+import { declaredTypes } from '../../xref/declarations';
 
 /** `ring`: a structure the file keeps in pages it maps into user space (userRing.ts). */
 export type WriteVia = 'kmap' | 'linear' | 'bh' | 'miter' | 'page-write' | 'ring';
@@ -465,7 +466,10 @@ function eventActions(
     // not known here, and one that writes is enough for the page to need its flush.
     args.forEach((arg, i) => {
       const a = stripExpr(arg);
+      // Fields are known by name only (`->store` is many structures' field): the argument must
+      // be declared a page or folio, as the implementations' parameter is.
       if (!callee || addressOf(arg) || a.type !== 'identifier') return;
+      if (!PAGE_TYPES.has(typesOf(facts.cfg.node).get(a.text) ?? '')) return;
       if (file.tree?.tree.calleeWrites(callee, i, file.tree.file) !== true) return;
       out.push({
         kind: 'write',
@@ -477,6 +481,14 @@ function eventActions(
     });
   }
   return out;
+}
+
+const PAGE_TYPES: ReadonlySet<string> = new Set(['page', 'folio']);
+const declared = new WeakMap<Node, Map<string, string>>();
+function typesOf(fn: Node): Map<string, string> {
+  let t = declared.get(fn);
+  if (!t) declared.set(fn, (t = declaredTypes(fn)));
+  return t;
 }
 
 function indexNote(fn: string, node: Node, callee: string, file: FileSummaries): IndexNote {
