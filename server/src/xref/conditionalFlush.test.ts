@@ -85,7 +85,7 @@ int cbx_migrate_flushed(struct cbx_ops *ops, struct page *dst, struct page *src)
 }
 `;
 
-const IMPL = (body: string): string => `static int cbx_copy(struct page *dst, struct page *src)
+const IMPL = (body: string): string => `int cbx_copy(struct page *dst, struct page *src)
 {
 ${body}
 }

@@ -201,10 +201,12 @@ export class TreeIndex implements TreeFacts {
     const defs = name.startsWith('->')
       ? impls.length > MAX_IMPLEMENTATIONS
         ? []
-        : // Implementations are mostly static, registered in their own file's table. One that
-          // flushes the page after its own write (a write_end zeroing a tail) leaves none behind.
+        : // Only exported implementations: a static one's name may be another file's function
+          // (and counting every static `->rw_page` made a swap write look like a page write).
+          // One that flushes the page after its own write (a write_end zeroing a tail) leaves
+          // none behind.
           impls
-            .flatMap((n) => this.defs.get(n) ?? [])
+            .flatMap((n) => this.definitions(n))
             .filter((d) => {
               const own = this.definitionFlushes(d, depth + 1);
               return !own || (own.places !== 'any' && !own.places.has(argIndex));
