@@ -96,3 +96,14 @@ export const SG_STORES_PAGE: ReadonlyMap<string, number> = new Map([
   ['sg_set_page', 1],
   ['sg_set_folio', 1],
 ]);
+
+/**
+ * Fields that hold a scatterlist (`fl->sgl`, `cmd->t_data_sg`, `sglist->scatterlist`): every
+ * store into one is recorded, known source or not, so that one scatterlist of unknown pages keeps
+ * the field from passing for private (a field's sources decide what `sg_page()` of a cursor over
+ * it gives, server/src/analysis/dcache/pageOrigin.ts).
+ */
+export const SG_FIELD = /(?:^|[._])(?:sgl?|sg_?list|scatterlist|sgt)$/i;
+
+/** Iterators over a scatterlist: `for_each_sg(sgl, sg, nents, i)` walks `sg` from `sgl`. */
+export const SG_ITERATOR = /^for_each_sg$/;
