@@ -5,9 +5,12 @@
  * (bench/accuracy/ledger-<ver>.json).
  *
  * Usage: npm run bench:accuracy [-- --tree 6.12] [-- --no-tree-lint] [-- --list] [-- --jobs N]
- *        [-- --json FILE] [-- --no-index]
+ *        [-- --json FILE] [-- --no-index] [-- --no-callers]
  * The removals are linted with the tree's index (built or reused from the cache, as the CLI does)
- * unless `--no-index` asks for each file alone.
+ * unless `--no-index` asks for each file alone. A removal the mutated function does not show is
+ * then looked for in its callers (accuracy/callers.ts): a helper whose contract is to flush what
+ * its callers wrote (`block_write_end`) is detected when a caller that wrote the page gains a
+ * finding; `--no-callers` counts only the mutated function, as before.
  * Trees: $FLUSHGUARD_KERNEL_6_1 / $FLUSHGUARD_KERNEL_6_12, else .bench/, else apt-get + untar.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,7 +25,15 @@ import { runMutations } from './accuracy/mutate';
 import { ledgerReport, mutationReport } from './accuracy/report';
 import { markKnown, scoreLedger } from './accuracy/score';
 import { lintTree } from './accuracy/treeLint';
-import { buildTreeFacts, isXrefWorker, runXrefWorker } from '../server/src/xref/build';
+import {
+  buildTreeFacts,
+  isXrefWorker,
+  runXrefWorker,
+  summarizeText,
+} from '../server/src/xref/build';
+import type { Parser } from '../server/src/parsing/parser';
+import type { FileFacts } from '../server/src/xref/types';
+import { callerFiles } from './accuracy/callers';
 import { TreeIndex } from '../server/src/xref/treeIndex';
 
 const VERSIONS = ['6.1', '6.12'] as const;
@@ -61,15 +72,27 @@ async function main(): Promise<void> {
       `labels: ${labels.sites.length} sites, ${needed} needed`,
     ];
     const t0 = performance.now();
-    const index = flag('--no-index')
-      ? undefined
-      : new TreeIndex((await buildTreeFacts(tree, { jobs })).facts);
+    const built = flag('--no-index') ? undefined : await buildTreeFacts(tree, { jobs });
+    const index = built ? new TreeIndex(built.facts) : undefined;
     lines.push(`mutations linted ${index ? 'with the tree index' : 'file by file (--no-index)'}`);
+    // A removal the function itself does not show is looked for in its callers (callers.ts).
+    const callers =
+      built && !flag('--no-callers')
+        ? {
+            files: callerFiles(
+              tree,
+              new Set(labels.sites.filter((s) => s.needed).map((s) => s.function)),
+            ),
+            facts: built.facts,
+            summarize: overlayFacts(parser, built.facts),
+          }
+        : undefined;
     const { outcomes, functions } = runMutations(parser, tree, labels.sites, {
       budgetMs: 60_000,
       kernelVersion: parseKernelVersion(version),
       ...(version === '6.12' && older ? { olderTree: older } : {}),
       ...(index ? { index } : {}),
+      ...(callers ? { callers } : {}),
       progress: (done, total) => {
         if (process.stderr.isTTY) process.stderr.write(`\r${version}: ${done}/${total} removals`);
       },
@@ -93,6 +116,22 @@ async function main(): Promise<void> {
   parser.delete();
   const out = values('--json')[0];
   if (out) writeFileSync(out, JSON.stringify(details, null, 2) + '\n');
+}
+
+/**
+ * The index's facts for a mutated file: summarised from its text; its callback registrations
+ * (which a removed flush does not change) kept from the untouched file's facts.
+ */
+function overlayFacts(
+  parser: Parser,
+  all: readonly FileFacts[],
+): (file: string, text: string) => FileFacts | null {
+  const byFile = new Map(all.map((f) => [f.file, f]));
+  return (file, text) => {
+    const facts = summarizeText(parser, file, text).facts;
+    const old = byFile.get(file);
+    return facts && old ? { ...facts, callbacks: old.callbacks } : (facts ?? old ?? null);
+  };
 }
 
 // The index's worker threads load this same script: they summarise files, nothing else.

@@ -21,6 +21,10 @@ import {
 } from '../scripts/accuracy/score';
 import type { MutationOutcome } from '../scripts/accuracy/score';
 import { runMutations } from '../scripts/accuracy/mutate';
+import { callerFiles } from '../scripts/accuracy/callers';
+import { buildTreeFacts, summarizeText } from '../server/src/xref/build';
+import { TreeIndex } from '../server/src/xref/treeIndex';
+import { miniTree } from './xref/miniTree';
 
 const FILL = `static void demo_fill(struct page *page, const char *src, size_t len)
 {
@@ -265,4 +269,46 @@ test('the committed label files follow the shared format', async () => {
     assert.ok(labels.sites.length > 150, `${v}: ${labels.sites.length} sites`);
     assert.ok(labels.sites.every((s) => !s.file.startsWith('arch/')));
   }
+});
+
+test("mutation run: a helper's flush removed is detected in a caller that wrote the page, only with callers", async () => {
+  const parser = await testParser();
+  const helper = `void demo_end_write(struct page *page, unsigned int len)
+{
+	flush_dcache_page(page);
+	SetPageUptodate(page);
+}
+`;
+  const caller = `int demo_write_inline(struct address_space *mapping, const char *name, unsigned int len)
+{
+	struct page *page = find_or_create_page(mapping, 0, GFP_KERNEL);
+	char *kaddr = kmap_local_page(page);
+
+	memcpy(kaddr, name, len);
+	kunmap_local(kaddr);
+	demo_end_write(page, len);
+	return 0;
+}
+`;
+  const root = miniTree({ 'fs/end.c': helper, 'fs/link.c': caller });
+  const { facts } = await buildTreeFacts(root, { jobs: 1, noCache: true });
+  const index = new TreeIndex(facts);
+  const labels = [
+    site({ file: 'fs/end.c', function: 'demo_end_write', shape: 'other: caller-write' }),
+  ];
+  const alone = runMutations(parser, root, labels, { budgetMs: 20_000, index });
+  assert.equal(alone.outcomes[0]!.result, 'missed', 'without callers only the helper is linted');
+  const withCallers = runMutations(parser, root, labels, {
+    budgetMs: 20_000,
+    index,
+    callers: {
+      files: callerFiles(root, new Set(['demo_end_write'])),
+      facts,
+      summarize: (file, text) => summarizeText(parser, file, text).facts,
+    },
+  });
+  const o = withCallers.outcomes[0]!;
+  assert.equal(o.result, 'detected', 'missing: demo_write_inline relies on the helper');
+  assert.equal(o.byCaller, true);
+  assert.match(o.detail ?? '', /demo_write_inline\(\) \(fs\/link\.c\)/);
 });

@@ -11,7 +11,9 @@ import { functionDefinitions, functionName } from '../../server/src/parsing/node
 import { lintSource } from '../../server/src/linter';
 import type { KernelVersion } from '../../server/src/kernel/version';
 import type { Finding } from '../../server/src/rules/types';
-import type { TreeFacts } from '../../server/src/xref/types';
+import type { FileFacts, TreeFacts } from '../../server/src/xref/types';
+import { TreeIndex } from '../../server/src/xref/treeIndex';
+import { MAX_CALLER_FILES } from './callers';
 import { readSource } from '../../server/src/cli/files';
 import type { LabelSite } from './data';
 import { findSites, removeSite } from './sites';
@@ -30,6 +32,16 @@ export interface MutationOptions {
    */
   index?: TreeFacts;
   progress?: (done: number, total: number) => void;
+  /**
+   * For a removal the function itself does not show: lint the functions that call it (callers.ts),
+   * in its own file and in `files` (by name), the other files against an index whose facts for
+   * the mutated file are summarised from the mutated text.
+   */
+  callers?: {
+    files: Map<string, string[]>;
+    facts: readonly FileFacts[];
+    summarize: (file: string, text: string) => FileFacts | null;
+  };
 }
 
 export interface TreeMutations {
@@ -110,6 +122,7 @@ export function runMutations(
   const functions: FunctionOutcome[] = [];
   const total = labels.filter((s) => s.needed).length;
   let done = 0;
+  const baseLints = new Map<string, Lint>();
   for (const [file, sites] of byFile) {
     const read = readSource(join(tree, file));
     if (!read.ok) {
@@ -172,16 +185,75 @@ export function runMutations(
       const fresh = after.findings.filter(
         (f) => inside(f, m.fnStart, m.fnEnd - delta) && !had.has(`${f.rule}@${f.start}`),
       );
+      if (fresh.length > 0) {
+        outcomes.push({
+          ...base,
+          result: 'detected',
+          detail: [...new Set(fresh.map((f) => f.rule))].join(', '),
+        });
+        continue;
+      }
+      // The rest of the file: only the removal changed, so a new finding there is its effect.
+      const allHad = new Set(
+        before.findings.map((f) => `${f.rule}@${f.start >= m.end ? f.start - delta : f.start}`),
+      );
+      const elsewhere = after.findings.filter((f) => !allHad.has(`${f.rule}@${f.start}`));
+      const caller =
+        elsewhere.length > 0
+          ? `${elsewhere[0]!.rule} in ${elsewhere[0]!.function}()`
+          : options.callers && options.index
+            ? callerFinding(
+                parser,
+                tree,
+                file,
+                site.function,
+                removeSite(text, m),
+                options,
+                baseLints,
+              )
+            : undefined;
       outcomes.push(
-        fresh.length > 0
-          ? {
-              ...base,
-              result: 'detected',
-              detail: [...new Set(fresh.map((f) => f.rule))].join(', '),
-            }
+        caller
+          ? { ...base, result: 'detected', detail: `by a caller: ${caller}`, byCaller: true }
           : { ...base, result: 'missed' },
       );
     }
   }
   return { outcomes, functions };
+}
+
+/**
+ * A finding the removal makes appear in another file that calls the mutated function: each
+ * such file linted against the index as it is and as it is with the mutated file's facts.
+ */
+function callerFinding(
+  parser: Parser,
+  tree: string,
+  file: string,
+  name: string,
+  mutated: string,
+  options: MutationOptions,
+  baseLints: Map<string, Lint>,
+): string | undefined {
+  const callers = options.callers!;
+  const others = (callers.files.get(name) ?? [])
+    .filter((f) => f !== file)
+    .slice(0, MAX_CALLER_FILES);
+  if (others.length === 0) return undefined;
+  const facts = callers.summarize(file, mutated);
+  const rest = callers.facts.filter((f) => f.file !== file);
+  const index = new TreeIndex(facts ? [...rest, facts] : rest);
+  for (const other of others) {
+    const read = readSource(join(tree, other));
+    if (!read.ok) continue;
+    let before = baseLints.get(other);
+    if (!before) baseLints.set(other, (before = lint(parser, read.text, other, options)));
+    if ('over' in before) continue;
+    const after = lint(parser, read.text, other, { ...options, index });
+    if ('over' in after) continue;
+    const had = new Set(before.findings.map((f) => `${f.rule}@${f.start}`));
+    const fresh = after.findings.find((f) => !had.has(`${f.rule}@${f.start}`));
+    if (fresh) return `${fresh.rule} in ${fresh.function}() (${other})`;
+  }
+  return undefined;
 }

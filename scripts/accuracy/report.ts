@@ -44,6 +44,11 @@ export function mutationReport(
     out.push(slices('by age', recallBy(outcomes, byAge)));
     out.push(recallLine('  new or changed since 6.1', recallNewOrChanged(outcomes)));
   }
+  const byCaller = outcomes.filter((o) => o.byCaller);
+  if (byCaller.length > 0)
+    out.push(
+      `  detected in a caller of the mutated function (a helper's contract): ${byCaller.length}`,
+    );
   const notFound = outcomes.filter((o) => o.result === 'not-found');
   const skipped = outcomes.filter((o) => o.result === 'skipped');
   if (notFound.length > 0) out.push(`  labels matching no call (not counted): ${notFound.length}`);
@@ -62,6 +67,10 @@ export function mutationReport(
     out.push(alarmLine('  new or changed since 6.1', falseAlarms(young)));
   }
   if (list) {
+    for (const o of byCaller)
+      out.push(
+        `  BY CALLER ${o.site.file} ${o.site.function} ${o.site.call}#${o.site.occurrence} [${o.site.shape}]: ${o.detail ?? ''}`,
+      );
     for (const o of outcomes.filter((x) => x.result !== 'detected'))
       out.push(
         `  ${o.result.toUpperCase()} ${o.site.file} ${o.site.function} ${o.site.call}#${o.site.occurrence} [${o.site.shape}${o.age ? `, ${o.age}` : ''}]${o.detail ? ` (${o.detail})` : ''}`,

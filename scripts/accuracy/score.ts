@@ -12,6 +12,8 @@ export interface MutationOutcome {
   result: 'detected' | 'missed' | 'not-found' | 'skipped';
   /** The rules that reported, or why it was skipped / not found. */
   detail?: string;
+  /** Detected in a function that calls the mutated one, not in the function itself. */
+  byCaller?: boolean;
 }
 
 export interface FunctionOutcome {

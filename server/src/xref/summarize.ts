@@ -17,6 +17,7 @@ import {
 } from '../parsing/nodeText';
 import { FileSummaries } from '../analysis/dcache/summaries';
 import { writesPageParam } from '../analysis/dcache/pageModel';
+import { constantTruth } from '../analysis/dcache/flushGuard';
 import { declaredTypes, fieldKey, returnKey, structMembers } from './declarations';
 import {
   ADDS_TO_CACHE,
@@ -300,12 +301,13 @@ function functionSummary(
     (c) => c.type === 'storage_class_specifier' && c.text === 'static',
   );
   let flushes: number[] | 'any' = [];
+  const flushWhen: NonNullable<FunctionFactsSummary['flushWhen']> = [];
   if (FLUSH_HINT.test(text)) {
     const places = local.flushedParams(name);
-    flushes =
-      places === 'any'
-        ? 'any'
-        : (places ?? []).filter((p) => p.path === '' && pages.has(p.index)).map((p) => p.index);
+    const own =
+      places === 'any' ? [] : (places ?? []).filter((p) => p.path === '' && pages.has(p.index));
+    flushes = places === 'any' ? 'any' : own.filter((p) => !p.when).map((p) => p.index);
+    for (const p of own) if (p.when) flushWhen.push({ index: p.index, ...p.when });
   }
   const writes: number[] = [];
   // Only the page's bytes written through a kernel mapping count: `page->index = n` or
@@ -323,12 +325,25 @@ function functionSummary(
           ? `->${f.childForFieldName('field')?.text ?? ''}`
           : '';
     if (!callee || callee === '->') continue;
-    const args = callArguments(n).map((a) => {
+    const given = callArguments(n);
+    const args = given.map((a) => {
       const s = stripExpr(a);
       const i = s.type === 'identifier' ? ctx.params.indexOf(s.text) : -1;
       return pages.has(i) ? i : -1;
     });
-    if (args.some((i) => i >= 0)) calls.push({ callee, args });
+    if (!args.some((i) => i >= 0)) continue;
+    // Constant flags, for callees that flush only when told the page is dirty (flushGuard.ts).
+    const call: FunctionFactsSummary['calls'][number] = { callee, args };
+    given.forEach((a, i) => {
+      const truth = constantTruth(a);
+      if (truth !== undefined) (call.consts ??= {})[i] = truth;
+      const s = stripExpr(a);
+      const p = s.type === 'identifier' ? ctx.params.indexOf(s.text) : -1;
+      if (p >= 0 && !pages.has(p)) (call.passes ??= {})[i] = p;
+    });
+    const arm = switchOf(n, fn);
+    if (arm !== undefined) call.arm = arm;
+    calls.push(call);
   }
   const summary: FunctionFactsSummary = {
     name,
@@ -339,7 +354,18 @@ function functionSummary(
     calls,
   };
   if (mapping) summary.returnsMappingOf = mapping;
+  if (flushWhen.length > 0) summary.flushWhen = flushWhen;
   return summary;
+}
+
+/** The offsets of the `switch` and of its case that holds `call` (the innermost), if any. */
+function switchOf(call: Node, fn: Node): [number, number] | undefined {
+  for (let n = call.parent; n && n.id !== fn.id; n = n.parent)
+    if (n.type === 'case_statement') {
+      const sw = n.parent?.parent;
+      return sw?.type === 'switch_statement' ? [sw.startIndex, n.startIndex] : undefined;
+    }
+  return undefined;
 }
 
 /** `return sbi->meta_inode->i_mapping;`: the field whose inode's mapping the function returns. */

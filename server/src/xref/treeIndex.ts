@@ -25,7 +25,9 @@ interface Def {
   fn: FunctionFactsSummary;
 }
 
-type Flushed = { places: Set<number> | 'any'; evidence: string } | undefined;
+type Guard = TreeFlushedPlace['when'];
+/** Flushed parameters, each with the flag it needs (undefined: always), or 'any'. */
+type Flushed = { places: Map<number, Guard> | 'any'; evidence: string } | undefined;
 
 export class TreeIndex implements TreeFacts {
   private readonly defs = new Map<string, Def[]>();
@@ -88,7 +90,12 @@ export class TreeIndex implements TreeFacts {
   calleeFlushes(name: string, file?: string): Evidence<TreeFlushedPlace[] | 'any'> | undefined {
     const r = this.flushes(name, file, 0);
     if (!r) return undefined;
-    const value = r.places === 'any' ? 'any' : [...r.places].map((index) => ({ index, path: '' }));
+    const value =
+      r.places === 'any'
+        ? 'any'
+        : [...r.places].map(([index, when]) =>
+            when ? { index, path: '', when } : { index, path: '' },
+          );
     return { value, evidence: r.evidence };
   }
 
@@ -106,15 +113,20 @@ export class TreeIndex implements TreeFacts {
 
   /** Every definition (one per #ifdef or architecture) must flush the same parameter. */
   private definitionsFlush(defs: Def[], depth: number): Flushed {
-    let common: Set<number> | 'any' | undefined;
+    let common: Map<number, Guard> | 'any' | undefined;
     let evidence = '';
     for (const d of defs) {
       const own = this.definitionFlushes(d, depth);
       if (!own) return undefined;
       evidence ||= own.evidence;
       if (common === undefined || common === 'any') common = own.places;
-      else if (own.places !== 'any')
-        common = new Set([...common].filter((i) => own.places !== 'any' && own.places.has(i)));
+      else if (own.places !== 'any') {
+        const theirs = own.places;
+        // A place every definition flushes; under a flag when any definition needs one.
+        common = new Map(
+          [...common].flatMap(([i, g]) => (theirs.has(i) ? [[i, g ?? theirs.get(i)]] : [])),
+        );
+      }
     }
     if (common === undefined || (common !== 'any' && common.size === 0)) return undefined;
     return { places: common, evidence };
@@ -124,16 +136,30 @@ export class TreeIndex implements TreeFacts {
     const where = `${fn.name}() (${file}:${fn.line})`;
     // A function that flushes a page of its own (one it looks up and returns, say) says nothing
     // about the page its caller wrote: across files only flushes of a named parameter count.
-    const places = new Set(fn.flushes === 'any' ? [] : fn.flushes);
+    const places = new Map<number, Guard>();
+    for (const i of fn.flushes === 'any' ? [] : fn.flushes) places.set(i, undefined);
+    for (const w of fn.flushWhen ?? [])
+      if (!places.has(w.index)) places.set(w.index, { flag: w.flag, value: w.value });
     let evidence = places.size > 0 ? `${where} flushes it` : '';
+    const alternatives = unflushedArms(fn, (c) => this.flushes(c.callee, file, depth + 1));
     for (const call of fn.calls) {
       const r = this.flushes(call.callee, file, depth + 1);
       if (!r) continue;
-      const via = r.places === 'any' ? call.args.map((_, i) => i) : [...r.places];
-      for (const i of via) {
+      const via: [number, Guard][] =
+        r.places === 'any' ? call.args.map((_, i) => [i, undefined]) : [...r.places];
+      for (const [i, when] of via) {
         const p = call.args[i];
         if (p === undefined || p < 0) continue;
-        places.add(p);
+        // One case of a switch flushing it says nothing when another case's call does not.
+        if (call.arm !== undefined && alternatives.has(`${call.arm[0]}/${p}`)) continue;
+        // A helper told by a constant that the page is clean does not flush it.
+        const told = when ? call.consts?.[when.flag] : undefined;
+        if (when && told !== undefined && told !== when.value) continue;
+        // A flag passed on from this function's own parameter keeps the condition.
+        const passed = when && told === undefined ? call.passes?.[when.flag] : undefined;
+        const guard =
+          when && passed !== undefined ? { flag: passed, value: when.value } : undefined;
+        if (!places.has(p) || places.get(p) !== undefined) places.set(p, guard);
         evidence ||= `${where} calls ${call.callee}: ${r.evidence}`;
       }
     }
@@ -169,8 +195,22 @@ export class TreeIndex implements TreeFacts {
     if (isKnownApi(name))
       return UNFLUSHED_PAGE_WRITE.get(name) === argIndex && KMAP_PAGE_WRITE.has(name);
     this.writeMemo.set(memoKey, false);
+    // Through a field, any implementation that writes the page may be the one called; a field
+    // with very many (`->read`) says nothing about one call.
+    const impls = name.startsWith('->') ? this.callbackImplementations(name.slice(2)) : [];
     const defs = name.startsWith('->')
-      ? this.callbackImplementations(name.slice(2)).flatMap((n) => this.definitions(n))
+      ? impls.length > MAX_IMPLEMENTATIONS
+        ? []
+        : // Only exported implementations: a static one's name may be another file's function
+          // (and counting every static `->rw_page` made a swap write look like a page write).
+          // One that flushes the page after its own write (a write_end zeroing a tail) leaves
+          // none behind.
+          impls
+            .flatMap((n) => this.definitions(n))
+            .filter((d) => {
+              const own = this.definitionFlushes(d, depth + 1);
+              return !own || (own.places !== 'any' && !own.places.has(argIndex));
+            })
       : this.definitions(name, file);
     const result = defs.some(
       ({ file: f, fn }) =>
@@ -257,6 +297,32 @@ export class TreeIndex implements TreeFacts {
     const [only] = keys;
     return keys.size === 1 ? only : undefined;
   }
+}
+
+/**
+ * `switch (type) { case A: return a_decompress(ws, page); case B: return b_decompress(ws, page); }`
+ * (6.1 fs/btrfs/compression.c:118): the `switch/param` pairs for which some case hands the page
+ * parameter to its calls and none of them flushes it.
+ */
+function unflushedArms(
+  fn: FunctionFactsSummary,
+  flushes: (call: FunctionFactsSummary['calls'][number]) => Flushed,
+): Set<string> {
+  const handed = new Set<string>();
+  const flushed = new Set<string>();
+  for (const call of fn.calls) {
+    if (call.arm === undefined) continue;
+    const r = flushes(call);
+    const [sw, arm] = call.arm;
+    call.args.forEach((p, i) => {
+      if (p < 0) return;
+      handed.add(`${sw}/${arm}/${p}`);
+      if (r && (r.places === 'any' || r.places.has(i))) flushed.add(`${sw}/${arm}/${p}`);
+    });
+  }
+  const out = new Set<string>();
+  for (const k of handed) if (!flushed.has(k)) out.add(k.replace(/\/\d+\//, '/'));
+  return out;
 }
 
 const NOT_FLUSHING: FunctionFactsSummary = {

@@ -17,6 +17,8 @@ export interface Evidence<T> {
 export interface TreeFlushedPlace {
   index: number;
   path: string;
+  /** Only when argument `flag` has this truthiness (a helper told the page is dirty). */
+  when?: { flag: number; value: boolean };
 }
 
 export interface TreeFacts {
@@ -52,10 +54,21 @@ export interface FunctionFactsSummary {
   line: number;
   /** Parameter indices the function flushes itself (same-file callees included), or 'any'. */
   flushes: number[] | 'any';
+  /** Parameters flushed only under a flag parameter (`if (dirty) flush_dcache_page(page)`). */
+  flushWhen?: { index: number; flag: number; value: boolean }[];
   /** Parameter indices written through (same-file callees included). */
   writes: number[];
   /** Calls to functions not defined in the file: callee (or `->field`), argument → parameter index (-1). */
-  calls: { callee: string; args: number[] }[];
+  calls: {
+    callee: string;
+    args: number[];
+    /** Arguments that are constants (`false`, `1`): their truthiness, by position. */
+    consts?: Record<number, boolean>;
+    /** Arguments that are other parameters of the function (a flag passed on), by position. */
+    passes?: Record<number, number>;
+    /** The call sits in a case of a `switch`: the switch's and the case's offsets. */
+    arm?: [number, number];
+  }[];
   /** The function only returns `x->f->i_mapping`: the key of the inode field (`T.f`). */
   returnsMappingOf?: string;
 }

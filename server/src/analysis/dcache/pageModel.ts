@@ -20,6 +20,8 @@ import { callName } from './summaries';
 import { PAGE_COUNT } from '../../knowledge/shared';
 import * as K from '../../knowledge/dcache';
 import { isKnownApi } from '../../knowledge/table';
+import { guardAllows } from './flushGuard';
+import { declaredTypes } from '../../xref/declarations';
 
 /** `ring`: a structure the file keeps in pages it maps into user space (userRing.ts). */
 export type WriteVia = 'kmap' | 'linear' | 'bh' | 'miter' | 'page-write' | 'ring';
@@ -173,6 +175,14 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
     unmapped.add(normKey(exprKey(stripExpr(arg))));
     unmapped.add(addressOf(arg)?.page ?? facts.canon(pageKey(arg)));
   }
+  /** Mappings parked in a field of what the argument names (`t` → `t.rx_buf`), by field. */
+  const parkedBindings = (n: Node): [string, Binding][] => {
+    const key = normKey(exprKey(stripExpr(n)));
+    return [...bindings].flatMap(([k, b]): [string, Binding][] => {
+      const field = k.startsWith(`${key}.`) ? k.slice(key.length + 1) : '';
+      return /^\w+$/.test(field) ? [[field, b]] : [];
+    });
+  };
   /** Mappings kept in fields of a structure the argument names (`&stream` → `stream.next_out`). */
   const fieldBindings = (n: Node): Binding[] => {
     const key = normKey(exprKey(stripExpr(n)));
@@ -202,6 +212,7 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
       e,
       addressAt(e),
       fieldBindings,
+      parkedBindings,
       notePage,
       miters,
       unmapped,
@@ -250,9 +261,10 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
   const failedOn = (edge: Edge): string[] => {
     const negative = negativeTest(edge);
     if (negative) return calleeWrites.get(negative) ?? [];
-    if (results.size === 0) return [];
     const test = zeroTest(edge);
-    if (!test) return [];
+    // `err = fill(page); if (err) goto out;`: 0 or a negative errno, so non-zero failed too.
+    if (test && !test.zero && calleeWrites.has(test.name)) return calleeWrites.get(test.name)!;
+    if (results.size === 0 || !test) return [];
     const pages = results.get(test.name) ?? [];
     const call = [...actions].find(([, l]) =>
       l.some((a) => a.kind === 'write' && a.result === test.name),
@@ -279,6 +291,7 @@ function eventActions(
   e: Event,
   addressOf: (n: Node | undefined) => Binding | undefined,
   fieldBindings: (n: Node) => Binding[],
+  parkedBindings: (n: Node) => [string, Binding][],
   notePage: (arg: Node, api: string, path?: string) => string,
   miters: Map<string, boolean>,
   unmapped: Set<string>,
@@ -408,6 +421,11 @@ function eventActions(
       if (!b && !local && K.WRITER_NAME.test(name)) {
         for (const f of fieldBindings(arg)) out.push(writeAction(f, node));
       }
+      // `t->rx_buf = kaddr; pio_read(host, t)`: a same-file callee that stores through the
+      // mapping parked in that field of its argument.
+      if (!b && local)
+        for (const [field, f] of parkedBindings(arg))
+          if (file.writesThroughField(name, i, field)) out.push(writeAction(f, node));
     });
     // `copy_chunk(page, ...)`: a callee (same file, or anywhere in the tree with the index)
     // that maps and writes the page it is handed writes it at the call.
@@ -439,9 +457,9 @@ function eventActions(
     const flushed = local || file.tree ? file.flushedParams(name) : undefined;
     if (flushed && !local) file.notes.push(indexNote(facts.name, node, name, file));
     if (flushed === 'any') out.push({ kind: 'flush', page: null, api: name, node });
-    for (const { index, path } of flushed === 'any' ? [] : (flushed ?? [])) {
+    for (const { index, path, when } of flushed === 'any' ? [] : (flushed ?? [])) {
       const arg = args[index];
-      if (!arg) continue;
+      if (!arg || !guardAllows(when, args)) continue;
       const page =
         path === ''
           ? (addressOf(arg)?.page ?? facts.canon(pageKey(arg)))
@@ -455,11 +473,38 @@ function eventActions(
     const flushed = callee ? file.flushedParams(callee) : undefined;
     for (const place of flushed === 'any' ? [] : (flushed ?? [])) {
       const arg = args[place.index];
-      if (arg) out.push({ kind: 'flush', page: facts.canon(pageKey(arg)), api: callee, node });
+      if (arg && guardAllows(place.when, args))
+        out.push({ kind: 'flush', page: facts.canon(pageKey(arg)), api: callee, node });
     }
     if (flushed) file.notes.push(indexNote(facts.name, node, callee, file));
+    // `mops->migrate_page(dst, src, mode)`: a page that any implementation registered for the
+    // field writes (through a kmap of its own) may be written by this call; which one runs is
+    // not known here, and one that writes is enough for the page to need its flush.
+    args.forEach((arg, i) => {
+      const a = stripExpr(arg);
+      // Fields are known by name only (`->store` is many structures' field): the argument must
+      // be declared a page or folio, as the implementations' parameter is.
+      if (!callee || addressOf(arg) || a.type !== 'identifier') return;
+      if (!PAGE_TYPES.has(typesOf(facts.cfg.node).get(a.text) ?? '')) return;
+      if (file.tree?.tree.calleeWrites(callee, i, file.tree.file) !== true) return;
+      out.push({
+        kind: 'write',
+        page: notePage(arg, callee),
+        via: 'kmap',
+        node,
+        mappedBy: { node, api: callee },
+      });
+    });
   }
   return out;
+}
+
+const PAGE_TYPES: ReadonlySet<string> = new Set(['page', 'folio']);
+const declared = new WeakMap<Node, Map<string, string>>();
+function typesOf(fn: Node): Map<string, string> {
+  let t = declared.get(fn);
+  if (!t) declared.set(fn, (t = declaredTypes(fn)));
+  return t;
 }
 
 function indexNote(fn: string, node: Node, callee: string, file: FileSummaries): IndexNote {
@@ -604,6 +649,13 @@ function mapsInFile(file: FileSummaries, text: string, depth: number): boolean {
 export function callsPageWriter(text: string, file: FileSummaries): boolean {
   for (const m of text.matchAll(CALL)) {
     const name = m[1]!;
+    // `ops->copy_page(dst, src)`: a call through a field, answered by its implementations.
+    if (file.tree && text.slice(Math.max(0, m.index - 2), m.index) === '->') {
+      const field = `->${name}`;
+      if ([0, 1, 2, 3].some((i) => file.tree!.tree.calleeWrites(field, i, file.tree!.file)))
+        return true;
+      continue;
+    }
     if (file.isDefined(name)) {
       if ([0, 1, 2, 3].some((i) => writtenThroughParam(file, name, i).length > 0)) return true;
     } else if (

@@ -9,12 +9,17 @@ import type { IteratorLoop } from '../../parsing/preprocess';
 import { callArguments, calleeName, exprKey, stripExpr } from '../../parsing/nodeText';
 import { pageKey } from '../core/facts';
 import { FileContext } from '../core/fileContext';
+import { findBadPath } from '../core/pathSearch';
+import { negativeTest } from './conditions';
+import { testOf } from '../core/conditions';
+import type { Edge } from '../../cfg/graph';
 import type { FunctionFacts } from '../core/facts';
 import { pointerBase, normKey } from '../core/events';
 import type { Event } from '../core/events';
 import {
   CONTAINER_LOOKUP,
   FLUSH,
+  MARK_UPTODATE,
   PRIVATE_PAGE_SOURCE,
   STORE_MACRO,
   VISIBLE_PAGE_SOURCE,
@@ -22,6 +27,8 @@ import {
 } from '../../knowledge/dcache';
 import type { TreeFacts } from '../../xref/types';
 import { ringTypes, structTypes } from './userRing';
+import { flushGuard, guardAllows } from './flushGuard';
+import type { FlushGuard } from './flushGuard';
 
 /** The tree a file belongs to (issue 13): its index, and the file's path inside the tree. */
 export interface TreeContext {
@@ -38,13 +45,20 @@ export interface IndexNote {
 
 const FLUSH_CALL = new RegExp(`\\b(?:${[...FLUSH.keys()].join('|')}|sg_miter_stop)\\s*\\(`);
 const MAX_DEPTH = 3;
-/** Callers are followed further up: each `return helper(...)` hop costs a level too. */
+/**
+ * Callers are followed further: a copy state handed down four levels (fuse's `cs`, 6.1
+ * fs/fuse/dev.c) is flushed by the top one once every path after the call is asked for.
+ */
 const CALLER_DEPTH = 5;
 
-/** A page a callee flushes, named from its parameter `index`: `path` is '' or `.field...`. */
+/**
+ * A page a callee flushes, named from its parameter `index`: `path` is '' or `.field...`;
+ * `when`: only when a flag parameter has that truthiness (flushGuard.ts).
+ */
 export interface FlushedPlace {
   index: number;
   path: string;
+  when?: FlushGuard;
 }
 
 /** An identifier followed by `(`: a call, or a macro use that reads like one. */
@@ -137,13 +151,15 @@ export class FileSummaries extends FileContext {
           continue;
         }
         for (const place of flushed) {
+          // A helper told by a constant that the page is clean flushes nothing here.
+          if (!guardAllows(place.when, e.args)) continue;
           const arg = e.args[place.index];
           const key = arg ? facts.canon(pageKey(arg)) + place.path : '';
           const root = rootOf(key);
           const index = facts.params.indexOf(root);
           const path = key.slice(root.length);
           if (index < 0 || !/^(?:\.\w+)*$/.test(path)) any = true;
-          else places.set(`${index}${path}`, { index, path });
+          else addPlace(places, { index, path }, guardOf(facts, e, place, index));
         }
       }
       // The flush is in the text but hidden from the events (a macro argument, say).
@@ -151,6 +167,13 @@ export class FileSummaries extends FileContext {
     }
     if (any) return 'any';
     return places.size > 0 ? [...places.values()] : undefined;
+  }
+
+  /** The guard `name`'s flushes of its parameter `index` are under, if every one has it. */
+  flushedWhen(name: string, index: number): FlushGuard | undefined {
+    const places = this.flushedParams(name);
+    if (places === 'any' || !places) return undefined;
+    return places.find((p) => p.index === index && p.path === '')?.when;
   }
 
   /** The same-file definitions of `name` (one per #ifdef branch). */
@@ -231,13 +254,7 @@ export class FileSummaries extends FileContext {
         if (!arg) return false;
         const key = facts.canon(pageKey(arg) + path);
         // `return fill(folio);` runs nothing after the call: a flush further down is another path.
-        if (
-          !returnsValueOf(e.node) &&
-          facts.all
-            .slice(facts.all.indexOf(e) + 1)
-            .some((later) => this.flushesPage(facts, later, key))
-        )
-          continue;
+        if (!returnsValueOf(e.node) && this.flushedOnEveryPathAfter(facts, e, key)) continue;
         // Two or more levels up: the caller got the page from its own callers, who flush it, or
         // made it itself from a private allocation (`zero_fill_data` ← `btt_read_pg` ← flush).
         if (byAddress || !this.handedUp(other, facts, key, depth + 1)) return false;
@@ -306,6 +323,37 @@ export class FileSummaries extends FileContext {
     return this.callIndex.get(name) ?? [];
   }
 
+  /**
+   * Every path from `call` to the exit that hands the page on flushes `key` after the call: a
+   * flush in a sibling branch (`if (inline) fill(folio); else zero(folio);` where only `zero`
+   * flushes) does not cover it. When the caller marks the page up to date, only the paths that
+   * do count: an error path that leaves it !uptodate publishes nothing to flush for.
+   */
+  private flushedOnEveryPathAfter(facts: FunctionFacts, call: Event, key: string): boolean {
+    const marks = (e: Event): boolean =>
+      e.kind === 'call' &&
+      MARK_UPTODATE.has(e.name) &&
+      e.args[0] !== undefined &&
+      facts.canon(pageKey(e.args[0])) === key;
+    const publishes = facts.all.some(marks);
+    const failed = call.kind === 'call' ? resultOf(call.node) : undefined;
+    const unflushed = findBadPath(facts, {
+      initial: 0,
+      step: (s, e) =>
+        e === call
+          ? AFTER_CALL | (s & MARKED)
+          : s & AFTER_CALL && this.flushesPage(facts, e, key)
+            ? s & ~AFTER_CALL
+            : marks(e)
+              ? s | MARKED
+              : s,
+      bad: (s) => (s & AFTER_CALL) !== 0 && (!publishes || (s & MARKED) !== 0),
+      // The callee failed (a negative errno, the kernel's convention): it left nothing to flush.
+      onEdge: (s, edge) => (calleeFailed(edge, failed) ? s & ~AFTER_CALL : s),
+    });
+    return unflushed === undefined;
+  }
+
   private flushesPage(facts: FunctionFacts, e: Event, key: string): boolean {
     if (e.kind !== 'call') return false;
     const idx = FLUSH.get(e.name);
@@ -318,6 +366,7 @@ export class FileSummaries extends FileContext {
     const places = this.flushedParams(callName(e));
     if (places === 'any') return true;
     return (places ?? []).some((p) => {
+      if (!guardAllows(p.when, e.args)) return false;
       const arg = e.args[p.index];
       return arg !== undefined && facts.canon(pageKey(arg) + p.path) === key;
     });
@@ -335,6 +384,30 @@ export class FileSummaries extends FileContext {
     );
     this.writes.set(key, result);
     return result;
+  }
+
+  /**
+   * Whether `name` writes through the address kept in field `field` of what its parameter
+   * `index` points to (`t->rx_buf`, read into `cp` and stored through, or copied into): a
+   * caller that parked a page's mapping there had the page written by the call.
+   */
+  writesThroughField(name: string, index: number, field: string): boolean {
+    return (this.byName.get(name) ?? []).some((fn) => {
+      const facts = this.factsOf(fn);
+      const param = facts.params[index];
+      if (!param) return false;
+      const aliases = new Set([`${param}.${field}`]);
+      const through = (n: Node | undefined): boolean =>
+        n !== undefined && aliases.has(normKey(exprKey(pointerBase(n))));
+      for (const e of facts.all)
+        if (e.kind === 'assign' && e.rhs && through(e.rhs)) aliases.add(e.lhsKey);
+      return facts.all.some(
+        (e) =>
+          (e.kind === 'store' && aliases.has(e.baseKey)) ||
+          (e.kind === 'call' &&
+            (WRITES_ARGUMENT.get(e.name) ?? []).some((i) => through(e.args[i]))),
+      );
+    });
   }
 
   private definitionWrites(fn: Node, index: number, depth: number): boolean {
@@ -393,6 +466,75 @@ export function outParameter(page: string, facts: FunctionFacts): number {
   }
   return -1;
 }
+
+/**
+ * The guard a flush of parameter `index` at event `e` is under: the `if` around `e` in this
+ * function, else the callee's own guard when the call passes this function's flag through.
+ */
+function guardOf(
+  facts: FunctionFacts,
+  e: Event,
+  callee: FlushedPlace,
+  index: number,
+): FlushGuard | undefined {
+  const own = flushGuard(e.node, facts, index);
+  if (own) return own;
+  if (!callee.when || e.kind !== 'call') return undefined;
+  const arg = e.args[callee.when.flag];
+  const flag = arg && stripExpr(arg).type === 'identifier' ? facts.params.indexOf(arg.text) : -1;
+  return flag >= 0 ? { flag, value: callee.when.value } : undefined;
+}
+
+/** An unguarded flush of a place wins over a guarded one; two different guards make none. */
+function addPlace(
+  places: Map<string, FlushedPlace>,
+  place: FlushedPlace,
+  when: FlushGuard | undefined,
+): void {
+  const key = `${place.index}${place.path}`;
+  const had = places.get(key);
+  const keep =
+    had === undefined
+      ? when
+      : had.when && when && had.when.flag === when.flag && had.when.value === when.value
+        ? when
+        : undefined;
+  places.set(key, keep ? { ...place, when: keep } : place);
+}
+
+/** How a test names a call's result: `ret` of `ret = f(...)`, or the call's offset. */
+function resultOf(call: Node): string {
+  let n = call.parent;
+  while (n?.type === 'parenthesized_expression') n = n.parent;
+  const lhs =
+    n?.type === 'assignment_expression'
+      ? n.childForFieldName('left')
+      : n?.type === 'init_declarator'
+        ? n.childForFieldName('declarator')
+        : null;
+  return lhs?.type === 'identifier' ? lhs.text : `${call.startIndex}`;
+}
+
+/**
+ * The edge on which a call's result says it failed: `if (ret < 0)`, or `if (err)` /
+ * `if (unlikely(err))` on an int the callee returned (0 is success, the kernel's convention).
+ */
+function calleeFailed(edge: Edge, result: string | undefined): boolean {
+  if (result === undefined) return false;
+  if (negativeTest(edge) === result) return true;
+  if (edge.via?.type !== 'if_statement') return false;
+  const t = testOf(edge);
+  return (
+    t !== undefined &&
+    !t.compare &&
+    t.holds &&
+    t.subject.type === 'identifier' &&
+    t.subject.text === result
+  );
+}
+
+const AFTER_CALL = 1;
+const MARKED = 2;
 
 /** `&folio`: the variable an address-of argument names. */
 function addressee(arg: Node): Node | undefined {
