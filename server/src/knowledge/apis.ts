@@ -155,6 +155,8 @@ export const APIS: readonly KernelApi[] = [
   { name: 'cpu_to_le16s', roles: [{ role: 'writes', args: [0] }], source: 'include/linux/byteorder/generic.h:114 (6.1)' },
   { name: 'cpu_to_be32s', roles: [{ role: 'writes', args: [0] }], source: 'include/linux/byteorder/generic.h:118 (6.1)' },
   { name: 'le32_to_cpus', roles: [{ role: 'writes', args: [0] }], source: 'include/linux/byteorder/generic.h:113 (6.1)' },
+  { name: 'READ_ONCE', roles: [{ role: 'loads-shared', arg: 0 }], source: 'include/asm-generic/rwonce.h:47 (6.12)' },
+  { name: 'smp_load_acquire', roles: [{ role: 'loads-shared', arg: 0 }], source: 'include/asm-generic/barrier.h:176 (6.12)' },
   { name: 'WRITE_ONCE', roles: [{ role: 'stores', arg: 0 }], source: 'include/asm-generic/rwonce.h:58 (6.1)' },
   { name: '__WRITE_ONCE', roles: [{ role: 'stores', arg: 0 }], source: 'include/asm-generic/rwonce.h:53 (6.1)' },
   { name: 'atomic_set', roles: [{ role: 'stores', arg: 0 }], source: 'include/linux/atomic/atomic-instrumented.h:39 (6.1)' },
