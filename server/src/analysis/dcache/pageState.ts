@@ -124,7 +124,7 @@ function flushCovers(flushed: string | null, page: string): boolean {
   return (
     flushed === null ||
     flushed === page ||
-    !PLAIN_PAGE.test(flushed) ||
+    (!PLAIN_PAGE.test(flushed) && !flushed.startsWith(MITER)) ||
     !PLAIN_PAGE.test(page) ||
     walksArray(flushed, page)
   );
@@ -140,6 +140,11 @@ function walksArray(flushed: string, page: string): boolean {
 }
 
 const PLAIN_PAGE = /^[A-Za-z_]\w*(?:\.\w+|\[[^[\]()]*\])*$/;
+/**
+ * A scatterlist walk's page (`miter:<iter>`): sg_miter_next()/sg_miter_stop() flush the walk's
+ * current page only (lib/scatterlist.c:934, 6.12), never a page the function maps by name.
+ */
+const MITER = 'miter:';
 
 /**
  * The exit, before any iteration, of `for (i = 0; i < nr; i++) flush_dcache_page(pages[i]);`
