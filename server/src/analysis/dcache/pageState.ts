@@ -66,8 +66,13 @@ export function pageTransitions(
           if (n !== a.lhs && !n.startsWith(`${a.lhs}.`) && !n.startsWith(`${a.lhs}[`) && !moved)
             return;
           const from = a.rhs === null ? -1 : names.indexOf(a.rhs);
+          // `page = pages[ip]` while `pages[ip]` is the written page: by the same reading as above
+          // the element name still holds it, so the name walking the array holds it too.
+          const element = pending && a.rhs !== null && a.rhs === page && a.rhs.includes('[');
           next =
-            from >= 0 && (state & holdBit(from)) !== 0 ? next | holdBit(i) : next & ~holdBit(i);
+            element || (from >= 0 && (state & holdBit(from)) !== 0)
+              ? next | holdBit(i)
+              : next & ~holdBit(i);
         });
         const held = names.length === 0 || (next & ALL_HOLDS) !== 0;
         if (held) return next;
