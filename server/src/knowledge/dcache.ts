@@ -41,9 +41,9 @@ export let DEPRECATED_FLUSH: Map<string, string>;
 
 /**
  * Page-level writes that do NOT flush: name → index of the written page argument.
- * Those that kmap the page themselves (memcpy_page, memset_page, copy_page_from_iter_atomic,
- * clear_highpage, copy_highpage: include/linux/highmem.h, 6.12) are judged like kmap writes
- * (KMAP_PAGE_WRITE); the others write through the linear map only.
+ * memcpy_page, memset_page and copy_page_from_iter_atomic kmap the page themselves, so their
+ * writes are judged like kmap writes (KMAP_PAGE_WRITE); the others copy whole pages, mostly for
+ * COW and migration where the architecture's copy_user_highpage handles the aliases.
  */
 export let UNFLUSHED_PAGE_WRITE: Map<string, number>;
 
