@@ -13,6 +13,7 @@ import { SG_STORES_PAGE } from '../../xref/sources';
 import * as K from '../../knowledge/dcache';
 import { apiAt, selectedKernelVersion } from '../../knowledge/versions';
 import type { PageModel } from './pageModel';
+import { publishes } from './pageState';
 import type { FileSummaries } from './summaries';
 import type { Premise } from '../core/origin';
 import { deviceConsumer } from './deviceOnly';
@@ -92,7 +93,10 @@ export function needsFlush(
         facts.all.some((e) => e.kind === 'call' && K.FILE_SIZE_UPDATE.has(e.name));
       return copies && fileData;
     }
-    return origin === 'visible';
+    // A whole-page helper (clear_highpage, copy_highpage: kmap_local_page, write, kunmap, no
+    // flush; include/linux/highmem.h:237 and :320, 6.12) filling a page the function then marks
+    // up to date fills file data for readers through every mapping.
+    return origin === 'visible' || (vias.has('page-write') && publishes(model, page));
   }
   // A page the caller passes in (a bio page it holds included) is the caller's to flush when
   // every same-file caller does so.
