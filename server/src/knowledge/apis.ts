@@ -121,6 +121,8 @@ export const APIS: readonly KernelApi[] = [
   { name: 'filemap_get_folios', roles: [{ role: 'page-cache-lookup' }], source: 'include/linux/pagemap.h:782 (6.1)' },
   { name: 'mapping_writably_mapped', roles: [{ role: 'tests-writably-mapped' }], source: 'include/linux/fs.h:529 (6.1)' },
   { name: 'memcpy_from_bvec', roles: [{ role: 'writes', args: [0] }], source: 'include/linux/bvec.h:220 (6.1)' },
+  { name: 'nvdimm_read_bytes', roles: [{ role: 'writes', args: [2], length: 3 }], source: 'include/linux/nd.h:164 (6.12)' },
+  { name: 'nvdimm_write_bytes', roles: [{ role: 'reads-memory', args: [2] }], source: 'include/linux/nd.h:183 (6.12)' },
   { name: 'memcpy_from_msg', roles: [{ role: 'writes', args: [0], length: 2 }], source: 'include/linux/skbuff.h:4092 (6.1)' },
   { name: 'sg_copy_to_buffer', roles: [{ role: 'writes', args: [2], length: 3 }], source: 'include/linux/scatterlist.h:437 (6.1)' },
   { name: 'sg_pcopy_to_buffer', roles: [{ role: 'writes', args: [2], length: 3 }], source: 'include/linux/scatterlist.h:442 (6.1)' },
