@@ -14,6 +14,7 @@ import * as K from '../../knowledge/dcache';
 import { apiAt, selectedKernelVersion } from '../../knowledge/versions';
 import type { PageModel } from './pageModel';
 import { publishes } from './pageState';
+import { publishesParam } from './publication';
 import type { FileSummaries } from './summaries';
 import type { Premise } from '../core/origin';
 import { deviceConsumer } from './deviceOnly';
@@ -153,6 +154,20 @@ function originOf(
         why.push(`added to an internal inode's page cache: ${into}`);
         continue;
       }
+      published = true;
+      premise.value = { kind: 'published', api: e.name, node: e.node };
+    }
+    // A same-file helper that installs the page for user space (publication.ts).
+    if (
+      e.kind === 'call' &&
+      !published &&
+      e.name !== facts.name &&
+      file.isDefined(e.name) &&
+      e.args.some(
+        (a, i) =>
+          facts.canon(a.text.replace(/\s+/g, '')) === page && publishesParam(file, e.name, i),
+      )
+    ) {
       published = true;
       premise.value = { kind: 'published', api: e.name, node: e.node };
     }
