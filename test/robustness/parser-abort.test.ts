@@ -16,11 +16,7 @@ import {
 import { wasmSources } from '../../server/src/host/wasmPaths';
 import { lintSource } from '../../server/src/linter';
 
-const BAD =
-  'void bad(struct page *page)\n{\n\tchar *p = kmap(page);\n\tp[0] = 1;\n\tkunmap(page);\n}\n';
-/** One function of `n` empty statements: a node each, all children of one block. */
-const dense = (n: number): string =>
-  `void big(struct page *page)\n{\n\tchar *p = kmap(page);\n${';'.repeat(n)}\n\tp[0] = 1;\n\tkunmap(page);\n}\n`;
+import { BAD, dense } from './parserInputs';
 
 test('parser: a heap-hungry file is refused at the cap, the next file is linted', async () => {
   limitParserHeap(96 * 1024 * 1024, 160 * 1024 * 1024);

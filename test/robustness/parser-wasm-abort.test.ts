@@ -16,11 +16,7 @@ import {
 import { wasmSources } from '../../server/src/host/wasmPaths';
 import { lintSource } from '../../server/src/linter';
 
-const BAD =
-  'void bad(struct page *page)\n{\n\tchar *p = kmap(page);\n\tp[0] = 1;\n\tkunmap(page);\n}\n';
-/** One function of `n` empty statements: a node each, all children of one block. */
-const dense = (n: number): string =>
-  `void big(struct page *page)\n{\n\tchar *p = kmap(page);\n${';'.repeat(n)}\n\tp[0] = 1;\n\tkunmap(page);\n}\n`;
+import { BAD, dense } from './parserInputs';
 
 test('parser: an instance that aborts is replaced, twice in a row; its trees are inert', async () => {
   // The soft cap above the hard one: the instance aborts when its heap cannot grow.

@@ -11,6 +11,7 @@
 import type { Node } from '../parsing/parser';
 import type { Fix, TextEdit } from '../rules/types';
 import { DEPRECATED, DEPRECATED_FLUSH } from '../knowledge/dcache';
+import { ATOMIC_CONTEXT_TEST } from '../knowledge/shared';
 
 const MAP_ATOMIC = 'kmap_atomic';
 const UNMAP_ATOMIC = 'kunmap_atomic';
@@ -66,7 +67,8 @@ export function kmapAtomicToLocal(
   if (!map) return undefined;
   const fnText = sourceText(source, fn);
   // Code that copies from user space "inatomic" depends on the page faults kmap_atomic disabled.
-  if (/_inatomic\s*\(|\bin_atomic\s*\(/.test(fnText)) return undefined;
+  if (/_inatomic\s*\(/.test(fnText) || callsTo(fn, [...ATOMIC_CONTEXT_TEST]).length > 0)
+    return undefined;
   const addr = resultVariable(map);
   if (!addr) return undefined;
   const unmaps = callsTo(fn, [UNMAP_ATOMIC]).filter((u) => {

@@ -95,6 +95,20 @@ export function roleInWords(r: VersionedRole): string {
       return `sets the bio operation from ${ARG(r.arg)}`;
     case 'tests-vmap-address':
       return 'true for a vmalloc address';
+    case 'io-direction':
+      return 'the direction or operation of a request';
+    case 'urb-pipe':
+      return r.write
+        ? 'a USB pipe toward the device (write I/O)'
+        : 'a USB pipe from the device (read I/O)';
+    case 'tests-page-flag':
+      return `tests the ${r.flag} flag`;
+    case 'page-count':
+      return 'the number of base pages';
+    case 'hands-off':
+      return 'hands the rest of the work to another context';
+    case 'tests-atomic-context':
+      return 'true in atomic context';
     case 'deprecated':
       return `removed or deprecated: use \`${r.use}()\``;
   }

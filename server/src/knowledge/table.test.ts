@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { APIS } from './apis';
-import { isKnownApi } from './table';
+import { API_BY_NAME, isKnownApi } from './table';
 import { writeLength } from './dcache';
 
 const SRC = join(__dirname, '..');
@@ -31,6 +31,18 @@ function grammarWords(): Set<string> {
 const FIELDS = new Set([
   'transfer_buffer',
   'b_data',
+  'b_page',
+  'bv_page',
+  'bip_vec',
+  'bi_opf',
+  'bi_end_io',
+  'bi_private',
+  // Output cursors of decompression streams (include/linux/zlib.h next_out) and their kin.
+  'next_out',
+  'out_buf',
+  // struct dma_buf_ops (include/linux/dma-buf.h) slots.
+  'begin_cpu_access',
+  'end_cpu_access',
   // struct dm_io_region / dpages (drivers/md/dm-io.c) and dma-buf heap buffers' vmap bookkeeping.
   'vma_invalidate_size',
   'vma_invalidate_address',
@@ -38,6 +50,103 @@ const FIELDS = new Set([
   'vmap_addr',
   'vmap_ptr',
 ]);
+
+/**
+ * Words of identifiers that regular expressions in the analysis match by convention, not kernel
+ * APIs: each with why the engine reads it.
+ */
+const NAMING = new Map([
+  ['buf_len', 'a length parameter name'],
+  ['data_len', 'a length parameter name'],
+  ['io_size', 'a length parameter name'],
+  ['_is_vmapped', "a subsystem's own vmap test (`xfs_buf_is_vmapped`)"],
+  ['_private', 'a private-data field (`bi_private`, `private_data`)'],
+  ['_ioend', 'completion helpers named for the I/O end'],
+  ['complete_io', 'completion helpers named for the I/O end'],
+  ['write_begin', 'the address_space operation and its `*_write_begin` implementations'],
+  ['quota_write', 'filesystems name their quota-file writers `*_quota_write`'],
+  ['make_empty', 'directory-page helpers (`*_make_empty`)'],
+  ['dir_el', 'directory-page helpers'],
+  ['inline_dir', 'directory-page helpers'],
+  ['extent_buffer', 'btrfs metadata pages are reached through extent buffers'],
+  ['user_', 'fields named for user pages (`user_pages`)'],
+  ['ser_', 'fields named for user pages (`user_pages`, `upages`)'],
+  ['to_', 'the copy helpers `*_to_page`, `*_to_folio`'],
+  ['from_', 'the copy helpers `*_from_page`, `*_from_folio`'],
+  ['vma_invalidate_', 'struct dm_io_region fields (drivers/md/dm-io.c)'],
+]);
+
+type WordKind = 'name' | 'prefix' | 'suffix' | 'part' | 'field';
+
+/**
+ * The snake_case words a regular expression spells, and how each must be read: a whole name,
+ * the start or end of one (next to `\w` or a trailing `_`), a part of one (a regex with no
+ * anchor matches anywhere), or a field (after `\.` or `->`).
+ */
+export function regexWords(pattern: string): { word: string; kind: WordKind }[] {
+  const s = pattern
+    .replace(/\\b|\^|\$/g, '¦')
+    .replace(/\\w/g, '§')
+    .replace(/\\\./g, '.')
+    .replace(/\\./g, ' ')
+    .replace(/\[[^\]]*\]/g, ' ')
+    .replace(/\(\?<?[!=][^)]*\)/g, ' ');
+  // A top-level alternative with no anchor matches anywhere: its words are parts of names.
+  const alternatives: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i <= s.length; i++) {
+    if (s[i] === '(') depth++;
+    else if (s[i] === ')') depth--;
+    else if (i === s.length || (s[i] === '|' && depth === 0)) {
+      alternatives.push(s.slice(start, i));
+      start = i + 1;
+    }
+  }
+  const out: { word: string; kind: WordKind }[] = [];
+  for (const alt of alternatives) {
+    const anchored = alt.includes('¦');
+    for (const m of alt.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
+      const word = m[0];
+      const core = word.replace(/^_+|_+$/g, '');
+      if (core === '' || !/[a-z]/.test(word) || (core === word && !core.includes('_'))) continue;
+      const before = alt[m.index - 1] ?? '';
+      const after = alt[m.index + word.length] ?? '';
+      const openEnd = word.endsWith('_') || after === '§';
+      const openStart = word.startsWith('_') || before === '§';
+      const kind: WordKind =
+        before === '.' || before === '>'
+          ? 'field'
+          : !anchored || (openEnd && openStart)
+            ? 'part'
+            : openEnd
+              ? 'prefix'
+              : openStart
+                ? 'suffix'
+                : 'name';
+      out.push({ word, kind });
+    }
+  }
+  return out;
+}
+
+/** Every regular-expression literal of `file`, as its pattern text. */
+function regexLiterals(file: string): string[] {
+  const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const out: string[] = [];
+  const visit = (n: ts.Node): void => {
+    if (n.kind === ts.SyntaxKind.RegularExpressionLiteral)
+      out.push(
+        n
+          .getText()
+          .replace(/\/[a-z]*$/, '')
+          .slice(1),
+      );
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
 
 /** Every string literal in `file` that reads like a C function name (snake_case with a `_`). */
 function kernelNames(file: string): string[] {
@@ -67,6 +176,50 @@ test('every kernel API a rule, a fix or the analysis names is in the table', () 
     }
   }
   assert.deepEqual(unknown, []);
+});
+
+test('every kernel name a regular expression in a rule, a fix or the analysis spells is in the table', () => {
+  const names = [...API_BY_NAME.keys()];
+  const known: Record<WordKind, (w: string) => boolean> = {
+    name: (w) => isKnownApi(w),
+    prefix: (w) => names.some((n) => n.startsWith(w)),
+    suffix: (w) => names.some((n) => n.endsWith(w)),
+    part: (w) => names.some((n) => n.includes(w)),
+    field: () => false,
+  };
+  const unknown: string[] = [];
+  const used = new Set<string>();
+  for (const dir of ['rules', 'fixes', 'analysis']) {
+    for (const file of sourceFiles(join(SRC, dir))) {
+      for (const pattern of regexLiterals(file)) {
+        for (const { word, kind } of regexWords(pattern)) {
+          const allowed = FIELDS.has(word) || NAMING.has(word);
+          if (allowed) used.add(word);
+          if (!allowed && !known[kind](word))
+            unknown.push(`${file.slice(SRC.length + 1)}: ${kind} '${word}' in /${pattern}/`);
+        }
+      }
+    }
+  }
+  assert.deepEqual(unknown, []);
+  assert.deepEqual(
+    [...NAMING.keys()].filter((w) => !used.has(w)),
+    [],
+    'a naming convention no regular expression uses any more',
+  );
+});
+
+test('the regex scan reads names, families, parts and fields', () => {
+  const kinds = (p: string): string[] => regexWords(p).map((w) => `${w.kind}:${w.word}`);
+  assert.deepEqual(kinds('^(?:bio_data_dir|folio_test_\\w+)$'), [
+    'name:bio_data_dir',
+    'prefix:folio_test_',
+  ]);
+  assert.deepEqual(kinds('\\bflush_dcache_(?:page|folio)\\b'), ['prefix:flush_dcache_']);
+  assert.deepEqual(kinds('\\.bi_private$|\\w+_ioend\\w*'), ['field:bi_private', 'part:_ioend']);
+  assert.deepEqual(kinds('submit_bio|dma_map_'), ['part:submit_bio', 'part:dma_map_']);
+  assert.deepEqual(kinds('^[A-Za-z_]\\w*$'), []);
+  assert.ok(!isKnownApi('frob_dcache_dir'), 'an unknown name is reported');
 });
 
 test('the name scan sees a kernel name that is missing from the table', () => {

@@ -107,6 +107,24 @@ export type Role =
   | { role: 'sets-bio-op'; arg: number }
   /** True when its address argument is a vmalloc (vmap) address. */
   | { role: 'tests-vmap-address' }
+  /**
+   * Returns the direction or operation of a request (`bio_data_dir(bio) == WRITE`,
+   * `bio_op(bio) == REQ_OP_READ`): a branch on it is a branch on the I/O direction.
+   */
+  | { role: 'io-direction' }
+  /** Builds a USB pipe whose direction is in its name: `usb_sndbulkpipe` sends (write I/O). */
+  | { role: 'urb-pipe'; write: boolean }
+  /** Tests a page or folio flag: uptodate (its bytes are valid) or slab (kmalloc memory). */
+  | { role: 'tests-page-flag'; flag: 'uptodate' | 'slab' }
+  /** The number of base pages of a page or folio (the bound of a loop over its subpages). */
+  | { role: 'page-count' }
+  /**
+   * Hands the rest of the work to another context (a waiter, a work item, a tasklet): a
+   * completion handler that calls it has passed the buffer on.
+   */
+  | { role: 'hands-off' }
+  /** True in atomic context, where a sleeping mapping such as kmap() must not be used. */
+  | { role: 'tests-atomic-context' }
   /** Deprecated or removed: what to call instead. */
   | { role: 'deprecated'; use: string };
 

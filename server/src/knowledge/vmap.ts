@@ -6,7 +6,7 @@
  * block/blk-map.c bio_map_kern 403-405 and bio_invalidate_vmalloc_pages 356-367;
  * drivers/md/dm-io.c dp_init 504-505 and complete_io 124-126 (DM_IO_VMA) (Linux 6.1).
  */
-import { indexBy, namesWith, withRole } from './table';
+import { indexBy, namesWith, withRole, wordTest } from './table';
 import { derivedFromTable } from './versions';
 
 /** Calls returning a vmap/vmalloc alias of some pages (or memory that may be one). */
@@ -94,6 +94,13 @@ export let WRITE_TEST: Set<string>;
 /** Calls that set a bio's operation: name → index of the op argument. */
 export let SETS_BIO_OP: Map<string, number>;
 
+/** A text test for the URB calls: usb_fill_*_urb and usb_submit_urb. */
+export let URB_CALL: RegExp;
+
+/** Text tests for pipes toward the device (`usb_sndbulkpipe`) and from it (`usb_rcvbulkpipe`). */
+export let URB_PIPE_OUT: RegExp;
+export let URB_PIPE_IN: RegExp;
+
 /** Calls true for a vmalloc address: `is_vmalloc_addr(p)`. */
 export let VMAP_ADDRESS_TEST: Set<string>;
 
@@ -136,4 +143,7 @@ derivedFromTable(() => {
   WRITE_TEST = namesWith('tests-write');
   SETS_BIO_OP = indexBy('sets-bio-op', (r) => r.arg);
   VMAP_ADDRESS_TEST = namesWith('tests-vmap-address');
+  URB_CALL = wordTest([...USB_FILL.keys(), ...SUBMIT_URB]);
+  URB_PIPE_OUT = wordTest(namesWith('urb-pipe', (r) => r.write));
+  URB_PIPE_IN = wordTest(namesWith('urb-pipe', (r) => !r.write));
 });

@@ -21,6 +21,7 @@ import { peelCondition } from '../../cfg/builder';
 import { normKey } from './events';
 import type { FunctionFacts } from './facts';
 import { checkDeadline } from '../../parsing/deadline';
+import { IO_DIRECTION } from '../../knowledge/shared';
 
 export interface Tested {
   /** What is tested, comparisons with NULL or 0 peeled: `p` in `p != NULL`, `op` in `op == READ`. */
@@ -121,8 +122,8 @@ export function conditionOf(edge: Edge): { edges: Edge[]; ops: Set<'and' | 'or'>
 }
 
 /** Calls with no side effects whose value holds between two tests. */
-const PREDICATE =
-  /^(?:Page[A-Z]\w*|folio_test_\w+|is_\w+|op_is_\w+|bio_data_dir|rq_data_dir|bio_op|req_op)$/;
+const PREDICATE = /^(?:Page[A-Z]\w*|folio_test_\w+|is_\w+|op_is_\w+)$/;
+const isPredicate = (name: string): boolean => PREDICATE.test(name) || IO_DIRECTION.has(name);
 
 /** The key under which a test is followed: `do_write`, `PageSlab(page)`, `op==REQ_OP_READ`. */
 function keyOf(t: Tested): string | undefined {
@@ -130,7 +131,7 @@ function keyOf(t: Tested): string | undefined {
   const plain =
     s.type === 'identifier' ||
     s.type === 'field_expression' ||
-    (s.type === 'call_expression' && PREDICATE.test(s.childForFieldName('function')?.text ?? ''));
+    (s.type === 'call_expression' && isPredicate(s.childForFieldName('function')?.text ?? ''));
   if (!plain || t.compare?.op === '&') return undefined;
   const key = normKey(s.text.replace(/\s+/g, ''));
   return t.compare ? `${key}==${t.compare.constant}` : key;

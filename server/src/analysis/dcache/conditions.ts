@@ -12,6 +12,7 @@ import { calleeName, stripExpr } from '../../parsing/nodeText';
 import { testOf } from '../core/conditions';
 import type { Tested } from '../core/conditions';
 import { WRITABLY_MAPPED_TEST } from '../../knowledge/dcache';
+import { SLAB_TEST_CALL, UPTODATE_TEST } from '../../knowledge/shared';
 
 function ifTested(edge: Edge): Tested | undefined {
   return edge.via?.type === 'if_statement' ? testOf(edge) : undefined;
@@ -58,17 +59,15 @@ export function nonAliasingBuild(edge: Edge): boolean {
 export function uptodate(edge: Edge): boolean | undefined {
   const t = ifTested(edge);
   if (!t || t.compare || t.subject.type !== 'call_expression') return undefined;
-  return UPTODATE_TEST.test(calleeName(t.subject)) ? t.holds : undefined;
+  return UPTODATE_TEST.has(calleeName(t.subject)) ? t.holds : undefined;
 }
-
-const UPTODATE_TEST = /^(?:folio_test_uptodate|PageUptodate)$/;
 
 /**
  * Condition keys of a page's slab test (`PageSlab(page)`, `folio_test_slab(folio)`): user space
  * never maps a slab page, so a path on which the test held needs no flush. The rule's Conditions
  * follow these keys even when a function tests them once.
  */
-export const SLAB_TEST = /^(?:PageSlab|folio_test_slab)\(/;
+export { SLAB_TEST_CALL as SLAB_TEST };
 
 /** The followed keys that test whether `page` (canonicalised by `canon`) is a slab page. */
 export function slabTests(
@@ -76,7 +75,9 @@ export function slabTests(
   canon: (k: string) => string,
   page: string,
 ): string[] {
-  return keys.filter((k) => SLAB_TEST.test(k) && canon(k.slice(k.indexOf('(') + 1, -1)) === page);
+  return keys.filter(
+    (k) => SLAB_TEST_CALL.test(k) && canon(k.slice(k.indexOf('(') + 1, -1)) === page,
+  );
 }
 
 /**

@@ -16,6 +16,7 @@ import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
 import type { FileSummaries, IndexNote } from './summaries';
 import { callName } from './summaries';
+import { PAGE_COUNT } from '../../knowledge/shared';
 import * as K from '../../knowledge/dcache';
 import { isKnownApi } from '../../knowledge/table';
 
@@ -461,7 +462,7 @@ export function skipsOwnPagesLoop(edge: Edge): boolean {
     edge.via?.childForFieldName(f)?.text.replace(/\s+/g, '') ?? '';
   return (
     /=0;?$/.test(part('initializer')) &&
-    /^\w+<(?:compound_nr|folio_nr_pages|thp_nr_pages)\(/.test(part('condition')) &&
+    PAGE_COUNT.has(/^\w+<(\w+)\(/.exec(part('condition'))?.[1] ?? '') &&
     /\bflush_dcache_(?:page|folio)\s*\(/.test(part('body'))
   );
 }

@@ -10,6 +10,7 @@ import type { Event } from '../core/events';
 import type { FunctionFacts } from '../core/facts';
 import { WRITES_ARGUMENT, writeLength } from '../../knowledge/dcache';
 import * as V from '../../knowledge/vmap';
+import { HANDS_OFF } from '../../knowledge/shared';
 import { isCleanSource } from './aliases';
 import type { Aliases } from './aliases';
 import { addrKey, bioDirection, dmaDirection, rootOf, submitDirection } from './file';
@@ -18,9 +19,12 @@ import type { FunctionSyntax } from './syntax';
 import { rangeCallInterior } from './tree';
 import type { VmapAction } from './types';
 
-/** Calls that hand a completed buffer on in a completion callback. */
-const HANDOFF =
-  /^(?:complete|complete_all|wake_up\w*|queue_work|schedule_work|tasklet_schedule|\w+_ioend\w*|\w+_done)$/;
+/**
+ * Calls that hand a completed buffer on in a completion callback: the table's hand-off calls,
+ * the wake_up family, and the completion helpers drivers name `*_ioend*` or `*_done`.
+ */
+const HANDOFF_NAME = /^(?:wake_up\w*|\w+_ioend\w*|\w+_done)$/;
+const handsOff = (name: string): boolean => HANDS_OFF.has(name) || HANDOFF_NAME.test(name);
 
 export function classifyEvents(
   facts: FunctionFacts,
@@ -146,7 +150,7 @@ export function classifyEvents(
           x.lhsKey === name &&
           owners.has(rootOf(x.rhs ? addrKey(x.rhs) : '')),
       );
-    if (passes || notify || (context === 'end-io' && HANDOFF.test(name)))
+    if (passes || notify || (context === 'end-io' && handsOff(name)))
       list.push({
         kind: 'use',
         node,

@@ -83,8 +83,8 @@ export class VmapFile {
   ) {
     this.functions = functionDefinitions(root);
     for (const fn of this.functions) this.byName.set(functionName(fn), fn);
-    const snd = /\busb_snd\w*pipe\b/.test(source);
-    const rcv = /\busb_rcv\w*pipe\b/.test(source);
+    const snd = V.URB_PIPE_OUT.test(source);
+    const rcv = V.URB_PIPE_IN.test(source);
     this.pipes = snd && rcv ? 'unknown' : snd ? 'write' : rcv ? 'read' : 'unknown';
     // Two passes: a field learns it holds an alias from a function that may come later.
     for (const pass of [1, 2]) for (const fn of this.functions) this.scan(fn, pass === 1);
@@ -232,7 +232,7 @@ export class VmapFile {
 
   /** The direction of the I/O a function builds: from its bio op or its URB pipes. */
   ioDirection(facts: FunctionFacts, text: string): Dir {
-    if (/\busb_(?:fill_\w+_urb|submit_urb)\b|->complete\s*=/.test(text)) return this.pipes;
+    if (V.URB_CALL.test(text) || /->complete\s*=/.test(text)) return this.pipes;
     return bioDirection(facts);
   }
 
@@ -312,11 +312,8 @@ export function bioDirection(facts: FunctionFacts): Dir {
     seen.add(w && !r ? 'write' : r && !w ? 'read' : 'unknown');
   };
   for (const e of facts.all) {
-    // bio_alloc(bdev, nr_vecs, opf, gfp) and its variants carry the op third.
-    const opIndex =
-      e.kind === 'call'
-        ? (V.SETS_BIO_OP.get(e.name) ?? (/^bio_alloc\w*$/.test(e.name) ? 2 : -1))
-        : -1;
+    // bio_alloc(bdev, nr_vecs, opf, gfp) and bio_alloc_bioset carry the op third (the table).
+    const opIndex = e.kind === 'call' ? (V.SETS_BIO_OP.get(e.name) ?? -1) : -1;
     if (e.kind === 'call' && opIndex >= 0) {
       const op = e.args[opIndex];
       if (op) judge(op);
