@@ -13,6 +13,7 @@ import { RULES } from './rules/index';
 import type { Finding, Rule, RuleContext } from './rules/types';
 import type { KernelVersion } from './kernel/version';
 import { atKernelVersion } from './knowledge/versions';
+import { SUPPRESSION_MARK } from './suppress';
 
 export interface LintOptions {
   /** Rule ids to run; all when absent or empty. */
@@ -45,6 +46,22 @@ export interface LintResult {
 /** Whether a whole file can hold a finding of `rule` (its file test, else its function test). */
 export function relevantToFile(rule: Rule, source: string): boolean {
   return rule.fileRelevant ? rule.fileRelevant(source) : rule.relevant(source);
+}
+
+/** Each distinct file test once (the vmap rules share theirs), with a rule to call it on. */
+const FILE_TESTS = [
+  // The methods are only compared here, by identity; each is called on its rule below.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  ...new Map(RULES.map((r) => [r.fileRelevant ?? r.relevant, r] as const)).values(),
+];
+
+/**
+ * Whether linting `source` with any rules can report anything: a rule's file test passes, or a
+ * suppression comment is there (one that silences nothing is reported). The CLI does not read
+ * again, nor send to a worker, a tree file for which the index's read found this false.
+ */
+export function mayReport(source: string): boolean {
+  return source.includes(SUPPRESSION_MARK) || FILE_TESTS.some((r) => relevantToFile(r, source));
 }
 
 export function selectRules(ids: readonly string[] | undefined): Rule[] {

@@ -23,7 +23,8 @@ export interface Suppression {
   targetLine: number;
 }
 
-const MARK = 'flushguard-disable-';
+/** Every suppression comment holds it (a text without it has none). */
+export const SUPPRESSION_MARK = 'flushguard-disable-';
 const DIRECTIVE = /flushguard-disable-(next-line|line)(?![\w-])([^]*)$/;
 
 /** The comment around `at`, if `at` is inside one: `[start, end, bodyStart, bodyEnd]`. */
@@ -44,10 +45,10 @@ function commentAround(source: string, at: number): [number, number, number, num
 
 export function parseSuppressions(source: string): Suppression[] {
   const out: Suppression[] = [];
-  let at = source.indexOf(MARK);
+  let at = source.indexOf(SUPPRESSION_MARK);
   if (at < 0) return out;
   const lines = new LineMap(source);
-  for (; at >= 0; at = source.indexOf(MARK, at + MARK.length)) {
+  for (; at >= 0; at = source.indexOf(SUPPRESSION_MARK, at + SUPPRESSION_MARK.length)) {
     const comment = commentAround(source, at);
     if (!comment) continue;
     const [start, end, , bodyEnd] = comment;
@@ -67,7 +68,7 @@ export function parseSuppressions(source: string): Suppression[] {
     const rules = list.split(/[\s,]+/).filter((r) => r !== '' && r !== '*');
     const targetLine = kind === 'line' ? lines.line(start) : lines.line(end) + 1;
     out.push({ kind, rules, reason, start, end, targetLine });
-    at = end - MARK.length;
+    at = end - SUPPRESSION_MARK.length;
   }
   return out;
 }

@@ -1,6 +1,7 @@
 /** `flushguard lint`: files in, findings out in text, JSON or SARIF; exit 0/1/2. */
 import { availableParallelism } from 'node:os';
 import { RULE_IDS, RULES } from '../rules/index';
+import { mayReport } from '../linter';
 import { createParser, initParser, parserReady } from '../parsing/parser';
 import { wasmSources } from '../host/wasmPaths';
 import { choice, kernelVersionOption, positiveInt, UsageError } from './args';
@@ -12,8 +13,8 @@ import { displayName, escapeControls } from '../sanitise';
 import type { InputFile } from './files';
 import { CONFIG_FILE, problemMessage } from '../config/settings';
 import type { Settings } from '../config/settings';
-import { resolve } from 'node:path';
-import { lintFile } from './lintFiles';
+import { relative, resolve, sep } from 'node:path';
+import { lintFile, quietOutcome } from './lintFiles';
 import type { FileOutcome, LintFileOptions } from './lintFiles';
 import { lintInWorkers } from './pool';
 import { buildTreeFacts, findKernelRoot } from '../xref/build';
@@ -85,7 +86,7 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
   });
   // Files inside a kernel tree are judged with the tree's index (issue 13), built or refreshed first.
   const root = inputs.length > 0 ? kernelRootOf(args.positional) : undefined;
-  let walked: WalkedTree | undefined;
+  let walked: (WalkedTree & { quiet: ReadonlySet<string> }) | undefined;
   if (root) {
     // A cold index of a whole tree takes minutes: say so rather than sit silent.
     const onStart = (n: number): void => {
@@ -98,9 +99,10 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
       jobs,
       noCache: args.options.has('--no-cache'),
       onStart,
+      lintable: mayReport,
     });
     for (const g of groups) g.options.tree = { root, files: built.facts, digest: built.digest };
-    walked = { root, stamps: built.stamps };
+    walked = { root, stamps: built.stamps, quiet: built.quiet };
     if (args.options.has('--verbose') && format === 'text')
       io.err(
         `flushguard: index of ${root}: ${built.stats.parsed} files summarised, ${built.stats.reused} reused, ${built.stats.ms} ms\n`,
@@ -132,7 +134,9 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
   let done = 0;
   for (const pass of passes) {
     const offset = done;
-    let linted = await lintAll(pass.todo, pass.options, jobs, (d) => progress(offset + d));
+    let linted = await lintUnlessQuiet(pass.todo, walked, (todo) =>
+      lintAll(todo, pass.options, jobs, (d) => progress(offset + d)),
+    );
     done += pass.todo.length;
     if (pass.cache) {
       linted = pass.cache.merge(linted);
@@ -292,6 +296,26 @@ function excludeFiles<T extends { file: { path: string }; config: FileConfig }>(
       io.err(`flushguard: ${file.path}: excluded by ${config.file ?? CONFIG_FILE}\n`);
     return !excluded;
   });
+}
+
+/**
+ * The outcomes of `todo` in order: the files the index's read found quiet (nothing any rule
+ * could flag, no suppression comment) without reading them again, the others through `lint`.
+ */
+async function lintUnlessQuiet(
+  todo: InputFile[],
+  tree: { root: string; quiet: ReadonlySet<string> } | undefined,
+  lint: (todo: InputFile[]) => Promise<FileOutcome[]>,
+): Promise<FileOutcome[]> {
+  if (!tree || tree.quiet.size === 0) return lint(todo);
+  const root = resolve(tree.root);
+  const isQuiet = todo.map((f) => {
+    const rel = relative(root, resolve(f.path));
+    return !rel.startsWith('..') && tree.quiet.has(rel.split(sep).join('/'));
+  });
+  const linted = await lint(todo.filter((_, i) => !isQuiet[i]));
+  let k = 0;
+  return todo.map((f, i) => (isQuiet[i] ? quietOutcome(f.display) : linted[k++]!));
 }
 
 /** Lints files with one set of options: in worker threads when there are many. */

@@ -66,6 +66,11 @@ function treeContext(file: InputFile, options: LintFileOptions): TreeContext | u
   return { tree, file: rel };
 }
 
+/** What lintFile gives a readable file that no rule can flag and that holds no suppression. */
+export function quietOutcome(display: string): FileOutcome {
+  return { display, findings: [], skippedFunctions: [], unusedSuppressions: [] };
+}
+
 export function lintFile(parser: Parser, file: InputFile, defaults: LintFileOptions): FileOutcome {
   const options = { ...defaults, ...file.options };
   const read = readSource(file.path);

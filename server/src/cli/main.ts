@@ -7,6 +7,7 @@ import { presetsCommand, simulateCommand } from './simulateCommand';
 import type { Io } from './lintCommand';
 import { isLintWorker, runLintWorker } from './worker';
 import { isXrefWorker, runXrefWorker } from '../xref/build';
+import { mayReport } from '../linter';
 import { isReview, reviewCommand } from './review/command';
 import { packageVersion } from '../host/package';
 
@@ -81,7 +82,7 @@ function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
 if (isLintWorker()) {
   void runLintWorker();
 } else if (isXrefWorker()) {
-  void runXrefWorker();
+  void runXrefWorker(mayReport);
 } else {
   endQuietlyOnClosedPipe(process.stdout);
   endQuietlyOnClosedPipe(process.stderr);

@@ -109,6 +109,8 @@ export function roleInWords(r: VersionedRole): string {
       return 'hands the rest of the work to another context';
     case 'tests-atomic-context':
       return 'true in atomic context';
+    case 'next-entry':
+      return `the entry after ${ARG(r.arg)} in the same list`;
     case 'deprecated':
       return `removed or deprecated: use \`${r.use}()\``;
   }

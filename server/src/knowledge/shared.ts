@@ -23,6 +23,9 @@ export let PAGE_COUNT: Set<string>;
 /** Calls that pass the rest of the work to another context (`complete`, `queue_work`). */
 export let HANDS_OFF: Set<string>;
 
+/** Calls that move a list cursor to the next entry of the same list (`sg_next`). */
+export let NEXT_ENTRY: Set<string>;
+
 /** Tests for atomic context (`in_atomic()`). */
 export let ATOMIC_CONTEXT_TEST: Set<string>;
 
@@ -34,4 +37,5 @@ derivedFromTable(() => {
   PAGE_COUNT = namesWith('page-count');
   HANDS_OFF = namesWith('hands-off');
   ATOMIC_CONTEXT_TEST = namesWith('tests-atomic-context');
+  NEXT_ENTRY = namesWith('next-entry');
 });

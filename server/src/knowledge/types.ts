@@ -125,6 +125,8 @@ export type Role =
   | { role: 'hands-off' }
   /** True in atomic context, where a sleeping mapping such as kmap() must not be used. */
   | { role: 'tests-atomic-context' }
+  /** Returns the entry after argument `arg` in the same list (`sg_next`): a cursor stays in its list. */
+  | { role: 'next-entry'; arg: number }
   /** Deprecated or removed: what to call instead. */
   | { role: 'deprecated'; use: string };
 

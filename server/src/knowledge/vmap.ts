@@ -28,6 +28,16 @@ export let MAYBE_VMAP_SOURCE: Set<string>;
 export const VMAP_TEST =
   /^(?:is_vmalloc_addr|is_vmalloc_or_module_addr|\w+_is_vmapped|\w+_is_vmalloc)$/;
 
+/**
+ * Protections that map without caching: stores through such an alias go to memory and leave no
+ * dirty line under its colour, so it needs no flush_kernel_vmap_range(). Every aliasing
+ * architecture maps pgprot_noncached uncached (arch/arm/include/asm/pgtable.h:115,
+ * arch/mips/include/asm/pgtable.h:448, arch/parisc/include/asm/pgtable.h:466, 6.1) and
+ * pgprot_writecombine falls back to it where not its own (include/linux/pgtable.h:987, 6.1).
+ */
+export const UNCACHED_PROT =
+  /^(?:pgprot_(?:noncached|writecombine|uncached|dmacoherent|device)|PAGE_KERNEL_NOCACHE)$/;
+
 /** Calls whose argument (index 0) is an address inside a vmap alias whose page is wanted for I/O. */
 export let ALIAS_PAGE: Set<string>;
 

@@ -5,6 +5,7 @@
  * rounds), and writes the cache back. The summaries themselves are pure (summarize.ts).
  */
 import { readdirSync, statSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { readBounded, sizeText } from '../host/boundedRead';
 import { join, relative, resolve, sep } from 'node:path';
 import { TreeFinder } from '../tree/kernelTree';
@@ -36,8 +37,8 @@ import type { FileFacts } from './types';
 /** Largest file the index reads: what the parser takes (a longer text is not summarised). */
 const MAX_INDEX_BYTES = MAX_PARSE_CHARS;
 
-/** Only files that can hold page, folio or operations-table facts are parsed. */
-const RELEVANT = /page|folio|iget|i_mapping|_operations|flush_dcache/;
+/** Only files that can hold page, folio, scatterlist or operations-table facts are parsed. */
+const RELEVANT = /page|folio|iget|i_mapping|_operations|flush_dcache|scatterlist/;
 const PER_FILE_BUDGET_MS = 10_000;
 
 /** The kernel tree holding `path` (server/src/tree/kernelTree.ts decides what a tree top is). */
@@ -77,6 +78,8 @@ export interface FileResult {
   registrations?: Record<string, string[]>;
   /** SHA-1 of the text, for files that gave anything (a touched but unchanged file is reused). */
   hash?: string;
+  /** Asked for (BuildOptions.lintable): the file is clean UTF-8 and no lint rule can flag it. */
+  quiet?: true;
 }
 
 /**
@@ -203,6 +206,12 @@ export interface BuildOptions {
   cancelled?: () => boolean;
   /** Summarise on worker threads even with one job (the language server keeps its thread free). */
   inWorkers?: boolean;
+  /**
+   * The lint's test of whether a text can give it anything (linter.ts, mayReport), run on each
+   * file read here; those it rejects are BuiltTree.quiet. Workers run the test their entry gave
+   * runXrefWorker, which must be this one.
+   */
+  lintable?: (text: string) => boolean;
 }
 
 export class BuildCancelled extends Error {
@@ -218,6 +227,8 @@ export interface BuiltTree {
   stats: BuildStats;
   /** Size and mtime of every file walked (tree-relative), for the lint cache's check. */
   stamps: Map<string, { size: number; mtimeMs: number }>;
+  /** Files read in this run that `lintable` rejected (tree-relative): the lint skips them. */
+  quiet: Set<string>;
 }
 
 export async function buildTreeFacts(root: string, options: BuildOptions): Promise<BuiltTree> {
@@ -271,12 +282,15 @@ export async function buildTreeFacts(root: string, options: BuildOptions): Promi
     todo.length >= 64 || options.inWorkers ? options.jobs : 1,
     options.inWorkers === true,
     options.cancelled,
+    options.lintable,
   );
   try {
+    const lintable = options.lintable !== undefined;
     const first = await pool.run(
-      todo.map((t) => ({ rel: t.rel })),
+      todo.map((t) => (lintable ? { rel: t.rel, lintable } : { rel: t.rel })),
       options.onProgress,
     );
+    const quiet = new Set(todo.flatMap((t, i) => (first[i]!.quiet ? [t.rel] : [])));
     todo.forEach((t, i) => {
       next.files[t.rel] = { size: t.size, mtimeMs: t.mtimeMs, ...entryOf(first[i]!) };
     });
@@ -310,7 +324,7 @@ export async function buildTreeFacts(root: string, options: BuildOptions): Promi
     };
     if (path) stats.cacheFile = path;
     if (skipped.length > 0) stats.skipped = skipped;
-    return { facts, digest: digestOf(kept, next), stats, stamps };
+    return { facts, digest: digestOf(kept, next), stats, stamps, quiet };
   } finally {
     await pool.close();
   }
@@ -323,6 +337,7 @@ interface Todo {
 }
 
 function entryOf(r: FileResult): Omit<CachedFile, 'size' | 'mtimeMs'> {
+  // `quiet` depends on the lint's rules, not on the index: it is not kept.
   return {
     facts: r.facts,
     ...(r.registrations ? { registrations: r.registrations } : {}),
@@ -364,6 +379,8 @@ function digestOf(rels: string[], tree: CachedTree): string {
 interface Job {
   rel: string;
   fields?: string[];
+  /** Run the lint's test on the text (FileResult.quiet). */
+  lintable?: boolean;
 }
 
 /**
@@ -379,6 +396,7 @@ class SummaryPool {
     private readonly jobs: number,
     private readonly alwaysWorkers = false,
     private readonly cancelled?: () => boolean,
+    private readonly lintable?: (text: string) => boolean,
   ) {}
 
   async run(
@@ -432,9 +450,7 @@ class SummaryPool {
       this.parser = createParser();
     }
     const parser = this.parser;
-    return jobs.map((j) =>
-      summarizeText(parser, j.rel, readText(join(this.root, j.rel)), j.fields && new Set(j.fields)),
-    );
+    return jobs.map((j) => summarizeJob(parser, this.root, j, this.lintable));
   }
 
   async close(): Promise<void> {
@@ -462,17 +478,36 @@ function readText(path: string): string {
   return read.ok ? read.bytes.toString('utf8') : '';
 }
 
+/** One job: the file read once, summarised, and given to the lint's test when asked. */
+function summarizeJob(
+  parser: Parser,
+  root: string,
+  job: Job,
+  lintable: ((text: string) => boolean) | undefined,
+): FileResult {
+  const read = readBounded(join(root, job.rel), MAX_INDEX_BYTES);
+  const text = read.ok ? read.bytes.toString('utf8') : '';
+  const result = summarizeText(parser, job.rel, text, job.fields && new Set(job.fields));
+  // What the lint's own read would refuse (not UTF-8, a NUL byte) is left to it; its decoder
+  // drops a byte-order mark, so the test sees the text without one.
+  if (job.lintable && lintable && read.ok && isUtf8(read.bytes) && !text.includes('\0')) {
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    if (!lintable(body)) result.quiet = true;
+  }
+  return result;
+}
+
 export function isXrefWorker(): boolean {
   return (workerData as { flushguardXrefWorker?: boolean } | null)?.flushguardXrefWorker === true;
 }
 
-export async function runXrefWorker(): Promise<void> {
+/** `lintable`: the test BuildOptions.lintable names (the CLI's entry passes it; the LSP's none). */
+export async function runXrefWorker(lintable?: (text: string) => boolean): Promise<void> {
   const { root } = workerData as { root: string };
   await initParser(wasmSources());
   const parser = createParser();
   parentPort?.on('message', (m: { index: number } & Job) => {
-    const text = readText(join(root, m.rel));
-    const result = summarizeText(parser, m.rel, text, m.fields && new Set(m.fields));
+    const result = summarizeJob(parser, root, m, lintable);
     parentPort?.postMessage({ index: m.index, result });
   });
 }

@@ -36,7 +36,8 @@ export function declaredTypes(fn: Node): Map<string, string> {
 }
 
 /**
- * The `struct.field` key of a field expression (`pl->page`, `ctx->pages[i]`, `s.pg`), when the
+ * The `struct.field` key of a field expression (`pl->page`, `ctx->pages[i]`, `s.pg`,
+ * `lru[0].page_ptr`), when the
  * base is a declared name of a known struct type; undefined otherwise. A base that is itself a
  * field (`st->pl->head`) gives a path (`state.pl.head`) that the tree index resolves with the
  * struct definitions of the whole tree (server/src/xref/treeIndex.ts).
@@ -53,6 +54,8 @@ export function fieldKey(n: Node, types: Map<string, string>): string | undefine
     if (!field) return undefined;
     fields.unshift(field);
     e = stripExpr(e.childForFieldName('argument') ?? e);
+    // `page[0].page_ptr`: an element of an array of the struct is keyed as the struct.
+    if (e.type === 'subscript_expression') e = stripExpr(e.childForFieldName('argument') ?? e);
   }
   if (e.type !== 'identifier') return undefined;
   const type = types.get(e.text);
@@ -85,4 +88,20 @@ export function structMembers(root: Node): Record<string, string> {
     }
   }
   return out;
+}
+
+const PAGE_STRUCT = /^(?:page|folio)$/;
+
+/**
+ * The key under which the tree index records what a function returns (`blob_page_array()`),
+ * for functions returning a page, a folio or an array of them (`struct page **`); undefined for
+ * any other function. Read by server/src/xref/origin.ts for a caller's `pages = helper(...)`.
+ */
+export function returnKey(fn: Node, name: string): string | undefined {
+  const t = fn.childForFieldName('type');
+  if (t?.type !== 'struct_specifier' || !PAGE_STRUCT.test(t.childForFieldName('name')?.text ?? ''))
+    return undefined;
+  return fn.childForFieldName('declarator')?.type === 'pointer_declarator'
+    ? `${name}()`
+    : undefined;
 }

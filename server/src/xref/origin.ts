@@ -46,6 +46,24 @@ export function treeOrigin(
 }
 
 /**
+ * What a helper returning pages gives back (`pages = blob_page_array(n)`), over the tree: its
+ * returns are recorded like a field's stores (server/src/xref/declarations.ts, returnKey). A
+ * fresh page from a helper is private only until its caller publishes it; that is the caller's
+ * to check.
+ */
+export function helperReturnOrigin(
+  rhs: Node,
+  tree: TreeFacts,
+): Evidence<'private' | 'visible'> | undefined {
+  const v = stripExpr(rhs);
+  if (v.type !== 'call_expression') return undefined;
+  const returned = tree.fieldOrigin(`${calleeName(v)}()`);
+  return returned.value === 'unknown'
+    ? undefined
+    : { value: returned.value, evidence: returned.evidence };
+}
+
+/**
  * Why the mapping (or inode) `arg` of a page-cache lookup holds no page a user stores to through
  * a shared writable mapping, if it is known: a block device's page cache reached through the
  * block device or superblock that holds it, an active quota file, an internal inode. Locals are

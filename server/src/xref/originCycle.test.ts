@@ -1,39 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lintBoth, miniTree } from '../../../test/xref/miniTree';
+import { PAGELIST, PAGELIST_PATCH, lintBoth, miniTree } from '../../../test/xref/miniTree';
 
 /**
  * A page list whose truncation moves pages to the spare list and whose growth takes them back:
  * `rfs_pagelist.head` and `rfs_pagelist.spare` are each other's sources.
  */
-const PLIST = `struct rfs_pagelist {
-\tstruct list_head head;
-\tstruct list_head spare;
-\tvoid *tail;
-};
-
-static int pagelist_addpage(struct rfs_pagelist *pl)
-{
-\tstruct page *page;
-
-\tif (list_empty(&pl->spare))
-\t\tpage = __page_cache_alloc(GFP_NOFS);
-\telse
-\t\tpage = list_first_entry(&pl->spare, struct page, lru);
-\tif (!page)
-\t\treturn -ENOMEM;
-\tlist_add_tail(&page->lru, &pl->head);
-\treturn 0;
-}
-
-int pagelist_reserve(struct rfs_pagelist *pl)
-{
-\tstruct page *page = __page_cache_alloc(GFP_NOFS);
-
-\tlist_add_tail(&page->lru, &pl->spare);
-\treturn 0;
-}
-
+const PLIST = `${PAGELIST}
 void pagelist_truncate(struct rfs_pagelist *pl, struct list_head *mark)
 {
 \tstruct page *page;
@@ -49,23 +22,8 @@ void pagelist_truncate(struct rfs_pagelist *pl, struct list_head *mark)
 }
 `;
 
-const PATCH = `struct rstate {
-\tstruct rfs_pagelist *pl;
-\tint nr;
-};
-
-void rstate_patch(struct rstate *st)
-{
-\tstruct page *page = list_first_entry(&st->pl->head, struct page, lru);
-\t__le32 *addr = kmap_atomic(page);
-
-\t*addr = cpu_to_le32(st->nr);
-\tkunmap_atomic(addr);
-}
-`;
-
 test('xref: pages moved back and forth between two lists stay private when every source is', async () => {
-  const root = miniTree({ 'net/core/pagelist.c': PLIST, 'fs/rfs/patch.c': PATCH });
+  const root = miniTree({ 'net/core/pagelist.c': PLIST, 'fs/rfs/patch.c': PAGELIST_PATCH });
   const r = await lintBoth(root, 'fs/rfs/patch.c');
   assert.equal(r.alone, 1, 'judged alone the page is of unknown origin');
   assert.equal(r.indexed, 0, 'noisy: the cycle head <-> spare only ever holds fresh pages');
@@ -80,7 +38,7 @@ test('xref: pages moved back and forth between two lists stay private when every
   const mixed = miniTree({
     'net/core/pagelist.c': PLIST,
     'net/core/adopt.c': adopt,
-    'fs/rfs/patch.c': PATCH,
+    'fs/rfs/patch.c': PAGELIST_PATCH,
   });
   assert.equal((await lintBoth(mixed, 'fs/rfs/patch.c')).indexed, 1, 'missing: a cache page');
 });

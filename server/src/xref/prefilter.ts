@@ -27,6 +27,7 @@ import {
   IGET_CALL,
   INSERTS_USER_PAGE,
   REQUEST_PAGE_FIELD,
+  SG_FIELD,
 } from './sources';
 import { PAGE_FIELD } from './summarize';
 
@@ -99,7 +100,8 @@ function functionMatters(src: string, item: Item): boolean {
   for (const m of text.matchAll(READ_FIELD)) if (REQUEST_PAGE_FIELD.test(m[1]!)) return true;
   const types = new Map<string, boolean>();
   for (const m of text.matchAll(STORE))
-    if (PAGE_FIELD.test(m[2]!) || pageTypedBase(text, m[1]!, types)) return true;
+    if (PAGE_FIELD.test(m[2]!) || SG_FIELD.test(m[2]!) || pageTypedBase(text, m[1]!, types))
+      return true;
   return false;
 }
 

@@ -1,65 +1,26 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lintBoth, miniTree } from '../../../test/xref/miniTree';
+import {
+  COMPRESS_SUPER,
+  PAGELIST,
+  PAGELIST_PATCH,
+  lintBoth,
+  miniTree,
+} from '../../../test/xref/miniTree';
 import { buildTreeFacts } from './build';
 import { TreeIndex } from './treeIndex';
 
-/** A page list kept in a list head: pages come from a fresh allocation or the spare list. */
-const PLIST = `struct plist {
-\tstruct list_head head;
-\tstruct list_head spare;
-};
-
-static int plist_addpage(struct plist *pl)
-{
-\tstruct page *page;
-
-\tif (list_empty(&pl->spare))
-\t\tpage = __page_cache_alloc(GFP_NOFS);
-\telse
-\t\tpage = list_first_entry(&pl->spare, struct page, lru);
-\tif (!page)
-\t\treturn -ENOMEM;
-\tlist_add_tail(&page->lru, &pl->head);
-\treturn 0;
-}
-
-int plist_reserve(struct plist *pl)
-{
-\tstruct page *page = __page_cache_alloc(GFP_NOFS);
-
-\tlist_add_tail(&page->lru, &pl->spare);
-\treturn 0;
-}
-`;
-
-/** Another subsystem patches the first page of a page list it reaches through its own struct. */
-const RECONNECT = `struct rstate {
-\tstruct plist *pl;
-\tint nr;
-};
-
-void rstate_patch(struct rstate *st)
-{
-\tstruct page *page = list_first_entry(&st->pl->head, struct page, lru);
-\t__le32 *addr = kmap_atomic(page);
-
-\t*addr = cpu_to_le32(st->nr);
-\tkunmap_atomic(addr);
-}
-`;
-
 test('xref: a page taken off a list head that only ever holds fresh pages is private', async () => {
-  const root = miniTree({ 'net/core/plist.c': PLIST, 'fs/rfs/reconnect.c': RECONNECT });
+  const root = miniTree({ 'net/core/pagelist.c': PAGELIST, 'fs/rfs/reconnect.c': PAGELIST_PATCH });
   const r = await lintBoth(root, 'fs/rfs/reconnect.c');
   assert.equal(r.alone, 1, 'judged alone the page is of unknown origin');
-  assert.equal(r.indexed, 0, 'noisy: plist.head holds only __page_cache_alloc pages');
+  assert.equal(r.indexed, 0, 'noisy: rfs_pagelist.head holds only __page_cache_alloc pages');
   assert.ok(
-    r.notes.some((n) => /plist\.head is only assigned from/.test(n)),
+    r.notes.some((n) => /rfs_pagelist\.head is only assigned from/.test(n)),
     r.notes.join('\n'),
   );
   // One file that puts a page-cache page on the same list makes it visible.
-  const cached = `void plist_adopt(struct plist *pl, struct address_space *m)
+  const cached = `void pagelist_adopt(struct rfs_pagelist *pl, struct address_space *m)
 {
 \tstruct page *page = find_get_page(m, 0);
 
@@ -67,17 +28,20 @@ test('xref: a page taken off a list head that only ever holds fresh pages is pri
 }
 `;
   const mixed = miniTree({
-    'net/core/plist.c': PLIST,
+    'net/core/pagelist.c': PAGELIST,
     'net/core/adopt.c': cached,
-    'fs/rfs/reconnect.c': RECONNECT,
+    'fs/rfs/reconnect.c': PAGELIST_PATCH,
   });
   assert.equal((await lintBoth(mixed, 'fs/rfs/reconnect.c')).indexed, 1, 'missing: a cache page');
   // A fresh page added to the page cache in the same function is not private.
-  const added = PLIST.replace(
+  const added = PAGELIST.replace(
     '\tlist_add_tail(&page->lru, &pl->spare);',
     '\tadd_to_page_cache_lru(page, NULL, 0, GFP_NOFS);\n\tlist_add_tail(&page->lru, &pl->spare);',
   );
-  const published = miniTree({ 'net/core/plist.c': added, 'fs/rfs/reconnect.c': RECONNECT });
+  const published = miniTree({
+    'net/core/pagelist.c': added,
+    'fs/rfs/reconnect.c': PAGELIST_PATCH,
+  });
   assert.equal((await lintBoth(published, 'fs/rfs/reconnect.c')).indexed, 1);
 });
 
@@ -111,27 +75,6 @@ test('xref: field origin: pinned user pages are visible, one unknown source is n
   assert.equal(pool.value, 'private', 'NULL is no source');
   assert.match(pool.evidence, /alloc_page \(drivers\/ring\.c:16\)/);
 });
-
-/** A filesystem's compressed-page cache: an internal inode's mapping behind a getter. */
-const COMPRESS_SUPER = `struct cfs_sb_info {
-\tstruct inode *compress_inode;
-};
-
-int cfs_init_compress_inode(struct cfs_sb_info *sbi, struct super_block *sb)
-{
-\tstruct inode *inode = cfs_iget(sb, CFS_COMPRESS_INO(sbi));
-
-\tif (IS_ERR(inode))
-\t\treturn PTR_ERR(inode);
-\tsbi->compress_inode = inode;
-\treturn 0;
-}
-
-struct address_space *COMPRESS_MAPPING(struct cfs_sb_info *sbi)
-{
-\treturn sbi->compress_inode->i_mapping;
-}
-`;
 
 const COMPRESS_CACHE = `void cfs_cache_page(struct cfs_sb_info *sbi, struct page *page, pgoff_t idx)
 {

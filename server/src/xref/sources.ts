@@ -96,3 +96,18 @@ export const SG_STORES_PAGE: ReadonlyMap<string, number> = new Map([
   ['sg_set_page', 1],
   ['sg_set_folio', 1],
 ]);
+
+/**
+ * Fields that hold a scatterlist (`fl->sgl`, `cmd->t_data_sg`, `sglist->scatterlist`): every
+ * store into one is recorded, known source or not, so that one scatterlist of unknown pages keeps
+ * the field from passing for private (a field's sources decide what `sg_page()` of a cursor over
+ * it gives, server/src/analysis/dcache/pageOrigin.ts).
+ */
+export const SG_FIELD = /(?:^|[._])(?:sgl?|sg_?list|scatterlist|sgt)$/i;
+
+/**
+ * Walking a scatterlist: `for_each_sg(sgl, sg, nents, i)` moves `sg` from `sgl` along the list
+ * (include/linux/scatterlist.h:171 (6.1), :195 (6.12)), as `sg = sg_next(sg)` does by hand (the
+ * table's next-entry role).
+ */
+export const SG_ITERATOR = /^for_each_sg$/;

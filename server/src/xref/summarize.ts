@@ -17,7 +17,7 @@ import {
 } from '../parsing/nodeText';
 import { FileSummaries } from '../analysis/dcache/summaries';
 import { writesPageParam } from '../analysis/dcache/pageModel';
-import { declaredTypes, fieldKey, structMembers } from './declarations';
+import { declaredTypes, fieldKey, returnKey, structMembers } from './declarations';
 import {
   ADDS_TO_CACHE,
   ADDRESS_TO_PAGE,
@@ -30,6 +30,7 @@ import {
   INSERTS_USER_PAGE,
   REQUEST_PAGE_FIELD,
   RESERVED_INO,
+  SG_FIELD,
   classifyCall,
 } from './sources';
 import type { FieldSource, FileFacts, FunctionFactsSummary } from './types';
@@ -77,6 +78,13 @@ export function summarizeFile(
     ]);
     const ctx = contextOf(fn, nodes);
     for (const n of nodes) visit(n, ctx, facts, addField);
+    // What a helper returning pages gives back, kept like a field's sources (`name()`).
+    const returned = returnKey(fn, functionName(fn));
+    for (const r of returned ? fn.descendantsOfType('return_statement') : []) {
+      const value = r.namedChild(0);
+      const s = value && sourceOf(value, ctx, r.startIndex, 0);
+      if (returned && s) addField(returned, s, r);
+    }
     const summary = functionSummary(fn, ctx, local, nodes);
     if (summary) facts.functions.push(summary);
   }
@@ -134,7 +142,7 @@ function visit(
     const key = lhs ? fieldKey(lhs, ctx.types) : undefined;
     if (key && rhs) {
       const s = sourceOf(rhs, ctx, n.startIndex, 0);
-      if (s && (s.kind !== 'unknown' || PAGE_FIELD.test(key))) add(key, s, n);
+      if (s && (s.kind !== 'unknown' || PAGE_FIELD.test(key) || SG_FIELD.test(key))) add(key, s, n);
       const fnName = stripExpr(rhs);
       // `ops->write_end = my_write_end`: a callback registration by assignment.
       if (fnName.type === 'identifier' && isFunctionName(fnName.text, ctx))
@@ -221,7 +229,11 @@ function sourceOf(rhs: Node, ctx: Ctx, at: number, depth: number): Source | unde
         : { kind: 'private', what: callee };
     const c = classifyCall(callee);
     if (c === 'memory') return { kind: 'unknown', what: `memory:${callee}` };
-    return c ? { kind: c, what: callee } : { kind: 'unknown', what: `${callee || 'call'}()` };
+    if (c) return { kind: c, what: callee };
+    // Another function's return value: what the tree records it returns (returnKey).
+    return /^\w+$/.test(callee)
+      ? { kind: 'unknown', what: `field:${callee}()` }
+      : { kind: 'unknown', what: `${callee || 'call'}()` };
   }
   if (v.type === 'field_expression' || v.type === 'subscript_expression') {
     const field = /(\w+)\s*(?:\[[^\]]*\])?$/.exec(v.text)?.[1] ?? '';

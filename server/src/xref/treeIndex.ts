@@ -226,7 +226,7 @@ export class TreeIndex implements TreeFacts {
     else if (resolved.length > 0 && resolved.every((r) => r.kind === 'private'))
       result = {
         value: 'private',
-        evidence: `${key} is only assigned from ${resolved
+        evidence: `${key} ${key.endsWith('()') ? 'only returns pages from' : 'is only assigned from'} ${resolved
           .slice(0, 3)
           .map((r) => r.text)
           .join(', ')}`,

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lintBoth, miniTree } from '../../../test/xref/miniTree';
+import { COMPRESS_SUPER, lintBoth, miniTree } from '../../../test/xref/miniTree';
 import { createParser, initParser } from '../parsing/parser';
 import { wasmSources } from '../host/wasmPaths';
 import { lintSource } from '../linter';
@@ -66,27 +66,6 @@ test(`${RULE}: a read of an internal inode's page cache is silent with the tree 
   assert.equal(await readFindings(any, 'fs/bfs/bitmap.c'), 1, 'missing: any inode');
 });
 
-/** A filesystem caching compressed blocks in the page cache of an internal inode. */
-const CSUPER = `struct cfs_sb_info {
-\tstruct inode *compress_inode;
-};
-
-int cfs_init_compress_inode(struct cfs_sb_info *sbi, struct super_block *sb)
-{
-\tstruct inode *inode = cfs_iget(sb, CFS_COMPRESS_INO(sbi));
-
-\tif (IS_ERR(inode))
-\t\treturn PTR_ERR(inode);
-\tsbi->compress_inode = inode;
-\treturn 0;
-}
-
-struct address_space *COMPRESS_MAPPING(struct cfs_sb_info *sbi)
-{
-\treturn sbi->compress_inode->i_mapping;
-}
-`;
-
 const CACHE = `void cfs_cache_block(struct cfs_sb_info *sbi, struct page *page, pgoff_t blk)
 {
 \tstruct page *cpage = alloc_page(GFP_NOFS);
@@ -105,7 +84,7 @@ const CACHE = `void cfs_cache_block(struct cfs_sb_info *sbi, struct page *page, 
 `;
 
 test('tree: a fresh page added to the page cache of an internal inode stays private', async () => {
-  const root = miniTree({ 'fs/cfs/super.c': CSUPER, 'fs/cfs/cache.c': CACHE });
+  const root = miniTree({ 'fs/cfs/super.c': COMPRESS_SUPER, 'fs/cfs/cache.c': CACHE });
   const r = await lintBoth(root, 'fs/cfs/cache.c');
   assert.equal(r.indexed, 0, 'noisy: the compress inode is internal');
   assert.ok(
@@ -114,7 +93,7 @@ test('tree: a fresh page added to the page cache of an internal inode stays priv
   );
   // Added to a mapping the caller names: any file's page cache, user space may map it.
   const anyMapping = miniTree({
-    'fs/cfs/super.c': CSUPER,
+    'fs/cfs/super.c': COMPRESS_SUPER,
     'fs/cfs/cache.c': CACHE.replace(
       'struct page *page, pgoff_t blk',
       'struct page *page, struct address_space *m, pgoff_t blk',

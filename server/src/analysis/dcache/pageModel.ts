@@ -12,6 +12,7 @@ import type { Edge } from '../../cfg/graph';
 import { testOf } from '../core/conditions';
 import { negativeTest } from './conditions';
 import { iteratorWrites } from './iteratorWrites';
+import { otherBufferAt } from './addressDefs';
 import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
 import type { FileSummaries, IndexNote } from './summaries';
@@ -179,10 +180,34 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
       .filter(([k]) => k.startsWith(`${key}.`) && OUTPUT_FIELD.test(k))
       .map(([, b]) => b);
   };
+  // A variable given another buffer on the way (`c = buf->tail->iov_base`) no longer writes the page.
+  const other = otherBufferAt(
+    facts,
+    (rhs) => addressOf(rhs) !== undefined,
+    new Set(bindings.keys()),
+  );
+  const addressAt =
+    (e: Event) =>
+    (n: Node | undefined): Binding | undefined => {
+      const b = addressOf(n);
+      const base = b && n ? pointerBase(n) : undefined;
+      return base && base.type !== 'call_expression' && other(e, normKey(exprKey(base)))
+        ? undefined
+        : b;
+    };
   const actions = new Map<Event, PageAction[]>();
   for (const e of facts.all) {
     checkDeadline();
-    const list = eventActions(e, addressOf, fieldBindings, notePage, miters, unmapped, facts, file);
+    const list = eventActions(
+      e,
+      addressAt(e),
+      fieldBindings,
+      notePage,
+      miters,
+      unmapped,
+      facts,
+      file,
+    );
     // Names move on (`page = get_arg_page(...)` in a loop, `bv++`); the rule follows which
     // names still hold a written page.
     if (e.kind === 'assign')

@@ -7,9 +7,11 @@
 import type { Node } from '../../parsing/parser';
 import { exprKey, stripExpr } from '../../parsing/nodeText';
 import { normKey } from '../core/events';
+import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
 import { internalMapping, treeOrigin } from '../../xref/origin';
 import { SG_STORES_PAGE } from '../../xref/sources';
+import { helperPages, privateElsewhere } from './indexedOrigin';
 import * as K from '../../knowledge/dcache';
 import { apiAt, selectedKernelVersion } from '../../knowledge/versions';
 import type { PageModel } from './pageModel';
@@ -104,7 +106,24 @@ export function needsFlush(
   const root = /^\w+/.exec(page)?.[0] ?? '';
   const at = facts.params.indexOf(root);
   if (at >= 0 && file.callerFlushes(facts.name, at, page.slice(root.length))) return false;
+  // `*foliop = folio; return 0;` (a write_begin): the caller gets the page and flushes it.
+  const out = outParameter(page, facts);
+  if (out >= 0 && file.callerFlushes(facts.name, out, '', 0, true)) return false;
   return true;
+}
+
+/** The parameter through which the function hands `page` back (`*pagep = page`), or -1. */
+function outParameter(page: string, facts: FunctionFacts): number {
+  for (const e of facts.all) {
+    if (e.kind !== 'assign' || !e.rhs || facts.canon(pageKey(e.rhs)) !== page) continue;
+    const left = e.node.childForFieldName('left');
+    const l = left ? stripExpr(left) : undefined;
+    if (l?.type !== 'pointer_expression' || l.childForFieldName('operator')?.type !== '*') continue;
+    const target = l.childForFieldName('argument');
+    const at = target?.type === 'identifier' ? facts.params.indexOf(target.text) : -1;
+    if (at >= 0) return at;
+  }
+  return -1;
 }
 
 /**
@@ -120,7 +139,7 @@ function originOf(
 ): Origin {
   if (integrityVector(page, facts, file)) return 'private';
   const fn = facts.cfg.node;
-  const filled = filledScatterlist(page, facts);
+  const filled = filledScatterlist(page, facts) ?? privateElsewhere(page, facts, file);
   if (filled) {
     why.push(filled);
     return 'private';
@@ -186,7 +205,10 @@ function originOf(
         ? 'private'
         : file.returnOrigin(callee);
     // The tree index: a field only ever given private pages, an internal inode's mapping.
-    const hint = file.tree && treeOrigin(e.rhs, facts.cfg.node, file.tree.tree);
+    const hint =
+      file.tree &&
+      (treeOrigin(e.rhs, facts.cfg.node, file.tree.tree) ??
+        helperPages(e.rhs, page, facts, file.tree.tree));
     if (hint?.value === 'private') why.push(hint.evidence);
     if (hint?.value === 'private' && origin !== 'visible') origin = 'private';
     if (kept === 'visible') premise.value = { kind: 'field', expr: page, node: e.node };

@@ -212,7 +212,7 @@ export class FileSummaries extends FileContext {
    * hands over as argument `index` (`path` follows fields: '.bv_page'), or a page it cannot name.
    * Then the callee's write is the callers' to flush (a helper that fills a page for its caller).
    */
-  callerFlushes(name: string, index: number, path = '', depth = 0): boolean {
+  callerFlushes(name: string, index: number, path = '', depth = 0, byAddress = false): boolean {
     if (!name || name === '<anonymous>' || index < 0 || depth > MAX_DEPTH) return false;
     let callers = 0;
     for (const { other, fn } of this.callersOf(name)) {
@@ -225,13 +225,20 @@ export class FileSummaries extends FileContext {
       if (calls.length === 0) continue;
       callers++;
       for (const { e, i } of calls) {
-        const arg = e.kind === 'call' ? e.args[index] : undefined;
+        const given = e.kind === 'call' ? e.args[index] : undefined;
+        // An out-parameter (`write_begin(..., &folio)`) gives back the page the caller names.
+        const arg = given && byAddress ? addressee(given) : given;
         if (!arg) return false;
         const key = facts.canon(pageKey(arg) + path);
-        if (facts.all.slice(i + 1).some((later) => this.flushesPage(facts, later, key))) continue;
+        // `return fill(folio);` runs nothing after the call: a flush further down is another path.
+        if (
+          !returnsValueOf(e.node) &&
+          facts.all.slice(i + 1).some((later) => this.flushesPage(facts, later, key))
+        )
+          continue;
         // Two or more levels up: the caller got the page from its own callers, who flush it, or
         // made it itself from a private allocation (`zero_fill_data` ← `btt_read_pg` ← flush).
-        if (!this.handedUp(other, facts, key, depth + 1)) return false;
+        if (byAddress || !this.handedUp(other, facts, key, depth + 1)) return false;
       }
     }
     return callers > 0;
@@ -247,8 +254,16 @@ export class FileSummaries extends FileContext {
     const at = facts.params.indexOf(root);
     const path = key.slice(root.length);
     if (at >= 0) return /^(?:\.\w+)*$/.test(path) && this.callerFlushes(name, at, path, depth);
+    // `bvec.bv_page = page` where both names are one page is a copy, not another source; and
+    // `page = NULL` gives no page.
     const values = facts.all.flatMap((e) =>
-      e.kind === 'assign' && e.rhs && facts.canon(e.lhsKey) === key ? [stripExpr(e.rhs)] : [],
+      e.kind === 'assign' &&
+      e.rhs &&
+      facts.canon(e.lhsKey) === key &&
+      facts.canon(pageKey(e.rhs)) !== key &&
+      !NO_VALUE.test(stripExpr(e.rhs).text)
+        ? [stripExpr(e.rhs)]
+        : [],
     );
     return (
       values.length > 0 &&
@@ -323,9 +338,12 @@ export class FileSummaries extends FileContext {
     if (!param) return false;
     const aliases = new Set([param]);
     for (const e of facts.all) {
+      // `*element = words[0]` stores a value read from the page into the caller's variable:
+      // `element` does not come to point into the page.
       if (
         e.kind === 'assign' &&
         e.rhs &&
+        !derefStore(e.node) &&
         aliases.has(rootOf(normKey(exprKey(pointerBase(e.rhs)))))
       ) {
         aliases.add(e.lhsKey);
@@ -355,6 +373,31 @@ export function callName(e: Event & { kind: 'call' }): string {
   const f = e.node.childForFieldName('function');
   const field = f?.type === 'field_expression' ? f.childForFieldName('field')?.text : undefined;
   return field ? `->${field}` : '';
+}
+
+/** `&folio`: the variable an address-of argument names. */
+function addressee(arg: Node): Node | undefined {
+  const s = stripExpr(arg);
+  if (s.type !== 'pointer_expression' || s.childForFieldName('operator')?.type !== '&')
+    return undefined;
+  return s.childForFieldName('argument') ?? undefined;
+}
+
+/** The call is the value of a `return` statement (through parentheses and casts). */
+function returnsValueOf(call: Node): boolean {
+  let n: Node | null = call.parent;
+  for (let guard = 0; n && guard < 8; guard++, n = n.parent) {
+    if (n.type === 'return_statement') return true;
+    if (n.type !== 'parenthesized_expression' && n.type !== 'cast_expression') return false;
+  }
+  return false;
+}
+
+/** `*p = v` (or `*p += v`): a store through `p`, which gives `p` no new value. */
+function derefStore(node: Node): boolean {
+  const left = node.type === 'assignment_expression' ? node.childForFieldName('left') : null;
+  const l = left ? stripExpr(left) : null;
+  return l?.type === 'pointer_expression' && l.childForFieldName('operator')?.type === '*';
 }
 
 function rootOf(key: string): string {

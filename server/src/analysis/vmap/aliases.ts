@@ -12,7 +12,7 @@ import type { FunctionFacts } from '../core/facts';
 import * as V from '../../knowledge/vmap';
 import { addrKey, rootOf, submitDirection } from './file';
 import type { CallbackInfo, VmapFile } from './file';
-import { attachedPage, rejects, signatureContext } from './shapes';
+import { attachedPage, rejects, signatureContext, uncachedAlias } from './shapes';
 import type { Context } from './shapes';
 import type { FunctionSyntax } from './syntax';
 import type { AliasInfo } from './types';
@@ -132,7 +132,7 @@ export function discoverAliases(
     if (e.kind === 'assign' && e.rhs) {
       const rhs = stripExpr(e.rhs);
       const callee = rhs.type === 'call_expression' ? calleeName(rhs) : '';
-      if (V.VMAP_SOURCE.has(callee))
+      if (V.VMAP_SOURCE.has(callee) && !uncachedAlias(rhs))
         add(
           e.lhsKey,
           text(

@@ -18,6 +18,7 @@ import { normKey, pointerBase } from '../core/events';
 import type { FunctionFacts } from '../core/facts';
 import type { FileContext } from '../core/fileContext';
 import * as V from '../../knowledge/vmap';
+import { uncachedAlias } from './shapes';
 
 export type Dir = 'write' | 'read' | 'both' | 'unknown';
 
@@ -195,7 +196,7 @@ export class VmapFile {
       }
       if (rhs.type === 'call_expression') {
         const callee = calleeName(rhs);
-        if (V.VMAP_SOURCE.has(callee)) {
+        if (V.VMAP_SOURCE.has(callee) && !uncachedAlias(rhs)) {
           if (V.PAGES_ALIAS_SOURCE.has(callee)) localAliases.add(e.lhsKey);
           // vmalloc'd fields are mostly CPU-only tables: an alias for I/O only if the file says so.
           if (field && (V.PAGES_ALIAS_SOURCE.has(callee) || this.usedForIo(field)))

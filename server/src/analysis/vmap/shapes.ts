@@ -17,13 +17,19 @@ export interface EmptyWrapper {
   param: string;
 }
 
-/** `if (is_vmalloc_addr(buf)) return -EFAULT;`: vmalloc memory is refused, so it is no alias here. */
+/**
+ * `if (is_vmalloc_addr(buf)) return -EFAULT;`: vmalloc memory is refused, so it is no alias here.
+ * An error cookie counts as a refusal too: dma_map_single_attrs() returns DMA_MAPPING_ERROR for a
+ * vmalloc address (include/linux/dma-mapping.h:332, 6.1).
+ */
 export function rejects(test: Node, fn: Node): boolean {
   for (const p of upFrom(fn, test)) {
     if (p.type === 'if_statement') {
       const body = p.childForFieldName('consequence')?.text ?? '';
       return (
-        (/\breturn\s+(?:-E|ERR_PTR|NULL)|\bgoto\s+\w*(?:err|fail)/.test(body) ||
+        (/\breturn\s+(?:-E|ERR_PTR|NULL\b|[A-Z][A-Z0-9_]*_ERROR\b)|\bgoto\s+\w*(?:err|fail)/.test(
+          body,
+        ) ||
           /^\{?\s*(?:vfree|kvfree|vunmap)\s*\(/.test(body)) &&
         !/_kernel_vmap_range|vmalloc_to_page/.test(body)
       );
@@ -90,6 +96,14 @@ export function signatureContext(fnText: string, name: string): Context | undefi
   if (/begin_cpu_access$/.test(name)) return 'cpu-access';
   if (/end_cpu_access$/.test(name)) return 'device-access';
   return undefined;
+}
+
+/** `vmap(pages, n, VM_MAP, pgprot_writecombine(PAGE_KERNEL))`: an alias that caches nothing. */
+export function uncachedAlias(call: Node): boolean {
+  return callArguments(call).some((a) => {
+    const s = stripExpr(a);
+    return V.UNCACHED_PROT.test(s.type === 'call_expression' ? calleeName(s) : s.text);
+  });
 }
 
 /** The call is the page argument of bio_add_page()/sg_set_page(). */
