@@ -21,6 +21,8 @@ export function roleInWords(r: VersionedRole): string {
       return `reads the page in ${ARG(r.page)} through its own kernel mapping`;
     case 'reads-memory':
       return `reads the memory of ${r.args.map(ARG).join(', ')}`;
+    case 'loads-shared':
+      return `loads ${ARG(r.arg)} once, as memory another CPU or user space may store to`;
     case 'page-cache-lookup':
       return 'page-cache lookup: the page it gives is file data';
     case 'tests-writably-mapped':

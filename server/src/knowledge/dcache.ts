@@ -112,6 +112,9 @@ export let READS_PAGE: Map<string, number>;
 /** Calls that read the memory their pointer arguments point to: name → indexes. */
 export let READS_MEMORY: Map<string, number[]>;
 
+/** Loads of memory another party may store to (READ_ONCE): name → the loaded argument. */
+export let LOADS_SHARED: Map<string, number>;
+
 /** Page-cache lookups: their result, or what they fill through a `&x` argument, is file data. */
 export let PAGE_CACHE_LOOKUP: Set<string>;
 
@@ -163,6 +166,7 @@ derivedFromTable(() => {
   CONTAINER_LOOKUP = namesWith('looks-up-stored');
   READS_PAGE = indexBy('reads', (r) => r.page);
   READS_MEMORY = new Map(withRole('reads-memory').map(([n, r]) => [n, r.args]));
+  LOADS_SHARED = indexBy('loads-shared', (r) => r.arg);
   PAGE_CACHE_LOOKUP = namesWith('page-cache-lookup');
   WRITABLY_MAPPED_TEST = namesWith('tests-writably-mapped');
   SETS_BVEC_PAGE = new Map(

@@ -28,6 +28,11 @@ export type Role =
   /** Reads the memory its pointer arguments `args` point to (`memcpy` reads argument 1). */
   | { role: 'reads-memory'; args: number[] }
   /**
+   * Loads argument `arg` (an lvalue, or a pointer) once, as memory another party may store to
+   * at any time: another CPU, or user space through a shared mapping (`READ_ONCE(hdr->status)`).
+   */
+  | { role: 'loads-shared'; arg: number }
+  /**
    * A page-cache lookup: its result, or the page/folio/batch it fills through a `&x` argument,
    * holds pages of a file that user space may map shared and writable.
    */

@@ -21,8 +21,9 @@ test('what an API does depends on the version: the examples of issue 12', () => 
   // memcpy_to_folio flushes (include/linux/highmem.h:483 in 6.12); absent from 6.1.
   assert.deepEqual(roles('memcpy_to_folio', v(6, 12)), ['flushes-internally']);
   assert.equal(apiAt('memcpy_to_folio', v(6, 1)), undefined);
-  // memcpy_page writes without a flush in 6.1 and 6.12 alike.
-  for (const at of [v(6, 1), v(6, 12)]) assert.deepEqual(roles('memcpy_page', at), ['writes-page']);
+  // memcpy_page writes its destination without a flush, and reads its source, in 6.1 and 6.12.
+  for (const at of [v(6, 1), v(6, 12)])
+    assert.deepEqual(roles('memcpy_page', at), ['writes-page', 'reads']);
   // kmap_local_folio maps in both; folio_zero_tail only in the newer tree.
   assert.deepEqual(roles('kmap_local_folio', v(6, 1)), ['map']);
   assert.equal(apiAt('folio_zero_tail', v(6, 1)), undefined);

@@ -22,6 +22,7 @@ import { acrossVersions } from '../knowledge/versions';
 import { originStep } from '../analysis/core/origin';
 import { ioReadSide } from '../analysis/dcache/ioReadSide';
 import type { IoReadSide } from '../analysis/dcache/ioReadSide';
+import { ringReads } from '../analysis/dcache/ringReads';
 import type { Finding, Rule, RuleContext } from './types';
 
 const FLUSHED = 1;
@@ -51,7 +52,8 @@ export const rule: Rule = {
       'A page-cache page that user space may have written through a shared mapping is read by the kernel with no flush_dcache_page()/flush_dcache_folio() before the read.',
     defaultSeverity: 'info',
   },
-  relevant: (text) => READ_WORDS.test(text) || FLUSH_WORD.test(text),
+  relevant: (text, file) =>
+    READ_WORDS.test(text) || FLUSH_WORD.test(text) || (file?.mentionsRing(text) ?? false),
   // Without a page-cache lookup anywhere in the file no page is one (pageCacheNames), and
   // without a flush no page is one the file shows user-visible (ioReadSide): the file is not
   // worth parsing, whatever it reads (most of the tree memcpy()s).
@@ -65,8 +67,10 @@ export const rule: Rule = {
         fileLooksUp && ctx.file.isDefined(name) && ctx.file.returnOrigin(name) === 'visible',
       ctx.file.tree?.tree,
     );
+    // Loads of a user-mapped ring's structures (analysis/dcache/ringReads.ts).
+    const ring = ringReads(ctx.facts, ctx.file.ringRoots(ctx.facts.cfg.node));
     const model =
-      FLUSH_WORD.test(ctx.facts.cfg.node.text) || names.size > 0
+      FLUSH_WORD.test(ctx.facts.cfg.node.text) || names.size > 0 || ring.reads.size > 0
         ? buildPageModel(ctx.facts, ctx.file)
         : undefined;
     const io = model && ioReadSide(ctx.facts, model, ctx.file, ctx.facts.cfg.node.text);
@@ -74,6 +78,7 @@ export const rule: Rule = {
     // reads; the page-cache reads (a partial copy's merge) stay with page-cache pages.
     const cached = new Map(names);
     for (const [k, v] of io?.names ?? []) if (!names.has(k)) names.set(k, v);
+    if (ring.reads.size > 0) for (const [k, v] of ring.names) if (!names.has(k)) names.set(k, v);
     if (!model || names.size === 0) return [];
     const display = (page: string): { text: string; folio: boolean } | undefined => {
       const info = model.pages.get(page);
@@ -83,7 +88,11 @@ export const rule: Rule = {
       model.addressOf(n);
     const reads = new Map<Event, PageRead[]>();
     for (const e of ctx.facts.all) {
-      const r = [...readOf(e, ctx.facts, cached, addressOf, display), ...(io?.reads.get(e) ?? [])];
+      const r = [
+        ...readOf(e, ctx.facts, cached, addressOf, display),
+        ...(io?.reads.get(e) ?? []),
+        ...(ring.reads.get(e) ?? []),
+      ];
       if (r.length > 0) reads.set(e, r);
     }
     const groups = new Set([...reads.values()].flatMap((l) => l.map((r) => r.group)));
@@ -151,13 +160,16 @@ function checkGroup(
   const origin = [...names.values()].find((o) => o.group === group);
   const shown = io?.names.get(group) === origin ? io?.reads : undefined;
   const what = [...(shown?.values() ?? [])].flat().find((r) => r.group === group)?.text;
+  const ringRoot = /^ring:(\w+)$/.exec(group)?.[1];
   const start = [
     originStep(
-      origin && what
-        ? { kind: 'flushed-here', what, node: origin.node }
-        : origin
-          ? { kind: 'api', api: origin.api, node: origin.node }
-          : { kind: 'unknown', name: group, node: facts.cfg.node },
+      ringRoot
+        ? { kind: 'ring', name: ringRoot, node: facts.cfg.node }
+        : origin && what
+          ? { kind: 'flushed-here', what, node: origin.node }
+          : origin
+            ? { kind: 'api', api: origin.api, node: origin.node }
+            : { kind: 'unknown', name: group, node: facts.cfg.node },
     ),
   ];
   const by = read.kind === 'call' ? read.name : 'the kernel';
@@ -182,7 +194,7 @@ function checkGroup(
     start: read.node.startIndex,
     end: read.node.endIndex,
     function: facts.name,
-    message: `${r.text} is a page-cache page that user space may have written through a shared mapping, and ${facts.name}() reads it through a kernel mapping with no ${flushName}(${r.text}) before; on an aliasing D-cache the kernel can read stale data`,
+    message: `${r.text} is ${ringRoot ? 'a page of a ring user space maps' : 'a page-cache page'} that user space may have written through a shared mapping, and ${facts.name}() reads it through a kernel mapping with no ${flushName}(${r.text}) before; on an aliasing D-cache the kernel can read stale data`,
     path: steps,
     fixes: [
       insertStatementFix(source, facts.cfg.node, read.node, 'before', fixText, `Insert ${fixText}`),

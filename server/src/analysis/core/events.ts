@@ -79,6 +79,12 @@ export function storeBaseKey(lhs: Node): string {
         if (!arg) return '';
         return normKey(exprKey(pointerBase(arg)));
       }
+      case 'call_expression': {
+        // `BLOCK_STATUS(desc) = v`: only a macro can stand on the left of `=`, and an accessor
+        // macro names a field of what its first argument points to.
+        const arg = /^[A-Z][A-Z0-9_]*$/.test(calleeName(lhs)) ? callArguments(lhs)[0] : undefined;
+        return arg ? normKey(exprKey(pointerBase(arg))) : '';
+      }
       default:
         return '';
     }

@@ -26,6 +26,8 @@ export type Premise =
   | { kind: 'device'; name: string; node: Node; how: string }
   /** A page the function flushes after writing it: its own code treats it as user-visible. */
   | { kind: 'flushed-here'; what: string; node: Node }
+  /** A structure of a ring the file maps into user space and flushes by address. */
+  | { kind: 'ring'; name: string; node: Node }
   /** The finding is about the API itself (a removed name), not about a page. */
   | { kind: 'removed-api'; api: string; node: Node; since?: string };
 
@@ -71,6 +73,9 @@ export function originNote(p: Premise, evidence: readonly string[] = []): string
       break;
     case 'flushed-here':
       note = `${p.what} is flushed by this function after a write (${at(p.node)}): its own code treats it as a page user space maps`;
+      break;
+    case 'ring':
+      note = `\`${p.name}\` points into a ring this file maps into user space and flushes by address: user space stores into it through its own mapping`;
       break;
     case 'removed-api': {
       const src = API_BY_NAME.get(p.api)?.source;

@@ -327,8 +327,10 @@ function eventActions(
         e.lhsKey.includes('.') &&
         !unmapped.has(e.lhsKey) &&
         !(b && unmapped.has(b.page));
-      if (b && (e.kind === 'return' || parked))
-        out.push({ kind: 'escape', page: b.page, node: e.node });
+      // A helper the table says flushes what it writes (folio_zero_tail, include/linux/highmem.h:520,
+      // 6.12) returns the address for the caller to unmap, not a write for the caller to flush.
+      const returned = e.kind === 'return' && !K.FLUSH.has(facts.name);
+      if (b && (returned || parked)) out.push({ kind: 'escape', page: b.page, node: e.node });
       return out;
     }
     case 'call':

@@ -15,6 +15,8 @@ import * as K from '../../knowledge/dcache';
 import { apiAt, selectedKernelVersion } from '../../knowledge/versions';
 import type { PageModel } from './pageModel';
 import { outParameter } from './summaries';
+import { publishes } from './pageState';
+import { publishesParam } from './publication';
 import type { FileSummaries } from './summaries';
 import type { Premise } from '../core/origin';
 import { deviceConsumer } from './deviceOnly';
@@ -94,7 +96,10 @@ export function needsFlush(
         facts.all.some((e) => e.kind === 'call' && K.FILE_SIZE_UPDATE.has(e.name));
       return copies && fileData;
     }
-    return origin === 'visible';
+    // A whole-page helper (clear_highpage, copy_highpage: kmap_local_page, write, kunmap, no
+    // flush; include/linux/highmem.h:237 and :320, 6.12) filling a page the function then marks
+    // up to date fills file data for readers through every mapping.
+    return origin === 'visible' || (vias.has('page-write') && publishes(model, page));
   }
   // A page the caller passes in (a bio page it holds included) is the caller's to flush when
   // every same-file caller does so.
@@ -157,6 +162,20 @@ function originOf(
         why.push(`added to an internal inode's page cache: ${into}`);
         continue;
       }
+      published = true;
+      premise.value = { kind: 'published', api: e.name, node: e.node };
+    }
+    // A same-file helper that installs the page for user space (publication.ts).
+    if (
+      e.kind === 'call' &&
+      !published &&
+      e.name !== facts.name &&
+      file.isDefined(e.name) &&
+      e.args.some(
+        (a, i) =>
+          facts.canon(a.text.replace(/\s+/g, '')) === page && publishesParam(file, e.name, i),
+      )
+    ) {
       published = true;
       premise.value = { kind: 'published', api: e.name, node: e.node };
     }

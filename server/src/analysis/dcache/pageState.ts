@@ -66,8 +66,13 @@ export function pageTransitions(
           if (n !== a.lhs && !n.startsWith(`${a.lhs}.`) && !n.startsWith(`${a.lhs}[`) && !moved)
             return;
           const from = a.rhs === null ? -1 : names.indexOf(a.rhs);
+          // `page = pages[ip]` while `pages[ip]` is the written page: by the same reading as above
+          // the element name still holds it, so the name walking the array holds it too.
+          const element = pending && a.rhs !== null && a.rhs === page && a.rhs.includes('[');
           next =
-            from >= 0 && (state & holdBit(from)) !== 0 ? next | holdBit(i) : next & ~holdBit(i);
+            element || (from >= 0 && (state & holdBit(from)) !== 0)
+              ? next | holdBit(i)
+              : next & ~holdBit(i);
         });
         const held = names.length === 0 || (next & ALL_HOLDS) !== 0;
         if (held) return next;
@@ -124,7 +129,7 @@ function flushCovers(flushed: string | null, page: string): boolean {
   return (
     flushed === null ||
     flushed === page ||
-    !PLAIN_PAGE.test(flushed) ||
+    (!PLAIN_PAGE.test(flushed) && !flushed.startsWith(MITER)) ||
     !PLAIN_PAGE.test(page) ||
     walksArray(flushed, page)
   );
@@ -140,6 +145,11 @@ function walksArray(flushed: string, page: string): boolean {
 }
 
 const PLAIN_PAGE = /^[A-Za-z_]\w*(?:\.\w+|\[[^[\]()]*\])*$/;
+/**
+ * A scatterlist walk's page (`miter:<iter>`): sg_miter_next()/sg_miter_stop() flush the walk's
+ * current page only (lib/scatterlist.c:934, 6.12), never a page the function maps by name.
+ */
+const MITER = 'miter:';
 
 /**
  * The exit, before any iteration, of `for (i = 0; i < nr; i++) flush_dcache_page(pages[i]);`
