@@ -139,11 +139,36 @@ function severityOrWarning(settings: Settings, rule: string): Finding['severity'
 
 export class AnalysisThread {
   private readonly states = new Map<string, DocumentState>();
+  /**
+   * Answers of the main thread's tree index, for one index generation: each is a round trip
+   * between threads, and one analysis asks about the same callees and fields many times.
+   */
+  private answers = { generation: -1, values: new Map<string, unknown>() };
 
   constructor(
     private readonly parser: Parser,
     private readonly tree: (stop: () => boolean) => TreeFacts | undefined,
   ) {}
+
+  /** The tree index as of `generation`, its answers remembered until the index changes. */
+  private treeAt(generation: number, stop: () => boolean): TreeFacts | undefined {
+    const remote = this.tree(stop);
+    if (!remote) return undefined;
+    if (this.answers.generation !== generation)
+      this.answers = { generation, values: new Map<string, unknown>() };
+    const values = this.answers.values;
+    const ask = remote as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const facts: Record<string, (...args: unknown[]) => unknown> = {};
+    for (const m of TREE_METHODS)
+      facts[m] = (...args) => {
+        const key = `${m}\0${JSON.stringify(args)}`;
+        if (values.has(key)) return values.get(key);
+        const value = ask[m]!(...args);
+        values.set(key, value);
+        return value;
+      };
+    return facts as unknown as TreeFacts;
+  }
 
   private stateOf(key: string): DocumentState {
     let s = this.states.get(key);
@@ -189,7 +214,7 @@ export class AnalysisThread {
     const state = this.stateOf(job.key);
     const rules = enabledRules(settings);
     const deadline = performance.now() + job.budgetMs;
-    const facts = job.tree && this.tree(stop);
+    const facts = job.tree && this.treeAt(job.tree.generation, stop);
     const tree = job.tree &&
       facts && { context: { tree: facts, file: job.tree.file }, generation: job.tree.generation };
     try {
