@@ -20,6 +20,7 @@ import { publishesParam } from './publication';
 import type { FileSummaries } from './summaries';
 import type { Premise } from '../core/origin';
 import { deviceConsumer } from './deviceOnly';
+import { ownedMemory } from './ownership';
 
 type Origin = 'visible' | 'private' | 'param' | 'unknown';
 
@@ -39,6 +40,11 @@ export function needsFlush(
   const hook = archHookImplementation(facts.name, file);
   if (hook) {
     file.notes.push({ function: facts.name, offset: facts.cfg.node.startIndex, note: hook });
+    return false;
+  }
+  const owned = ownedMemory(page, facts, file);
+  if (owned) {
+    file.notes.push({ function: facts.name, offset: facts.cfg.node.startIndex, note: owned });
     return false;
   }
   const why: string[] = [];

@@ -1,0 +1,54 @@
+/**
+ * Pages a subsystem owns outright (knowledge/ownership.ts): every page a covered file writes, or
+ * a page the function reaches through a socket-buffer fragment. The answer is the evidence shown
+ * in `--verbose`.
+ */
+import type { FunctionFacts } from '../core/facts';
+import { ownedBySubsystem, STACK_FRAGMENT } from '../../knowledge/ownership';
+import type { FileSummaries } from './summaries';
+
+/** Why `page`, written in the function, belongs to a subsystem that never maps it for users. */
+export function ownedMemory(
+  page: string,
+  facts: FunctionFacts,
+  file: FileSummaries,
+): string | undefined {
+  const contract = ownedBySubsystem(file.tree?.file);
+  if (contract) return `subsystem contract: ${contract.why} (${contract.source})`;
+  return stackFragment(page, facts, file);
+}
+
+/** `skb_frag_page(frag)`, or the page cursor of `skb_frag_foreach_page(...)`. */
+function stackFragment(
+  page: string,
+  facts: FunctionFacts,
+  file: FileSummaries,
+): string | undefined {
+  const why = `${page} is ${STACK_FRAGMENT.why}`;
+  if (page.startsWith(`${STACK_FRAGMENT.page}(`)) return why;
+  if (!/^\w+$/.test(page)) return undefined;
+  for (const loop of facts.iterators.values()) {
+    if (loop.macro !== STACK_FRAGMENT.iterator) continue;
+    const args = splitArguments(file.text(loop.argsOpen + 1, loop.argsClose));
+    if (args[STACK_FRAGMENT.iteratorPage] === page) return why;
+  }
+  return undefined;
+}
+
+/** Top-level comma-separated arguments, trimmed. */
+function splitArguments(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start).trim());
+  return out;
+}

@@ -1,0 +1,67 @@
+/**
+ * Memory a subsystem owns outright: pages it allocates, names by frame or hands between its own
+ * structures, and that no page-cache lookup or user mapping reaches. A kernel write to such a page
+ * has no user alias to make coherent, so flush_dcache_page() has nothing to serve
+ * (Documentation/core-api/cachetlb.rst, "flush_dcache_page": pages of the page cache and pages
+ * user space maps). Each contract cites the kernel source it rests on.
+ */
+
+export interface OwnedMemory {
+  /** Tree-relative source files the contract covers. */
+  files: readonly string[];
+  /** What the files write, and why no user mapping of it exists (shown in `--verbose`). */
+  why: string;
+  /** Where the kernel says so: file:line (version). */
+  source: string;
+}
+
+/**
+ * Subsystems whose files write only memory of their own. The pages are often reached from a
+ * frame number or a physical address (`pfn_to_page(dst_pfn)`, a handle's pfn bits), which by
+ * itself proves nothing (vhost's IOTLB and amdgpu's iomem writes reach user pages that way): it
+ * is the subsystem's contract that decides.
+ */
+export const OWNED_BY_SUBSYSTEM: readonly OwnedMemory[] = [
+  {
+    files: ['kernel/power/snapshot.c'],
+    why: 'the hibernation image and its bitmaps are pages the snapshot code allocates (get_image_page), written while every user task is frozen (hibernate() and software_resume() call freeze_processes() first)',
+    source:
+      'kernel/power/snapshot.c:189, kernel/power/hibernate.c:752 and :1018 (6.1); kernel/power/snapshot.c:191, kernel/power/hibernate.c:783 and :1034 (6.12)',
+  },
+  {
+    files: ['kernel/kexec_core.c'],
+    why: "kexec segments are loaded into the image's own pages (kimage_alloc_pages) or the reserved crash-kernel region, read only by the next kernel after machine_kexec()",
+    source:
+      'kernel/kexec_core.c:300, :776 and :844 (6.1); kernel/kexec_core.c:267, :709 and :780 (6.12)',
+  },
+  {
+    files: ['mm/zsmalloc.c'],
+    why: "zsmalloc's zspages are pages the pool allocates itself (alloc_zspage), reached through object handles and read back through kernel mappings only; they are never in the page cache or mapped to user space",
+    source: 'mm/zsmalloc.c:1040 and :1060 (6.1); mm/zsmalloc.c:973 and :993 (6.12)',
+  },
+];
+
+/** The contract covering tree-relative `file`, if one does. */
+export function ownedBySubsystem(file: string | undefined): OwnedMemory | undefined {
+  return file === undefined ? undefined : OWNED_BY_SUBSYSTEM.find((c) => c.files.includes(file));
+}
+
+/**
+ * Pages of socket-buffer fragments belong to the network stack. A fragment user space or the
+ * page cache can reach is marked: vmsplice and sendfile mark its skb SKBFL_SHARED_FRAG
+ * (include/linux/skbuff.h:515 (6.1), :509 (6.12)), MSG_ZEROCOPY makes it a zerocopy skb, and the
+ * stack copies such fragments (skb_copy_ubufs, skb_cow_data) before it writes them; receive fragments reach user space only through TCP zerocopy receive, which
+ * inserts them read-only after the device filled them (net/ipv4/tcp.c:2145 (6.1), :2010 (6.12)).
+ * So the page a kernel write into a fragment finds has no user alias.
+ */
+export const STACK_FRAGMENT = {
+  /** `skb_frag_page(frag)` (include/linux/skbuff.h:3455 (6.1), :3645 (6.12)). */
+  page: 'skb_frag_page',
+  /**
+   * `skb_frag_foreach_page(f, f_off, f_len, p, p_off, p_len, copied)` walks a fragment's pages
+   * in `p`, argument 3 (include/linux/skbuff.h:440 (6.1), :436 (6.12)).
+   */
+  iterator: 'skb_frag_foreach_page',
+  iteratorPage: 3,
+  why: 'a page of a socket-buffer fragment: the network stack writes only fragments it owns (SKBFL_SHARED_FRAG ones are copied first, include/linux/skbuff.h:515 (6.1))',
+} as const;

@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lintBoth, miniTree } from '../../../test/xref/miniTree';
+import { lint } from '../../../test/helpers';
+
+const RULE = 'missing-flush-dcache-page';
+
+/** A page named by its frame (an image copy, a pool object's page): the origin alone says nothing. */
+const FRAME_COPY = `static void img_copy_frame(unsigned long dst_pfn, const void *src)
+{
+\tstruct page *d_page = pfn_to_page(dst_pfn);
+\tvoid *dst = kmap_local_page(d_page);
+
+\tmemcpy(dst, src, PAGE_SIZE);
+\tkunmap_local(dst);
+}
+`;
+
+test('tree: a file under a subsystem contract writes only memory the subsystem owns', async () => {
+  const owned = await lintBoth(
+    miniTree({ 'kernel/power/snapshot.c': FRAME_COPY }),
+    'kernel/power/snapshot.c',
+  );
+  assert.equal(owned.alone, 1, 'judged alone (no path) the write is reported');
+  assert.equal(owned.indexed, 0, 'noisy: the hibernation image is the snapshot code’s own');
+  assert.ok(
+    owned.notes.some((n) =>
+      /^subsystem contract: the hibernation image .*kernel\/power\/hibernate\.c:752/.test(n),
+    ),
+    owned.notes.join('\n'),
+  );
+  const pool = await lintBoth(miniTree({ 'mm/zsmalloc.c': FRAME_COPY }), 'mm/zsmalloc.c');
+  assert.equal(pool.indexed, 0, 'noisy: zspages are the pool’s own');
+  // The same frame-named write elsewhere (a driver's IOTLB page may be a user page): reported.
+  const other = await lintBoth(
+    miniTree({ 'drivers/vhost/iotlb_copy.c': FRAME_COPY }),
+    'drivers/vhost/iotlb_copy.c',
+  );
+  assert.equal(other.indexed, 1, 'missing: no contract covers this file');
+  // A file next to a covered one is not covered.
+  const swap = await lintBoth(
+    miniTree({ 'kernel/power/swap.c': FRAME_COPY }),
+    'kernel/power/swap.c',
+  );
+  assert.equal(swap.indexed, 1, 'missing: only the named files are covered');
+});
+
+/** A trailer appended into the last fragment of a socket buffer. */
+const TRAILER = `static int fcx_xmit(struct sk_buff *skb, u32 crc)
+{
+\tskb_frag_t *frag = &skb_shinfo(skb)->frags[skb_shinfo(skb)->nr_frags - 1];
+\tstruct fcx_trailer *cp;
+
+\tcp = kmap_atomic(skb_frag_page(frag)) + skb_frag_off(frag);
+\tcp->crc = cpu_to_le32(~crc);
+\tkunmap_atomic(cp);
+\treturn 0;
+}
+`;
+
+test(`${RULE}: a page of a socket-buffer fragment belongs to the network stack`, async () => {
+  const frag = await lint(TRAILER, [RULE]);
+  assert.equal(frag.findings.length, 0, 'noisy: a fragment the stack owns');
+  assert.ok(
+    frag.notes?.some((n) =>
+      /skb_frag_page\(frag\) is a page of a socket-buffer fragment/.test(n.note),
+    ),
+    JSON.stringify(frag.notes),
+  );
+  // The same store into a page of unknown origin is reported.
+  const plain = TRAILER.replace(
+    'cp = kmap_atomic(skb_frag_page(frag))',
+    'cp = kmap_atomic(fcx_trailer_page(skb))',
+  );
+  assert.equal((await lint(plain, [RULE])).findings.length, 1, 'missing: not a fragment page');
+});
+
+/** Bytes stored into a socket buffer's fragments, page by page. */
+const STORE = `int sbx_store(struct sk_buff *skb, int offset, const void *from, int len)
+{
+\tint i;
+
+\tfor (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+\t\tskb_frag_t *frag = &skb_shinfo(skb)->frags[i];
+\t\tu32 p_off, p_len, copied;
+\t\tstruct page *p;
+\t\tu8 *vaddr;
+
+\t\tskb_frag_foreach_page(frag, skb_frag_off(frag) + offset, len,
+\t\t\t\t      p, p_off, p_len, copied) {
+\t\t\tvaddr = kmap_atomic(p);
+\t\t\tmemcpy(vaddr + p_off, from + copied, p_len);
+\t\t\tkunmap_atomic(vaddr);
+\t\t}
+\t}
+\treturn 0;
+}
+`;
+
+test(`${RULE}: the page cursor of skb_frag_foreach_page is a fragment's page`, async () => {
+  assert.equal((await lint(STORE, [RULE])).findings.length, 0, 'noisy: fragment pages');
+  // A walk of some other list of pages gives no such page.
+  const other = STORE.replace('skb_frag_foreach_page(frag', 'sbx_for_each_page(frag');
+  assert.equal((await lint(other, [RULE])).findings.length, 1, 'missing: not a fragment walk');
+});
