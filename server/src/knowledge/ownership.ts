@@ -65,3 +65,11 @@ export const STACK_FRAGMENT = {
   iteratorPage: 3,
   why: 'a page of a socket-buffer fragment: the network stack writes only fragments it owns (SKBFL_SHARED_FRAG ones are copied first, include/linux/skbuff.h:515 (6.1))',
 } as const;
+
+/**
+ * Inode-type tests (include/uapi/linux/stat.h:24 and :26, 6.1 and 6.12): the page cache of a
+ * symlink or a directory is read and written by the filesystem alone. Neither has an `mmap` file
+ * operation (a directory's file_operations read it through ->iterate_shared, a symlink is never
+ * opened for I/O: O_PATH or ELOOP), so no user mapping of such a page exists.
+ */
+export const UNMAPPABLE_INODE_TEST = /^S_IS(?:LNK|DIR)$/;

@@ -103,3 +103,61 @@ test(`${RULE}: the page cursor of skb_frag_foreach_page is a fragment's page`, a
   const other = STORE.replace('skb_frag_foreach_page(frag', 'sbx_for_each_page(frag');
   assert.equal((await lint(other, [RULE])).findings.length, 1, 'missing: not a fragment walk');
 });
+
+/** A get_block that copies a symlink's block into the buffer's page through a helper. */
+const GET_BLOCK = `static int lfs_link_get_block(struct inode *inode, sector_t iblock,
+\t\t\t      struct buffer_head *bh_result, int create)
+{
+\tvoid *kaddr = kmap_atomic(bh_result->b_page);
+
+\tmemcpy(kaddr, lfs_inline_data(inode), bh_result->b_size);
+\tkunmap_atomic(kaddr);
+\treturn 0;
+}
+
+int lfs_get_block(struct inode *inode, sector_t iblock,
+\t\t  struct buffer_head *bh_result, int create)
+{
+\tif (S_ISLNK(inode->i_mode))
+\t\treturn lfs_link_get_block(inode, iblock, bh_result, create);
+\treturn lfs_map_extent(inode, iblock, bh_result, create);
+}
+
+static int lfs_locked_get_block(struct inode *inode, sector_t iblock,
+\t\t\t\tstruct buffer_head *bh_result, int create)
+{
+\tint ret;
+
+\tdown_read(&LFS_I(inode)->alloc_sem);
+\tret = lfs_get_block(inode, iblock, bh_result, create);
+\tup_read(&LFS_I(inode)->alloc_sem);
+\treturn ret;
+}
+`;
+
+test(`${RULE}: a write under S_ISLNK/S_ISDIR is to a page user space cannot mmap`, async () => {
+  // The helper's name says nothing; its callers' inode test does.
+  const named = GET_BLOCK.replaceAll('lfs_link_get_block', 'lfs_copy_block');
+  const quiet = await lint(named, [RULE]);
+  assert.deepEqual(
+    quiet.findings.map((f) => f.function),
+    ['lfs_copy_block'],
+    'noisy: the callers write a symlink page; only the helper itself (no inode test) is reported',
+  );
+  assert.ok(
+    quiet.notes?.some((n) =>
+      /S_ISLNK\(inode->i_mode\): a symlink's or directory's page/.test(n.note),
+    ),
+    JSON.stringify(quiet.notes),
+  );
+  // The same call under a test of a regular file writes a page user space may map.
+  const regular = named.replace('S_ISLNK(inode->i_mode)', 'S_ISREG(inode->i_mode)');
+  assert.deepEqual(
+    (await lint(regular, [RULE])).findings.map((f) => f.function).sort(),
+    ['lfs_copy_block', 'lfs_get_block', 'lfs_locked_get_block'],
+    'missing: a regular file',
+  );
+  // `!S_ISLNK(...)`: the branch is every other inode.
+  const negated = named.replace('if (S_ISLNK(inode->i_mode))', 'if (!S_ISLNK(inode->i_mode))');
+  assert.equal((await lint(negated, [RULE])).findings.length, 3, 'missing: negated test');
+});

@@ -4,7 +4,9 @@
  * in `--verbose`.
  */
 import type { FunctionFacts } from '../core/facts';
-import { ownedBySubsystem, STACK_FRAGMENT } from '../../knowledge/ownership';
+import type { Node } from '../../parsing/parser';
+import { calleeName, stripExpr } from '../../parsing/nodeText';
+import { ownedBySubsystem, STACK_FRAGMENT, UNMAPPABLE_INODE_TEST } from '../../knowledge/ownership';
 import type { FileSummaries } from './summaries';
 
 /** Why `page`, written in the function, belongs to a subsystem that never maps it for users. */
@@ -51,4 +53,20 @@ function splitArguments(text: string): string[] {
   }
   out.push(text.slice(start).trim());
   return out;
+}
+
+/**
+ * The inode-type test (`S_ISLNK(inode->i_mode)`) whose true branch holds `node`, if one does: the
+ * page written there belongs to a symlink or a directory, which user space cannot mmap.
+ */
+export function unmappableInodeBranch(node: Node): string | undefined {
+  for (let n: Node | null = node; n?.parent; n = n.parent) {
+    const p = n.parent;
+    if (p.type !== 'if_statement' || p.childForFieldName('consequence')?.id !== n.id) continue;
+    const cond = p.childForFieldName('condition');
+    const test = cond && stripExpr(cond);
+    if (test?.type === 'call_expression' && UNMAPPABLE_INODE_TEST.test(calleeName(test)))
+      return `${test.text}: a symlink's or directory's page, which user space cannot mmap`;
+  }
+  return undefined;
 }

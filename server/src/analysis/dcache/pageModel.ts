@@ -12,6 +12,7 @@ import type { Edge } from '../../cfg/graph';
 import { testOf } from '../core/conditions';
 import { negativeTest } from './conditions';
 import { iteratorWrites } from './iteratorWrites';
+import { unmappableInodeBranch } from './ownership';
 import { otherBufferAt } from './addressDefs';
 import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
@@ -618,6 +619,8 @@ export function writtenThroughParam(file: FileSummaries, name: string, index: nu
     for (const l of model.actions.values())
       for (const a of l) {
         if (a.kind !== 'write' || (a.via !== 'kmap' && a.via !== 'miter')) continue;
+        // A write under `if (S_ISLNK(inode->i_mode))` is to a page no user maps.
+        if (unmappableInodeBranch(a.node)) continue;
         if (a.page === page) paths.add('');
         else if (a.page.startsWith(`${page}.`) && FIELD_PATH.test(a.page.slice(page.length)))
           paths.add(a.page.slice(page.length));

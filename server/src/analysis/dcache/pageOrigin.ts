@@ -20,7 +20,7 @@ import { publishesParam } from './publication';
 import type { FileSummaries } from './summaries';
 import type { Premise } from '../core/origin';
 import { deviceConsumer } from './deviceOnly';
-import { ownedMemory } from './ownership';
+import { ownedMemory, unmappableInodeBranch } from './ownership';
 
 type Origin = 'visible' | 'private' | 'param' | 'unknown';
 
@@ -42,7 +42,7 @@ export function needsFlush(
     file.notes.push({ function: facts.name, offset: facts.cfg.node.startIndex, note: hook });
     return false;
   }
-  const owned = ownedMemory(page, facts, file);
+  const owned = ownedMemory(page, facts, file) ?? unmappableInodeWrites(page, model);
   if (owned) {
     file.notes.push({ function: facts.name, offset: facts.cfg.node.startIndex, note: owned });
     return false;
@@ -116,6 +116,18 @@ export function needsFlush(
   const out = outParameter(page, facts);
   if (out >= 0 && file.callerFlushes(facts.name, out, '', 0, true)) return false;
   return true;
+}
+
+/** Why every write of `page` is to a symlink's or directory's page (each under an S_ISLNK test). */
+function unmappableInodeWrites(page: string, model: PageModel): string | undefined {
+  let why: string | undefined;
+  for (const list of model.actions.values())
+    for (const a of list) {
+      if (a.kind !== 'write' || a.page !== page) continue;
+      why = unmappableInodeBranch(a.node);
+      if (!why) return undefined;
+    }
+  return why;
 }
 
 /**
