@@ -8,15 +8,20 @@
 
 export interface OwnedMemory {
   /** Tree-relative source files the contract covers. */
-  files: readonly string[];
-  /** What the files write, and why no user mapping of it exists (shown in `--verbose`). */
+  files?: readonly string[];
+  /**
+   * Or: the files that define an instance of this operations structure (a filesystem's backend
+   * for a VFS service), wherever they are.
+   */
+  implements?: string;
+  /** What the files touch, and why no user mapping of it exists (shown in `--verbose`). */
   why: string;
   /** Where the kernel says so: file:line (version). */
   source: string;
 }
 
 /**
- * Subsystems whose files write only memory of their own. The pages are often reached from a
+ * Subsystems whose files touch only memory of their own. The pages are often reached from a
  * frame number or a physical address (`pfn_to_page(dst_pfn)`, a handle's pfn bits), which by
  * itself proves nothing (vhost's IOTLB and amdgpu's iomem writes reach user pages that way): it
  * is the subsystem's contract that decides.
@@ -39,11 +44,24 @@ export const OWNED_BY_SUBSYSTEM: readonly OwnedMemory[] = [
     why: "zsmalloc's zspages are pages the pool allocates itself (alloc_zspage), reached through object handles and read back through kernel mappings only; they are never in the page cache or mapped to user space",
     source: 'mm/zsmalloc.c:1040 and :1060 (6.1); mm/zsmalloc.c:973 and :993 (6.12)',
   },
+  {
+    implements: 'fsverity_operations',
+    why: "a filesystem's fs-verity backend reads and writes the Merkle tree and descriptor, kept past i_size (ext4, f2fs) or in their own items (btrfs) of a read-only file: pages fully beyond i_size are not visible to user space, and a verity file cannot be opened for writing",
+    source:
+      'Documentation/filesystems/fsverity.rst:510 and :537 (6.1), :602 and :627 (6.12); struct fsverity_operations, include/linux/fsverity.h:29 (6.1), :30 (6.12)',
+  },
 ];
 
-/** The contract covering tree-relative `file`, if one does. */
-export function ownedBySubsystem(file: string | undefined): OwnedMemory | undefined {
-  return file === undefined ? undefined : OWNED_BY_SUBSYSTEM.find((c) => c.files.includes(file));
+/** The contract covering tree-relative `file` whose text is `source`, if one does. */
+export function ownedBySubsystem(
+  file: string | undefined,
+  source: string,
+): OwnedMemory | undefined {
+  return OWNED_BY_SUBSYSTEM.find((c) =>
+    c.implements
+      ? new RegExp(`\\bstruct\\s+${c.implements}\\s+\\w+\\s*=\\s*\\{`).test(source)
+      : file !== undefined && (c.files ?? []).includes(file),
+  );
 }
 
 /**

@@ -161,3 +161,65 @@ test(`${RULE}: a write under S_ISLNK/S_ISDIR is to a page user space cannot mmap
   const negated = named.replace('if (S_ISLNK(inode->i_mode))', 'if (!S_ISLNK(inode->i_mode))');
   assert.equal((await lint(negated, [RULE])).findings.length, 3, 'missing: negated test');
 });
+
+/** A filesystem's verity backend: metadata pages past i_size, read and filled in the page cache. */
+const VERITY = `static int vfs1_meta_read(struct inode *inode, void *buf, size_t count, loff_t pos)
+{
+\twhile (count) {
+\t\tsize_t n = min_t(size_t, count, PAGE_SIZE - offset_in_page(pos));
+\t\tstruct page *page;
+
+\t\tpage = read_mapping_page(inode->i_mapping, pos >> PAGE_SHIFT, NULL);
+\t\tif (IS_ERR(page))
+\t\t\treturn PTR_ERR(page);
+\t\tmemcpy_from_page(buf, page, offset_in_page(pos), n);
+\t\tput_page(page);
+\t\tbuf += n;
+\t\tpos += n;
+\t\tcount -= n;
+\t}
+\treturn 0;
+}
+
+static struct page *vfs1_read_tree_page(struct inode *inode, pgoff_t index)
+{
+\tstruct page *page = find_or_create_page(inode->i_mapping, index, GFP_NOFS);
+\tvoid *kaddr;
+
+\tif (!page)
+\t\treturn ERR_PTR(-ENOMEM);
+\tkaddr = kmap_local_page(page);
+\tvfs1_fill_from_items(inode, index, kaddr);
+\tmemset(kaddr + 64, 0, PAGE_SIZE - 64);
+\tkunmap_local(kaddr);
+\tSetPageUptodate(page);
+\treturn page;
+}
+`;
+const VERITY_OPS = `
+const struct fsverity_operations vfs1_verityops = {
+\t.read_merkle_tree_page = vfs1_read_tree_page,
+};
+`;
+
+test('a file implementing fsverity_operations touches only verity metadata (past i_size, read-only file)', async () => {
+  const rules = [RULE, 'missing-flush-before-kernel-read'];
+  const plain = await lint(VERITY, rules);
+  assert.deepEqual(
+    plain.findings.map((f) => `${f.function} ${f.rule}`).sort(),
+    [
+      'vfs1_meta_read missing-flush-before-kernel-read',
+      'vfs1_read_tree_page missing-flush-dcache-page',
+    ],
+    'missing: page-cache pages of an ordinary file',
+  );
+  const backend = await lint(VERITY + VERITY_OPS, rules);
+  assert.deepEqual(backend.findings, [], 'noisy: the verity backend');
+  assert.ok(
+    backend.notes?.some((n) => n.function === 'vfs1_meta_read' && /fs-verity backend/.test(n.note)),
+    JSON.stringify(backend.notes),
+  );
+  // Only a definition counts: a pointer to another file's table is no backend.
+  const user = `${VERITY}\nstatic const struct fsverity_operations *vfs1_vops;\n`;
+  assert.equal((await lint(user, rules)).findings.length, 2, 'missing: not a backend');
+});

@@ -15,9 +15,15 @@ export function ownedMemory(
   facts: FunctionFacts,
   file: FileSummaries,
 ): string | undefined {
-  const contract = ownedBySubsystem(file.tree?.file);
-  if (contract) return `subsystem contract: ${contract.why} (${contract.source})`;
-  return stackFragment(page, facts, file);
+  return subsystemContract(file) ?? stackFragment(page, facts, file);
+}
+
+/** The subsystem contract that covers the whole file, as its evidence, if one does. */
+export function subsystemContract(file: FileSummaries): string | undefined {
+  return file.memo('ownership', file, () => {
+    const c = ownedBySubsystem(file.tree?.file, file.text(0, Number.MAX_SAFE_INTEGER));
+    return c && `subsystem contract: ${c.why} (${c.source})`;
+  });
 }
 
 /** `skb_frag_page(frag)`, or the page cursor of `skb_frag_foreach_page(...)`. */
