@@ -49,6 +49,7 @@ export const APIS: readonly KernelApi[] = [
   { name: 'memzero_bvec', roles: [{ role: 'flushes-internally', page: 0 }], source: 'include/linux/bvec.h:242 (6.1)' },
   { name: 'copy_user_highpage', roles: [{ role: 'flushes-internally', page: 0 }], source: 'include/linux/highmem.h:307 (6.1)', hover: 'Copies a page for user space (COW): aliasing architectures copy through an alias of the user address\'s colour, so no flush is needed.', doc: 'cachetlb' },
   { name: 'clear_user_highpage', roles: [{ role: 'flushes-internally', page: 0 }], source: 'include/linux/highmem.h:202 (6.12)', hover: 'Zeroes a page for user space through `clear_user_page()`, which aliasing architectures do in the user address\'s colour: no flush is needed.', doc: 'cachetlb' },
+  { name: 'arch_uprobe_copy_ixol', roles: [{ role: 'flushes-internally', page: 0 }], source: 'kernel/events/uprobes.c:1675 (6.1)', hover: 'Copies an instruction into the uprobes XOL page user space executes, and keeps its caches coherent: the generic version calls `flush_dcache_page()`, an architecture\'s own does its I- and D-cache maintenance (its contract, kernel/events/uprobes.c).' },
   { name: 'folio_zero_user', roles: [{ role: 'flushes-internally', page: 0 }], since: '6.12', source: 'mm/memory.c:6881 (6.12)' },
   { name: 'scatterwalk_done', roles: [{ role: 'flushes-walked-pages' }], source: 'include/crypto/scatterwalk.h:114 (6.1)' },
   { name: 'scatterwalk_pagedone', roles: [{ role: 'flushes-walked-pages' }], source: 'include/crypto/scatterwalk.h:72 (6.1)' },

@@ -223,3 +223,34 @@ test('a file implementing fsverity_operations touches only verity metadata (past
   const user = `${VERITY}\nstatic const struct fsverity_operations *vfs1_vops;\n`;
   assert.equal((await lint(user, rules)).findings.length, 2, 'missing: not a backend');
 });
+
+/** An architecture's copy of an instruction into the uprobes XOL page, with its own I-cache flush. */
+const IXOL = `void arch_uprobe_copy_ixol(struct page *page, unsigned long vaddr,
+\t\t\t   void *src, unsigned long len)
+{
+\tvoid *kaddr = kmap_atomic(page);
+\tu32 *dst = (u32 *)(kaddr + (vaddr & ~PAGE_MASK));
+
+\tmemcpy(dst, src, len);
+\tarch_flushi(dst);
+\tkunmap_atomic(kaddr);
+}
+`;
+
+test('tree: an arch’s own arch_uprobe_copy_ixol keeps the XOL page coherent by its contract', async () => {
+  const arch = await lintBoth(
+    miniTree({ 'arch/sparc/kernel/uprobes.c': IXOL }),
+    'arch/sparc/kernel/uprobes.c',
+  );
+  assert.equal(arch.indexed, 0, 'noisy: the architecture implements the hook');
+  assert.ok(
+    arch.notes.some((n) => /sparc's own implementation/.test(n)),
+    arch.notes.join('\n'),
+  );
+  // The generic definition (outside arch/) is judged: it must flush what it copied.
+  const generic = await lintBoth(
+    miniTree({ 'kernel/events/uprobes.c': IXOL }),
+    'kernel/events/uprobes.c',
+  );
+  assert.equal(generic.indexed, 1, 'missing: the generic hook writes without its flush');
+});
