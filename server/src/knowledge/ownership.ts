@@ -91,3 +91,16 @@ export const STACK_FRAGMENT = {
  * opened for I/O: O_PATH or ELOOP), so no user mapping of such a page exists.
  */
 export const UNMAPPABLE_INODE_TEST = /^S_IS(?:LNK|DIR)$/;
+
+/**
+ * `scsi_for_each_prot_sg(cmd, sg, nseg, i)` walks a SCSI command's protection-information
+ * scatterlist (include/scsi/scsi_cmnd.h:325 (6.1), :331 (6.12)), mapped from the request's
+ * integrity payload: the buffer bio_integrity_prep() kmallocs (block/bio-integrity.c:237 (6.1),
+ * :444 (6.12)). User integrity buffers reach only NVMe passthrough (blk_rq_integrity_map_user,
+ * drivers/nvme/host/ioctl.c:199 (6.12)), never a SCSI command.
+ */
+export const PROTECTION_SG = {
+  iterator: 'scsi_for_each_prot_sg',
+  cursor: 1,
+  why: "a page of the SCSI command's protection-information scatterlist, the block layer's own integrity buffer (bio_integrity_prep, block/bio-integrity.c:237 (6.1), :444 (6.12))",
+} as const;

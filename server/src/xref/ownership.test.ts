@@ -254,3 +254,39 @@ test('tree: an arch’s own arch_uprobe_copy_ixol keeps the XOL page coherent by
   );
   assert.equal(generic.indexed, 1, 'missing: the generic hook writes without its flush');
 });
+
+/** An HBA's DIF error handler patching the protection tuple of the failing block. */
+const DIF = `static int hba_fix_dif_error(struct scsi_cmnd *cmd, unsigned int blocks_done)
+{
+\tstruct scatterlist *sg;
+\tstruct t10_pi_tuple *spt;
+\tunsigned int k = 0, j = 0;
+\tint i;
+
+\tscsi_for_each_prot_sg(cmd, sg, scsi_prot_sg_count(cmd), i) {
+\t\tunsigned int n = sg_dma_len(sg) / 8;
+
+\t\tif (k + n >= blocks_done) {
+\t\t\tj = blocks_done - k - 1;
+\t\t\tbreak;
+\t\t}
+\t\tk += n;
+\t}
+\tspt = page_address(sg_page(sg)) + sg->offset;
+\tspt += j;
+\tspt->app_tag = T10_PI_APP_ESCAPE;
+\treturn 0;
+}
+`;
+
+test(`${RULE}: a page of a SCSI command's protection scatterlist is the block layer's integrity buffer`, async () => {
+  const prot = await lint(DIF, [RULE]);
+  assert.equal(prot.findings.length, 0, 'noisy: the integrity buffer');
+  assert.ok(
+    prot.notes?.some((n) => /protection-information scatterlist/.test(n.note)),
+    JSON.stringify(prot.notes),
+  );
+  // The same walk over the command's data scatterlist: its pages are the I/O's.
+  const data = DIF.replace('scsi_for_each_prot_sg(', 'scsi_for_each_sg(');
+  assert.equal((await lint(data, [RULE])).findings.length, 1, 'missing: the data scatterlist');
+});

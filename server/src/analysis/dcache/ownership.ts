@@ -1,12 +1,17 @@
 /**
  * Pages a subsystem owns outright (knowledge/ownership.ts): every page a covered file writes, or
- * a page the function reaches through a socket-buffer fragment. The answer is the evidence shown
- * in `--verbose`.
+ * a page the function reaches through a socket-buffer fragment or a SCSI protection scatterlist.
+ * The answer is the evidence shown in `--verbose`.
  */
 import type { FunctionFacts } from '../core/facts';
 import type { Node } from '../../parsing/parser';
 import { calleeName, stripExpr } from '../../parsing/nodeText';
-import { ownedBySubsystem, STACK_FRAGMENT, UNMAPPABLE_INODE_TEST } from '../../knowledge/ownership';
+import {
+  ownedBySubsystem,
+  PROTECTION_SG,
+  STACK_FRAGMENT,
+  UNMAPPABLE_INODE_TEST,
+} from '../../knowledge/ownership';
 import type { FileSummaries } from './summaries';
 
 /** Why `page`, written in the function, belongs to a subsystem that never maps it for users. */
@@ -26,21 +31,40 @@ export function subsystemContract(file: FileSummaries): string | undefined {
   });
 }
 
-/** `skb_frag_page(frag)`, or the page cursor of `skb_frag_foreach_page(...)`. */
+/**
+ * `skb_frag_page(frag)` or the page cursor of `skb_frag_foreach_page(...)`; `sg_page(sg)` for the
+ * cursor `sg` of `scsi_for_each_prot_sg(cmd, sg, ...)`.
+ */
 function stackFragment(
   page: string,
   facts: FunctionFacts,
   file: FileSummaries,
 ): string | undefined {
-  const why = `${page} is ${STACK_FRAGMENT.why}`;
-  if (page.startsWith(`${STACK_FRAGMENT.page}(`)) return why;
-  if (!/^\w+$/.test(page)) return undefined;
-  for (const loop of facts.iterators.values()) {
-    if (loop.macro !== STACK_FRAGMENT.iterator) continue;
-    const args = splitArguments(file.text(loop.argsOpen + 1, loop.argsClose));
-    if (args[STACK_FRAGMENT.iteratorPage] === page) return why;
-  }
+  if (
+    page.startsWith(`${STACK_FRAGMENT.page}(`) ||
+    cursorOf(page, STACK_FRAGMENT.iterator, STACK_FRAGMENT.iteratorPage, facts, file)
+  )
+    return `${page} is ${STACK_FRAGMENT.why}`;
+  const entry = /^sg_page\((\w+)\)$/.exec(page)?.[1];
+  if (entry && cursorOf(entry, PROTECTION_SG.iterator, PROTECTION_SG.cursor, facts, file))
+    return `${page} is ${PROTECTION_SG.why}`;
   return undefined;
+}
+
+/** Whether the plain name `name` is argument `index` of a `macro` loop in the function. */
+function cursorOf(
+  name: string,
+  macro: string,
+  index: number,
+  facts: FunctionFacts,
+  file: FileSummaries,
+): boolean {
+  if (!/^\w+$/.test(name)) return false;
+  for (const loop of facts.iterators.values()) {
+    if (loop.macro !== macro) continue;
+    if (splitArguments(file.text(loop.argsOpen + 1, loop.argsClose))[index] === name) return true;
+  }
+  return false;
 }
 
 /** Top-level comma-separated arguments, trimmed. */
