@@ -20,7 +20,7 @@ export function ownedMemory(
   facts: FunctionFacts,
   file: FileSummaries,
 ): string | undefined {
-  return subsystemContract(file) ?? stackFragment(page, facts, file);
+  return subsystemContract(file) ?? ownedPage(page, facts, file);
 }
 
 /** The subsystem contract that covers the whole file, as its evidence, if one does. */
@@ -35,11 +35,7 @@ export function subsystemContract(file: FileSummaries): string | undefined {
  * `skb_frag_page(frag)` or the page cursor of `skb_frag_foreach_page(...)`; `sg_page(sg)` for the
  * cursor `sg` of `scsi_for_each_prot_sg(cmd, sg, ...)`.
  */
-function stackFragment(
-  page: string,
-  facts: FunctionFacts,
-  file: FileSummaries,
-): string | undefined {
+function ownedPage(page: string, facts: FunctionFacts, file: FileSummaries): string | undefined {
   if (
     page.startsWith(`${STACK_FRAGMENT.page}(`) ||
     cursorOf(page, STACK_FRAGMENT.iterator, STACK_FRAGMENT.iteratorPage, facts, file)
