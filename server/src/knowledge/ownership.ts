@@ -104,3 +104,16 @@ export const PROTECTION_SG = {
   cursor: 1,
   why: "a page of the SCSI command's protection-information scatterlist, the block layer's own integrity buffer (bio_integrity_prep, block/bio-integrity.c:237 (6.1), :444 (6.12))",
 } as const;
+
+/**
+ * A socket message's scatterlist (`struct sk_msg`, its entries in `msg->sg.data[]`): the entries
+ * whose pages user space or the page cache shares (zerocopy send) carry the `sg.copy` bit
+ * (include/linux/skmsg.h:33 (6.1, 6.12); set by sk_msg_sg_copy_set, net/tls/tls_sw.c:1119 (6.1),
+ * :1170 (6.12)), and a writer copies such an entry into a page of its own first
+ * (bpf_msg_pull_data, net/core/filter.c:2676 (6.1), :2714 (6.12)). A page the kernel writes in a
+ * message is one the socket allocated (sk_msg_alloc's page fragments).
+ */
+export const SOCKET_MESSAGE = {
+  type: 'sk_msg',
+  why: 'a page of a socket message (struct sk_msg): entries shared with user space carry the sg.copy bit and are copied before a write (net/core/filter.c:2676 (6.1))',
+} as const;

@@ -290,3 +290,30 @@ test(`${RULE}: a page of a SCSI command's protection scatterlist is the block la
   const data = DIF.replace('scsi_for_each_prot_sg(', 'scsi_for_each_sg(');
   assert.equal((await lint(data, [RULE])).findings.length, 1, 'missing: the data scatterlist');
 });
+
+/** A record layer writing its header into the first page of the encrypted message. */
+const RECORD = `static int rl_push_record(struct sock *sk, struct rl_rec *rec, int len, u8 type)
+{
+\tstruct sk_msg *msg_en = &rec->msg_encrypted;
+\tu8 *hdr;
+\tint i = msg_en->sg.start;
+
+\thdr = page_address(sg_page(&msg_en->sg.data[i])) + msg_en->sg.data[i].offset;
+\thdr[0] = type;
+\thdr[1] = len >> 8;
+\thdr[2] = len & 0xff;
+\treturn rl_encrypt(sk, rec);
+}
+`;
+
+test(`${RULE}: a page of a socket message (struct sk_msg) belongs to the socket`, async () => {
+  const own = await lint(RECORD, [RULE]);
+  assert.equal(own.findings.length, 0, 'noisy: a message page the socket allocated');
+  assert.ok(
+    own.notes?.some((n) => /a page of a socket message \(struct sk_msg\)/.test(n.note)),
+    JSON.stringify(own.notes),
+  );
+  // The same scatterlist shape in another structure says nothing about its pages.
+  const other = RECORD.replace('struct sk_msg *msg_en', 'struct rl_sgbuf *msg_en');
+  assert.equal((await lint(other, [RULE])).findings.length, 1, 'missing: not a socket message');
+});

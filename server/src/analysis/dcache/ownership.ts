@@ -9,9 +9,11 @@ import { calleeName, stripExpr } from '../../parsing/nodeText';
 import {
   ownedBySubsystem,
   PROTECTION_SG,
+  SOCKET_MESSAGE,
   STACK_FRAGMENT,
   UNMAPPABLE_INODE_TEST,
 } from '../../knowledge/ownership';
+import { declaredTypes } from '../../xref/declarations';
 import type { FileSummaries } from './summaries';
 
 /** Why `page`, written in the function, belongs to a subsystem that never maps it for users. */
@@ -33,7 +35,7 @@ export function subsystemContract(file: FileSummaries): string | undefined {
 
 /**
  * `skb_frag_page(frag)` or the page cursor of `skb_frag_foreach_page(...)`; `sg_page(sg)` for the
- * cursor `sg` of `scsi_for_each_prot_sg(cmd, sg, ...)`.
+ * cursor `sg` of `scsi_for_each_prot_sg(cmd, sg, ...)`; an entry of a socket message's scatterlist.
  */
 function ownedPage(page: string, facts: FunctionFacts, file: FileSummaries): string | undefined {
   if (
@@ -44,6 +46,10 @@ function ownedPage(page: string, facts: FunctionFacts, file: FileSummaries): str
   const entry = /^sg_page\((\w+)\)$/.exec(page)?.[1];
   if (entry && cursorOf(entry, PROTECTION_SG.iterator, PROTECTION_SG.cursor, facts, file))
     return `${page} is ${PROTECTION_SG.why}`;
+  // `sg_page(&msg->sg.data[i])` of a `struct sk_msg *msg`.
+  const msg = /^sg_page\(&?(\w+)\.sg\.data\[/.exec(page)?.[1];
+  if (msg && declaredTypes(facts.cfg.node).get(msg) === SOCKET_MESSAGE.type)
+    return `${page} is ${SOCKET_MESSAGE.why}`;
   return undefined;
 }
 
