@@ -52,15 +52,16 @@ export const OWNED_BY_SUBSYSTEM: readonly OwnedMemory[] = [
   },
 ];
 
-/** The contract covering tree-relative `file` whose text is `source`, if one does. */
+/**
+ * The contract covering tree-relative `file`, if one does; `defines(T)` tells whether the file
+ * defines an instance of `struct T`.
+ */
 export function ownedBySubsystem(
   file: string | undefined,
-  source: string,
+  defines: (type: string) => boolean,
 ): OwnedMemory | undefined {
   return OWNED_BY_SUBSYSTEM.find((c) =>
-    c.implements
-      ? new RegExp(`\\bstruct\\s+${c.implements}\\s+\\w+\\s*=\\s*\\{`).test(source)
-      : file !== undefined && (c.files ?? []).includes(file),
+    c.implements ? defines(c.implements) : file !== undefined && (c.files ?? []).includes(file),
   );
 }
 

@@ -13,6 +13,7 @@ export class FileContext {
   protected readonly byName = new Map<string, Node[]>();
   private readonly facts = new Map<Node, FunctionFacts>();
   private readonly memos = new Map<string, WeakMap<object, unknown>>();
+  private readonly instances = new Map<string, boolean>();
 
   constructor(
     functions: Node[],
@@ -39,6 +40,19 @@ export class FileContext {
   /** The file's text between two offsets (iterator macro arguments, for instance). */
   text(start: number, end: number): string {
     return this.source.slice(start, end);
+  }
+
+  /**
+   * Whether the file defines an initialised instance of `struct type` (`struct T name = {`): an
+   * operations table the file implements. A plain answer, so an editor's cache can compare it.
+   */
+  definesInstanceOf(type: string): boolean {
+    let known = this.instances.get(type);
+    if (known === undefined) {
+      known = new RegExp(`\\bstruct\\s+${type}\\s+\\w+\\s*=\\s*\\{`).test(this.source);
+      this.instances.set(type, known);
+    }
+    return known;
   }
 
   isDefined(name: string): boolean {

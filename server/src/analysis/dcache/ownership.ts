@@ -27,10 +27,8 @@ export function ownedMemory(
 
 /** The subsystem contract that covers the whole file, as its evidence, if one does. */
 export function subsystemContract(file: FileSummaries): string | undefined {
-  return file.memo('ownership', file, () => {
-    const c = ownedBySubsystem(file.tree?.file, file.text(0, Number.MAX_SAFE_INTEGER));
-    return c && `subsystem contract: ${c.why} (${c.source})`;
-  });
+  const c = ownedBySubsystem(file.tree?.file, (type) => file.definesInstanceOf(type));
+  return c && `subsystem contract: ${c.why} (${c.source})`;
 }
 
 /**
