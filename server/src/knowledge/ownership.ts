@@ -86,7 +86,7 @@ export const STACK_FRAGMENT = {
 } as const;
 
 /**
- * Inode-type tests (include/uapi/linux/stat.h:24 and :26, 6.1 and 6.12): the page cache of a
+ * Inode-type tests (include/uapi/linux/stat.h:21 and :23, 6.1 and 6.12): the page cache of a
  * symlink or a directory is read and written by the filesystem alone. Neither has an `mmap` file
  * operation (a directory's file_operations read it through ->iterate_shared, a symlink is never
  * opened for I/O: O_PATH or ELOOP), so no user mapping of such a page exists.
