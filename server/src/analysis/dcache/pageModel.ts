@@ -22,6 +22,7 @@ import * as K from '../../knowledge/dcache';
 import { isKnownApi } from '../../knowledge/table';
 import { guardAllows } from './flushGuard';
 import { declaredTypes } from '../../xref/declarations';
+import { FixpointMemo } from '../core/fixpoint';
 
 /** `ring`: a structure the file keeps in pages it maps into user space (userRing.ts). */
 export type WriteVia = 'kmap' | 'linear' | 'bh' | 'miter' | 'page-write' | 'ring';
@@ -576,7 +577,7 @@ function storeTarget(lhs: Node): Node | undefined {
 /** Callees worth a page model: they map a page somewhere in their text. */
 const MAPS_A_PAGE =
   /\bkmap|\bpage_address\b|\bfolio_address\b|\bmemcpy_to_(?:page|folio)\b|\bmemzero_page\b|\bmemset_page\b/;
-const writing = new WeakMap<FileSummaries, Map<string, string[]>>();
+const writing = new WeakMap<FileSummaries, FixpointMemo<string[]>>();
 
 const PAGE_ARGUMENT: ReadonlySet<string> = new Set([
   'identifier',
@@ -598,15 +599,19 @@ export function writesPageParam(file: FileSummaries, name: string, index: number
 /**
  * What the same-file function `name` writes through its parameter `index`: '' for the page
  * itself, `.bv_page` for the page a structure it points to holds (`zram_bvec_read(zram, &bv)`
- * writes `bv.bv_page`). Memoised per file; a call cycle counts as no write.
+ * writes `bv.bv_page`). Memoised per file; a call cycle is settled to a fixed point.
  */
 export function writtenThroughParam(file: FileSummaries, name: string, index: number): string[] {
   let memo = writing.get(file);
-  if (!memo) writing.set(file, (memo = new Map<string, string[]>()));
-  const key = `${name}/${index}`;
-  const known = memo.get(key);
-  if (known !== undefined) return known;
-  memo.set(key, []);
+  if (!memo) writing.set(file, (memo = new FixpointMemo<string[]>([], samePaths)));
+  return memo.get(`${name}/${index}`, () => pathsWritten(file, name, index));
+}
+
+function samePaths(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((p) => b.includes(p));
+}
+
+function pathsWritten(file: FileSummaries, name: string, index: number): string[] {
   const paths = new Set<string>();
   for (const fn of file.definitions(name)) {
     if (!mapsInFile(file, fn.text, 0)) continue;
@@ -623,9 +628,7 @@ export function writtenThroughParam(file: FileSummaries, name: string, index: nu
           paths.add(a.page.slice(page.length));
       }
   }
-  const result = [...paths];
-  memo.set(key, result);
-  return result;
+  return [...paths].sort();
 }
 
 const FIELD_PATH = /^(?:\.\w+)+$/;
