@@ -218,6 +218,27 @@ export class TreeIndex implements TreeFacts {
     );
   }
 
+  calleeWritesBuffer(
+    name: string,
+    argIndex: number,
+  ): { when?: { flag: number; value: boolean } } | undefined {
+    if (!name.startsWith('->')) return undefined;
+    const impls = this.callbackImplementations(name.slice(2));
+    if (impls.length > MAX_IMPLEMENTATIONS) return undefined;
+    // As for pages: exported implementations only (a static one's name may be another file's).
+    const writes = impls
+      .flatMap((n) => this.definitions(n))
+      .flatMap((d) => d.fn.bufferWrites?.filter((w) => w.index === argIndex) ?? []);
+    const first = writes[0];
+    if (!first) return undefined;
+    // Any implementation may run: one that writes unguarded, or two flags, write always.
+    const guard = first.when;
+    const same = writes.every(
+      (w) => guard && w.when && w.when.flag === guard.flag && w.when.value === guard.value,
+    );
+    return same && guard ? { when: guard } : {};
+  }
+
   fieldOrigin(key: string): Evidence<FieldOrigin> {
     return this.origin(key, new Set()).result;
   }

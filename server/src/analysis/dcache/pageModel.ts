@@ -39,6 +39,8 @@ export type PageAction =
       size?: number;
       mappedBy?: MappedBy;
       result?: string;
+      /** Only on paths where the condition `key` has this truth (the callee's flag argument). */
+      onlyIf?: { key: string; holds: boolean };
     }
   /** `name`: the page expression as flushed, before names are joined (`kmapped_page`). */
   | { kind: 'flush'; page: string | null; api: string; node: Node; name?: string }
@@ -480,6 +482,9 @@ function eventActions(
         out.push({ kind: 'flush', page: facts.canon(pageKey(arg)), api: callee, node });
     }
     if (flushed) file.notes.push(indexNote(facts.name, node, callee, file));
+    // `ops->sff_data_xfer(qc, kaddr + off, n, rw)`: implementations that write the buffer they
+    // are handed write the page it maps.
+    if (callee) out.push(...bufferWritesAt(e, callee, addressOf, file));
     // `mops->migrate_page(dst, src, mode)`: a page that any implementation registered for the
     // field writes (through a kmap of its own) may be written by this call; which one runs is
     // not known here, and one that writes is enough for the page to need its flush.
@@ -499,6 +504,34 @@ function eventActions(
       });
     });
   }
+  return out;
+}
+
+/**
+ * Writes through a page's mapping handed to a call through an operations-table field, as the
+ * index summarises the field's implementations (bufferWrites.ts). A write the implementations
+ * do only under a flag (`if (rw == READ)`) happens only on paths where the caller's argument for
+ * it has that truth: the caller's own test of it (`if (!do_write) flush_dcache_page(page)`)
+ * then correlates with the write.
+ */
+function bufferWritesAt(
+  e: Event & { kind: 'call' },
+  callee: string,
+  addressOf: (n: Node | undefined) => Binding | undefined,
+  file: FileSummaries,
+): PageAction[] {
+  const out: PageAction[] = [];
+  e.args.forEach((arg, i) => {
+    const b = addressOf(arg);
+    const w = b ? file.tree?.tree.calleeWritesBuffer(callee, i) : undefined;
+    if (!b || !w) return;
+    const flag = w.when ? stripExpr(e.args[w.when.flag] ?? arg) : undefined;
+    if (w.when && !guardAllows(w.when, e.args)) return;
+    const write = writeAction(b, e.node);
+    if (write.kind === 'write' && w.when && flag?.type === 'identifier')
+      write.onlyIf = { key: flag.text, holds: w.when.value };
+    out.push(write);
+  });
   return out;
 }
 
