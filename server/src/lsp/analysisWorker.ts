@@ -106,6 +106,7 @@ const TREE_METHODS = [
   'fieldOrigin',
   'calleeFlushes',
   'calleeWrites',
+  'calleeWritesBuffer',
   'callbackImplementations',
   'internalInode',
   'mappingReturnedBy',

@@ -7,7 +7,7 @@
  */
 import type { Edge } from '../cfg/graph';
 import { buildPageModel, callsPageWriter, skipsOwnPagesLoop } from '../analysis/dcache/pageModel';
-import type { PageModel } from '../analysis/dcache/pageModel';
+import type { PageAction, PageModel } from '../analysis/dcache/pageModel';
 import { needsFlush } from '../analysis/dcache/pageOrigin';
 import {
   ESCAPED,
@@ -91,10 +91,21 @@ function checkPage(
 ): Finding | undefined {
   const hasPublish = publishes(model, page);
   const apply = pageTransitions(page, model, ctx.facts);
-  const conds = new Conditions(ctx.facts, STATE_BITS, { always: SLAB_TEST_CALL });
+  const extra = [...model.actions.values()].flatMap((l) =>
+    l.flatMap((a) => (a.kind === 'write' && a.page === page && a.onlyIf ? [a.onlyIf.key] : [])),
+  );
+  const conds = new Conditions(ctx.facts, STATE_BITS, { always: SLAB_TEST_CALL, extra });
+  // A write a callee does only under its flag (`if (rw == READ)`) happens on the paths where the
+  // flag has that truth; while nothing is pending, the path is taken to be one of those.
+  const onlyIfWrite = (s: number, a: PageAction): number => {
+    if (a.kind !== 'write' || !a.onlyIf || a.page !== page || (s & UNFLUSHED) !== 0)
+      return apply(s, a);
+    const assumed = conds.assume(s, a.onlyIf.key, a.onlyIf.holds);
+    return assumed === undefined ? s : apply(assumed, a);
+  };
   const step = (state: number, e: Event): number =>
     (model.actions.get(e) ?? []).reduce(
-      apply,
+      onlyIfWrite,
       e.kind === 'assign' ? conds.onAssign(state, e.lhsKey) : state,
     );
   // User space never maps a slab page: a path on which `PageSlab(page)` held needs no flush.

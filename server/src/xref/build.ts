@@ -100,6 +100,7 @@ export function summarizeText(
   rel: string,
   text: string,
   fields?: ReadonlySet<string>,
+  bodies?: ReadonlySet<string>,
 ): FileResult {
   if (!RELEVANT.test(text) || text.length > MAX_PARSE_CHARS || text.includes('\0'))
     return { facts: null };
@@ -108,7 +109,10 @@ export function summarizeText(
   let ranges: Range[] | undefined;
   let registrations: Record<string, string[]> | undefined;
   if (selection) {
-    const keep = fields ? extendForCallbacks(text, selection, fields) : selection.keep;
+    const keep =
+      fields || bodies
+        ? extendForCallbacks(text, selection, fields ?? new Set(), bodies)
+        : selection.keep;
     registrations = Object.keys(selection.registrations).length
       ? selection.registrations
       : undefined;
@@ -301,13 +305,23 @@ export async function buildTreeFacts(root: string, options: BuildOptions): Promi
     });
     // Second round: items registering callbacks for the fields that matter (prefilter.ts).
     const fields = callbackFields(Object.values(next.files));
+    const bodies = addressFields(Object.values(next.files));
     const again = Object.entries(next.files).flatMap(([rel, f]) => {
-      const triggers = Object.keys(f.registrations ?? {})
-        .filter((k) => fields.has(k))
-        .sort();
+      const registered = Object.keys(f.registrations ?? {});
+      // `+field`: the implementations registered for it are parsed too (bufferWrites.ts).
+      const triggers = [
+        ...registered.filter((k) => fields.has(k)),
+        ...registered.filter((k) => bodies.has(k)).map((k) => `+${k}`),
+      ].sort();
       return triggers.join() === (f.triggers ?? []).join() ? [] : [{ rel, triggers }];
     });
-    const second = await pool.run(again.map((a) => ({ rel: a.rel, fields: a.triggers })));
+    const second = await pool.run(
+      again.map((a) => ({
+        rel: a.rel,
+        fields: a.triggers.filter((t) => !t.startsWith('+')),
+        bodies: a.triggers.flatMap((t) => (t.startsWith('+') ? [t.slice(1)] : [])),
+      })),
+    );
     again.forEach((a, i) => {
       const prev = next.files[a.rel]!;
       const r = second[i]!;
@@ -371,6 +385,13 @@ export function callbackFields(files: Iterable<CachedFile>): Set<string> {
   return out;
 }
 
+/** Operations-table fields some file calls with a page's kernel mapping (summarize.ts). */
+function addressFields(files: Iterable<CachedFile>): Set<string> {
+  const out = new Set<string>();
+  for (const f of files) for (const field of f.facts?.addressCalls ?? []) out.add(field);
+  return out;
+}
+
 /** A digest of the facts in use: the per-file hashes and shapes, cheap to compute. */
 function digestOf(rels: string[], tree: CachedTree): string {
   const parts: string[] = [];
@@ -384,6 +405,8 @@ function digestOf(rels: string[], tree: CachedTree): string {
 interface Job {
   rel: string;
   fields?: string[];
+  /** Fields whose registered implementations are parsed too. */
+  bodies?: string[];
   /** Run the lint's test on the text (FileResult.quiet). */
   lintable?: boolean;
 }
@@ -492,7 +515,13 @@ function summarizeJob(
 ): FileResult {
   const read = readBounded(join(root, job.rel), MAX_INDEX_BYTES);
   const text = read.ok ? read.bytes.toString('utf8') : '';
-  const result = summarizeText(parser, job.rel, text, job.fields && new Set(job.fields));
+  const result = summarizeText(
+    parser,
+    job.rel,
+    text,
+    job.fields && new Set(job.fields),
+    job.bodies && new Set(job.bodies),
+  );
   // What the lint's own read would refuse (not UTF-8, a NUL byte) is left to it; its decoder
   // drops a byte-order mark, so the test sees the text without one.
   if (job.lintable && lintable && read.ok && isUtf8(read.bytes) && !text.includes('\0')) {

@@ -140,19 +140,31 @@ export function selectForIndex(src: string): IndexSelection | undefined {
   return { items, keep, registrations };
 }
 
-/** The selection plus every item that registers a callback for one of `fields`. */
+/**
+ * The selection plus every item that registers a callback for one of `fields` or `bodies`, and
+ * the functions registered for a field of `bodies`.
+ */
 export function extendForCallbacks(
   src: string,
   selection: IndexSelection,
   fields: ReadonlySet<string>,
+  bodies?: ReadonlySet<string>,
 ): boolean[] {
   const { items } = selection;
   const keep = [...selection.keep];
+  // The functions registered here for a field of `bodies`: the index asks such an implementation
+  // what it writes of a buffer it is handed (bufferWrites.ts), which needs its body.
+  const implementations = new Set<string>();
   items.forEach((item, k) => {
-    if (keep[k]) return;
     const found: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
     registrationsIn(src.slice(item.start, item.end), found);
-    if (Object.keys(found).some((f) => fields.has(f))) keep[k] = true;
+    const named = Object.keys(found);
+    for (const f of named.filter((f) => bodies?.has(f)))
+      for (const n of found[f]!) implementations.add(n);
+    if (!keep[k] && named.some((f) => fields.has(f) || bodies?.has(f))) keep[k] = true;
+  });
+  items.forEach((item, k) => {
+    if (item.isFunction && item.names.some((n) => implementations.has(n))) keep[k] = true;
   });
   closeOverCallees(src, items, keep);
   return keep;

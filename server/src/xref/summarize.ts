@@ -19,6 +19,8 @@ import { FileSummaries } from '../analysis/dcache/summaries';
 import { writesPageParam } from '../analysis/dcache/pageModel';
 import { constantTruth } from '../analysis/dcache/flushGuard';
 import { declaredTypes, fieldKey, returnKey, structMembers } from './declarations';
+import { bufferWrites } from './bufferWrites';
+import { MAP_BY_PAGE } from '../knowledge/dcache';
 import {
   ADDS_TO_CACHE,
   ADDRESS_TO_PAGE,
@@ -70,6 +72,9 @@ export function summarizeFile(
   const addField = (key: string, s: Source, at: Node): void => {
     (facts.fields[key] ??= []).push({ ...s, line: at.startPosition.row + 1 });
   };
+  // Operations tables (`static const struct address_space_operations x = {...}`) and others.
+  for (const n of tree.rootNode.descendantsOfType('initializer_pair')) registerPair(n, facts);
+  const registered = new Set(Object.values(facts.callbacks).flat());
   for (const fn of functions) {
     checkDeadline();
     const nodes = fn.descendantsOfType([
@@ -86,13 +91,13 @@ export function summarizeFile(
       const s = value && sourceOf(value, ctx, r.startIndex, 0);
       if (returned && s) addField(returned, s, r);
     }
-    const summary = functionSummary(fn, ctx, local, nodes);
+    const summary = functionSummary(fn, ctx, local, nodes, registered);
     if (summary) facts.functions.push(summary);
   }
-  // Operations tables (`static const struct address_space_operations x = {...}`) and others.
-  for (const n of tree.rootNode.descendantsOfType('initializer_pair')) registerPair(n, facts);
   const structs = structMembers(tree.rootNode);
   if (Object.keys(structs).length > 0) facts.structs = structs;
+  const called = addressCalls(functions.map((fn) => fn.text));
+  if (called.length > 0) facts.addressCalls = called;
   // Plain objects again (as a cached copy read back is); own keys only, so still safe.
   return { ...facts, fields: { ...facts.fields }, callbacks: { ...facts.callbacks } };
 }
@@ -291,11 +296,17 @@ function functionSummary(
   ctx: Ctx,
   local: FileSummaries,
   nodes: Node[],
+  registered: ReadonlySet<string>,
 ): FunctionFactsSummary | undefined {
   const mapping = returnedInodeField(fn, ctx);
   const pages = pageParams(ctx);
-  if (pages.size === 0 && !mapping) return undefined;
   const name = functionName(fn);
+  // Only an implementation of an operations-table field is asked about its buffers (treeIndex.ts).
+  const buffers =
+    pages.size === 0 && registered.has(name)
+      ? bufferWrites(fn, name, local, ctx.params, ctx.types)
+      : [];
+  if (pages.size === 0 && !mapping && buffers.length === 0) return undefined;
   const text = fn.text;
   const isStatic = fn.namedChildren.some(
     (c) => c.type === 'storage_class_specifier' && c.text === 'static',
@@ -355,7 +366,31 @@ function functionSummary(
   };
   if (mapping) summary.returnsMappingOf = mapping;
   if (flushWhen.length > 0) summary.flushWhen = flushWhen;
+  if (buffers.length > 0) summary.bufferWrites = buffers;
   return summary;
+}
+
+const MAPPED_LOCAL = new RegExp(
+  `\\b(\\w+)\\s*=\\s*(?:\\([^()]*\\)\\s*)?(?:${[...MAP_BY_PAGE.keys()].join('|')})\\s*\\(`,
+  'g',
+);
+const FIELD_CALL = /->\s*(\w+)\s*\(([^;]*)\)\s*;/g;
+
+/**
+ * Operations-table fields called with a kernel mapping of a page (`buf = kmap_atomic(page);
+ * ops->sff_data_xfer(qc, buf + off, n, rw)`): their implementations are worth summarising for
+ * the byte buffers they write (build.ts parses them in its second round). A textual
+ * over-approximation; the rule decides with the page model.
+ */
+function addressCalls(texts: string[]): string[] {
+  const out = new Set<string>();
+  for (const text of texts) {
+    const mapped = new Set([...text.matchAll(MAPPED_LOCAL)].map((m) => m[1]!));
+    if (mapped.size === 0) continue;
+    for (const m of text.matchAll(FIELD_CALL))
+      if ([...mapped].some((v) => new RegExp(`\\b${v}\\b`).test(m[2]!))) out.add(m[1]!);
+  }
+  return [...out].sort();
 }
 
 /** The offsets of the `switch` and of its case that holds `call` (the innermost), if any. */

@@ -1,11 +1,13 @@
 /**
  * The tree index: per-file facts joined into answers about the whole tree (pure). Flushes and
- * writes are propagated bottom-up over the call graph on demand, memoised, with recursion cut at
- * a fixed depth; a call through an operations-table field (`->write_end`) stands for every
- * function registered for that field anywhere in the tree.
+ * writes are propagated bottom-up over the call graph on demand and memoised; calls that form a
+ * cycle are settled together to a fixed point (fixpoint.ts), so an answer does not depend on the
+ * order the questions came in. A call through an operations-table field (`->write_end`) stands
+ * for every function registered for that field anywhere in the tree.
  */
 import { KMAP_PAGE_WRITE, UNFLUSHED_PAGE_WRITE } from '../knowledge/dcache';
 import { isKnownApi } from '../knowledge/table';
+import { FixpointMemo } from '../analysis/core/fixpoint';
 import type {
   Evidence,
   FieldOrigin,
@@ -16,7 +18,6 @@ import type {
   TreeFlushedPlace,
 } from './types';
 
-const MAX_DEPTH = 4;
 /** More implementations than this (`->read`, `->open`) says nothing useful about one call. */
 const MAX_IMPLEMENTATIONS = 64;
 
@@ -33,8 +34,8 @@ export class TreeIndex implements TreeFacts {
   private readonly defs = new Map<string, Def[]>();
   private readonly fields = new Map<string, { file: string; source: FieldSource }[]>();
   private readonly callbacks = new Map<string, Set<string>>();
-  private readonly flushMemo = new Map<string, Flushed>();
-  private readonly writeMemo = new Map<string, boolean>();
+  private readonly flushMemo = new FixpointMemo<Flushed>(undefined, sameFlushed);
+  private readonly writeMemo = new FixpointMemo<boolean>(false, (a, b) => a === b);
   private readonly originMemo = new Map<string, Evidence<FieldOrigin>>();
   /** Struct members of struct type, to resolve field paths (`state.pl.head` → `pagelist.head`). */
   private readonly structs = new Map<string, string>();
@@ -88,7 +89,7 @@ export class TreeIndex implements TreeFacts {
   }
 
   calleeFlushes(name: string, file?: string): Evidence<TreeFlushedPlace[] | 'any'> | undefined {
-    const r = this.flushes(name, file, 0);
+    const r = this.flushes(name, file);
     if (!r) return undefined;
     const value =
       r.places === 'any'
@@ -99,24 +100,20 @@ export class TreeIndex implements TreeFacts {
     return { value, evidence: r.evidence };
   }
 
-  private flushes(name: string, file: string | undefined, depth: number): Flushed {
-    const memoKey = `${name}\0${file ?? ''}`;
-    if (this.flushMemo.has(memoKey)) return this.flushMemo.get(memoKey);
-    if (depth > MAX_DEPTH) return undefined;
-    this.flushMemo.set(memoKey, undefined); // cuts recursion
-    const result = name.startsWith('->')
-      ? this.callbackFlushes(name.slice(2), depth)
-      : this.definitionsFlush(this.definitions(name, file), depth);
-    this.flushMemo.set(memoKey, result);
-    return result;
+  private flushes(name: string, file: string | undefined): Flushed {
+    return this.flushMemo.get(`${name}\0${file ?? ''}`, () =>
+      name.startsWith('->')
+        ? this.callbackFlushes(name.slice(2))
+        : this.definitionsFlush(this.definitions(name, file)),
+    );
   }
 
   /** Every definition (one per #ifdef or architecture) must flush the same parameter. */
-  private definitionsFlush(defs: Def[], depth: number): Flushed {
+  private definitionsFlush(defs: Def[]): Flushed {
     let common: Map<number, Guard> | 'any' | undefined;
     let evidence = '';
     for (const d of defs) {
-      const own = this.definitionFlushes(d, depth);
+      const own = this.definitionFlushes(d);
       if (!own) return undefined;
       evidence ||= own.evidence;
       if (common === undefined || common === 'any') common = own.places;
@@ -132,7 +129,7 @@ export class TreeIndex implements TreeFacts {
     return { places: common, evidence };
   }
 
-  private definitionFlushes({ file, fn }: Def, depth: number): Flushed {
+  private definitionFlushes({ file, fn }: Def): Flushed {
     const where = `${fn.name}() (${file}:${fn.line})`;
     // A function that flushes a page of its own (one it looks up and returns, say) says nothing
     // about the page its caller wrote: across files only flushes of a named parameter count.
@@ -141,9 +138,9 @@ export class TreeIndex implements TreeFacts {
     for (const w of fn.flushWhen ?? [])
       if (!places.has(w.index)) places.set(w.index, { flag: w.flag, value: w.value });
     let evidence = places.size > 0 ? `${where} flushes it` : '';
-    const alternatives = unflushedArms(fn, (c) => this.flushes(c.callee, file, depth + 1));
+    const alternatives = unflushedArms(fn, (c) => this.flushes(c.callee, file));
     for (const call of fn.calls) {
-      const r = this.flushes(call.callee, file, depth + 1);
+      const r = this.flushes(call.callee, file);
       if (!r) continue;
       const via: [number, Guard][] =
         r.places === 'any' ? call.args.map((_, i) => [i, undefined]) : [...r.places];
@@ -166,7 +163,7 @@ export class TreeIndex implements TreeFacts {
     return places.size > 0 ? { places, evidence } : undefined;
   }
 
-  private callbackFlushes(field: string, depth: number): Flushed {
+  private callbackFlushes(field: string): Flushed {
     const impls = this.callbackImplementations(field);
     if (impls.length === 0 || impls.length > MAX_IMPLEMENTATIONS) return undefined;
     const r = this.definitionsFlush(
@@ -175,7 +172,6 @@ export class TreeIndex implements TreeFacts {
         // An implementation the tree does not define cannot be vouched for.
         return defs.length > 0 ? defs : [{ file: '?', fn: NOT_FLUSHING }];
       }),
-      depth + 1,
     );
     return (
       r && {
@@ -185,16 +181,17 @@ export class TreeIndex implements TreeFacts {
     );
   }
 
-  calleeWrites(name: string, argIndex: number, file?: string, depth = 0): boolean {
-    const memoKey = `${name}\0${argIndex}\0${file ?? ''}`;
-    const known = this.writeMemo.get(memoKey);
-    if (known !== undefined) return known;
-    if (depth > MAX_DEPTH) return false;
+  calleeWrites(name: string, argIndex: number, file?: string): boolean {
     // A table API writes what the table says: `copy_highpage` maps and copies, but mostly into
     // private pages, so the table gives it no kmap write; the body's summary would.
     if (isKnownApi(name))
       return UNFLUSHED_PAGE_WRITE.get(name) === argIndex && KMAP_PAGE_WRITE.has(name);
-    this.writeMemo.set(memoKey, false);
+    return this.writeMemo.get(`${name}\0${argIndex}\0${file ?? ''}`, () =>
+      this.computeWrites(name, argIndex, file),
+    );
+  }
+
+  private computeWrites(name: string, argIndex: number, file?: string): boolean {
     // Through a field, any implementation that writes the page may be the one called; a field
     // with very many (`->read`) says nothing about one call.
     const impls = name.startsWith('->') ? this.callbackImplementations(name.slice(2)) : [];
@@ -208,19 +205,38 @@ export class TreeIndex implements TreeFacts {
           impls
             .flatMap((n) => this.definitions(n))
             .filter((d) => {
-              const own = this.definitionFlushes(d, depth + 1);
+              const own = this.definitionFlushes(d);
               return !own || (own.places !== 'any' && !own.places.has(argIndex));
             })
       : this.definitions(name, file);
-    const result = defs.some(
+    return defs.some(
       ({ file: f, fn }) =>
         fn.writes.includes(argIndex) ||
         fn.calls.some((c) =>
-          c.args.some((p, i) => p === argIndex && this.calleeWrites(c.callee, i, f, depth + 1)),
+          c.args.some((p, i) => p === argIndex && this.calleeWrites(c.callee, i, f)),
         ),
     );
-    this.writeMemo.set(memoKey, result);
-    return result;
+  }
+
+  calleeWritesBuffer(
+    name: string,
+    argIndex: number,
+  ): { when?: { flag: number; value: boolean } } | undefined {
+    if (!name.startsWith('->')) return undefined;
+    const impls = this.callbackImplementations(name.slice(2));
+    if (impls.length > MAX_IMPLEMENTATIONS) return undefined;
+    // As for pages: exported implementations only (a static one's name may be another file's).
+    const writes = impls
+      .flatMap((n) => this.definitions(n))
+      .flatMap((d) => d.fn.bufferWrites?.filter((w) => w.index === argIndex) ?? []);
+    const first = writes[0];
+    if (!first) return undefined;
+    // Any implementation may run: one that writes unguarded, or two flags, write always.
+    const guard = first.when;
+    const same = writes.every(
+      (w) => guard && w.when && w.when.flag === guard.flag && w.when.value === guard.value,
+    );
+    return same && guard ? { when: guard } : {};
   }
 
   fieldOrigin(key: string): Evidence<FieldOrigin> {
@@ -323,6 +339,19 @@ function unflushedArms(
   const out = new Set<string>();
   for (const k of handed) if (!flushed.has(k)) out.add(k.replace(/\/\d+\//, '/'));
   return out;
+}
+
+/** Two answers about flushes are the same when they name the same places under the same flags. */
+function sameFlushed(a: Flushed, b: Flushed): boolean {
+  if (!a || !b) return a === b;
+  if (a.places === 'any' || b.places === 'any') return a.places === b.places;
+  if (a.places.size !== b.places.size) return false;
+  for (const [i, g] of a.places) {
+    if (!b.places.has(i)) return false;
+    const h = b.places.get(i);
+    if (g?.flag !== h?.flag || g?.value !== h?.value) return false;
+  }
+  return true;
 }
 
 const NOT_FLUSHING: FunctionFactsSummary = {

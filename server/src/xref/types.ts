@@ -32,6 +32,14 @@ export interface TreeFacts {
   calleeFlushes(name: string, file?: string): Evidence<TreeFlushedPlace[] | 'any'> | undefined;
   /** Whether `name` writes through its argument `argIndex` (directly or through its callees). */
   calleeWrites(name: string, argIndex: number, file?: string): boolean;
+  /**
+   * Whether `->field` (its exported implementations) writes through the byte buffer it is given
+   * as argument `argIndex`; `when`: only when argument `flag` has that truthiness.
+   */
+  calleeWritesBuffer(
+    name: string,
+    argIndex: number,
+  ): { when?: { flag: number; value: boolean } } | undefined;
   /** The functions registered for an operations-table field (`write_end`). */
   callbackImplementations(opsField: string): readonly string[];
   /** A field (`hfsplus_sb_info.alloc_file`) holding an inode user space cannot open or mmap. */
@@ -71,6 +79,8 @@ export interface FunctionFactsSummary {
   }[];
   /** The function only returns `x->f->i_mapping`: the key of the inode field (`T.f`). */
   returnsMappingOf?: string;
+  /** Byte-buffer parameters written through (bufferWrites.ts), each under its flag if any. */
+  bufferWrites?: { index: number; when?: { flag: number; value: boolean } }[];
 }
 
 /** Everything one file contributes to the tree index; plain data (cached as JSON, crosses threads). */
@@ -82,4 +92,6 @@ export interface FileFacts {
   callbacks: Record<string, string[]>;
   /** Struct members of struct type (`state.pl` → `pagelist`), to resolve paths of fields. */
   structs?: Record<string, string>;
+  /** Operations-table fields this file calls with a page's kernel mapping (`->sff_data_xfer`). */
+  addressCalls?: string[];
 }

@@ -215,10 +215,21 @@ export class Conditions {
   constructor(
     private readonly facts: FunctionFacts,
     private readonly shift: number,
-    { max = 4, always }: { max?: number; always?: RegExp } = {},
+    { max = 4, always, extra = [] }: { max?: number; always?: RegExp; extra?: string[] } = {},
   ) {
-    // Built per page by the rules; the scan of every `if` is shared.
-    this.keys = [...followed(facts, max, always)];
+    // Built per page by the rules; the scan of every `if` is shared. `extra`: conditions a rule
+    // learns from elsewhere (a callee's flag), followed even when tested once.
+    const keys = followed(facts, max, always);
+    this.keys = [...keys, ...extra.filter((k, i) => !keys.includes(k) && extra.indexOf(k) === i)];
+  }
+
+  /** The state on a path where `key` has the truth `holds`, or undefined when it cannot. */
+  assume(state: number, key: string, holds: boolean): number | undefined {
+    const i = this.keys.indexOf(key);
+    if (i < 0) return state;
+    const v = this.value(state, key);
+    if (v !== undefined) return v === holds ? state : undefined;
+    return state | (1 << (this.shift + 2 * i + (holds ? 0 : 1)));
   }
 
   get bits(): number {

@@ -23,6 +23,7 @@ import * as K from '../../knowledge/dcache';
 import { isKnownApi } from '../../knowledge/table';
 import { guardAllows } from './flushGuard';
 import { declaredTypes } from '../../xref/declarations';
+import { FixpointMemo } from '../core/fixpoint';
 
 /** `ring`: a structure the file keeps in pages it maps into user space (userRing.ts). */
 export type WriteVia = 'kmap' | 'linear' | 'bh' | 'miter' | 'page-write' | 'ring';
@@ -39,6 +40,8 @@ export type PageAction =
       size?: number;
       mappedBy?: MappedBy;
       result?: string;
+      /** Only on paths where the condition `key` has this truth (the callee's flag argument). */
+      onlyIf?: { key: string; holds: boolean };
     }
   /** `name`: the page expression as flushed, before names are joined (`kmapped_page`). */
   | { kind: 'flush'; page: string | null; api: string; node: Node; name?: string }
@@ -480,6 +483,9 @@ function eventActions(
         out.push({ kind: 'flush', page: facts.canon(pageKey(arg)), api: callee, node });
     }
     if (flushed) file.notes.push(indexNote(facts.name, node, callee, file));
+    // `ops->sff_data_xfer(qc, kaddr + off, n, rw)`: implementations that write the buffer they
+    // are handed write the page it maps.
+    if (callee) out.push(...bufferWritesAt(e, callee, addressOf, file));
     // `mops->migrate_page(dst, src, mode)`: a page that any implementation registered for the
     // field writes (through a kmap of its own) may be written by this call; which one runs is
     // not known here, and one that writes is enough for the page to need its flush.
@@ -499,6 +505,34 @@ function eventActions(
       });
     });
   }
+  return out;
+}
+
+/**
+ * Writes through a page's mapping handed to a call through an operations-table field, as the
+ * index summarises the field's implementations (bufferWrites.ts). A write the implementations
+ * do only under a flag (`if (rw == READ)`) happens only on paths where the caller's argument for
+ * it has that truth: the caller's own test of it (`if (!do_write) flush_dcache_page(page)`)
+ * then correlates with the write.
+ */
+function bufferWritesAt(
+  e: Event & { kind: 'call' },
+  callee: string,
+  addressOf: (n: Node | undefined) => Binding | undefined,
+  file: FileSummaries,
+): PageAction[] {
+  const out: PageAction[] = [];
+  e.args.forEach((arg, i) => {
+    const b = addressOf(arg);
+    const w = b ? file.tree?.tree.calleeWritesBuffer(callee, i) : undefined;
+    if (!b || !w) return;
+    const flag = w.when ? stripExpr(e.args[w.when.flag] ?? arg) : undefined;
+    if (w.when && !guardAllows(w.when, e.args)) return;
+    const write = writeAction(b, e.node);
+    if (write.kind === 'write' && w.when && flag?.type === 'identifier')
+      write.onlyIf = { key: flag.text, holds: w.when.value };
+    out.push(write);
+  });
   return out;
 }
 
@@ -577,7 +611,7 @@ function storeTarget(lhs: Node): Node | undefined {
 /** Callees worth a page model: they map a page somewhere in their text. */
 const MAPS_A_PAGE =
   /\bkmap|\bpage_address\b|\bfolio_address\b|\bmemcpy_to_(?:page|folio)\b|\bmemzero_page\b|\bmemset_page\b/;
-const writing = new WeakMap<FileSummaries, Map<string, string[]>>();
+const writing = new WeakMap<FileSummaries, FixpointMemo<string[]>>();
 
 const PAGE_ARGUMENT: ReadonlySet<string> = new Set([
   'identifier',
@@ -599,15 +633,19 @@ export function writesPageParam(file: FileSummaries, name: string, index: number
 /**
  * What the same-file function `name` writes through its parameter `index`: '' for the page
  * itself, `.bv_page` for the page a structure it points to holds (`zram_bvec_read(zram, &bv)`
- * writes `bv.bv_page`). Memoised per file; a call cycle counts as no write.
+ * writes `bv.bv_page`). Memoised per file; a call cycle is settled to a fixed point.
  */
 export function writtenThroughParam(file: FileSummaries, name: string, index: number): string[] {
   let memo = writing.get(file);
-  if (!memo) writing.set(file, (memo = new Map<string, string[]>()));
-  const key = `${name}/${index}`;
-  const known = memo.get(key);
-  if (known !== undefined) return known;
-  memo.set(key, []);
+  if (!memo) writing.set(file, (memo = new FixpointMemo<string[]>([], samePaths)));
+  return memo.get(`${name}/${index}`, () => pathsWritten(file, name, index));
+}
+
+function samePaths(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((p) => b.includes(p));
+}
+
+function pathsWritten(file: FileSummaries, name: string, index: number): string[] {
   const paths = new Set<string>();
   for (const fn of file.definitions(name)) {
     if (!mapsInFile(file, fn.text, 0)) continue;
@@ -626,9 +664,7 @@ export function writtenThroughParam(file: FileSummaries, name: string, index: nu
           paths.add(a.page.slice(page.length));
       }
   }
-  const result = [...paths];
-  memo.set(key, result);
-  return result;
+  return [...paths].sort();
 }
 
 const FIELD_PATH = /^(?:\.\w+)+$/;

@@ -1,7 +1,7 @@
 /**
  * Summaries of the functions defined in the same file, so that a write or a flush done by a
  * callee or a caller counts (docs/design/dcache.md, "Same-file callers and callees").
- * Computed lazily and memoised; recursion is cut at a small depth.
+ * Computed lazily and memoised; calls that form a cycle are settled together (fixpoint.ts).
  */
 import { checkDeadline } from '../../parsing/deadline';
 import type { Node } from '../../parsing/parser';
@@ -29,6 +29,7 @@ import type { TreeFacts } from '../../xref/types';
 import { ringTypes, structTypes } from './userRing';
 import { flushGuard, guardAllows } from './flushGuard';
 import type { FlushGuard } from './flushGuard';
+import { FixpointMemo } from '../core/fixpoint';
 
 /** The tree a file belongs to (issue 13): its index, and the file's path inside the tree. */
 export interface TreeContext {
@@ -44,7 +45,6 @@ export interface IndexNote {
 }
 
 const FLUSH_CALL = new RegExp(`\\b(?:${[...FLUSH.keys()].join('|')}|sg_miter_stop)\\s*\\(`);
-const MAX_DEPTH = 3;
 /**
  * Callers are followed further: a copy state handed down four levels (fuse's `cs`, 6.1
  * fs/fuse/dev.c) is flushed by the top one once every path after the call is asked for.
@@ -66,8 +66,11 @@ const CALLED = /\b([A-Za-z_]\w*)\s*\(/g;
 
 /** The file context with the dcache family's summaries of same-file callers and callees. */
 export class FileSummaries extends FileContext {
-  private readonly writes = new Map<string, boolean>();
-  private readonly flushed = new Map<string, FlushedPlace[] | 'any' | undefined>();
+  private readonly writes = new FixpointMemo<boolean>(false, (a, b) => a === b);
+  private readonly flushed = new FixpointMemo<FlushedPlace[] | 'any' | undefined>(
+    undefined,
+    sameFlushedPlaces,
+  );
 
   private fields: Map<string, 'private' | 'visible'> | undefined;
 
@@ -117,18 +120,13 @@ export class FileSummaries extends FileContext {
    * sg_miter), or undefined when it does not flush. Follows same-file callees a few levels deep
    * (`iomap_write_end` → `__iomap_write_end` → `flush_dcache_folio(folio)`).
    */
-  flushedParams(name: string, depth = 0): FlushedPlace[] | 'any' | undefined {
-    if (this.flushed.has(name)) return this.flushed.get(name);
+  flushedParams(name: string): FlushedPlace[] | 'any' | undefined {
     // Another file's function, or a call through an operations table (`->write_end`).
     if (!this.byName.has(name)) return this.tree?.tree.calleeFlushes(name, this.tree.file)?.value;
-    if (depth > MAX_DEPTH) return undefined;
-    this.flushed.set(name, undefined); // cuts recursion
-    const result = this.computeFlushedParams(name, depth);
-    this.flushed.set(name, result);
-    return result;
+    return this.flushed.get(name, () => this.computeFlushedParams(name));
   }
 
-  private computeFlushedParams(name: string, depth: number): FlushedPlace[] | 'any' | undefined {
+  private computeFlushedParams(name: string): FlushedPlace[] | 'any' | undefined {
     const places = new Map<string, FlushedPlace>();
     let any = false;
     for (const fn of this.byName.get(name) ?? []) {
@@ -141,8 +139,7 @@ export class FileSummaries extends FileContext {
         let flushed: FlushedPlace[] | 'any' | undefined;
         if (idx !== undefined) flushed = [{ index: idx, path: '' }];
         else if (e.name === 'sg_miter_stop') flushed = 'any';
-        else if (e.name !== name && this.byName.has(e.name))
-          flushed = this.flushedParams(e.name, depth + 1);
+        else if (e.name !== name && this.byName.has(e.name)) flushed = this.flushedParams(e.name);
         else if (this.tree && e.name !== name) flushed = this.flushedParams(callName(e));
         if (flushed === undefined) continue;
         seen = true;
@@ -373,17 +370,10 @@ export class FileSummaries extends FileContext {
   }
 
   /** Whether `name` writes through its parameter `index` (directly or through its callees). */
-  writesParam(name: string, index: number, depth = 0): boolean {
-    const key = `${name}/${index}`;
-    const known = this.writes.get(key);
-    if (known !== undefined) return known;
-    if (depth > MAX_DEPTH) return false;
-    this.writes.set(key, false);
-    const result = (this.byName.get(name) ?? []).some((fn) =>
-      this.definitionWrites(fn, index, depth),
+  writesParam(name: string, index: number): boolean {
+    return this.writes.get(`${name}/${index}`, () =>
+      (this.byName.get(name) ?? []).some((fn) => this.definitionWrites(fn, index)),
     );
-    this.writes.set(key, result);
-    return result;
   }
 
   /**
@@ -410,7 +400,7 @@ export class FileSummaries extends FileContext {
     });
   }
 
-  private definitionWrites(fn: Node, index: number, depth: number): boolean {
+  private definitionWrites(fn: Node, index: number): boolean {
     const facts = this.factsOf(fn);
     const param = facts.params[index];
     if (!param) return false;
@@ -437,12 +427,23 @@ export class FileSummaries extends FileContext {
       if (this.byName.has(e.name)) {
         const args = callArguments(e.node);
         for (let i = 0; i < args.length; i++) {
-          if (through(args[i]) && this.writesParam(e.name, i, depth + 1)) return true;
+          if (through(args[i]) && this.writesParam(e.name, i)) return true;
         }
       }
     }
     return false;
   }
+}
+
+/** The same places under the same guards, in any order (a settled summary of a call cycle). */
+function sameFlushedPlaces(
+  a: FlushedPlace[] | 'any' | undefined,
+  b: FlushedPlace[] | 'any' | undefined,
+): boolean {
+  if (a === undefined || b === undefined || a === 'any' || b === 'any') return a === b;
+  const key = (p: FlushedPlace): string => `${p.index}${p.path}/${p.when?.flag}/${p.when?.value}`;
+  const theirs = new Set(b.map(key));
+  return a.length === b.length && a.every((p) => theirs.has(key(p)));
 }
 
 /** A call's callee: its name, or `->field` for a call through a function pointer field. */
