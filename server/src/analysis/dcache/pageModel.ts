@@ -43,8 +43,11 @@ export type PageAction =
   | { kind: 'flush'; page: string | null; api: string; node: Node; name?: string }
   | { kind: 'unmap'; page: string | null; api: string; node: Node }
   | { kind: 'publish' | 'unpublish' | 'escape'; page: string; node: Node }
-  /** A name is given a value (`page = pages[1]`, `kmapped_page = page`, `bv++`: rhs null). */
-  | { kind: 'rename'; lhs: string; rhs: string | null; node: Node };
+  /**
+   * A name is given a value (`page = pages[1]`, `kmapped_page = page`, `bv++`: rhs null);
+   * `cursor`: the value is what a cursor points at (`f = *fi`), an element of a collection.
+   */
+  | { kind: 'rename'; lhs: string; rhs: string | null; node: Node; cursor?: boolean };
 
 export interface PageInfo {
   /** The page expression as the code spells it at the mapping (`bvec->bv_page`). */
@@ -227,6 +230,7 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
         lhs: e.lhsKey,
         rhs: e.rhs ? pageKey(e.rhs) : null,
         node: e.node,
+        cursor: e.rhs ? isCursorElement(e.rhs) : false,
       });
     if (list.length > 0) actions.set(e, list);
   }
@@ -667,4 +671,14 @@ export function callsPageWriter(text: string, file: FileSummaries): boolean {
       return true;
   }
   return false;
+}
+
+/** `*fi`: the element a cursor of a collection walk points at (`darray_for_each(fs, fi)`). */
+function isCursorElement(rhs: Node): boolean {
+  const n = stripExpr(rhs);
+  return (
+    n.type === 'pointer_expression' &&
+    n.childForFieldName('operator')?.type === '*' &&
+    stripExpr(n.childForFieldName('argument') ?? n).type === 'identifier'
+  );
 }

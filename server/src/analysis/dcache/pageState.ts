@@ -67,8 +67,13 @@ export function pageTransitions(
             return;
           const from = a.rhs === null ? -1 : names.indexOf(a.rhs);
           // `page = pages[ip]` while `pages[ip]` is the written page: by the same reading as above
-          // the element name still holds it, so the name walking the array holds it too.
-          const element = pending && a.rhs !== null && a.rhs === page && a.rhs.includes('[');
+          // the element name still holds it, so the name walking the array holds it too. So does
+          // a name given each element of a collection in turn (`f = *fi` in loops over the same
+          // folios: written in one, marked up to date in the next).
+          const element =
+            pending &&
+            a.rhs !== null &&
+            ((a.rhs === page && a.rhs.includes('[')) || a.cursor === true);
           next =
             element || (from >= 0 && (state & holdBit(from)) !== 0)
               ? next | holdBit(i)
