@@ -415,16 +415,21 @@ function eventActions(
     K.UNMAP.has(name);
   if (!known && name) {
     const local = file.isDefined(name);
+    // A call through a parameter of a callback type (`copy_actor(desc, kaddr, len)` with
+    // `xdr_skb_read_actor copy_actor`): the type's name says what the callbacks do.
+    const writer =
+      K.WRITER_NAME.test(name) ||
+      (facts.params.includes(name) && K.WRITER_NAME.test(typesOf(facts.cfg.node).get(name) ?? ''));
     args.forEach((arg, i) => {
       const b = addressOf(arg);
       // A ring structure handed to a helper follows the ring's own protocol (a block header is
       // flushed when the block is closed), so only the function's own stores into it count.
       if (b?.via === 'ring' || K.LOGS.test(name)) return;
-      if (b && (local ? file.writesParam(name, i) : K.WRITER_NAME.test(name))) {
+      if (b && (local ? file.writesParam(name, i) : writer)) {
         out.push(writeAction(b, node));
       }
       // `zlib_inflate(&stream)` with `stream.next_out` pointing into the mapping.
-      if (!b && !local && K.WRITER_NAME.test(name)) {
+      if (!b && !local && writer) {
         for (const f of fieldBindings(arg)) out.push(writeAction(f, node));
       }
       // `t->rx_buf = kaddr; pio_read(host, t)`: a same-file callee that stores through the

@@ -7,6 +7,7 @@
 import type { Node } from '../../parsing/parser';
 import { exprKey, stripExpr } from '../../parsing/nodeText';
 import { normKey } from '../core/events';
+import type { Event } from '../core/events';
 import type { FunctionFacts } from '../core/facts';
 import { internalMapping, treeOrigin } from '../../xref/origin';
 import { FILLS_PRIVATE_ARRAY, SG_STORES_PAGE } from '../../xref/sources';
@@ -180,6 +181,7 @@ function originOf(
       premise.value = { kind: 'published', api: e.name, node: e.node };
     }
     if (e.kind !== 'assign' || !e.rhs || facts.canon(e.lhsKey) !== page) continue;
+    if (fillsSlot(e, page, facts)) continue;
     const callee = calleeOfValue(e.rhs);
     // `page = wqueue->notes[i]`: a page kept in a field is what the file stores there.
     const field =
@@ -310,6 +312,24 @@ function integrityVector(page: string, facts: FunctionFacts, file: FileSummaries
     if (first === bvec) return true;
   }
   return false;
+}
+
+/**
+ * `*ppage = alloc_page(...)` while the name walks an array it was given (`ppage = xdr->pages`):
+ * the store fills one empty slot (sunrpc's sparse pages, net/sunrpc/socklib.c:126, 6.12), it
+ * does not make the array's other pages private.
+ */
+function fillsSlot(e: Extract<Event, { kind: 'assign' }>, page: string, facts: FunctionFacts) {
+  if (e.node.childForFieldName('left')?.type !== 'pointer_expression') return false;
+  return facts.all.some(
+    (o) =>
+      o.kind === 'assign' &&
+      o !== e &&
+      o.rhs !== null &&
+      facts.canon(o.lhsKey) === page &&
+      o.node.childForFieldName('left')?.type !== 'pointer_expression' &&
+      calleeOfValue(o.rhs) === '',
+  );
 }
 
 function calleeOfValue(n: Node): string {
