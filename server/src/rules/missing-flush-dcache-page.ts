@@ -88,7 +88,7 @@ function checkPage(
   ctx: RuleContext,
   premise: Premise = { kind: 'unknown', name: page, node: ctx.facts.cfg.node },
 ): Finding | undefined {
-  const hasPublish = publishes(model, page);
+  const hasPublish = publishes(model, page, ctx.facts.canon);
   const apply = pageTransitions(page, model, ctx.facts);
   const conds = new Conditions(ctx.facts, STATE_BITS, { always: SLAB_TEST });
   const step = (state: number, e: Event): number =>

@@ -100,7 +100,7 @@ export function needsFlush(
     // A whole-page helper (clear_highpage, copy_highpage: kmap_local_page, write, kunmap, no
     // flush; include/linux/highmem.h:237 and :320, 6.12) filling a page the function then marks
     // up to date fills file data for readers through every mapping.
-    return origin === 'visible' || (vias.has('page-write') && publishes(model, page));
+    return origin === 'visible' || (vias.has('page-write') && publishes(model, page, facts.canon));
   }
   // A page the caller passes in (a bio page it holds included) is the caller's to flush when
   // every same-file caller does so.

@@ -29,10 +29,21 @@ export function writtenPages(model: PageModel): string[] {
 }
 
 /** Whether the function marks `page` up to date somewhere (then only published paths count). */
-export function publishes(model: PageModel, page: string): boolean {
+export function publishes(model: PageModel, page: string, canon?: (k: string) => string): boolean {
   return [...model.actions.values()].some((l) =>
-    l.some((a) => a.kind === 'publish' && a.page === page),
+    l.some((a) => a.kind === 'publish' && publishedAs(a.page, page, canon)),
   );
+}
+
+/**
+ * Whether marking `published` up to date publishes `page`: the same page, or a subpage
+ * `head + i` of the compound page whose head is marked (SetPageUptodate(head) covers the whole
+ * folio; mm/shmem.c:2605 shmem_write_end, 6.1, zeroes the other subpages then marks the head).
+ */
+function publishedAs(published: string, page: string, canon?: (k: string) => string): boolean {
+  if (published === page) return true;
+  const head = /^(\w+)\+\w+$/.exec(page)?.[1];
+  return head !== undefined && canon !== undefined && canon(head) === published;
 }
 
 /** The transition function of `page`'s state over the model's actions. */
@@ -42,7 +53,7 @@ export function pageTransitions(
   facts: FunctionFacts,
 ): (state: number, a: PageAction) => number {
   const names = namesOf(page, model, facts);
-  const publishing = publishes(model, page);
+  const publishing = publishes(model, page, facts.canon);
   const ALL_HOLDS = ((1 << names.length) - 1) << HOLD_SHIFT;
   return (state, a) => {
     switch (a.kind) {
@@ -97,7 +108,8 @@ export function pageTransitions(
       // Once the written page is lost (no name holds it) and nothing newer is written, a page
       // published or handed out by name is another page.
       case 'publish':
-        if (a.page !== page || (state & (LOST | PENDING)) === LOST) return state;
+        if (!publishedAs(a.page, page, facts.canon) || (state & (LOST | PENDING)) === LOST)
+          return state;
         return state | PUBLISHED | ALL_HOLDS;
       case 'escape':
         if (a.page !== page || (state & (LOST | PENDING)) === LOST) return state;
