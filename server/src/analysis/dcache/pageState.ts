@@ -4,6 +4,8 @@
  * page), and which of the page's names still hold the written page.
  */
 import type { Edge } from '../../cfg/graph';
+import type { Node } from '../../parsing/parser';
+import { callArguments, stripExpr } from '../../parsing/nodeText';
 import type { FunctionFacts } from '../core/facts';
 import type { PageAction, PageModel } from './pageModel';
 
@@ -54,6 +56,7 @@ export function pageTransitions(
 ): (state: number, a: PageAction) => number {
   const names = namesOf(page, model, facts);
   const publishing = publishes(model, page, facts.canon);
+  const behind = arraysBehind(page, facts);
   const ALL_HOLDS = ((1 << names.length) - 1) << HOLD_SHIFT;
   return (state, a) => {
     switch (a.kind) {
@@ -61,7 +64,7 @@ export function pageTransitions(
         return a.page === page ? state | PENDING | ALL_HOLDS : state;
       case 'flush': {
         if (a.page === null) return state & ~UNFLUSHED;
-        if (!flushCovers(a.page, page)) return state;
+        if (!flushCovers(a.page, page) && !behind.has(walkedArray(a.page) ?? '')) return state;
         // Flushed through a name that no longer holds the written page: another page.
         const i = a.name === undefined ? -1 : names.indexOf(a.name);
         return i < 0 || (state & holdBit(i)) !== 0 ? state & ~PENDING : state;
@@ -162,6 +165,39 @@ function walksArray(flushed: string, page: string): boolean {
 }
 
 const PLAIN_PAGE = /^[A-Za-z_]\w*(?:\.\w+|\[[^[\]()]*\])*$/;
+
+/** `pages` of `pages[i]`: a flush of the element a loop's bare index walks to. */
+function walkedArray(flushed: string): string | undefined {
+  return /^(\w+)\[[A-Za-z_]\w*\]$/.exec(flushed)?.[1];
+}
+
+/**
+ * The arrays `page` may be an element of: it is the value of a call given the array, directly or
+ * through an object made from it (`actor = actor_init(pages, n); last = actor_free(actor)`, the
+ * page a decompressor's actor wrote last; fs/squashfs/file_direct.c:77, 6.12). A loop that
+ * flushes every element of such an array flushes the page too.
+ */
+export function arraysBehind(page: string, facts: FunctionFacts): Set<string> {
+  const out = new Set<string>();
+  const argNames = (value: Node): string[] => {
+    const s = stripExpr(value);
+    if (s.type !== 'call_expression') return [];
+    return callArguments(s).flatMap((a) => {
+      const t = stripExpr(a);
+      return t.type === 'identifier' ? [t.text] : [];
+    });
+  };
+  for (const e of facts.all) {
+    if (e.kind !== 'assign' || !e.rhs || facts.canon(e.lhsKey) !== page) continue;
+    for (const name of argNames(e.rhs)) {
+      out.add(name);
+      for (const f of facts.all)
+        if (f.kind === 'assign' && f.rhs && f.lhsKey === name)
+          for (const inner of argNames(f.rhs)) out.add(inner);
+    }
+  }
+  return out;
+}
 /**
  * A scatterlist walk's page (`miter:<iter>`): sg_miter_next()/sg_miter_stop() flush the walk's
  * current page only (lib/scatterlist.c:934, 6.12), never a page the function maps by name.
@@ -170,21 +206,24 @@ const MITER = 'miter:';
 
 /**
  * The exit, before any iteration, of `for (i = 0; i < nr; i++) flush_dcache_page(pages[i]);`
- * while the page written is `pages[nr - 1]`: that element exists, so `nr` is at least one and
- * the loop that flushes every page runs (the last page's tail zeroed before the pages are
- * flushed and marked up to date).
+ * while the page written is `pages[nr - 1]`, or a page `behind` says is an element of `pages`:
+ * that element exists, so `nr` is at least one and the loop that flushes every page runs (the
+ * last page's tail zeroed before the pages are flushed and marked up to date).
  */
-export function skipsLoopOverWritten(edge: Edge, page: string): boolean {
+export function skipsLoopOverWritten(
+  edge: Edge,
+  page: string,
+  behind: ReadonlySet<string> = new Set(),
+): boolean {
   if (edge.kind !== 'loop-exit' || edge.via?.type !== 'for_statement') return false;
-  const last = /^(.+)\[(\w+)-1\]$/.exec(page);
-  if (!last) return false;
   const part = (f: string): string =>
     edge.via?.childForFieldName(f)?.text.replace(/\s+/g, '') ?? '';
   const cond = /^(\w+)<(\w+)$/.exec(part('condition'));
-  return (
-    cond !== null &&
-    cond[2] === last[2] &&
-    new RegExp(`^${cond[1]!}=0;?$`).test(part('initializer')) &&
-    part('body').includes(`flush_dcache_page(${last[1]!}[${cond[1]!}])`)
-  );
+  if (cond === null || !new RegExp(`^${cond[1]!}=0;?$`).test(part('initializer'))) return false;
+  const flushes = (array: string): boolean =>
+    part('body').includes(`flush_dcache_page(${array}[${cond[1]!}])`);
+  const last = /^(.+)\[(\w+)-1\]$/.exec(page);
+  if (last) return cond[2] === last[2] && flushes(last[1]!);
+  // A page that is an element of the array (arraysBehind) exists, so the array is not empty.
+  return [...behind].some(flushes);
 }
