@@ -137,7 +137,7 @@ function accessFinding(a: UserPageAccess, ctx: RuleContext): Finding {
     start: a.call.node.startIndex,
     end: a.call.node.endIndex,
     function: facts.name,
-    message: `${page} is a page of a user mapping that ${facts.name}() hands to a kernel read (${api}() at L${a.call.node.startPosition.row + 1}), with no flush_dcache_page(${page}) on some path; ${api}() maintains anonymous pages only, so on an aliasing D-cache the kernel can read a page-cache page's stale data`,
+    message: `${page} is a page of a user mapping that ${facts.name}() hands to a kernel read (${api}() at L${a.call.node.startPosition.row + 1}), with no flush_dcache_page(${page}) on some path; ${api}() writes back the user's alias of an anonymous page only, so on an aliasing D-cache the kernel can read stale data (a page-cache page's user stores, or old lines of its own alias)`,
     path: [originStep({ kind: 'api', api, node: a.call.node, what: `\`${page}\`` }), end],
     fixes: [
       insertStatementFix(
