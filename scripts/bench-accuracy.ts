@@ -35,6 +35,7 @@ import type { Parser } from '../server/src/parsing/parser';
 import type { FileFacts } from '../server/src/xref/types';
 import { callerFiles } from './accuracy/callers';
 import { TreeIndex } from '../server/src/xref/treeIndex';
+import { checkTargets, parseTargets } from './accuracy/targets';
 
 const VERSIONS = ['6.1', '6.12'] as const;
 const DATA = join(__dirname, '..', 'bench', 'accuracy');
@@ -102,6 +103,18 @@ async function main(): Promise<void> {
     markKnown(functions, ledger);
     lines.push(...mutationReport(outcomes, functions, version !== '6.1', flag('--list')));
     lines.push(`  (${((performance.now() - t0) / 1000).toFixed(1)} s for the removals)`);
+    const targetPath = join(DATA, 'targets.json');
+    if (existsSync(targetPath))
+      lines.push(
+        ...checkTargets(
+          parser,
+          tree,
+          parseTargets(readFileSync(targetPath, 'utf8'), targetPath).filter(
+            (t) => t.tree === version,
+          ),
+          { kernelVersion: parseKernelVersion(version), ...(index ? { index } : {}) },
+        ),
+      );
     details[version] = { outcomes, functions };
     if (!flag('--no-tree-lint')) {
       const whole = lintTree(tree, jobs);

@@ -25,6 +25,8 @@ import { callerFiles } from '../scripts/accuracy/callers';
 import { buildTreeFacts, summarizeText } from '../server/src/xref/build';
 import { TreeIndex } from '../server/src/xref/treeIndex';
 import { miniTree } from './xref/miniTree';
+import { checkTargets, parseTargets } from '../scripts/accuracy/targets';
+import type { NamedTarget } from '../scripts/accuracy/targets';
 
 const FILL = `static void demo_fill(struct page *page, const char *src, size_t len)
 {
@@ -311,4 +313,34 @@ test("mutation run: a helper's flush removed is detected in a caller that wrote 
   assert.equal(o.result, 'detected', 'missing: demo_write_inline relies on the helper');
   assert.equal(o.byCaller, true);
   assert.match(o.detail ?? '', /demo_write_inline\(\) \(fs\/link\.c\)/);
+});
+
+test('named targets: a flagged and a silent expectation checked on untouched files; the committed file parses', async () => {
+  const { readFileSync } = await import('node:fs');
+  const parser = await testParser();
+  const root = mkdtempSync(join(tmpdir(), 'fg-targets-'));
+  mkdirSync(join(root, 'fs'), { recursive: true });
+  writeFileSync(join(root, 'fs', 'demo.c'), FILL.replace('\tflush_dcache_page(page);\n', ''));
+  const target = (fn: string, expect: 'flagged' | 'silent'): NamedTarget => ({
+    tree: 'x',
+    file: 'fs/demo.c',
+    function: fn,
+    rule: 'missing-flush-dcache-page',
+    expect,
+    why: 'test',
+  });
+  const opts = { kernelVersion: undefined };
+  assert.deepEqual(checkTargets(parser, root, [target('demo_fill', 'flagged')], opts), [
+    'named targets: 1/1 hold   PASS',
+  ]);
+  const failing = checkTargets(parser, root, [target('demo_fill', 'silent')], opts);
+  assert.equal(failing[0], 'named targets: 0/1 hold   FAIL');
+  assert.match(failing[1] ?? '', /demo_fill: expected silent/);
+  const path = join(__dirname, '..', 'bench', 'accuracy', 'targets.json');
+  const committed = parseTargets(readFileSync(path, 'utf8'), path);
+  assert.ok(committed.some((t) => t.tree === '6.1' && t.function === '__clone_blkaddrs'));
+  assert.throws(
+    () => parseTargets('{"targets":[{"tree":"6.1"}]}', 't.json'),
+    /file is not a string/,
+  );
 });

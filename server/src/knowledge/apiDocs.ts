@@ -37,6 +37,8 @@ export function roleInWords(r: VersionedRole): string {
       return 'flushes the pages a scatterlist walk wrote';
     case 'arch-flush':
       return 'architecture cache maintenance of a user mapping';
+    case 'announces-user-page-access':
+      return `announces a kernel access to the user page in ${ARG(r.page)}; maintains an anonymous page only (pair it with flush_dcache_page)`;
     case 'private-bvec-iterator':
       return 'iterates private (integrity) bio_vec pages';
     case 'returns-visible-page':

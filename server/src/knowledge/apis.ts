@@ -342,7 +342,7 @@ export const APIS: readonly KernelApi[] = [
   { name: 'usb_fill_control_urb', roles: [{ role: 'fills-urb', buffer: 4, length: 5, complete: 6, context: 7 }], source: 'include/linux/usb.h:1614 (6.1)' },
   { name: 'op_is_write', roles: [{ role: 'tests-write' }], source: 'include/linux/blk_types.h:482 (6.1)' },
   { name: 'flush_cache_page', roles: [{ role: 'arch-flush' }], source: 'arch/arm/mm/flush.c:98 (6.1)', hover: 'Flushes a user mapping of a page before its translation changes (a COW break, a page-table update).', doc: 'cachetlb' },
-  { name: 'flush_anon_page', roles: [{ role: 'arch-flush' }], source: 'include/linux/highmem.h:187 (6.1)', hover: 'Flushes the user alias of an anonymous page before the kernel reads it through its own mapping (get_user_pages users).', doc: 'cachetlb' },
+  { name: 'flush_anon_page', roles: [{ role: 'arch-flush' }, { role: 'announces-user-page-access', page: 1 }], source: 'include/linux/highmem.h:187 (6.1)', hover: 'Flushes the user alias of an anonymous page before the kernel reads it through its own mapping (get_user_pages users). A page-cache page of a shared mapping still needs flush_dcache_page(): the kernel\'s callers pair the two.', doc: 'cachetlb' },
   { name: 'copy_to_user_page', roles: [{ role: 'flushes-internally', page: 1 }, { role: 'arch-flush' }], source: 'include/asm-generic/cacheflush.h:107 (6.12)', hover: 'Writes into a user page through the kernel alias and does the architecture\'s maintenance for it (ptrace, access_process_vm): no flush needed after it.', doc: 'cachetlb' },
   { name: 'i_size_write', roles: [{ role: 'updates-file-size' }], source: 'include/linux/fs.h:881 (6.1)' },
   { name: 'xa_load', roles: [{ role: 'looks-up-stored' }], source: 'lib/xarray.c:1459 (6.1)' },

@@ -127,6 +127,12 @@ export let BVEC_ITERATOR: Map<string, { iter: number; direction: number; bvec: n
 /** Tests whether a file has shared writable user mappings (include/linux/fs.h). */
 export let WRITABLY_MAPPED_TEST: Set<string>;
 
+/**
+ * Calls announcing a kernel access to a page of a user mapping (`flush_anon_page`): name → the
+ * page argument. They maintain anonymous pages only; a page-cache page needs flush_dcache_page.
+ */
+export let USER_PAGE_ACCESS: Map<string, number>;
+
 derivedFromTable(() => {
   MAP_BY_PAGE = indexBy(
     'map',
@@ -169,6 +175,7 @@ derivedFromTable(() => {
   LOADS_SHARED = indexBy('loads-shared', (r) => r.arg);
   PAGE_CACHE_LOOKUP = namesWith('page-cache-lookup');
   WRITABLY_MAPPED_TEST = namesWith('tests-writably-mapped');
+  USER_PAGE_ACCESS = indexBy('announces-user-page-access', (r) => r.page);
   SETS_BVEC_PAGE = new Map(
     withRole('sets-bvec-page').map(([n, r]) => [n, { bvec: r.bvec, page: r.page }]),
   );

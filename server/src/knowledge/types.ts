@@ -49,6 +49,12 @@ export type Role =
   | { role: 'flushes-walked-pages' }
   /** Architecture cache maintenance of a user mapping (cachetlb.rst). */
   | { role: 'arch-flush' }
+  /**
+   * Says the kernel is about to access the page in argument `page`, taken from a user mapping,
+   * and does the maintenance for an anonymous page only: a page-cache page still needs
+   * flush_dcache_page() before the kernel reads it.
+   */
+  | { role: 'announces-user-page-access'; page: number }
   /** An iterator macro over private (kmalloc'd) bio_vec pages. */
   | { role: 'private-bvec-iterator' }
   /** Returns a page that user space may map (page cache, pinned user pages). */

@@ -14,7 +14,7 @@ import { uptodate, writablyMapped } from '../analysis/dcache/conditions';
 import { findBadPath } from '../analysis/core/pathSearch';
 import { Conditions } from '../analysis/core/conditions';
 import type { Event } from '../analysis/core/events';
-import { insertStatementFix, stepAt } from '../analysis/core/steps';
+import { endOfFunctionStep, insertStatementFix, stepAt } from '../analysis/core/steps';
 import { replayWitness, witnessSteps } from '../analysis/core/witness';
 import * as K from '../knowledge/dcache';
 import { wordTest } from '../knowledge/table';
@@ -24,6 +24,8 @@ import { subsystemContract } from '../analysis/dcache/ownership';
 import { ioReadSide } from '../analysis/dcache/ioReadSide';
 import type { IoReadSide } from '../analysis/dcache/ioReadSide';
 import { ringReads } from '../analysis/dcache/ringReads';
+import { unflushedUserPageAccesses } from '../analysis/dcache/userPageAccess';
+import type { UserPageAccess } from '../analysis/dcache/userPageAccess';
 import type { Finding, Rule, RuleContext } from './types';
 
 const FLUSHED = 1;
@@ -38,6 +40,7 @@ const LOOKUP_WORDS = new RegExp(
   `${wordTest(acrossVersions(() => K.PAGE_CACHE_LOOKUP)).source}|write_begin\\b`,
 );
 const FLUSH_WORD = /\bflush_dcache_(?:page|folio)\b/;
+const ACCESS_WORD = wordTest(acrossVersions(() => [...K.USER_PAGE_ACCESS.keys()]));
 const READ_WORDS = wordTest(
   acrossVersions(() => [
     ...K.READS_PAGE.keys(),
@@ -54,54 +57,21 @@ export const rule: Rule = {
     defaultSeverity: 'info',
   },
   relevant: (text, file) =>
-    READ_WORDS.test(text) || FLUSH_WORD.test(text) || (file?.mentionsRing(text) ?? false),
+    READ_WORDS.test(text) ||
+    FLUSH_WORD.test(text) ||
+    ACCESS_WORD.test(text) ||
+    (file?.mentionsRing(text) ?? false),
   // Without a page-cache lookup anywhere in the file no page is one (pageCacheNames), and
   // without a flush no page is one the file shows user-visible (ioReadSide): the file is not
   // worth parsing, whatever it reads (most of the tree memcpy()s).
-  fileRelevant: (text) => (LOOKUP_WORDS.test(text) ? READ_WORDS.test(text) : FLUSH_WORD.test(text)),
+  fileRelevant: (text) =>
+    (LOOKUP_WORDS.test(text) ? READ_WORDS.test(text) : FLUSH_WORD.test(text)) ||
+    ACCESS_WORD.test(text),
   check(ctx) {
-    // A same-file helper that returns what a page-cache lookup gave it (`dedupe_get_folio`).
-    const fileLooksUp = LOOKUP_WORDS.test(ctx.source);
-    const names = pageCacheNames(
-      ctx.facts,
-      (name) =>
-        fileLooksUp && ctx.file.isDefined(name) && ctx.file.returnOrigin(name) === 'visible',
-      ctx.file.tree?.tree,
-    );
-    // Loads of a user-mapped ring's structures (analysis/dcache/ringReads.ts).
-    const ring = ringReads(ctx.facts, ctx.file.ringRoots(ctx.facts.cfg.node));
-    const model =
-      FLUSH_WORD.test(ctx.facts.cfg.node.text) || names.size > 0 || ring.reads.size > 0
-        ? buildPageModel(ctx.facts, ctx.file)
-        : undefined;
-    const io = model && ioReadSide(ctx.facts, model, ctx.file, ctx.facts.cfg.node.text);
-    // Pages shown user-visible only by the function's own flush count through ioReadSide's
-    // reads; the page-cache reads (a partial copy's merge) stay with page-cache pages.
-    const cached = new Map(names);
-    for (const [k, v] of io?.names ?? []) if (!names.has(k)) names.set(k, v);
-    if (ring.reads.size > 0) for (const [k, v] of ring.names) if (!names.has(k)) names.set(k, v);
-    if (!model || names.size === 0) return [];
-    const display = (page: string): { text: string; folio: boolean } | undefined => {
-      const info = model.pages.get(page);
-      return info && { text: info.display, folio: info.folio };
-    };
-    const addressOf = (n: Parameters<PageModel['addressOf']>[0]): { page: string } | undefined =>
-      model.addressOf(n);
-    const reads = new Map<Event, PageRead[]>();
-    for (const e of ctx.facts.all) {
-      const r = [
-        ...readOf(e, ctx.facts, cached, addressOf, display),
-        ...(io?.reads.get(e) ?? []),
-        ...(ring.reads.get(e) ?? []),
-      ];
-      if (r.length > 0) reads.set(e, r);
-    }
-    const groups = new Set([...reads.values()].flatMap((l) => l.map((r) => r.group)));
-    const findings: Finding[] = [];
-    for (const group of groups) {
-      const f = checkGroup(group, reads, names, addressOf, ctx, io);
-      if (f) findings.push(f);
-    }
+    const findings = [
+      ...readFindings(ctx),
+      ...unflushedUserPageAccesses(ctx.facts).map((a) => accessFinding(a, ctx)),
+    ];
     // A file whose subsystem keeps its pages out of user space's reach (verity metadata).
     const contract = findings.length > 0 ? subsystemContract(ctx.file) : undefined;
     if (contract) {
@@ -112,6 +82,86 @@ export const rule: Rule = {
     return findings;
   },
 };
+
+function readFindings(ctx: RuleContext): Finding[] {
+  // A same-file helper that returns what a page-cache lookup gave it (`dedupe_get_folio`).
+  const fileLooksUp = LOOKUP_WORDS.test(ctx.source);
+  const names = pageCacheNames(
+    ctx.facts,
+    (name) => fileLooksUp && ctx.file.isDefined(name) && ctx.file.returnOrigin(name) === 'visible',
+    ctx.file.tree?.tree,
+  );
+  // Loads of a user-mapped ring's structures (analysis/dcache/ringReads.ts).
+  const ring = ringReads(ctx.facts, ctx.file.ringRoots(ctx.facts.cfg.node));
+  const model =
+    FLUSH_WORD.test(ctx.facts.cfg.node.text) || names.size > 0 || ring.reads.size > 0
+      ? buildPageModel(ctx.facts, ctx.file)
+      : undefined;
+  const io = model && ioReadSide(ctx.facts, model, ctx.file, ctx.facts.cfg.node.text);
+  // Pages shown user-visible only by the function's own flush count through ioReadSide's
+  // reads; the page-cache reads (a partial copy's merge) stay with page-cache pages.
+  const cached = new Map(names);
+  for (const [k, v] of io?.names ?? []) if (!names.has(k)) names.set(k, v);
+  if (ring.reads.size > 0) for (const [k, v] of ring.names) if (!names.has(k)) names.set(k, v);
+  if (!model || names.size === 0) return [];
+  const display = (page: string): { text: string; folio: boolean } | undefined => {
+    const info = model.pages.get(page);
+    return info && { text: info.display, folio: info.folio };
+  };
+  const addressOf = (n: Parameters<PageModel['addressOf']>[0]): { page: string } | undefined =>
+    model.addressOf(n);
+  const reads = new Map<Event, PageRead[]>();
+  for (const e of ctx.facts.all) {
+    const r = [
+      ...readOf(e, ctx.facts, cached, addressOf, display),
+      ...(io?.reads.get(e) ?? []),
+      ...(ring.reads.get(e) ?? []),
+    ];
+    if (r.length > 0) reads.set(e, r);
+  }
+  const groups = new Set([...reads.values()].flatMap((l) => l.map((r) => r.group)));
+  const findings: Finding[] = [];
+  for (const group of groups) {
+    const f = checkGroup(group, reads, names, addressOf, ctx, io);
+    if (f) findings.push(f);
+  }
+  return findings;
+}
+
+/** A user page announced for a kernel read (flush_anon_page) and left without its flush. */
+function accessFinding(a: UserPageAccess, ctx: RuleContext): Finding {
+  const { facts, source } = ctx;
+  const page = a.page.text;
+  const api = a.call.name;
+  const end = a.exit
+    ? stepAt(a.exit, 'read', `returns; the kernel then reads ${page} through its own mapping`)
+    : endOfFunctionStep(
+        facts.cfg.node,
+        facts.name,
+        `the kernel then reads ${page} through its own mapping`,
+      );
+  if (!a.exit) end.kind = 'read';
+  const fixText = `flush_dcache_page(${page});`;
+  return {
+    rule: rule.meta.id,
+    severity: rule.meta.defaultSeverity,
+    start: a.call.node.startIndex,
+    end: a.call.node.endIndex,
+    function: facts.name,
+    message: `${page} is a page of a user mapping that ${facts.name}() hands to a kernel read (${api}() at L${a.call.node.startPosition.row + 1}), with no flush_dcache_page(${page}) on some path; ${api}() writes back the user's alias of an anonymous page only, so on an aliasing D-cache the kernel can read stale data (a page-cache page's user stores, or old lines of its own alias)`,
+    path: [originStep({ kind: 'api', api, node: a.call.node, what: `\`${page}\`` }), end],
+    fixes: [
+      insertStatementFix(
+        source,
+        facts.cfg.node,
+        a.call.node,
+        'after',
+        fixText,
+        `Insert ${fixText}`,
+      ),
+    ],
+  };
+}
 
 function checkGroup(
   group: string,

@@ -17,6 +17,7 @@ import {
   UNFLUSHED,
   pageTransitions,
   publishes,
+  arraysBehind,
   skipsLoopOverWritten,
   writtenPages,
 } from '../analysis/dcache/pageState';
@@ -89,7 +90,8 @@ function checkPage(
   ctx: RuleContext,
   premise: Premise = { kind: 'unknown', name: page, node: ctx.facts.cfg.node },
 ): Finding | undefined {
-  const hasPublish = publishes(model, page);
+  const hasPublish = publishes(model, page, ctx.facts.canon);
+  const behind = arraysBehind(page, ctx.facts);
   const apply = pageTransitions(page, model, ctx.facts);
   const extra = [...model.actions.values()].flatMap((l) =>
     l.flatMap((a) => (a.kind === 'write' && a.page === page && a.onlyIf ? [a.onlyIf.key] : [])),
@@ -120,7 +122,7 @@ function checkPage(
       (!pageIsNull(edge, page, model, ctx) &&
         !nonAliasingBuild(edge) &&
         !skipsOwnPagesLoop(edge) &&
-        !skipsLoopOverWritten(edge, page)),
+        !skipsLoopOverWritten(edge, page, behind)),
     // A copy that failed wrote nothing the function keeps: it drops or retries the page.
     onEdge: (s, edge) => conds.onEdge(model.failedOn(edge).includes(page) ? s & ~PENDING : s, edge),
     bad: (s) =>

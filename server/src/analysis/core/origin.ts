@@ -44,7 +44,9 @@ export function originNote(p: Premise, evidence: readonly string[] = []): string
     case 'api': {
       const roles = roleNames(p.api);
       const what = p.what ?? 'page';
-      if (roles.has('pins-user-pages'))
+      if (roles.has('announces-user-page-access'))
+        note = `${what} handed to \`${p.api}\` at ${at(p.node)}: a page of a user mapping the kernel is about to read`;
+      else if (roles.has('pins-user-pages'))
         note = `${what} pinned by \`${p.api}\` at ${at(p.node)}: a user page, mapped by user space`;
       else if (roles.has('page-cache-lookup') || roles.has('returns-visible-page'))
         note = `${what} from \`${p.api}\` at ${at(p.node)}: a page-cache page user space may map shared`;

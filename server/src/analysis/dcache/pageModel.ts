@@ -47,8 +47,11 @@ export type PageAction =
   | { kind: 'flush'; page: string | null; api: string; node: Node; name?: string }
   | { kind: 'unmap'; page: string | null; api: string; node: Node }
   | { kind: 'publish' | 'unpublish' | 'escape'; page: string; node: Node }
-  /** A name is given a value (`page = pages[1]`, `kmapped_page = page`, `bv++`: rhs null). */
-  | { kind: 'rename'; lhs: string; rhs: string | null; node: Node };
+  /**
+   * A name is given a value (`page = pages[1]`, `kmapped_page = page`, `bv++`: rhs null);
+   * `cursor`: the value is what a cursor points at (`f = *fi`), an element of a collection.
+   */
+  | { kind: 'rename'; lhs: string; rhs: string | null; node: Node; cursor?: boolean };
 
 export interface PageInfo {
   /** The page expression as the code spells it at the mapping (`bvec->bv_page`). */
@@ -231,6 +234,7 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
         lhs: e.lhsKey,
         rhs: e.rhs ? pageKey(e.rhs) : null,
         node: e.node,
+        cursor: e.rhs ? isCursorElement(e.rhs) : false,
       });
     if (list.length > 0) actions.set(e, list);
   }
@@ -415,16 +419,21 @@ function eventActions(
     K.UNMAP.has(name);
   if (!known && name) {
     const local = file.isDefined(name);
+    // A call through a parameter of a callback type (`copy_actor(desc, kaddr, len)` with
+    // `xdr_skb_read_actor copy_actor`): the type's name says what the callbacks do.
+    const writer =
+      K.WRITER_NAME.test(name) ||
+      (facts.params.includes(name) && K.WRITER_NAME.test(typesOf(facts.cfg.node).get(name) ?? ''));
     args.forEach((arg, i) => {
       const b = addressOf(arg);
       // A ring structure handed to a helper follows the ring's own protocol (a block header is
       // flushed when the block is closed), so only the function's own stores into it count.
       if (b?.via === 'ring' || K.LOGS.test(name)) return;
-      if (b && (local ? file.writesParam(name, i) : K.WRITER_NAME.test(name))) {
+      if (b && (local ? file.writesParam(name, i) : writer)) {
         out.push(writeAction(b, node));
       }
       // `zlib_inflate(&stream)` with `stream.next_out` pointing into the mapping.
-      if (!b && !local && K.WRITER_NAME.test(name)) {
+      if (!b && !local && writer) {
         for (const f of fieldBindings(arg)) out.push(writeAction(f, node));
       }
       // `t->rx_buf = kaddr; pio_read(host, t)`: a same-file callee that stores through the
@@ -706,4 +715,14 @@ export function callsPageWriter(text: string, file: FileSummaries): boolean {
       return true;
   }
   return false;
+}
+
+/** `*fi`: the element a cursor of a collection walk points at (`darray_for_each(fs, fi)`). */
+function isCursorElement(rhs: Node): boolean {
+  const n = stripExpr(rhs);
+  return (
+    n.type === 'pointer_expression' &&
+    n.childForFieldName('operator')?.type === '*' &&
+    stripExpr(n.childForFieldName('argument') ?? n).type === 'identifier'
+  );
 }

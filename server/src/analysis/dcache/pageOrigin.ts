@@ -7,6 +7,7 @@
 import type { Node } from '../../parsing/parser';
 import { exprKey, stripExpr } from '../../parsing/nodeText';
 import { normKey } from '../core/events';
+import type { Event } from '../core/events';
 import type { FunctionFacts } from '../core/facts';
 import { internalMapping, treeOrigin } from '../../xref/origin';
 import { FILLS_PRIVATE_ARRAY, SG_STORES_PAGE } from '../../xref/sources';
@@ -105,7 +106,7 @@ export function needsFlush(
     // A whole-page helper (clear_highpage, copy_highpage: kmap_local_page, write, kunmap, no
     // flush; include/linux/highmem.h:237 and :320, 6.12) filling a page the function then marks
     // up to date fills file data for readers through every mapping.
-    return origin === 'visible' || (vias.has('page-write') && publishes(model, page));
+    return origin === 'visible' || (vias.has('page-write') && publishes(model, page, facts.canon));
   }
   // A page the caller passes in (a bio page it holds included) is the caller's to flush when
   // every same-file caller does so.
@@ -198,6 +199,7 @@ function originOf(
       premise.value = { kind: 'published', api: e.name, node: e.node };
     }
     if (e.kind !== 'assign' || !e.rhs || facts.canon(e.lhsKey) !== page) continue;
+    if (fillsSlot(e, page, facts)) continue;
     const callee = calleeOfValue(e.rhs);
     // `page = wqueue->notes[i]`: a page kept in a field is what the file stores there.
     const field =
@@ -328,6 +330,24 @@ function integrityVector(page: string, facts: FunctionFacts, file: FileSummaries
     if (first === bvec) return true;
   }
   return false;
+}
+
+/**
+ * `*ppage = alloc_page(...)` while the name walks an array it was given (`ppage = xdr->pages`):
+ * the store fills one empty slot (sunrpc's sparse pages, net/sunrpc/socklib.c:126, 6.12), it
+ * does not make the array's other pages private.
+ */
+function fillsSlot(e: Extract<Event, { kind: 'assign' }>, page: string, facts: FunctionFacts) {
+  if (e.node.childForFieldName('left')?.type !== 'pointer_expression') return false;
+  return facts.all.some(
+    (o) =>
+      o.kind === 'assign' &&
+      o !== e &&
+      o.rhs !== null &&
+      facts.canon(o.lhsKey) === page &&
+      o.node.childForFieldName('left')?.type !== 'pointer_expression' &&
+      calleeOfValue(o.rhs) === '',
+  );
 }
 
 function calleeOfValue(n: Node): string {

@@ -4,6 +4,8 @@
  * page), and which of the page's names still hold the written page.
  */
 import type { Edge } from '../../cfg/graph';
+import type { Node } from '../../parsing/parser';
+import { callArguments, stripExpr } from '../../parsing/nodeText';
 import type { FunctionFacts } from '../core/facts';
 import type { PageAction, PageModel } from './pageModel';
 
@@ -29,10 +31,21 @@ export function writtenPages(model: PageModel): string[] {
 }
 
 /** Whether the function marks `page` up to date somewhere (then only published paths count). */
-export function publishes(model: PageModel, page: string): boolean {
+export function publishes(model: PageModel, page: string, canon?: (k: string) => string): boolean {
   return [...model.actions.values()].some((l) =>
-    l.some((a) => a.kind === 'publish' && a.page === page),
+    l.some((a) => a.kind === 'publish' && publishedAs(a.page, page, canon)),
   );
+}
+
+/**
+ * Whether marking `published` up to date publishes `page`: the same page, or a subpage
+ * `head + i` of the compound page whose head is marked (SetPageUptodate(head) covers the whole
+ * folio; mm/shmem.c:2605 shmem_write_end, 6.1, zeroes the other subpages then marks the head).
+ */
+function publishedAs(published: string, page: string, canon?: (k: string) => string): boolean {
+  if (published === page) return true;
+  const head = /^(\w+)\+\w+$/.exec(page)?.[1];
+  return head !== undefined && canon !== undefined && canon(head) === published;
 }
 
 /** The transition function of `page`'s state over the model's actions. */
@@ -42,7 +55,8 @@ export function pageTransitions(
   facts: FunctionFacts,
 ): (state: number, a: PageAction) => number {
   const names = namesOf(page, model, facts);
-  const publishing = publishes(model, page);
+  const publishing = publishes(model, page, facts.canon);
+  const behind = arraysBehind(page, facts);
   const ALL_HOLDS = ((1 << names.length) - 1) << HOLD_SHIFT;
   return (state, a) => {
     switch (a.kind) {
@@ -50,7 +64,7 @@ export function pageTransitions(
         return a.page === page ? state | PENDING | ALL_HOLDS : state;
       case 'flush': {
         if (a.page === null) return state & ~UNFLUSHED;
-        if (!flushCovers(a.page, page)) return state;
+        if (!flushCovers(a.page, page) && !behind.has(walkedArray(a.page) ?? '')) return state;
         // Flushed through a name that no longer holds the written page: another page.
         const i = a.name === undefined ? -1 : names.indexOf(a.name);
         return i < 0 || (state & holdBit(i)) !== 0 ? state & ~PENDING : state;
@@ -67,8 +81,13 @@ export function pageTransitions(
             return;
           const from = a.rhs === null ? -1 : names.indexOf(a.rhs);
           // `page = pages[ip]` while `pages[ip]` is the written page: by the same reading as above
-          // the element name still holds it, so the name walking the array holds it too.
-          const element = pending && a.rhs !== null && a.rhs === page && a.rhs.includes('[');
+          // the element name still holds it, so the name walking the array holds it too. So does
+          // a name given each element of a collection in turn (`f = *fi` in loops over the same
+          // folios: written in one, marked up to date in the next).
+          const element =
+            pending &&
+            a.rhs !== null &&
+            ((a.rhs === page && a.rhs.includes('[')) || a.cursor === true);
           next =
             element || (from >= 0 && (state & holdBit(from)) !== 0)
               ? next | holdBit(i)
@@ -92,7 +111,8 @@ export function pageTransitions(
       // Once the written page is lost (no name holds it) and nothing newer is written, a page
       // published or handed out by name is another page.
       case 'publish':
-        if (a.page !== page || (state & (LOST | PENDING)) === LOST) return state;
+        if (!publishedAs(a.page, page, facts.canon) || (state & (LOST | PENDING)) === LOST)
+          return state;
         return state | PUBLISHED | ALL_HOLDS;
       case 'escape':
         if (a.page !== page || (state & (LOST | PENDING)) === LOST) return state;
@@ -145,6 +165,39 @@ function walksArray(flushed: string, page: string): boolean {
 }
 
 const PLAIN_PAGE = /^[A-Za-z_]\w*(?:\.\w+|\[[^[\]()]*\])*$/;
+
+/** `pages` of `pages[i]`: a flush of the element a loop's bare index walks to. */
+function walkedArray(flushed: string): string | undefined {
+  return /^(\w+)\[[A-Za-z_]\w*\]$/.exec(flushed)?.[1];
+}
+
+/**
+ * The arrays `page` may be an element of: it is the value of a call given the array, directly or
+ * through an object made from it (`actor = actor_init(pages, n); last = actor_free(actor)`, the
+ * page a decompressor's actor wrote last; fs/squashfs/file_direct.c:77, 6.12). A loop that
+ * flushes every element of such an array flushes the page too.
+ */
+export function arraysBehind(page: string, facts: FunctionFacts): Set<string> {
+  const out = new Set<string>();
+  const argNames = (value: Node): string[] => {
+    const s = stripExpr(value);
+    if (s.type !== 'call_expression') return [];
+    return callArguments(s).flatMap((a) => {
+      const t = stripExpr(a);
+      return t.type === 'identifier' ? [t.text] : [];
+    });
+  };
+  for (const e of facts.all) {
+    if (e.kind !== 'assign' || !e.rhs || facts.canon(e.lhsKey) !== page) continue;
+    for (const name of argNames(e.rhs)) {
+      out.add(name);
+      for (const f of facts.all)
+        if (f.kind === 'assign' && f.rhs && f.lhsKey === name)
+          for (const inner of argNames(f.rhs)) out.add(inner);
+    }
+  }
+  return out;
+}
 /**
  * A scatterlist walk's page (`miter:<iter>`): sg_miter_next()/sg_miter_stop() flush the walk's
  * current page only (lib/scatterlist.c:934, 6.12), never a page the function maps by name.
@@ -153,21 +206,24 @@ const MITER = 'miter:';
 
 /**
  * The exit, before any iteration, of `for (i = 0; i < nr; i++) flush_dcache_page(pages[i]);`
- * while the page written is `pages[nr - 1]`: that element exists, so `nr` is at least one and
- * the loop that flushes every page runs (the last page's tail zeroed before the pages are
- * flushed and marked up to date).
+ * while the page written is `pages[nr - 1]`, or a page `behind` says is an element of `pages`:
+ * that element exists, so `nr` is at least one and the loop that flushes every page runs (the
+ * last page's tail zeroed before the pages are flushed and marked up to date).
  */
-export function skipsLoopOverWritten(edge: Edge, page: string): boolean {
+export function skipsLoopOverWritten(
+  edge: Edge,
+  page: string,
+  behind: ReadonlySet<string> = new Set(),
+): boolean {
   if (edge.kind !== 'loop-exit' || edge.via?.type !== 'for_statement') return false;
-  const last = /^(.+)\[(\w+)-1\]$/.exec(page);
-  if (!last) return false;
   const part = (f: string): string =>
     edge.via?.childForFieldName(f)?.text.replace(/\s+/g, '') ?? '';
   const cond = /^(\w+)<(\w+)$/.exec(part('condition'));
-  return (
-    cond !== null &&
-    cond[2] === last[2] &&
-    new RegExp(`^${cond[1]!}=0;?$`).test(part('initializer')) &&
-    part('body').includes(`flush_dcache_page(${last[1]!}[${cond[1]!}])`)
-  );
+  if (cond === null || !new RegExp(`^${cond[1]!}=0;?$`).test(part('initializer'))) return false;
+  const flushes = (array: string): boolean =>
+    part('body').includes(`flush_dcache_page(${array}[${cond[1]!}])`);
+  const last = /^(.+)\[(\w+)-1\]$/.exec(page);
+  if (last) return cond[2] === last[2] && flushes(last[1]!);
+  // A page that is an element of the array (arraysBehind) exists, so the array is not empty.
+  return [...behind].some(flushes);
 }
