@@ -156,6 +156,8 @@ export function extendForCallbacks(
   // what it writes of a buffer it is handed (bufferWrites.ts), which needs its body.
   const implementations = new Set<string>();
   items.forEach((item, k) => {
+    // A kept item's registrations are the facts' own; they name implementations only for `bodies`.
+    if (keep[k] && !bodies?.size) return;
     const found: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
     registrationsIn(src.slice(item.start, item.end), found);
     const named = Object.keys(found);
