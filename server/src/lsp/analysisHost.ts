@@ -1,8 +1,9 @@
 /**
  * The main thread's side of the analysis threads (analysisWorker.ts): two lanes, each a worker
- * with its own parser, one for analyses (documents, snippets, workspace-check files, summaries) and
- * one for code actions, so that a code action on one document never waits for the analysis of a
- * huge function in another. Per lane: a queue of jobs sent one at a
+ * with its own parser, one for analyses (documents, snippets, workspace-check files) and one for
+ * code actions and the tree index's summaries of edited documents, so that neither a code action
+ * nor a summary ever waits for the analysis of a huge function, and a keystroke's analysis never
+ * waits for a summary. Per lane: a queue of jobs sent one at a
  * time, cancellation (a queued job is dropped; the running one is asked to stop through shared
  * memory and stops inside the analysis loops), the tree index's answers, and a new worker when
  * one dies (its running job fails with the reason; the next job gets the new worker).
@@ -57,7 +58,13 @@ export class AnalysisHost {
     cancelled: () => boolean,
     interim?: (a: Analysis) => void,
   ): Promise<JobResult | undefined> {
-    return this.lanes[job.kind === 'actions' ? 1 : 0].run(job, cancelled, interim);
+    const background = job.kind === 'actions' || job.kind === 'summary';
+    return this.lanes[background ? 1 : 0].run(job, cancelled, interim);
+  }
+
+  /** Starts the analysis lane's thread now (its parser loads while the client opens documents). */
+  warm(): void {
+    this.lanes[0].warm();
   }
 
   /** Frees what the workers keep for a document (its trees, its per-function cache). */
@@ -97,6 +104,10 @@ class Lane {
       this.pump();
       this.poll ??= setInterval(() => this.check(), POLL_MS);
     });
+  }
+
+  warm(): void {
+    if (!this.disposed) this.ensureWorker();
   }
 
   /** Frees what the worker keeps for a document (its tree, its per-function cache). */
