@@ -12,13 +12,13 @@
  * recognises its workerData, as the tree index's workers do (xref/build.ts): esbuild needs no
  * second bundle.
  */
-import { MessageChannel, Worker } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
-import { join } from 'node:path';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import type { TreeFacts } from '../xref/types';
 import type { Analysis } from './analysisResult';
 import { CANCEL_SLOT, TREE_SLOT } from './analysisWorker';
-import type { AnalysisWorkerData, FromWorker, Job, JobResult, ToWorker } from './analysisWorker';
+import type { FromWorker, Job, JobResult, ToWorker } from './analysisWorker';
+import { startAnalysisWorker, takeEarlyWorker } from './prestart';
+import type { StartedWorker } from './prestart';
 
 /** How often queued and running jobs are asked whether they are still wanted. */
 const POLL_MS = 5;
@@ -32,19 +32,12 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-function workerEntry(): { entry: string; eval: boolean } {
-  // In the bundle, __filename is dist/server.js; under tsx it is this module's .ts file.
-  if (!__filename.endsWith('.ts')) return { entry: __filename, eval: false };
-  const main = join(__dirname, 'main.ts');
-  return { entry: `require('tsx/cjs'); require(${JSON.stringify(main)});`, eval: true };
-}
-
 /** Routes each job to its lane; `release` reaches both (each keeps its own trees). */
 export class AnalysisHost {
   private readonly lanes: [Lane, Lane];
 
   constructor(treeFacts: () => TreeFacts | undefined) {
-    this.lanes = [new Lane(treeFacts), new Lane(() => undefined)];
+    this.lanes = [new Lane(treeFacts, takeEarlyWorker()), new Lane(() => undefined)];
   }
 
   /** Workers started in all (1 per lane used, plus restarts after a death). */
@@ -81,7 +74,7 @@ export class AnalysisHost {
 class Lane {
   private worker: Worker | undefined;
   private treePort: MessagePort | undefined;
-  private readonly control = new Int32Array(new SharedArrayBuffer(8));
+  private control = new Int32Array(new SharedArrayBuffer(8));
   private queue: Pending[] = [];
   private running: Pending | undefined;
   private poll: NodeJS.Timeout | undefined;
@@ -90,7 +83,10 @@ class Lane {
   /** Workers started (1 + restarts after a death). */
   started = 0;
 
-  constructor(private readonly treeFacts: () => TreeFacts | undefined) {}
+  constructor(
+    private readonly treeFacts: () => TreeFacts | undefined,
+    private early?: StartedWorker,
+  ) {}
 
   /** Runs `job` on the analysis thread; undefined when `cancelled` said stop before it finished. */
   run(
@@ -158,14 +154,9 @@ class Lane {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const { port1, port2 } = new MessageChannel();
-    const data: AnalysisWorkerData = {
-      flushguardAnalysisWorker: true,
-      control: this.control.buffer,
-      treePort: port2,
-    };
-    const { entry, eval: isEval } = workerEntry();
-    const worker = new Worker(entry, { eval: isEval, workerData: data, transferList: [port2] });
+    const { worker, control, treePort: port1 } = this.early ?? startAnalysisWorker();
+    this.early = undefined;
+    this.control = new Int32Array(control);
     this.started++;
     this.worker = worker;
     this.treePort = port1;
@@ -182,8 +173,6 @@ class Lane {
     };
     worker.on('error', (e) => died(e.message));
     worker.on('exit', (code) => died(`exit code ${code}`));
-    // The server process may end while the worker is idle.
-    worker.unref();
     return worker;
   }
 
