@@ -40,6 +40,8 @@ interface Entry {
   queries: Query[] | null;
   /** The ids of the rules that looked at the function (comma-separated; '' for none). */
   active: string;
+  /** The function's name, to find its entry after an edit of its text. */
+  name: string;
 }
 
 export interface IncrementalStats {
@@ -235,16 +237,21 @@ export class IncrementalLinter {
       const cached = this.cache.get(cacheKey) ?? next.get(cacheKey);
       const known = cached?.pre === preText && cached.queries ? cached : undefined;
       // Which rules look at a function depends on the rest of the file too (does a same-file
-      // callee write a page?), and asking costs a page model per callee: an unchanged function
-      // keeps its answer in a quick run, and only the full run asks again.
+      // callee write a page?), and asking costs a page model per callee. A quick run does not
+      // ask: an unchanged function keeps its answer, an edited one the answer its previous text
+      // had (by name) plus each rule's test of its own text; the full run asks again.
+      const name = known?.name ?? functionName(fn);
+      const before = quick && !known ? this.activeBefore(name) : undefined;
       const active =
         quick && known
           ? rules.filter((r) => known.active.split(',').includes(r.meta.id))
-          : rules.filter((r) => r.relevant(text, file));
+          : before !== undefined
+            ? rules.filter((r) => before.includes(r.meta.id) || r.relevant(text))
+            : rules.filter((r) => r.relevant(text, file));
       const activeKey = active.map((r) => r.meta.id).join(',');
       if (active.length === 0) {
         const none = known?.active === '' ? known : undefined;
-        next.set(cacheKey, none ?? { findings: [], pre: preText, queries: [], active: '' });
+        next.set(cacheKey, none ?? { findings: [], pre: preText, queries: [], active: '', name });
         continue;
       }
       stats.functions++;
@@ -265,7 +272,7 @@ export class IncrementalLinter {
         const analysed = withDeadline(deadline, () =>
           this.analyse(fn, file, parsed, active, firstLine),
         );
-        entry = { ...analysed, pre: preText, active: activeKey };
+        entry = { ...analysed, pre: preText, active: activeKey, name };
         stats.analysed++;
         next.set(cacheKey, entry);
         this.cache.set(cacheKey, entry);
@@ -289,6 +296,12 @@ export class IncrementalLinter {
     }
   }
 
+  /** The rules that looked at the function `name` in the previous run (undefined: none known). */
+  private activeBefore(name: string): string[] | undefined {
+    for (const e of this.cache.values()) if (e.name === name) return e.active.split(',');
+    return undefined;
+  }
+
   clear(): void {
     this.cache.clear();
   }
@@ -299,7 +312,7 @@ export class IncrementalLinter {
     parsed: ParsedSource,
     active: ReturnType<typeof selectRules>,
     firstLine: number,
-  ): Omit<Entry, 'active'> {
+  ): Omit<Entry, 'active' | 'name'> {
     const log: { queries: Query[] | null } = { queries: [] };
     const facts = file.factsOf(fn);
     if (facts.cfg.skipped) {
