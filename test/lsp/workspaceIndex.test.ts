@@ -91,3 +91,51 @@ test('lsp index: first diagnostics alone, refreshed when the background index is
     await client.stop();
   }
 });
+
+/** Many writers, each flushing its page: a document whose first analysis takes a while. */
+function slowDocument(count: number): string {
+  const parts: string[] = [];
+  for (let i = 0; i < count; i++)
+    parts.push(`void store_${i}(struct page *page, const void *src, size_t len)
+{
+\tvoid *addr = kmap_local_page(page);
+
+\tif (len > ${i})
+\t\tmemcpy(addr, src, len);
+\telse
+\t\tmemset(addr, 0, len);
+\tkunmap_local(addr);
+\tflush_dcache_page(page);
+}
+`);
+  return parts.join('\n');
+}
+
+test('lsp index: the open document is published before the index starts loading', async () => {
+  const slow = slowDocument(300);
+  const root = miniTree({ 'lib/pool.c': POOL_ALLOC, 'net/store.c': slow });
+  process.env['FLUSHGUARD_CACHE_DIR'] = mkdtempSync(join(tmpdir(), 'fg-lsp-home-'));
+  const client = await LspClient.start({ rootPath: root, timeoutMs: 120_000 });
+  try {
+    const uri = pathToFileURL(join(root, 'net', 'store.c')).href;
+    const since = client.mark();
+    await client.open(uri, slow);
+    await client.waitFor<Progress>('$/progress', (p) => p.value.kind === 'begin', since);
+    const order = client.notifications
+      .slice(since)
+      .map((n) =>
+        n.method === '$/progress'
+          ? `progress ${(n.params as Progress).value.kind}`
+          : n.method === 'textDocument/publishDiagnostics' &&
+              (n.params as PublishDiagnosticsParams).uri === uri
+            ? 'published'
+            : undefined,
+      )
+      .filter((x) => x !== undefined);
+    // Loading the index (its cache is read on the server's thread) must not hold up the first
+    // diagnostics: they come first, from the file alone.
+    assert.deepEqual(order.slice(0, 2), ['published', 'progress begin']);
+  } finally {
+    await client.stop();
+  }
+});

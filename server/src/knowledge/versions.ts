@@ -78,9 +78,17 @@ function atVersion(api: KernelApi, version: KernelVersion | undefined): ApiAt | 
   return roles.length > 0 ? { api, roles } : undefined;
 }
 
-/** Every API of the table as it is in `version`. */
-export function apisAt(version: KernelVersion | undefined): ApiAt[] {
-  return APIS.flatMap((a) => atVersion(a, version) ?? []);
+const atVersions = new Map<string, readonly ApiAt[]>();
+
+/**
+ * Every API of the table as it is in `version`; computed once per version (each derived list
+ * asks again, and every version switch rebuilds them all).
+ */
+export function apisAt(version: KernelVersion | undefined): readonly ApiAt[] {
+  const k = version ? formatKernelVersion(version) : '';
+  let at = atVersions.get(k);
+  if (!at) atVersions.set(k, (at = APIS.flatMap((a) => atVersion(a, version) ?? [])));
+  return at;
 }
 
 /** "6.12", or "newest (6.16)" when no version is known. */

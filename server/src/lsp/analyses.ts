@@ -20,6 +20,8 @@ const MAX_TREES = 12;
 export class Analyses {
   private readonly states = new Map<string, DocumentAnalysis>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Publications under way (their analysis may not have started yet: settings are resolved first). */
+  private publishing = 0;
   private readonly pending = new Map<
     string,
     { version: number; promise: Promise<Analysis | undefined> }
@@ -58,6 +60,22 @@ export class Analyses {
       if (token?.isCancellationRequested) return undefined;
     }
     return undefined;
+  }
+
+  /**
+   * Resolves once no analysis is scheduled or running (the documents opened so far have their
+   * diagnostics), or after `maxMs` of steady typing: the tree index waits for it, so loading it
+   * never delays a document's first diagnostics.
+   */
+  async idle(maxMs: number): Promise<void> {
+    const until = performance.now() + maxMs;
+    while (performance.now() < until) {
+      const running = [...this.pending.values()].map((p) => p.promise);
+      if (running.length > 0) await Promise.allSettled(running);
+      else if (this.timers.size > 0 || this.publishing > 0)
+        await new Promise((r) => setTimeout(r, 10));
+      else return;
+    }
   }
 
   /** Push diagnostics after the debounce (clients without pull diagnostics only). */
@@ -105,6 +123,7 @@ export class Analyses {
 
   private async publish(uri: string): Promise<void> {
     const { connection, documents } = this.ctx;
+    this.publishing++;
     try {
       const send = (a: Analysis | undefined): void => {
         const doc = documents.get(uri);
@@ -120,6 +139,8 @@ export class Analyses {
       connection.console.error(
         `flushguard: analysis of ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
       );
+    } finally {
+      this.publishing--;
     }
   }
 

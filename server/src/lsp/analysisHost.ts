@@ -1,8 +1,9 @@
 /**
  * The main thread's side of the analysis threads (analysisWorker.ts): two lanes, each a worker
- * with its own parser, one for analyses (documents, snippets, workspace-check files, summaries) and
- * one for code actions, so that a code action on one document never waits for the analysis of a
- * huge function in another. Per lane: a queue of jobs sent one at a
+ * with its own parser, one for analyses (documents, snippets, workspace-check files) and one for
+ * code actions and the tree index's summaries of edited documents, so that neither a code action
+ * nor a summary ever waits for the analysis of a huge function, and a keystroke's analysis never
+ * waits for a summary. Per lane: a queue of jobs sent one at a
  * time, cancellation (a queued job is dropped; the running one is asked to stop through shared
  * memory and stops inside the analysis loops), the tree index's answers, and a new worker when
  * one dies (its running job fails with the reason; the next job gets the new worker).
@@ -11,13 +12,13 @@
  * recognises its workerData, as the tree index's workers do (xref/build.ts): esbuild needs no
  * second bundle.
  */
-import { MessageChannel, Worker } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
-import { join } from 'node:path';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import type { TreeFacts } from '../xref/types';
 import type { Analysis } from './analysisResult';
 import { CANCEL_SLOT, TREE_SLOT } from './analysisWorker';
-import type { AnalysisWorkerData, FromWorker, Job, JobResult, ToWorker } from './analysisWorker';
+import type { FromWorker, Job, JobResult, ToWorker } from './analysisWorker';
+import { startAnalysisWorker, takeEarlyWorker } from './prestart';
+import type { StartedWorker } from './prestart';
 
 /** How often queued and running jobs are asked whether they are still wanted. */
 const POLL_MS = 5;
@@ -31,19 +32,12 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-function workerEntry(): { entry: string; eval: boolean } {
-  // In the bundle, __filename is dist/server.js; under tsx it is this module's .ts file.
-  if (!__filename.endsWith('.ts')) return { entry: __filename, eval: false };
-  const main = join(__dirname, 'main.ts');
-  return { entry: `require('tsx/cjs'); require(${JSON.stringify(main)});`, eval: true };
-}
-
 /** Routes each job to its lane; `release` reaches both (each keeps its own trees). */
 export class AnalysisHost {
   private readonly lanes: [Lane, Lane];
 
   constructor(treeFacts: () => TreeFacts | undefined) {
-    this.lanes = [new Lane(treeFacts), new Lane(() => undefined)];
+    this.lanes = [new Lane(treeFacts, takeEarlyWorker()), new Lane(() => undefined)];
   }
 
   /** Workers started in all (1 per lane used, plus restarts after a death). */
@@ -57,7 +51,13 @@ export class AnalysisHost {
     cancelled: () => boolean,
     interim?: (a: Analysis) => void,
   ): Promise<JobResult | undefined> {
-    return this.lanes[job.kind === 'actions' ? 1 : 0].run(job, cancelled, interim);
+    const background = job.kind === 'actions' || job.kind === 'summary';
+    return this.lanes[background ? 1 : 0].run(job, cancelled, interim);
+  }
+
+  /** Starts the analysis lane's thread now (its parser loads while the client opens documents). */
+  warm(): void {
+    this.lanes[0].warm();
   }
 
   /** Frees what the workers keep for a document (its trees, its per-function cache). */
@@ -74,7 +74,7 @@ export class AnalysisHost {
 class Lane {
   private worker: Worker | undefined;
   private treePort: MessagePort | undefined;
-  private readonly control = new Int32Array(new SharedArrayBuffer(8));
+  private control = new Int32Array(new SharedArrayBuffer(8));
   private queue: Pending[] = [];
   private running: Pending | undefined;
   private poll: NodeJS.Timeout | undefined;
@@ -83,7 +83,10 @@ class Lane {
   /** Workers started (1 + restarts after a death). */
   started = 0;
 
-  constructor(private readonly treeFacts: () => TreeFacts | undefined) {}
+  constructor(
+    private readonly treeFacts: () => TreeFacts | undefined,
+    private early?: StartedWorker,
+  ) {}
 
   /** Runs `job` on the analysis thread; undefined when `cancelled` said stop before it finished. */
   run(
@@ -97,6 +100,10 @@ class Lane {
       this.pump();
       this.poll ??= setInterval(() => this.check(), POLL_MS);
     });
+  }
+
+  warm(): void {
+    if (!this.disposed) this.ensureWorker();
   }
 
   /** Frees what the worker keeps for a document (its tree, its per-function cache). */
@@ -147,14 +154,9 @@ class Lane {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const { port1, port2 } = new MessageChannel();
-    const data: AnalysisWorkerData = {
-      flushguardAnalysisWorker: true,
-      control: this.control.buffer,
-      treePort: port2,
-    };
-    const { entry, eval: isEval } = workerEntry();
-    const worker = new Worker(entry, { eval: isEval, workerData: data, transferList: [port2] });
+    const { worker, control, treePort: port1 } = this.early ?? startAnalysisWorker();
+    this.early = undefined;
+    this.control = new Int32Array(control);
     this.started++;
     this.worker = worker;
     this.treePort = port1;
@@ -171,8 +173,6 @@ class Lane {
     };
     worker.on('error', (e) => died(e.message));
     worker.on('exit', (code) => died(`exit code ${code}`));
-    // The server process may end while the worker is idle.
-    worker.unref();
     return worker;
   }
 

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixtureFiles, testParser } from '../../../test/helpers';
 import { lintParsed } from '../linter';
-import { RULE_IDS } from '../rules/index';
+import { RULE_IDS, RULES } from '../rules/index';
 import { IncrementalLinter } from './incrementalLint';
 import { ParsedDocument, diffRange } from './parsedDocument';
 
@@ -70,10 +70,12 @@ test('after edits the cached result equals a fresh lint, and unchanged functions
     );
   }
   doc.release();
-  // Three functions mention a mapping (caller() does not, so no rule looks at it). Edit 1
-  // touches one of them; edit 2 moves all three (reused, shifted); edit 3 changes caller(), and
-  // fill() is re-checked because its caller no longer flushes; edit 4 touches demo_fill().
-  assert.deepEqual(reused, [0, 2, 3, 2, 2]);
+  // Four functions are looked at: three mention a mapping, and caller() calls fill(), which
+  // writes its page. Edit 1 touches one of them; edit 2 moves all four (reused, shifted); edit 3
+  // changes caller(), and fill() is re-checked because its caller no longer flushes; edit 4
+  // touches demo_fill(). (fill() asks which same-file functions are named `caller`: the answer,
+  // a function definition, is compared by its text, so fill() is reused whenever it holds.)
+  assert.deepEqual(reused, [0, 3, 4, 2, 3]);
 });
 
 test('the caller losing its flush makes fill() reported although fill() did not change', async () => {
@@ -188,4 +190,124 @@ test('on every rule fixture, removing each flush or invalidate in turn gives wha
   }
   // The edits must matter: many of them change the findings (else this proves little).
   assert.ok(changed > 20, `only ${changed} edits changed the findings`);
+});
+
+// Three writers, each handing its page to a same-file helper that maps it: every rule's question
+// about another function (its definitions, what it writes) is answered by the same file.
+const HELPERS = `
+static void put_bytes(struct page *page, const void *src, size_t len)
+{
+	void *kaddr = kmap_local_page(page);
+
+	memcpy(kaddr, src, len);
+	kunmap_local(kaddr);
+}
+
+static void writer_a(struct page *page, const void *src)
+{
+	put_bytes(page, src, 16);
+	flush_dcache_page(page);
+}
+
+static void writer_b(struct page *page, const void *src)
+{
+	put_bytes(page, src, 32);
+	flush_dcache_page(page);
+}
+
+static void writer_c(struct page *page, const void *src)
+{
+	put_bytes(page, src, 64);
+}
+`;
+
+test('an edit analyses again only the function it touched, quick or full', async () => {
+  const parser = await testParser();
+  for (const quick of [true, false]) {
+    const doc = new ParsedDocument();
+    const linter = new IncrementalLinter();
+    const run = (text: string): ReturnType<IncrementalLinter['lint']> => {
+      const it = linter.run(doc.parse(parser, text), RULE_IDS, undefined, quick);
+      for (;;) {
+        const step = it.next();
+        if (step.done === true) return step.value;
+      }
+    };
+    const first = run(HELPERS);
+    assert.deepEqual(
+      first.findings.map((f) => f.function),
+      ['put_bytes', 'writer_c'],
+      'missing: writer_c leaves the page its helper wrote unflushed',
+    );
+    assert.equal(linter.lastStats.functions, 4);
+    for (const [from, to] of [
+      ['put_bytes(page, src, 32);', 'put_bytes(page, src, 33);'],
+      ['put_bytes(page, src, 33);', 'put_bytes(page, src, 32);'],
+      ['put_bytes(page, src, 16);', 'put_bytes(page, src, 17);'],
+    ] as const) {
+      const after = run(HELPERS.replace(from, to));
+      assert.deepEqual(
+        { analysed: linter.lastStats.analysed, reused: linter.lastStats.reused },
+        { analysed: 1, reused: 3 },
+        `quick=${quick}: ${from} -> ${to}`,
+      );
+      assert.deepEqual(
+        after.findings.map((f) => f.function),
+        ['put_bytes', 'writer_c'],
+      );
+    }
+    doc.release();
+  }
+});
+
+test('a quick run asks no rule about another function; a full run asks again for every one', async () => {
+  const parser = await testParser();
+  const doc = new ParsedDocument();
+  const linter = new IncrementalLinter();
+  const rule = RULES.find((r) => r.meta.id === 'missing-flush-dcache-page')!;
+  const original = rule.relevant.bind(rule);
+  const asked: string[] = [];
+  rule.relevant = (text, file) => {
+    // Without a file: the whole-file pre-filter (relevantToFile), asked on every run.
+    if (file) asked.push(/static void (\w+)/.exec(text)?.[1] ?? '?');
+    return original(text, file);
+  };
+  try {
+    const run = (text: string, quick: boolean): void => {
+      const it = linter.run(doc.parse(parser, text), RULE_IDS, undefined, quick);
+      while (it.next().done !== true);
+    };
+    run(HELPERS, false);
+    const edited = HELPERS.replace('src, 32);', 'src, 33);');
+    asked.length = 0;
+    run(edited, true);
+    // The edited writer_b keeps the rules its previous text had (by name), plus its own text's
+    // test: the question about its callee waits for the full run.
+    assert.deepEqual(asked, []);
+    asked.length = 0;
+    run(edited, false);
+    assert.deepEqual(asked.sort(), ['put_bytes', 'writer_a', 'writer_b', 'writer_c']);
+  } finally {
+    rule.relevant = original;
+    doc.release();
+  }
+});
+
+test('a quick run after an edit gives the edited function fresh findings', async () => {
+  const parser = await testParser();
+  const doc = new ParsedDocument();
+  const linter = new IncrementalLinter();
+  const run = (text: string, quick: boolean): string[] => {
+    const it = linter.run(doc.parse(parser, text), RULE_IDS, undefined, quick);
+    for (;;) {
+      const step = it.next();
+      if (step.done === true) return step.value.findings.map((f) => f.function);
+    }
+  };
+  assert.deepEqual(run(HELPERS, false), ['put_bytes', 'writer_c']);
+  // writer_a loses its flush: its helper's write is now unflushed there too, at once.
+  const edited = HELPERS.replace('src, 16);\n\tflush_dcache_page(page);', 'src, 16);');
+  assert.deepEqual(run(edited, true), ['put_bytes', 'writer_a', 'writer_c']);
+  assert.deepEqual(run(edited, false), ['put_bytes', 'writer_a', 'writer_c']);
+  doc.release();
 });

@@ -38,6 +38,10 @@ interface Entry {
   pre?: string;
   /** null: the rules asked something that cannot be compared; never reused. */
   queries: Query[] | null;
+  /** The ids of the rules that looked at the function (comma-separated; '' for none). */
+  active: string;
+  /** The function's name, to find its entry after an edit of its text. */
+  name: string;
 }
 
 export interface IncrementalStats {
@@ -54,12 +58,19 @@ const isNode = (v: unknown): v is Node =>
 
 class Uncomparable extends Error {}
 
-/** Plain data (primitives, arrays, sets, maps, plain objects) as a stable string. */
-function serialise(v: unknown): string {
+/**
+ * Plain data (primitives, arrays, sets, maps, plain objects) as a stable string. A function
+ * definition (what `definitions(name)` answers) is written as its text, as an argument is.
+ */
+function serialise(v: unknown, source: string): string {
   const walk = (x: unknown, depth: number): unknown => {
     if (depth > 8) throw new Uncomparable();
     if (isPrimitive(x)) return x === undefined ? '\u0000undefined' : x;
     if (Array.isArray(x)) return x.map((e) => walk(e, depth + 1));
+    if (isNode(x)) {
+      if (x.type !== 'function_definition') throw new Uncomparable();
+      return ['\u0000fn', source.slice(x.startIndex, x.endIndex)];
+    }
     if (x instanceof Set)
       return ['\u0000set', ...[...x].map((e) => JSON.stringify(walk(e, depth + 1))).sort()];
     if (x instanceof Map)
@@ -104,7 +115,7 @@ function recording(
           log.queries.push({
             method,
             args: recorded,
-            result: method === 'factsOf' ? undefined : serialise(result),
+            result: method === 'factsOf' ? undefined : serialise(result, source),
           });
         } catch (e) {
           if (!(e instanceof Uncomparable)) throw e;
@@ -121,6 +132,7 @@ function stillValid(
   file: FileSummaries,
   functionsByText: Map<string, Node>,
   answers: Map<string, string | null>,
+  source: string,
 ): boolean {
   const target = file as unknown as Record<string, (...a: unknown[]) => unknown>;
   return queries.every((q) => {
@@ -142,7 +154,7 @@ function stillValid(
       answer = null;
       if (typeof method === 'function') {
         try {
-          answer = serialise(method.apply(file, args));
+          answer = serialise(method.apply(file, args), source);
         } catch (e) {
           if (!(e instanceof Uncomparable)) throw e;
         }
@@ -218,21 +230,40 @@ export class IncrementalLinter {
     for (const fn of functions) byText.set(source.slice(fn.startIndex, fn.endIndex), fn);
     for (const fn of functions) {
       const text = source.slice(fn.startIndex, fn.endIndex);
-      const active = rules.filter((r) => r.relevant(text, file));
-      if (active.length === 0) continue;
-      stats.functions++;
       // Keyed by the text; the pre-passed text (what the tree was built from) must match too.
       // Both are compared as slices, without building a combined key string per edit.
       const cacheKey = text;
       const preText = pre.text.slice(fn.startIndex, fn.endIndex);
+      const cached = this.cache.get(cacheKey) ?? next.get(cacheKey);
+      const known = cached?.pre === preText && cached.queries ? cached : undefined;
+      // Which rules look at a function depends on the rest of the file too (does a same-file
+      // callee write a page?), and asking costs a page model per callee. A quick run does not
+      // ask: an unchanged function keeps its answer, an edited one the answer its previous text
+      // had (by name) plus each rule's test of its own text; the full run asks again.
+      const name = known?.name ?? functionName(fn);
+      const before = quick && !known ? this.activeBefore(name) : undefined;
+      const active =
+        quick && known
+          ? rules.filter((r) => known.active.split(',').includes(r.meta.id))
+          : before !== undefined
+            ? rules.filter((r) => before.includes(r.meta.id) || r.relevant(text))
+            : rules.filter((r) => r.relevant(text, file));
+      const activeKey = active.map((r) => r.meta.id).join(',');
+      if (active.length === 0) {
+        const none = known?.active === '' ? known : undefined;
+        next.set(cacheKey, none ?? { findings: [], pre: preText, queries: [], active: '', name });
+        continue;
+      }
+      stats.functions++;
       const firstLine = fn.startPosition.row + 1;
-      let entry = this.cache.get(cacheKey) ?? next.get(cacheKey);
-      const queries = entry?.queries;
+      const queries = known?.active === activeKey ? known.queries : null;
+      let entry: Entry;
       if (
+        known &&
         queries &&
-        entry?.pre === preText &&
-        (quick || withDeadline(deadline, () => stillValid(queries, file, byText, answers)))
+        (quick || withDeadline(deadline, () => stillValid(queries, file, byText, answers, source)))
       ) {
+        entry = known;
         stats.reused++;
       } else {
         if (deadline !== undefined && performance.now() > deadline) {
@@ -241,7 +272,7 @@ export class IncrementalLinter {
         const analysed = withDeadline(deadline, () =>
           this.analyse(fn, file, parsed, active, firstLine),
         );
-        entry = { ...analysed, pre: preText };
+        entry = { ...analysed, pre: preText, active: activeKey, name };
         stats.analysed++;
         next.set(cacheKey, entry);
         this.cache.set(cacheKey, entry);
@@ -265,6 +296,12 @@ export class IncrementalLinter {
     }
   }
 
+  /** The rules that looked at the function `name` in the previous run (undefined: none known). */
+  private activeBefore(name: string): string[] | undefined {
+    for (const e of this.cache.values()) if (e.name === name) return e.active.split(',');
+    return undefined;
+  }
+
   clear(): void {
     this.cache.clear();
   }
@@ -275,7 +312,7 @@ export class IncrementalLinter {
     parsed: ParsedSource,
     active: ReturnType<typeof selectRules>,
     firstLine: number,
-  ): Entry {
+  ): Omit<Entry, 'active' | 'name'> {
     const log: { queries: Query[] | null } = { queries: [] };
     const facts = file.factsOf(fn);
     if (facts.cfg.skipped) {

@@ -3,6 +3,8 @@
  * line, as vscode-languageserver reads it: `--stdio`, `--node-ipc` (the VS Code client) or
  * `--socket=PORT`.
  */
+// First: the analysis thread starts while the rest of the server loads (prestart.ts).
+import './prestart';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
 import { isXrefWorker, runXrefWorker } from '../xref/build';

@@ -32,6 +32,8 @@ import { BUDGET_MS } from './documentAnalysis';
 
 const DEFAULT_DEBOUNCE_MS = 40;
 const INDEX_DELAY_MS = 200;
+/** The index waits at most this long for the open documents' analyses to settle. */
+const INDEX_WAIT_MS = 10_000;
 
 function memoryInfo(index: WorkspaceIndex): MemoryInfo {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -84,11 +86,21 @@ export function startServer(connection: Connection): void {
     );
   };
 
-  connection.onInitialize(life.guard('initialize', (params) => initialize(ctx, params)));
+  connection.onInitialize(
+    life.guard('initialize', (params) => {
+      // The analysis thread boots (bundle, WASM parser) while the client opens its documents.
+      host.warm();
+      return initialize(ctx, params);
+    }),
+  );
   connection.onInitialized(() => {
     listenToFolders(ctx, analyses);
-    // After the first documents had their turn: their first diagnostics come from them alone.
-    setTimeout(() => void workspace.start(), INDEX_DELAY_MS);
+    // After the first documents had their turn: their first diagnostics come from them alone,
+    // and reading the index (its cache is parsed on this thread) never holds them up.
+    setTimeout(
+      () => void analyses.idle(INDEX_WAIT_MS).then(() => workspace.start()),
+      INDEX_DELAY_MS,
+    );
   });
   listenToDocuments(ctx, analyses, workspace);
   connection.languages.diagnostics.on(

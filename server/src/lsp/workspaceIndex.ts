@@ -15,7 +15,7 @@ import type { Analyses } from './analyses';
 import { uriToPath } from './settingsStore';
 import { BuildCancelled, buildTreeFacts, findKernelRoot } from '../xref/build';
 import { TreeIndex } from '../xref/treeIndex';
-import type { FileFacts } from '../xref/types';
+import type { FileFacts, FunctionFactsSummary } from '../xref/types';
 import type { TreeContext } from '../analysis/dcache/summaries';
 import { treeRelative } from '../tree/kernelTree';
 
@@ -149,9 +149,11 @@ export class WorkspaceIndex {
     if (next === undefined) return [];
     const old = this.facts.get(rel);
     const names = changedNames(old, next ?? undefined);
-    if (names.length === 0) return [];
     if (next) this.facts.set(rel, next);
     else this.facts.delete(rel);
+    // Only lines and offsets moved (a keystroke above them): the answers are the same, so the
+    // index and every analysis that used it stay; the new positions come with the next rebuild.
+    if (names.length === 0) return [];
     this.rebuild();
     return names;
   }
@@ -174,11 +176,30 @@ export class WorkspaceIndex {
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Function names, field names and callback fields whose facts differ between two versions. */
+/**
+ * A function's facts without their positions: its line, and the offsets naming the switch arm of
+ * each call, numbered in order instead (the same arms after an edit above them).
+ */
+function withoutPositions(fn: FunctionFactsSummary): string {
+  const arms = new Map<number, number>();
+  const ordinal = (offset: number): number => {
+    if (!arms.has(offset)) arms.set(offset, arms.size);
+    return arms.get(offset)!;
+  };
+  const calls = fn.calls.map((c) =>
+    c.arm ? { ...c, arm: [ordinal(c.arm[0]), ordinal(c.arm[1])] } : c,
+  );
+  return JSON.stringify({ ...fn, line: 0, calls });
+}
+
+/**
+ * Function names, field names and callback fields whose facts differ between two versions; a
+ * change of position alone (lines, offsets) is no change.
+ */
 export function changedNames(a: FileFacts | undefined, b: FileFacts | undefined): string[] {
   const out = new Set<string>();
   const fns = (f: FileFacts | undefined): Map<string, string> =>
-    new Map((f?.functions ?? []).map((fn) => [fn.name, JSON.stringify(fn)]));
+    new Map((f?.functions ?? []).map((fn) => [fn.name, withoutPositions(fn)]));
   const diff = (x: Map<string, string>, y: Map<string, string>): void => {
     for (const [k, v] of x) if (y.get(k) !== v) out.add(k);
     for (const k of y.keys()) if (!x.has(k)) out.add(k);
@@ -186,9 +207,16 @@ export function changedNames(a: FileFacts | undefined, b: FileFacts | undefined)
   diff(fns(a), fns(b));
   const entries = (r: Record<string, unknown> | undefined): Map<string, string> =>
     new Map(Object.entries(r ?? {}).map(([k, v]) => [k, JSON.stringify(v)]));
+  const sources = (r: FileFacts['fields'] | undefined): Map<string, string> =>
+    new Map(
+      Object.entries(r ?? {}).map(([k, v]) => [
+        k,
+        JSON.stringify(v.map((source) => ({ ...source, line: 0 }))),
+      ]),
+    );
   const fields = new Set<string>();
   const before = new Set(out);
-  diff(entries(a?.fields), entries(b?.fields));
+  diff(sources(a?.fields), sources(b?.fields));
   for (const k of out) if (!before.has(k)) fields.add(k);
   for (const k of fields) {
     // `struct.field`: documents name the field.

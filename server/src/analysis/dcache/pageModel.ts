@@ -621,6 +621,8 @@ function storeTarget(lhs: Node): Node | undefined {
 const MAPS_A_PAGE =
   /\bkmap|\bpage_address\b|\bfolio_address\b|\bmemcpy_to_(?:page|folio)\b|\bmemzero_page\b|\bmemset_page\b/;
 const writing = new WeakMap<FileSummaries, FixpointMemo<string[]>>();
+/** A callee's model, built once for all its parameters (the editor asks about four per call). */
+const calleeModels = new WeakMap<FileSummaries, WeakMap<FunctionFacts, PageModel>>();
 
 const PAGE_ARGUMENT: ReadonlySet<string> = new Set([
   'identifier',
@@ -662,7 +664,10 @@ function pathsWritten(file: FileSummaries, name: string, index: number): string[
     const param = facts.params[index];
     if (!param) continue;
     const page = facts.canon(param);
-    const model = buildPageModel(facts, file);
+    let models = calleeModels.get(file);
+    if (!models) calleeModels.set(file, (models = new WeakMap()));
+    let model = models.get(facts);
+    if (!model) models.set(facts, (model = buildPageModel(facts, file)));
     for (const l of model.actions.values())
       for (const a of l) {
         if (a.kind !== 'write' || (a.via !== 'kmap' && a.via !== 'miter')) continue;
