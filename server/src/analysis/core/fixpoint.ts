@@ -76,6 +76,15 @@ export class FixpointMemo<V> {
     return frame.value;
   }
 
+  /**
+   * Whether what the question being computed has seen so far is final: no other question is open
+   * under it and none leaned on its provisional answer. Something derived from those answers (a
+   * callee's page model) may be kept beyond this question only then.
+   */
+  get settled(): boolean {
+    return this.stack.length <= 1 && !this.current?.reentered;
+  }
+
   /** `root` heads a component: recompute its members to a fixed point, then memoise them. */
   private settle(root: Frame<V>): void {
     const at = this.stack.indexOf(root);

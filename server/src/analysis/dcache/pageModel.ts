@@ -649,14 +649,19 @@ export function writesPageParam(file: FileSummaries, name: string, index: number
 export function writtenThroughParam(file: FileSummaries, name: string, index: number): string[] {
   let memo = writing.get(file);
   if (!memo) writing.set(file, (memo = new FixpointMemo<string[]>([], samePaths)));
-  return memo.get(`${name}/${index}`, () => pathsWritten(file, name, index));
+  return memo.get(`${name}/${index}`, () => pathsWritten(file, name, index, memo));
 }
 
 function samePaths(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((p) => b.includes(p));
 }
 
-function pathsWritten(file: FileSummaries, name: string, index: number): string[] {
+function pathsWritten(
+  file: FileSummaries,
+  name: string,
+  index: number,
+  memo: FixpointMemo<string[]>,
+): string[] {
   const paths = new Set<string>();
   for (const fn of file.definitions(name)) {
     if (!mapsInFile(file, fn.text, 0)) continue;
@@ -667,7 +672,11 @@ function pathsWritten(file: FileSummaries, name: string, index: number): string[
     let models = calleeModels.get(file);
     if (!models) calleeModels.set(file, (models = new WeakMap()));
     let model = models.get(facts);
-    if (!model) models.set(facts, (model = buildPageModel(facts, file)));
+    if (!model) {
+      model = buildPageModel(facts, file);
+      // A model built on a call cycle's provisional answers is rebuilt in the next round.
+      if (memo.settled) models.set(facts, model);
+    }
     for (const l of model.actions.values())
       for (const a of l) {
         if (a.kind !== 'write' || (a.via !== 'kmap' && a.via !== 'miter')) continue;
