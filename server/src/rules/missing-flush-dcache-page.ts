@@ -38,6 +38,7 @@ import {
   stepsInWords,
 } from '../analysis/core/steps';
 import { contractReport, flushContractBreach } from '../analysis/dcache/flushContract';
+import { mayEndParkedMapping } from '../analysis/dcache/earlierWrites';
 import type { Finding, Rule, RuleContext } from './types';
 
 /** Words without which a function maps and writes no page: every mapping API of the table. */
@@ -71,6 +72,7 @@ export const rule: Rule = {
   relevant: (text, file) =>
     RELEVANT.test(text) ||
     CONTRACT.test(text) ||
+    (file !== undefined && mayEndParkedMapping(text, file)) ||
     (file
       ? file.mentionsRing(text) || callsPageWriter(text, file)
       : RING_FILE.every((w) => w.test(text))),
@@ -150,7 +152,7 @@ function checkPage(
   const unmapLine = stepLine(steps, 'unmap', 'last');
   const told = stepsInWords([
     ['mapped', stepLine(steps, 'map')],
-    ['written', writeLine],
+    [write.earlier ? `${write.earlier}, taken from its field` : 'written', writeLine],
     ['unmapped', unmapLine !== undefined && unmapLine >= writeLine ? unmapLine : undefined],
   ]);
   const end = stepLine(steps, 'return', 'last');

@@ -41,6 +41,11 @@ export class FileContext {
     return this.source.slice(start, end);
   }
 
+  /** The names of the functions the file defines, in file order. */
+  names(): IterableIterator<string> {
+    return this.byName.keys();
+  }
+
   isDefined(name: string): boolean {
     return this.byName.has(name);
   }

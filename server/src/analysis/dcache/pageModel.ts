@@ -12,6 +12,7 @@ import type { Edge } from '../../cfg/graph';
 import { testOf } from '../core/conditions';
 import { negativeTest } from './conditions';
 import { iteratorWrites } from './iteratorWrites';
+import { earlierWrites } from './earlierWrites';
 import { otherBufferAt } from './addressDefs';
 import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
@@ -38,6 +39,8 @@ export type PageAction =
       size?: number;
       mappedBy?: MappedBy;
       result?: string;
+      /** A write another function did before (earlierWrites.ts), in words for the step. */
+      earlier?: string;
     }
   /** `name`: the page expression as flushed, before names are joined (`kmapped_page`). */
   | { kind: 'flush'; page: string | null; api: string; node: Node; name?: string }
@@ -235,6 +238,17 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
     const mappedBy = { node: e.node, api: e.name };
     const write: PageAction = { kind: 'write', page, via: 'kmap', node: e.node, mappedBy };
     actions.set(e, [...(actions.get(e) ?? []), write]);
+  }
+  for (const w of earlierWrites(facts, file)) {
+    const page = notePage(w.target, 'kmap');
+    const write: PageAction = {
+      kind: 'write',
+      page,
+      via: 'kmap',
+      node: w.event.node,
+      earlier: w.note,
+    };
+    actions.set(w.event, [...(actions.get(w.event) ?? []), write]);
   }
   const results = new Map<string, string[]>();
   for (const list of actions.values())
