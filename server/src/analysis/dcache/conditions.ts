@@ -86,9 +86,8 @@ export function slabTests(
 export function negativeTest(edge: Edge): string | undefined {
   if (edge.via?.type !== 'if_statement' || !edge.test?.value) return undefined;
   const atom = stripExpr(edge.test.atom);
-  // `ret <= 0` too: a count of bytes the callee filled, and none were.
-  const op = atom.type === 'binary_expression' ? atom.childForFieldName('operator')?.text : '';
-  if (op !== '<' && op !== '<=') return undefined;
+  if (atom.type !== 'binary_expression' || atom.childForFieldName('operator')?.text !== '<')
+    return undefined;
   if (atom.childForFieldName('right')?.text !== '0') return undefined;
   const left = atom.childForFieldName('left');
   const l = left ? stripExpr(left) : undefined;

@@ -51,13 +51,7 @@ export function iteratorWrites(
       iters.set(key(it), held ? notePage(held, e.name) : bvecPage(bv).key);
     } else if (iters.size > 0 && !ITER_BOOKKEEPING.test(e.name)) {
       for (const a of e.args) {
-        // `recvmsg(sock, msg, ...)` hands on the iterator kept in `msg->msg_iter`.
-        const k = key(a);
-        const page =
-          iters.get(k) ??
-          [...iters].find(
-            ([it]) => it.startsWith(`${k}.`) && !it.slice(k.length + 1).includes('.'),
-          )?.[1];
+        const page = iters.get(key(a));
         if (page === undefined) continue;
         out.push({ e, page });
       }
