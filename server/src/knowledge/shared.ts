@@ -12,7 +12,7 @@ export let IO_DIRECTION: Set<string>;
 export let UPTODATE_TEST: Set<string>;
 
 /** Tests of the slab flag (`folio_test_slab`, `PageSlab`). */
-export let SLAB_TEST: Set<string>;
+export let SLAB_TESTS: Set<string>;
 
 /** A condition key that is a slab test of some page: `PageSlab(page)`, `folio_test_slab(f)`. */
 export let SLAB_TEST_CALL: RegExp;
@@ -32,8 +32,8 @@ export let ATOMIC_CONTEXT_TEST: Set<string>;
 derivedFromTable(() => {
   IO_DIRECTION = namesWith('io-direction');
   UPTODATE_TEST = namesWith('tests-page-flag', (r) => r.flag === 'uptodate');
-  SLAB_TEST = namesWith('tests-page-flag', (r) => r.flag === 'slab');
-  SLAB_TEST_CALL = new RegExp(`^(?:${[...SLAB_TEST].join('|')})\\(`);
+  SLAB_TESTS = namesWith('tests-page-flag', (r) => r.flag === 'slab');
+  SLAB_TEST_CALL = new RegExp(`^(?:${[...SLAB_TESTS].join('|')})\\(`);
   PAGE_COUNT = namesWith('page-count');
   HANDS_OFF = namesWith('hands-off');
   ATOMIC_CONTEXT_TEST = namesWith('tests-atomic-context');

@@ -23,7 +23,8 @@ import {
 import { pageStory } from '../analysis/dcache/pageSteps';
 import { findBadPath } from '../analysis/core/pathSearch';
 import { Conditions } from '../analysis/core/conditions';
-import { nonAliasingBuild, nullTest, SLAB_TEST, slabTests } from '../analysis/dcache/conditions';
+import { nonAliasingBuild, nullTest, slabTests } from '../analysis/dcache/conditions';
+import { SLAB_TEST_CALL } from '../knowledge/shared';
 import type { Event } from '../analysis/core/events';
 import { pageKey } from '../analysis/core/facts';
 import * as K from '../knowledge/dcache';
@@ -107,7 +108,7 @@ function checkPage(
 ): Finding | undefined {
   const hasPublish = publishes(model, page);
   const apply = pageTransitions(page, model, ctx.facts);
-  const conds = new Conditions(ctx.facts, STATE_BITS, { always: SLAB_TEST });
+  const conds = new Conditions(ctx.facts, STATE_BITS, { always: SLAB_TEST_CALL });
   const step = (state: number, e: Event): number =>
     (model.actions.get(e) ?? []).reduce(
       apply,

@@ -63,13 +63,10 @@ export function uptodate(edge: Edge): boolean | undefined {
 }
 
 /**
- * Condition keys of a page's slab test (`PageSlab(page)`, `folio_test_slab(folio)`): user space
+ * The followed keys that test whether `page` (canonicalised by `canon`) is a slab page: user space
  * never maps a slab page, so a path on which the test held needs no flush. The rule's Conditions
- * follow these keys even when a function tests them once.
+ * follow these keys (`SLAB_TEST_CALL`) even when a function tests them once.
  */
-export { SLAB_TEST_CALL as SLAB_TEST };
-
-/** The followed keys that test whether `page` (canonicalised by `canon`) is a slab page. */
 export function slabTests(
   keys: readonly string[],
   canon: (k: string) => string,
