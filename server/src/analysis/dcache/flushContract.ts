@@ -73,43 +73,6 @@ export function flushContractBreach(
   return witness ? { param, witness, every: true } : undefined;
 }
 
-const everyMemo = new WeakMap<FileSummaries, Map<string, boolean>>();
-
-/**
- * Whether the same-file function `name` flushes its parameter `index` (`path` into it) on every
- * path that does not fail: a dispatch whose arms each end in a helper (`iomap_write_end` calling
- * an inline, a buffer-head or its own `__iomap_write_end`) flushes for its caller only if every
- * arm does.
- */
-export function flushesOnEveryPath(
-  file: FileSummaries,
-  name: string,
-  index: number,
-  path: string,
-): boolean {
-  let memo = everyMemo.get(file);
-  if (!memo) everyMemo.set(file, (memo = new Map<string, boolean>()));
-  const k = `${name}/${index}${path}`;
-  const known = memo.get(k);
-  if (known !== undefined) return known;
-  memo.set(k, true); // a recursive call is taken at its word
-  const result = file.definitions(name).every((fn) => {
-    const facts = file.factsOf(fn);
-    const param = facts.params[index];
-    if (param === undefined) return true;
-    const key = facts.canon(param) + path;
-    return !findBadPath(facts, {
-      initial: PENDING,
-      step: (s, e) =>
-        s !== PENDING ? s : flushesPlace(e, key, facts, file) ? 0 : failure(e) ? FAILED : s,
-      feasible: (s, edge) => s !== PENDING || !nonAliasingBuild(edge),
-      bad: (s) => s === PENDING,
-    });
-  });
-  memo.set(k, result);
-  return result;
-}
-
 function failure(e: Event): boolean {
   if (e.kind !== 'return' || !e.value) return false;
   return FAILURE.test(stripExpr(e.value).text);

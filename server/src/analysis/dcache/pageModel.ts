@@ -13,7 +13,6 @@ import { testOf } from '../core/conditions';
 import { negativeTest } from './conditions';
 import { iteratorWrites } from './iteratorWrites';
 import { earlierWrites } from './earlierWrites';
-import { flushesOnEveryPath } from './flushContract';
 import { otherBufferAt } from './addressDefs';
 import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
@@ -477,7 +476,6 @@ function eventActions(
     for (const { index, path, when } of flushed === 'any' ? [] : (flushed ?? [])) {
       const arg = args[index];
       if (!arg || !guardAllows(when, args)) continue;
-      if (local && !when && !flushesOnEveryPath(file, name, index, path)) continue;
       const page =
         path === ''
           ? (addressOf(arg)?.page ?? facts.canon(pageKey(arg)))
