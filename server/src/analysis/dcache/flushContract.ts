@@ -156,7 +156,7 @@ export function contractReport(
     stepAt(
       at,
       'origin',
-      `${what}: ${relying} write it through a kernel mapping and leave its flush to ${name}() (the kernel-API table's contract for it)`,
+      `origin: ${what}, which ${relying} write through a kernel mapping and leave to ${name}() to flush (the kernel-API table's contract for it)`,
     ),
     stepAt(at, 'map', `a caller's kernel mapping of ${what}, before the call`),
     stepAt(at, 'write', `a caller's write through that mapping, before the call`),
