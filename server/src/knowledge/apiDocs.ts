@@ -35,6 +35,8 @@ export function roleInWords(r: VersionedRole): string {
       return `writes the page in ${ARG(r.page)} and flushes it itself`;
     case 'flushes-walked-pages':
       return 'flushes the pages a scatterlist walk wrote';
+    case 'flushes-for-callers':
+      return `flushes, for its callers, ${r.page >= 0 ? `the page in ${ARG(r.page)}` : 'the page its walk holds'} they wrote through a kernel alias (${r.every ? 'on every path that does not fail' : 'when the walk writes'}); its definition is checked to keep the flush`;
     case 'arch-flush':
       return 'architecture cache maintenance of a user mapping';
     case 'announces-user-page-access':

@@ -27,6 +27,13 @@ export let FLUSH: Map<string, number>;
 export const ARCH_FLUSH =
   /^_*(?:flush|clean|cpuc_flush|sync)_\w*cache|^flush_\w*_access$|^copy_to_user_page$|^flush_anon_page$/;
 
+/**
+ * Helpers whose callers rely on them to flush what the callers wrote (a write_end, a publication
+ * helper, a walk's completion): name → the page argument (-1: the walk's page) and whether every
+ * path that does not fail must flush it. Their definitions are checked against it.
+ */
+export let FLUSH_CONTRACT: Map<string, { page: number; every: boolean }>;
+
 /** Helpers that flush the pages a walk wrote (include/crypto/scatterwalk.h). */
 export let FLUSHES_WALKED_PAGES: Set<string>;
 
@@ -145,7 +152,15 @@ derivedFromTable(() => {
   FLUSH = new Map([
     ...indexBy('flush', (r) => r.page),
     ...indexBy('flushes-internally', (r) => r.page),
+    ...indexBy(
+      'flushes-for-callers',
+      (r) => r.page,
+      (r) => r.page >= 0,
+    ),
   ]);
+  FLUSH_CONTRACT = new Map(
+    withRole('flushes-for-callers').map(([n, r]) => [n, { page: r.page, every: r.every }]),
+  );
   FLUSHES_WALKED_PAGES = namesWith('flushes-walked-pages');
   PRIVATE_BVEC_ITERATOR = namesWith('private-bvec-iterator');
   DEPRECATED = new Map(withRole('deprecated').map(([n, r]) => [n, r.use]));

@@ -47,6 +47,14 @@ export type Role =
   | { role: 'flushes-internally'; page: number }
   /** Flushes the pages a scatterlist walk wrote. */
   | { role: 'flushes-walked-pages' }
+  /**
+   * Its callers write a page through a kernel alias and rely on it to flush that page (a
+   * write_end, a publication helper, a walk's completion): the page in argument `page` (-1: the
+   * page the walk or iterator in its first argument holds). Checked at its definition: `every`,
+   * on every path that does not return an error; otherwise on some path (a flush under the
+   * walk's direction).
+   */
+  | { role: 'flushes-for-callers'; page: number; every: boolean }
   /** Architecture cache maintenance of a user mapping (cachetlb.rst). */
   | { role: 'arch-flush' }
   /**

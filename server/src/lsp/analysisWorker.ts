@@ -110,6 +110,7 @@ const TREE_METHODS = [
   'callbackImplementations',
   'internalInode',
   'mappingReturnedBy',
+  'callerOf',
 ] as const;
 
 /** The main thread's tree index, asked synchronously; `stop` is polled while waiting. */

@@ -39,6 +39,8 @@ import {
   stepLine,
   stepsInWords,
 } from '../analysis/core/steps';
+import { contractReport, flushContractBreach } from '../analysis/dcache/flushContract';
+import { mayEndParkedMapping } from '../analysis/dcache/earlierWrites';
 import type { Finding, Rule, RuleContext } from './types';
 
 /** Words without which a function maps and writes no page: every mapping API of the table. */
@@ -54,6 +56,9 @@ const RELEVANT = wordTest(
   ['b_data'],
 );
 
+/** The helpers the table says flush for their callers: their definitions keep the flush. */
+const CONTRACT = wordTest(acrossVersions(() => [...K.FLUSH_CONTRACT.keys()]));
+
 const RING_FILE = [wordTest(K.PUBLISH_PAGE), wordTest(['flush_dcache_page', 'flush_dcache_folio'])];
 
 export const rule: Rule = {
@@ -68,12 +73,24 @@ export const rule: Rule = {
   // A function that hands a page to a callee (same file, or the tree's) that maps and writes it.
   relevant: (text, file) =>
     RELEVANT.test(text) ||
+    CONTRACT.test(text) ||
+    (file !== undefined && mayEndParkedMapping(text, file)) ||
     (file
       ? file.mentionsRing(text) || callsPageWriter(text, file)
       : RING_FILE.every((w) => w.test(text))),
   check(ctx) {
-    const model = buildPageModel(ctx.facts, ctx.file);
     const findings: Finding[] = [];
+    const breach = flushContractBreach(ctx.facts, ctx.file);
+    if (breach) {
+      const report = contractReport(breach, ctx.facts, ctx.file, ctx.source);
+      findings.push({
+        rule: rule.meta.id,
+        severity: rule.meta.defaultSeverity,
+        function: ctx.facts.name,
+        ...report,
+      });
+    }
+    const model = buildPageModel(ctx.facts, ctx.file);
     for (const page of writtenPages(model)) {
       const premise: { value?: Premise } = {};
       if (!needsFlush(page, model, ctx.facts, ctx.file, premise)) continue;
@@ -149,7 +166,7 @@ function checkPage(
   const unmapLine = stepLine(steps, 'unmap', 'last');
   const told = stepsInWords([
     ['mapped', stepLine(steps, 'map')],
-    ['written', writeLine],
+    [write.earlier ? `${write.earlier}, taken from its field` : 'written', writeLine],
     ['unmapped', unmapLine !== undefined && unmapLine >= writeLine ? unmapLine : undefined],
   ]);
   const end = stepLine(steps, 'return', 'last');

@@ -84,6 +84,19 @@ export class TreeIndex implements TreeFacts {
     return own.length > 0 ? own : all.filter((d) => !d.fn.isStatic);
   }
 
+  private callers: Map<string, string> | undefined;
+  callerOf(name: string): string | undefined {
+    if (!this.callers) {
+      this.callers = new Map<string, string>();
+      for (const defs of this.defs.values())
+        for (const { file, fn } of defs)
+          for (const c of fn.calls)
+            if (!this.callers.has(c.callee))
+              this.callers.set(c.callee, `${fn.name}() (${file}:${fn.line})`);
+    }
+    return this.callers.get(name);
+  }
+
   callbackImplementations(opsField: string): readonly string[] {
     return [...(this.callbacks.get(opsField) ?? [])];
   }

@@ -46,6 +46,8 @@ export interface TreeFacts {
   internalInode(key: string): Evidence<true> | undefined;
   /** For a function that returns `x->f->i_mapping`, the inode field key (`T.f`). */
   mappingReturnedBy(name: string): string | undefined;
+  /** A function of the tree that hands a page to `name`, as `caller() (file:line)`, for a message. */
+  callerOf?(name: string): string | undefined;
 }
 
 /** One place that stores into a struct field. */

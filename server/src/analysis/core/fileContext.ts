@@ -55,6 +55,11 @@ export class FileContext {
     return known;
   }
 
+  /** The names of the functions the file defines, in file order. */
+  names(): IterableIterator<string> {
+    return this.byName.keys();
+  }
+
   isDefined(name: string): boolean {
     return this.byName.has(name);
   }

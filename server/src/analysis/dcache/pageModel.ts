@@ -13,6 +13,7 @@ import { testOf } from '../core/conditions';
 import { negativeTest } from './conditions';
 import { iteratorWrites } from './iteratorWrites';
 import { unmappableInodeBranch } from './ownership';
+import { earlierWrites } from './earlierWrites';
 import { otherBufferAt } from './addressDefs';
 import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
@@ -42,6 +43,8 @@ export type PageAction =
       result?: string;
       /** Only on paths where the condition `key` has this truth (the callee's flag argument). */
       onlyIf?: { key: string; holds: boolean };
+      /** A write another function did before (earlierWrites.ts), in words for the step. */
+      earlier?: string;
     }
   /** `name`: the page expression as flushed, before names are joined (`kmapped_page`). */
   | { kind: 'flush'; page: string | null; api: string; node: Node; name?: string }
@@ -243,6 +246,17 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
     const mappedBy = { node: e.node, api: e.name };
     const write: PageAction = { kind: 'write', page, via: 'kmap', node: e.node, mappedBy };
     actions.set(e, [...(actions.get(e) ?? []), write]);
+  }
+  for (const w of earlierWrites(facts, file)) {
+    const page = notePage(w.target, 'kmap');
+    const write: PageAction = {
+      kind: 'write',
+      page,
+      via: 'kmap',
+      node: w.event.node,
+      earlier: w.note,
+    };
+    actions.set(w.event, [...(actions.get(w.event) ?? []), write]);
   }
   const results = new Map<string, string[]>();
   for (const list of actions.values())

@@ -51,7 +51,7 @@ export function pageStory(
       const step = stepAt(
         a.node,
         'write',
-        `written through the mapping by ${writerText(a.node, source)}`,
+        a.earlier ?? `written through the mapping by ${writerText(a.node, source)}`,
       );
       if (a.size !== undefined) step.size = a.size;
       steps.push(step);

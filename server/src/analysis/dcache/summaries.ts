@@ -294,6 +294,11 @@ export class FileSummaries extends FileContext {
     );
   }
 
+  /** The same-file functions whose text calls `name` (for a message), in file order. */
+  callerNames(name: string): string[] {
+    return [...new Set(this.callersOf(name).map((c) => c.other))].filter((n) => n !== name);
+  }
+
   private callIndex: Map<string, { other: string; fn: Node }[]> | undefined;
   /**
    * The definitions whose text calls `name`, from an index of every `ident(` built once per
