@@ -55,9 +55,12 @@ export class FileContext {
     return known;
   }
 
-  /** The names of the functions the file defines, in file order. */
-  names(): IterableIterator<string> {
-    return this.byName.keys();
+  /**
+   * The names of the functions the file defines, in file order: an array, a plain answer the
+   * editor's cache can compare (an iterator would make every asking function uncacheable).
+   */
+  names(): string[] {
+    return [...this.byName.keys()];
   }
 
   isDefined(name: string): boolean {

@@ -15,10 +15,19 @@ import { normKey, pointerBase } from '../core/events';
 import type { Event } from '../core/events';
 import type { FunctionFacts } from '../core/facts';
 import * as K from '../../knowledge/dcache';
-import type { FileSummaries } from './summaries';
+import type { FileContext } from '../core/fileContext';
+
+/**
+ * What this module asks of a file (FileSummaries answers it; named here so that summaries.ts,
+ * which computes the parked fields with scanParkedFields, is not imported back).
+ */
+export interface ParkedFile extends FileContext {
+  definitions(name: string): readonly Node[];
+  parkedFields(): ParkedFields | null;
+}
 
 /** The fields of one file that hold a parked page and its mapping, and who wrote through them. */
-interface ParkedFields {
+export interface ParkedFields {
   /** Field paths without their root (`pg.page`, `head_pg.page`). */
   pages: Set<string>;
   /** Field paths holding a mapping of one of those pages, or an address copied from one. */
@@ -39,16 +48,17 @@ const keyOf = (n: Node): string => normKey(exprKey(pointerBase(n)));
 const FIELD_ASSIGN = /([A-Za-z_]\w*(?:\s*(?:->|\.)\s*\w+)+)\s*=(?!=)\s*([^;]+);/g;
 const CAST = /^\((?:const\s+)?(?:struct\s+)?\w+\s*\*+\)\s*/;
 
-const memo = new WeakMap<FileSummaries, ParkedFields | null>();
-
-function parkedFields(file: FileSummaries): ParkedFields | null {
-  if (memo.has(file)) return memo.get(file)!;
-  const found = scan(file);
-  memo.set(file, found);
-  return found;
+/** Asked through the file (ParkedFile.parkedFields), which computes it once with `scan`. */
+function parkedFields(file: ParkedFile): ParkedFields | null {
+  return file.parkedFields();
 }
 
-function scan(file: FileSummaries): ParkedFields | null {
+/**
+ * The file's parked page fields and the functions that store through their mappings. Read from
+ * the whole file: the editor's cache compares this answer, not the file's text, so an edit that
+ * leaves it alone keeps the other functions' results.
+ */
+export function scanParkedFields(file: ParkedFile): ParkedFields | null {
   const source = file.text(0, Infinity);
   const mapCall = new RegExp(`^(?:${[...K.MAP_BY_PAGE.keys()].join('|')})\\s*\\(([^;]*)\\)$`);
   const assigns = [...source.matchAll(FIELD_ASSIGN)].map((m) => ({
@@ -79,7 +89,7 @@ function scan(file: FileSummaries): ParkedFields | null {
 }
 
 /** The functions of the file that store through one of `maps` (or a local copied from one). */
-function writersThrough(file: FileSummaries, maps: Set<string>): ParkedFields['writers'] {
+function writersThrough(file: ParkedFile, maps: Set<string>): ParkedFields['writers'] {
   const words = [...maps].map((m) => m.split('.').pop()!);
   const out: ParkedFields['writers'] = [];
   for (const name of file.names()) {
@@ -124,12 +134,12 @@ export interface EarlierWrite {
 const UNMAPS = new RegExp(`\\b(?:${[...K.UNMAP].join('|')})\\s*\\(`);
 
 /** Whether a function's text can end a parked mapping of a file that writes through one. */
-export function mayEndParkedMapping(text: string, file: FileSummaries): boolean {
+export function mayEndParkedMapping(text: string, file: ParkedFile): boolean {
   return UNMAPS.test(text) && parkedFields(file) !== null;
 }
 
 /** The loads of parked pages in `facts` whose local the function unmaps (kunmap(page)). */
-export function earlierWrites(facts: FunctionFacts, file: FileSummaries): EarlierWrite[] {
+export function earlierWrites(facts: FunctionFacts, file: ParkedFile): EarlierWrite[] {
   if (!facts.all.some((e) => e.kind === 'call' && K.UNMAP.has(e.name))) return [];
   const parked = parkedFields(file);
   if (!parked) return [];

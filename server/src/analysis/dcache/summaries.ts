@@ -30,6 +30,8 @@ import { ringTypes, structTypes } from './userRing';
 import { flushGuard, guardAllows } from './flushGuard';
 import type { FlushGuard } from './flushGuard';
 import { FixpointMemo } from '../core/fixpoint';
+import { scanParkedFields } from './earlierWrites';
+import type { ParkedFields } from './earlierWrites';
 
 /** The tree a file belongs to (issue 13): its index, and the file's path inside the tree. */
 export interface TreeContext {
@@ -292,6 +294,13 @@ export class FileSummaries extends FileContext {
           this.handedUp(name, facts, facts.canon(pageKey(v)), depth + 1),
       )
     );
+  }
+
+  private parked: ParkedFields | null | undefined;
+  /** Page fields kept mapped across functions, and who stores through them (earlierWrites.ts). */
+  parkedFields(): ParkedFields | null {
+    if (this.parked === undefined) this.parked = scanParkedFields(this);
+    return this.parked;
   }
 
   /** The same-file functions whose text calls `name` (for a message), in file order. */
