@@ -13,7 +13,7 @@ import type { Event } from '../analysis/core/events';
 import type { FunctionFacts } from '../analysis/core/facts';
 import { FixpointMemo } from '../analysis/core/fixpoint';
 import type { FileSummaries } from '../analysis/dcache/summaries';
-import { flushGuard } from '../analysis/dcache/flushGuard';
+import { flushGuard, innermostIf } from '../analysis/dcache/flushGuard';
 import type { FlushGuard } from '../analysis/dcache/flushGuard';
 import { STORE_MACRO, WRITES_ARGUMENT } from '../knowledge/dcache';
 
@@ -118,24 +118,18 @@ function eventWrite(
 function guardOf(node: Node, facts: FunctionFacts, exclude: number): FlushGuard | undefined {
   const plain = flushGuard(node, facts, exclude);
   if (plain) return plain;
-  let child: Node = node;
-  for (let n = node.parent; n && n !== facts.cfg.node; child = n, n = n.parent) {
-    if (n.type !== 'if_statement') continue;
-    const cond = n.childForFieldName('condition');
-    if (!cond || child === cond) return undefined;
-    const inThen = n.childForFieldName('consequence')?.id === child.id;
-    const test = stripExpr(cond);
-    const op = test.type === 'binary_expression' ? test.childForFieldName('operator')?.text : '';
-    if (op !== '==' && op !== '!=') return undefined;
-    const left = stripExpr(test.childForFieldName('left') ?? test);
-    const right = test.childForFieldName('right')?.text.trim() ?? '';
-    const flag = left.type === 'identifier' ? facts.params.indexOf(left.text) : -1;
-    const constant = DIRECTION[right];
-    if (flag < 0 || flag === exclude || constant === undefined) return undefined;
-    // `rw == READ` in the then-branch: the flag is zero there.
-    return { flag, value: (op === '==') === inThen ? constant : !constant };
-  }
-  return undefined;
+  const at = innermostIf(node, facts.cfg.node);
+  if (!at) return undefined;
+  const test = stripExpr(at.cond);
+  const op = test.type === 'binary_expression' ? test.childForFieldName('operator')?.text : '';
+  if (op !== '==' && op !== '!=') return undefined;
+  const left = stripExpr(test.childForFieldName('left') ?? test);
+  const right = test.childForFieldName('right')?.text.trim() ?? '';
+  const flag = left.type === 'identifier' ? facts.params.indexOf(left.text) : -1;
+  const constant = DIRECTION[right];
+  if (flag < 0 || flag === exclude || constant === undefined) return undefined;
+  // `rw == READ` in the then-branch: the flag is zero there.
+  return { flag, value: (op === '==') === at.inThen ? constant : !constant };
 }
 
 /** Two writes of one parameter: always wins; two different flags make it always. */

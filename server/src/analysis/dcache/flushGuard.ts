@@ -50,20 +50,29 @@ export function flushGuard(
   facts: FunctionFacts,
   exclude: number,
 ): FlushGuard | undefined {
+  const at = innermostIf(node, facts.cfg.node);
+  if (!at) return undefined;
+  let test = stripExpr(at.cond);
+  let negated = false;
+  while (test.type === 'unary_expression' && test.childForFieldName('operator')?.text === '!') {
+    negated = !negated;
+    test = stripExpr(test.childForFieldName('argument') ?? test);
+  }
+  const flag = testedParam(test, facts, exclude);
+  return flag === undefined ? undefined : { flag, value: at.inThen !== negated };
+}
+
+/**
+ * The innermost `if` around `node` inside `root`: its condition, and whether `node` is in its
+ * then-branch. None when `node` is part of that condition.
+ */
+export function innermostIf(node: Node, root: Node): { cond: Node; inThen: boolean } | undefined {
   let child: Node = node;
-  for (let n = node.parent; n && n !== facts.cfg.node; child = n, n = n.parent) {
+  for (let n = node.parent; n && n !== root; child = n, n = n.parent) {
     if (n.type !== 'if_statement') continue;
     const cond = n.childForFieldName('condition');
     if (!cond || child === cond) return undefined;
-    const inThen = n.childForFieldName('consequence')?.id === child.id;
-    let test = stripExpr(cond);
-    let negated = false;
-    while (test.type === 'unary_expression' && test.childForFieldName('operator')?.text === '!') {
-      negated = !negated;
-      test = stripExpr(test.childForFieldName('argument') ?? test);
-    }
-    const flag = testedParam(test, facts, exclude);
-    return flag === undefined ? undefined : { flag, value: inThen !== negated };
+    return { cond, inThen: n.childForFieldName('consequence')?.id === child.id };
   }
   return undefined;
 }
