@@ -6,6 +6,7 @@
  * `node --import tsx scripts/audit-compare.ts AUDIT.json LEDGER.json [--write]`
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { KEEP_ORDER, ledgerKey as key, ledgerVerdicts, parseLedger } from './accuracy/data';
 
 interface Entry {
   file: string;
@@ -25,14 +26,7 @@ if (!auditPath || !ledgerPath) {
   process.exit(2);
 }
 
-const key = (e: Entry): string => `${e.file} ${e.function} ${e.rule}`;
-const RANK = ['TP', 'contract-only', 'undecided', 'FP'];
-const rank = (v: string): number => (RANK.includes(v) ? RANK.indexOf(v) : RANK.length);
-const ledger = new Map<string, Entry>();
-for (const e of (JSON.parse(readFileSync(ledgerPath, 'utf8')) as { entries: Entry[] }).entries) {
-  const old = ledger.get(key(e));
-  if (!old || rank(e.verdict) < rank(old.verdict)) ledger.set(key(e), e);
-}
+const ledger = ledgerVerdicts(parseLedger(readFileSync(ledgerPath, 'utf8'), ledgerPath).entries);
 
 const audit = JSON.parse(readFileSync(auditPath, 'utf8')) as { entries: Entry[] };
 const mine = new Map<string, number>();
@@ -52,7 +46,7 @@ for (const e of audit.entries) {
   }
 }
 const counts = (m: Map<string, number>): string =>
-  [...RANK, 'unreviewed'].map((v) => `${v} ${m.get(v) ?? 0}`).join(', ');
+  [...KEEP_ORDER, 'unreviewed'].map((v) => `${v} ${m.get(v) ?? 0}`).join(', ');
 process.stdout.write(`audit:  ${counts(mine)}\nledger: ${counts(theirs)}\n`);
 process.stdout.write(
   `agree ${audit.entries.filter((e) => e.agree).length}/${audit.entries.length}\n`,

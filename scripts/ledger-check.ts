@@ -6,14 +6,7 @@
  * Exits 1 when a true positive is lost. Lists what was lost, removed and left with `--list`.
  */
 import { readFileSync } from 'node:fs';
-
-interface Entry {
-  file: string;
-  function: string;
-  rule: string;
-  verdict: string;
-  reason?: string;
-}
+import { ledgerKey as key, ledgerVerdicts, parseLedger } from './accuracy/data';
 
 interface Finding {
   file: string;
@@ -29,22 +22,12 @@ if (!ledgerPath || !findingsPath) {
   process.exit(2);
 }
 
-const key = (f: { file: string; function: string; rule: string }): string =>
-  `${f.file} ${f.function} ${f.rule}`;
-const ledger = (JSON.parse(readFileSync(ledgerPath, 'utf8')) as { entries: Entry[] }).entries;
+const ledger = parseLedger(readFileSync(ledgerPath, 'utf8'), ledgerPath).entries;
 const findings = (JSON.parse(readFileSync(findingsPath, 'utf8')) as { findings: Finding[] })
   .findings;
 const present = new Set(findings.map(key));
 
-// A function with two findings can have two verdicts (one write true, one false): matching on
-// file + function + rule cannot tell them apart, so the one that must be kept wins.
-const RANK = ['TP', 'contract-only', 'undecided', 'FP'];
-const rank = (v: string): number => (RANK.includes(v) ? RANK.indexOf(v) : RANK.length);
-const verdicts = new Map<string, Entry>();
-for (const e of ledger) {
-  const old = verdicts.get(key(e));
-  if (!old || rank(e.verdict) < rank(old.verdict)) verdicts.set(key(e), e);
-}
+const verdicts = ledgerVerdicts(ledger);
 
 const counts = new Map<string, { kept: string[]; gone: string[] }>();
 for (const [k, e] of verdicts) {

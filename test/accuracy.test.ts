@@ -344,3 +344,23 @@ test('named targets: a flagged and a silent expectation checked on untouched fil
     /file is not a string/,
   );
 });
+
+test('ledger: two verdicts under one file+function+rule key count as the one that must be kept', () => {
+  const entry = (verdict: 'TP' | 'FP', reason: string) => ({
+    file: 'drivers/x/y.c',
+    function: 'y_copy',
+    rule: 'missing-flush-dcache-page',
+    verdict,
+    reason,
+  });
+  const finding = { file: 'drivers/x/y.c', function: 'y_copy', rule: 'missing-flush-dcache-page' };
+  // Whichever order the ledger lists them in, the true verdict is the one scored.
+  for (const entries of [
+    [entry('FP', 'second write: private'), entry('TP', 'first write: page cache')],
+    [entry('TP', 'first write: page cache'), entry('FP', 'second write: private')],
+  ]) {
+    const s = scoreLedger([finding], { kernel: '6.12', entries });
+    assert.equal(s.byVerdict.TP, 1);
+    assert.equal(s.byVerdict.FP, 0);
+  }
+});

@@ -144,6 +144,26 @@ export function ledgerKey(f: { file: string; function: string; rule: string }): 
   return `${f.file}::${f.function}::${f.rule}`;
 }
 
+/** Verdicts in the order of what a change must keep: a true finding first, a false one last. */
+export const KEEP_ORDER: readonly Verdict[] = ['TP', 'contract-only', 'undecided', 'FP'];
+
+/**
+ * One entry per ledger key. A function with two findings of one rule can carry two verdicts (one
+ * write true, one false) that file + function + rule cannot tell apart: the one that must be kept
+ * wins, so a lost true finding is never hidden by its false twin.
+ */
+export function ledgerVerdicts<
+  E extends Pick<LedgerEntry, 'file' | 'function' | 'rule' | 'verdict'>,
+>(entries: readonly E[]): Map<string, E> {
+  const out = new Map<string, E>();
+  for (const e of entries) {
+    const old = out.get(ledgerKey(e));
+    if (!old || KEEP_ORDER.indexOf(e.verdict) < KEEP_ORDER.indexOf(old.verdict))
+      out.set(ledgerKey(e), e);
+  }
+  return out;
+}
+
 export type ApiFamily = 'dcache' | 'vmap';
 
 export function apiFamily(call: string): ApiFamily {

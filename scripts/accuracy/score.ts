@@ -1,5 +1,5 @@
 /** The harness's arithmetic: recall and false alarms by slice, precision against a ledger. Pure. */
-import { apiFamily, ledgerKey } from './data';
+import { apiFamily, ledgerKey, ledgerVerdicts } from './data';
 import type { LabelSite, Ledger, Verdict } from './data';
 
 /** For a 6.12 function: absent from 6.1's same file (new), present with other text (changed). */
@@ -109,8 +109,9 @@ export function scoreLedger(
   findings: readonly { file: string; function: string; rule: string }[],
   ledger: Ledger | undefined,
 ): LedgerScore {
-  const verdicts = new Map<string, Verdict>();
-  for (const e of ledger?.entries ?? []) verdicts.set(ledgerKey(e), e.verdict);
+  const verdicts = new Map<string, Verdict>(
+    [...ledgerVerdicts(ledger?.entries ?? [])].map(([k, e]) => [k, e.verdict]),
+  );
   const byVerdict: Record<Verdict, number> = { TP: 0, 'contract-only': 0, FP: 0, undecided: 0 };
   const matched = new Set<string>();
   const unreviewedByRule = new Map<string, number>();
