@@ -59,7 +59,10 @@ const RELEVANT = wordTest(
 /** The helpers the table says flush for their callers: their definitions keep the flush. */
 const CONTRACT = wordTest(acrossVersions(() => [...K.FLUSH_CONTRACT.keys()]));
 
-const RING_FILE = [wordTest(K.PUBLISH_PAGE), wordTest(['flush_dcache_page', 'flush_dcache_folio'])];
+const RING_FILE = [
+  wordTest(K.PUBLISH_PAGE),
+  wordTest(['flush_dcache_page', 'flush_dcache_folio', 'flush_kernel_vmap_range']),
+];
 
 export const rule: Rule = {
   meta: {
