@@ -26,7 +26,13 @@ import {
   WRITES_ARGUMENT,
 } from '../../knowledge/dcache';
 import type { TreeFacts } from '../../xref/types';
-import { mappedFieldRoots, ringTypes, structTypes, userMappedFields } from './userRing';
+import {
+  mappedFieldRoots,
+  ringPageLookups,
+  ringTypes,
+  structTypes,
+  userMappedFields,
+} from './userRing';
 import { flushGuard, guardAllows } from './flushGuard';
 import type { FlushGuard } from './flushGuard';
 import { FixpointMemo } from '../core/fixpoint';
@@ -103,6 +109,12 @@ export class FileSummaries extends FileContext {
     for (const f of this.userFields())
       if (new RegExp(`(?:->|\\.)\\s*${f}\\b`).test(text)) return true;
     return false;
+  }
+
+  private lookups: Set<string> | undefined;
+  /** The file's own helpers looking up a user-mapped ring's page by address (userRing.ts). */
+  ringPageLookups(): Set<string> {
+    return (this.lookups ??= ringPageLookups([...this.byName.values()].flat(), this.source));
   }
 
   /** ringRoots, and the names given the address kept in a user-mapped field (userRing.ts). */

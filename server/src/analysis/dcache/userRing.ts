@@ -169,3 +169,14 @@ export function mappedFieldRoots(fn: Node, fields: ReadonlySet<string>): Set<str
   visit(fn);
   return out;
 }
+
+/**
+ * A ring file's own address-to-page helpers (`pgv_to_page`: `vmalloc_to_page` or `virt_to_page`
+ * of a ring address, net/packet/af_packet.c, 6.1 and 6.12): in a file that keeps a user-mapped
+ * ring they look up the ring's pages, so a page they return holds what user space stored there.
+ */
+export function ringPageLookups(functions: readonly Node[], source: string): Set<string> {
+  if (ringTypes(functions, source).size === 0) return new Set();
+  const apis = new Set(ADDRESS_TO_PAGE);
+  return new Set([...addressToPageFunctions(functions)].filter((n) => !apis.has(n)));
+}
