@@ -104,9 +104,12 @@ export function needsFlush(
       return copies && fileData;
     }
     // A whole-page helper (clear_highpage, copy_highpage: kmap_local_page, write, kunmap, no
-    // flush; include/linux/highmem.h:237 and :320, 6.12) filling a page the function then marks
-    // up to date fills file data for readers through every mapping.
-    return origin === 'visible' || (vias.has('page-write') && publishes(model, page, facts.canon));
+    // flush; include/linux/highmem.h:237 and :320, 6.12) or a store through page_address()
+    // filling a page the function then marks up to date fills file data for readers through
+    // every mapping (fs/ntfs3/inode.c inode_write_data, 6.1: page_address() of a page of the
+    // inode's mapping, then SetPageUptodate).
+    const fills = vias.has('page-write') || vias.has('linear');
+    return origin === 'visible' || (fills && publishes(model, page, facts.canon));
   }
   // A page the caller passes in (a bio page it holds included) is the caller's to flush when
   // every same-file caller does so.
