@@ -42,6 +42,7 @@ import {
 import { contractReport, flushContractBreach } from '../analysis/dcache/flushContract';
 import { mayEndParkedMapping } from '../analysis/dcache/earlierWrites';
 import type { Finding, Rule, RuleContext } from './types';
+import { ringPremise } from '../analysis/dcache/userRing';
 
 /** Words without which a function maps and writes no page: every mapping API of the table. */
 const RELEVANT = wordTest(
@@ -97,7 +98,12 @@ export const rule: Rule = {
     for (const page of writtenPages(model)) {
       const premise: { value?: Premise } = {};
       if (!needsFlush(page, model, ctx.facts, ctx.file, premise)) continue;
-      const finding = checkPage(page, model, ctx, premise.value);
+      const finding = checkPage(
+        page,
+        model,
+        ctx,
+        ringPremise(page, ctx.file, ctx.facts.cfg.node) ?? premise.value,
+      );
       if (finding) findings.push(finding);
     }
     return findings;

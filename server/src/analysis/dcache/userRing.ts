@@ -8,6 +8,7 @@
  * flush_dcache_page: the kernel wrote a page user space maps).
  */
 import type { Node } from '../../parsing/parser';
+import type { Premise } from '../core/origin';
 import { PUBLISH_PAGE, SAME_PAGE } from '../../knowledge/dcache';
 import { indexBy } from '../../knowledge/table';
 import { calleeName, callArguments, stripExpr } from '../../parsing/nodeText';
@@ -179,4 +180,17 @@ export function ringPageLookups(functions: readonly Node[], source: string): Set
   if (ringTypes(functions, source).size === 0) return new Set();
   const apis = new Set(ADDRESS_TO_PAGE);
   return new Set([...addressToPageFunctions(functions)].filter((n) => !apis.has(n)));
+}
+
+/** Why a ring page (`ring:<root>`, pageModel.ts) is user-visible: its structure or its field. */
+export function ringPremise(
+  page: string,
+  file: { ringRoots(fn: Node): Set<string> },
+  fn: Node,
+): Premise | undefined {
+  const root = /^ring:(\w+)$/.exec(page)?.[1];
+  if (!root) return undefined;
+  return file.ringRoots(fn).has(root)
+    ? { kind: 'ring', name: root, node: fn }
+    : { kind: 'mapped-field', name: root, node: fn };
 }
