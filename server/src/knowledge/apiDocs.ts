@@ -61,6 +61,8 @@ export function roleInWords(r: VersionedRole): string {
       return `makes the bio_vec in ${ARG(r.bvec)} hold the page in ${ARG(r.page)}`;
     case 'bvec-iterator':
       return `makes the iterator in ${ARG(r.iter)} walk the bio_vecs in ${ARG(r.bvec)}; an ITER_DEST one is filled by whoever consumes it`;
+    case 'fills-iterator-by-device':
+      return `fills the iterator in ${ARG(r.iter)} by direct I/O: the device writes the pages, no kernel mapping of them`;
     case 'sg-miter':
       return `sg_miter walk: ${r.step}`;
     case 'vmap-source':

@@ -242,6 +242,7 @@ export const APIS: readonly KernelApi[] = [
   { name: 'bvec_set_page', roles: [{ role: 'sets-bvec-page', bvec: 0, page: 1 }], source: 'include/linux/bvec.h:45 (6.1)' },
   { name: 'bvec_set_folio', roles: [{ role: 'sets-bvec-page', bvec: 0, page: 1 }], since: '6.12', source: 'include/linux/bvec.h:59 (6.12)' },
   { name: 'iov_iter_bvec', roles: [{ role: 'bvec-iterator', iter: 0, direction: 1, bvec: 2 }], source: 'include/linux/uio.h:246 (6.1)', hover: 'Makes an iterator over bio_vecs. With ITER_DEST (READ) whoever consumes the iterator (`vfs_iter_read()`, `copy_to_iter()`, `iov_iter_zero()`) fills the pages through kernel mappings: a page-cache page filled this way needs `flush_dcache_page()` after.' },
+  { name: 'fscache_read', roles: [{ role: 'fills-iterator-by-device', iter: 2 }], source: 'include/linux/fscache.h:507 (6.1); the cache backend reads with IOCB_DIRECT, fs/cachefiles/io.c:140 (6.1), :141 (6.12)', hover: 'Reads from the local cache into the iterator by direct I/O on the backing file: the pages are filled by the device (or by a block driver that flushes what it copies), so the caller owes no `flush_dcache_page()` for them.' },
   { name: 'folio_page', roles: [{ role: 'same-page', arg: 0 }], source: 'include/linux/page-flags.h:288 (6.1)' },
   { name: 'folio_file_page', roles: [{ role: 'same-page', arg: 0 }], source: 'include/linux/pagemap.h:743 (6.1)' },
   { name: 'compound_head', roles: [{ role: 'same-page', arg: 0 }], source: 'include/linux/page-flags.h:260 (6.1)' },

@@ -131,6 +131,12 @@ export let SETS_BVEC_PAGE: Map<string, { bvec: number; page: number }>;
 /** Calls that make an iterator over bio_vecs: name → the iterator, direction and bvec arguments. */
 export let BVEC_ITERATOR: Map<string, { iter: number; direction: number; bvec: number }>;
 
+/**
+ * Calls that fill an ITER_DEST iterator by direct I/O: name → the iterator argument. The device
+ * writes the pages; a block driver that copies by CPU flushes them itself (cachetlb.rst).
+ */
+export let DEVICE_FILLED_ITERATOR: Map<string, number>;
+
 /** Tests whether a file has shared writable user mappings (include/linux/fs.h). */
 export let WRITABLY_MAPPED_TEST: Set<string>;
 
@@ -194,6 +200,7 @@ derivedFromTable(() => {
   SETS_BVEC_PAGE = new Map(
     withRole('sets-bvec-page').map(([n, r]) => [n, { bvec: r.bvec, page: r.page }]),
   );
+  DEVICE_FILLED_ITERATOR = indexBy('fills-iterator-by-device', (r) => r.iter);
   BVEC_ITERATOR = new Map(
     withRole('bvec-iterator').map(([n, r]) => [
       n,

@@ -84,6 +84,11 @@ export type Role =
    * of argument `direction` (ITER_DEST/READ: whoever consumes it fills the pages).
    */
   | { role: 'bvec-iterator'; iter: number; direction: number; bvec: number }
+  /**
+   * Consumes the ITER_DEST iterator in argument `iter` by direct I/O: the device fills the pages
+   * (or the block driver that copies by CPU, which owns the flush), not a kernel mapping here.
+   */
+  | { role: 'fills-iterator-by-device'; iter: number }
   /** The sg_miter walk: `next` maps `miter->addr`, `stop` flushes when writing to the list. */
   | { role: 'sg-miter'; step: 'start' | 'next' | 'stop' }
   /** Returns a vmap/vmalloc alias; `aliasesPages`: of existing pages rather than fresh memory. */

@@ -50,7 +50,9 @@ export function iteratorWrites(
       const held = bvecs.get(key(bv));
       iters.set(key(it), held ? notePage(held, e.name) : bvecPage(bv).key);
     } else if (iters.size > 0 && !ITER_BOOKKEEPING.test(e.name)) {
+      const byDevice = K.DEVICE_FILLED_ITERATOR.get(e.name);
       for (const a of e.args) {
+        if (byDevice !== undefined && a === e.args[byDevice]) continue;
         const page = iters.get(key(a));
         if (page === undefined) continue;
         out.push({ e, page });
