@@ -14,6 +14,7 @@ import { FILLS_VISIBLE_ARRAY, SG_ITERATOR } from '../../xref/sources';
 import * as K from '../../knowledge/dcache';
 import { NEXT_ENTRY } from '../../knowledge/shared';
 import type { FileSummaries } from './summaries';
+import { chainedOnPage } from './pageChains';
 
 /** Why `page` is private by evidence from beyond its own assignment, if it is. */
 export function privateElsewhere(
@@ -24,7 +25,8 @@ export function privateElsewhere(
   return (
     helperArray(page, facts, file) ??
     payloadSetHere(page, facts) ??
-    privateSgCursor(page, facts, file)
+    privateSgCursor(page, facts, file) ??
+    chainedOnPage(page, facts)
   );
 }
 
