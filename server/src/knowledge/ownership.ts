@@ -9,6 +9,8 @@
 export interface OwnedMemory {
   /** Tree-relative source files the contract covers. */
   files?: readonly string[];
+  /** Or: every tree-relative path this pattern matches (a kind of directory, not one driver). */
+  paths?: RegExp;
   /**
    * Or: the files that define an instance of this operations structure (a filesystem's backend
    * for a VFS service), wherever they are.
@@ -45,6 +47,46 @@ export const OWNED_BY_SUBSYSTEM: readonly OwnedMemory[] = [
     source: 'mm/zsmalloc.c:1040 and :1060 (6.1); mm/zsmalloc.c:973 and :993 (6.12)',
   },
   {
+    files: ['fs/jfs/jfs_metapage.c'],
+    why: "JFS metapages live in the mapping of the filesystem's direct inode (new_inode() at mount, never given a directory entry) or of the inode they index: a directory or one of the special allocation-map inodes; regular file data never goes through a metapage",
+    source:
+      'fs/jfs/super.c:545 and :555, fs/jfs/jfs_metapage.c:600 (6.1); fs/jfs/super.c:545 and :555, fs/jfs/jfs_metapage.c:601 (6.12)',
+  },
+  {
+    files: ['fs/btrfs/free-space-cache.c'],
+    why: 'the v1 free-space cache is kept in the page cache of free-space inodes that btrfs creates in the root tree (btrfs_insert_empty_inode, found through a BTRFS_FREE_SPACE_OBJECTID item) and never links into a directory, so user space cannot open or mmap them',
+    source:
+      'fs/btrfs/free-space-cache.c:74, :88 and :174 (6.1); fs/btrfs/free-space-cache.c:81, :94 and :180 (6.12)',
+  },
+  {
+    files: ['fs/nilfs2/page.c'],
+    why: "nilfs's buffer and page copy helpers serve its metadata caches only: the b-tree node cache (btnode.c) and the shadow maps of the metadata files (mdt.c), internal mappings user space cannot mmap",
+    source:
+      'fs/nilfs2/btnode.c:277, fs/nilfs2/mdt.c:544, :575 and :638 (6.1); fs/nilfs2/btnode.c:311, fs/nilfs2/mdt.c:543, :576 and :641 (6.12)',
+  },
+  {
+    files: ['fs/reiserfs/xattr.c'],
+    why: 'reiserfs keeps extended attributes in files under its hidden .reiserfs_priv root, marked S_PRIVATE and hidden from lookup (xattr_lookup_poison_ops), so user space cannot open or mmap them',
+    source: 'fs/reiserfs/xattr.c:891 and :962 (6.1); fs/reiserfs/xattr.c:955 and :966 (6.12)',
+  },
+  {
+    files: ['fs/xfs/scrub/xfile.c'],
+    why: 'an xfile is scrub scratch memory in a kernel-internal shmem file (shmem_kernel_file_setup: S_PRIVATE, no file descriptor), never exported to user space',
+    source: 'fs/xfs/scrub/xfile.c:64, mm/shmem.c:5385 (6.12)',
+  },
+  {
+    files: ['crypto/async_tx/async_raid6_recov.c'],
+    why: "RAID-6 recovery computes lost blocks into the stripe cache's own pages (raid5 grow_buffers alloc_page) or its per-CPU spare page; the array's only copy to or from bio pages is async_memcpy, in another file",
+    source:
+      'drivers/md/raid5.c:542, :1839 and :2285 (6.1); drivers/md/raid5.c:548, :1826 and :2272 (6.12)',
+  },
+  {
+    paths: /^(?!tools\/).*\/selftests\//,
+    why: 'in-kernel self-tests (built only with a developer option such as DRM_I915_SELFTEST, "Recommended for driver developers only") exercise objects the test creates inside the kernel, with no handle held by a user process',
+    source:
+      'drivers/gpu/drm/i915/Kconfig.debug:169 (6.1), :191 (6.12); drivers/gpu/drm/i915/gem/i915_gem_mman.c:1138 (6.1), :1156 (6.12)',
+  },
+  {
     implements: 'fsverity_operations',
     why: "a filesystem's fs-verity backend reads and writes the Merkle tree and descriptor, kept past i_size (ext4, f2fs) or in their own items (btrfs) of a read-only file: pages fully beyond i_size are not visible to user space, and a verity file cannot be opened for writing",
     source:
@@ -61,7 +103,9 @@ export function ownedBySubsystem(
   defines: (type: string) => boolean,
 ): OwnedMemory | undefined {
   return OWNED_BY_SUBSYSTEM.find((c) =>
-    c.implements ? defines(c.implements) : file !== undefined && (c.files ?? []).includes(file),
+    c.implements
+      ? defines(c.implements)
+      : file !== undefined && ((c.files ?? []).includes(file) || (c.paths?.test(file) ?? false)),
   );
 }
 
