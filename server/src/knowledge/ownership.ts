@@ -87,6 +87,12 @@ export const OWNED_BY_SUBSYSTEM: readonly OwnedMemory[] = [
       'drivers/gpu/drm/i915/Kconfig.debug:169 (6.1), :191 (6.12); drivers/gpu/drm/i915/gem/i915_gem_mman.c:1138 (6.1), :1156 (6.12)',
   },
   {
+    paths: /^drivers\/vfio\/pci\/[^/]+\//,
+    why: 'VFIO PCI variant drivers add live migration and dirty tracking to vfio-pci-core: the pages they write are their own migration and tracker buffers, which user space reaches only by read() and write() on the migration data_fd (an anonymous-inode file without .mmap) or the device reaches by DMA; the regions user space maps are device BARs (pfn maps, vfio_pci_core_mmap), not pages',
+    source:
+      'include/uapi/linux/vfio.h:865 and :940, drivers/vfio/pci/mlx5/main.c:222 and :341, drivers/vfio/pci/vfio_pci_core.c:1701 (6.1); include/uapi/linux/vfio.h:1049 and :1157, drivers/vfio/pci/mlx5/main.c:583 and :998, drivers/vfio/pci/vfio_pci_core.c:1712 (6.12)',
+  },
+  {
     implements: 'fsverity_operations',
     why: "a filesystem's fs-verity backend reads and writes the Merkle tree and descriptor, kept past i_size (ext4, f2fs) or in their own items (btrfs) of a read-only file: pages fully beyond i_size are not visible to user space, and a verity file cannot be opened for writing",
     source:

@@ -50,6 +50,7 @@ const covered = [
   ['fs/nilfs2/page.c', /b-tree node cache \(btnode\.c\) and the shadow maps/],
   ['crypto/async_tx/async_raid6_recov.c', /stripe cache's own pages/],
   ['drivers/gpu/drm/gx/selftests/gx_coherency.c', /in-kernel self-tests/],
+  ['drivers/vfio/pci/vx/migrate.c', /VFIO PCI variant drivers/],
 ] as const;
 
 test('tree: metadata page caches and self-test objects are written without a user alias', async () => {
@@ -69,6 +70,7 @@ test('tree: metadata page caches and self-test objects are written without a use
     'fs/nilfs2/file.c',
     'crypto/async_tx/async_memcpy.c',
     'drivers/gpu/drm/gx/gx_coherency.c',
+    'drivers/vfio/vfio_main.c',
     'tools/testing/selftests/mm/gx_fill.c',
   ]) {
     const r = await lintBoth(miniTree({ [file]: CACHE_FILL }), file);
