@@ -31,6 +31,7 @@ import { flushGuard, guardAllows } from './flushGuard';
 import type { FlushGuard } from './flushGuard';
 import { FixpointMemo } from '../core/fixpoint';
 import { scanParkedFields } from './earlierWrites';
+import { cryptDestination, pageInScatterlist } from './cryptoWalk';
 import type { ParkedFields } from './earlierWrites';
 
 /** The tree a file belongs to (issue 13): its index, and the file's path inside the tree. */
@@ -137,7 +138,7 @@ export class FileSummaries extends FileContext {
       for (const e of facts.all) {
         checkDeadline();
         if (e.kind !== 'call') continue;
-        const idx = FLUSH.get(e.name);
+        const idx = FLUSH.get(e.name) ?? cryptDestination(e, facts);
         let flushed: FlushedPlace[] | 'any' | undefined;
         if (idx !== undefined) flushed = [{ index: idx, path: '' }];
         else if (e.name === 'sg_miter_stop') flushed = 'any';
@@ -153,7 +154,10 @@ export class FileSummaries extends FileContext {
           // A helper told by a constant that the page is clean flushes nothing here.
           if (!guardAllows(place.when, e.args)) continue;
           const arg = e.args[place.index];
-          const key = arg ? facts.canon(pageKey(arg)) + place.path : '';
+          const named = arg ? facts.canon(pageKey(arg)) + place.path : '';
+          // A local scatterlist the function put one page into stands for that page.
+          const key =
+            (!facts.params.includes(rootOf(named)) && pageInScatterlist(named, facts)) || named;
           const root = rootOf(key);
           const index = facts.params.indexOf(root);
           const path = key.slice(root.length);
