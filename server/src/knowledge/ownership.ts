@@ -36,10 +36,10 @@ export const OWNED_BY_SUBSYSTEM: readonly OwnedMemory[] = [
       'kernel/power/snapshot.c:189, kernel/power/hibernate.c:752 and :1018 (6.1); kernel/power/snapshot.c:191, kernel/power/hibernate.c:783 and :1034 (6.12)',
   },
   {
-    files: ['kernel/kexec_core.c'],
-    why: "kexec segments are loaded into the image's own pages (kimage_alloc_pages) or the reserved crash-kernel region, read only by the next kernel after machine_kexec()",
+    files: ['kernel/kexec_core.c', 'arch/x86/kernel/crash.c'],
+    why: "kexec segments are loaded into the image's own pages (kimage_alloc_pages) or the reserved crash-kernel region, read only by the next kernel after machine_kexec(); on CPU or memory hotplug x86 rewrites the crash image's elfcorehdr segment in that reserved region",
     source:
-      'kernel/kexec_core.c:300, :776 and :844 (6.1); kernel/kexec_core.c:267, :709 and :780 (6.12)',
+      'kernel/kexec_core.c:300, :776 and :844 (6.1); kernel/kexec_core.c:267, :709 and :780, arch/x86/kernel/crash.c:499 (6.12)',
   },
   {
     files: ['mm/zsmalloc.c'],
@@ -91,6 +91,12 @@ export const OWNED_BY_SUBSYSTEM: readonly OwnedMemory[] = [
     why: 'VFIO PCI variant drivers add live migration and dirty tracking to vfio-pci-core: the pages they write are their own migration and tracker buffers, which user space reaches only by read() and write() on the migration data_fd (an anonymous-inode file without .mmap) or the device reaches by DMA; the regions user space maps are device BARs (pfn maps, vfio_pci_core_mmap), not pages',
     source:
       'include/uapi/linux/vfio.h:865 and :940, drivers/vfio/pci/mlx5/main.c:222 and :341, drivers/vfio/pci/vfio_pci_core.c:1701 (6.1); include/uapi/linux/vfio.h:1049 and :1157, drivers/vfio/pci/mlx5/main.c:583 and :998, drivers/vfio/pci/vfio_pci_core.c:1712 (6.12)',
+  },
+  {
+    files: ['drivers/gpu/drm/i915/gt/shmem_utils.c'],
+    why: "i915's shmem helpers serve the driver's own shmem files: engine default context images (copied from a kernel context's state object) and context parameters, created by shmem_file_setup without a file descriptor and never handed to user space",
+    source:
+      'drivers/gpu/drm/i915/gt/shmem_utils.c:20, drivers/gpu/drm/i915/gt/intel_gt.c:548 (6.1); drivers/gpu/drm/i915/gt/shmem_utils.c:22, drivers/gpu/drm/i915/gt/intel_gt.c:611 (6.12)',
   },
   {
     implements: 'fsverity_operations',

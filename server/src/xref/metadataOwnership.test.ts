@@ -51,6 +51,8 @@ const covered = [
   ['crypto/async_tx/async_raid6_recov.c', /stripe cache's own pages/],
   ['drivers/gpu/drm/gx/selftests/gx_coherency.c', /in-kernel self-tests/],
   ['drivers/vfio/pci/vx/migrate.c', /VFIO PCI variant drivers/],
+  ['drivers/gpu/drm/i915/gt/shmem_utils.c', /engine default context images/],
+  ['arch/x86/kernel/crash.c', /elfcorehdr segment/],
 ] as const;
 
 test('tree: metadata page caches and self-test objects are written without a user alias', async () => {
@@ -71,6 +73,8 @@ test('tree: metadata page caches and self-test objects are written without a use
     'crypto/async_tx/async_memcpy.c',
     'drivers/gpu/drm/gx/gx_coherency.c',
     'drivers/vfio/vfio_main.c',
+    'drivers/gpu/drm/i915/gem/i915_gem_shmem.c',
+    'arch/x86/kernel/crash_dump_64.c',
     'tools/testing/selftests/mm/gx_fill.c',
   ]) {
     const r = await lintBoth(miniTree({ [file]: CACHE_FILL }), file);
