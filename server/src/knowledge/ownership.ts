@@ -99,6 +99,17 @@ export const OWNED_BY_SUBSYSTEM: readonly OwnedMemory[] = [
       'drivers/gpu/drm/i915/gt/shmem_utils.c:20, drivers/gpu/drm/i915/gt/intel_gt.c:548 (6.1); drivers/gpu/drm/i915/gt/shmem_utils.c:22, drivers/gpu/drm/i915/gt/intel_gt.c:611 (6.12)',
   },
   {
+    files: ['mm/swapfile.c'],
+    why: "the pages swapfile.c writes through a kernel mapping are swap-count continuation pages: alloc_page'd by add_swap_count_continuation and linked behind the page of the vmalloc'd swap_map, read back only by the swap code",
+    source: 'mm/swapfile.c:3090, :3470 and :3544 (6.1); mm/swapfile.c:3479, :3832 and :3901 (6.12)',
+  },
+  {
+    files: ['drivers/gpu/drm/vmwgfx/vmwgfx_mob.c'],
+    why: 'memory-object page tables and object tables that the driver builds in buffer objects it creates itself (vmw_bo_create_and_populate) for the virtual device to read; no user handle names them',
+    source:
+      'drivers/gpu/drm/vmwgfx/vmwgfx_mob.c:254 and :416 (6.1); drivers/gpu/drm/vmwgfx/vmwgfx_mob.c:255 and :419 (6.12)',
+  },
+  {
     implements: 'fsverity_operations',
     why: "a filesystem's fs-verity backend reads and writes the Merkle tree and descriptor, kept past i_size (ext4, f2fs) or in their own items (btrfs) of a read-only file: pages fully beyond i_size are not visible to user space, and a verity file cannot be opened for writing",
     source:

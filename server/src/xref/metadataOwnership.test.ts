@@ -53,6 +53,8 @@ const covered = [
   ['drivers/vfio/pci/vx/migrate.c', /VFIO PCI variant drivers/],
   ['drivers/gpu/drm/i915/gt/shmem_utils.c', /engine default context images/],
   ['arch/x86/kernel/crash.c', /elfcorehdr segment/],
+  ['mm/swapfile.c', /swap-count continuation pages/],
+  ['drivers/gpu/drm/vmwgfx/vmwgfx_mob.c', /memory-object page tables/],
 ] as const;
 
 test('tree: metadata page caches and self-test objects are written without a user alias', async () => {
@@ -75,6 +77,8 @@ test('tree: metadata page caches and self-test objects are written without a use
     'drivers/vfio/vfio_main.c',
     'drivers/gpu/drm/i915/gem/i915_gem_shmem.c',
     'arch/x86/kernel/crash_dump_64.c',
+    'mm/swap_state.c',
+    'drivers/gpu/drm/vmwgfx/vmwgfx_blit.c',
     'tools/testing/selftests/mm/gx_fill.c',
   ]) {
     const r = await lintBoth(miniTree({ [file]: CACHE_FILL }), file);
