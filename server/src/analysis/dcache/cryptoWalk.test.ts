@@ -69,3 +69,30 @@ test(`${RULE}: a page decrypted in place is flushed by the cipher walk`, async (
     'missing: the request has not run',
   );
 });
+
+/** The same page decrypted block by block: a walk over the blocks of a page runs at least once. */
+const BY_BLOCK = IN_PLACE.replace(
+  '\treturn xc_crypt_block(st, page, page, 0, XC_DECRYPT);',
+  `\tfor (off = 0; off < (PAGE_SIZE / st->block); off++) {
+\t\trc = xc_crypt_block(st, page, page, off, XC_DECRYPT);
+\t\tif (rc)
+\t\t\tbreak;
+\t}
+\treturn rc;`,
+).replace('\tvoid *virt;\n', '\tvoid *virt;\n\tunsigned long off;\n\tint rc = 0;\n');
+
+test(`${RULE}: a loop over the blocks of a page runs its body at least once`, async () => {
+  assert.ok(BY_BLOCK.includes('off < (PAGE_SIZE / st->block)'));
+  assert.deepEqual(
+    (await lint(BY_BLOCK, [RULE])).findings.map((f) => f.function),
+    [],
+    'noisy: the first block is decrypted, and the page flushed, on every path',
+  );
+  // A count the caller gives may be zero: the loop may not run, and the page stays unflushed.
+  const counted = BY_BLOCK.replace('off < (PAGE_SIZE / st->block)', 'off < st->nr_blocks');
+  assert.deepEqual(
+    (await lint(counted, [RULE])).findings.map((f) => f.function),
+    ['xc_decrypt_page'],
+    'missing: a loop that may run no round',
+  );
+});
