@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lint } from '../../../../test/helpers';
+import { lintBoth, miniTree } from '../../../../test/xref/miniTree';
 
 const RULE = 'missing-flush-dcache-page';
 
@@ -95,4 +96,42 @@ test(`${RULE}: a loop over the blocks of a page runs its body at least once`, as
     ['xc_decrypt_page'],
     'missing: a loop that may run no round',
   );
+});
+
+/** A cached page filled in one file and decrypted in place by a helper of another. */
+const FILL = `int xc_fill_cached(struct address_space *mapping, struct xc_stat *st, const char *buf)
+{
+\tstruct page *page = find_get_page(mapping, 0);
+\tchar *kaddr = kmap_local_page(page);
+
+\tmemcpy(kaddr, buf, PAGE_SIZE);
+\tkunmap_local(kaddr);
+\treturn xc_decrypt_in_place(st, page);
+}
+`;
+
+const HELPER = IN_PLACE.replace(/int xc_decrypt_page[\s\S]*$/, '')
+  .concat(`int xc_decrypt_in_place(struct xc_stat *st, struct page *page)
+{
+\treturn xc_crypt_block(st, page, page, 0, XC_DECRYPT);
+}
+`);
+
+test(`tree: ${RULE}: a caller in another file sees the walk's flush through the helper`, async () => {
+  const flushed = await lintBoth(
+    miniTree({ 'fs/xc/crypto.c': HELPER, 'fs/xc/fill.c': FILL }),
+    'fs/xc/fill.c',
+  );
+  assert.equal(flushed.alone, 1, 'judged alone the helper is unknown');
+  assert.equal(flushed.indexed, 0, 'noisy: xc_decrypt_in_place flushes the page it decrypts');
+  const other = HELPER.replace(
+    'xc_crypt_block(st, page, page, 0, XC_DECRYPT)',
+    'xc_crypt_block(st, st->scratch, page, 0, XC_DECRYPT)',
+  );
+  assert.notEqual(other, HELPER);
+  const unflushed = await lintBoth(
+    miniTree({ 'fs/xc/crypto.c': other, 'fs/xc/fill.c': FILL }),
+    'fs/xc/fill.c',
+  );
+  assert.equal(unflushed.indexed, 1, 'missing: the helper decrypts into another page');
 });

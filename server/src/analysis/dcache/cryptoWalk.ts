@@ -34,3 +34,25 @@ export function pageInScatterlist(key: string, facts: FunctionFacts): string | u
   const [only] = pages;
   return pages.size === 1 ? only : undefined;
 }
+
+const CRYPT_WORD = new RegExp(`\\b(?:${[...CRYPT_DESTINATION.keys()].join('|')})\\b`);
+const SG_STORE_WORD = new RegExp(`\\b(?:${[...SG_STORES_PAGE.keys()].join('|')})\\b`);
+/** A file's text, by range (FileSummaries). */
+interface FileText {
+  text(start: number, end: number): string;
+}
+const runsCrypt = new WeakMap<FileText, boolean>();
+
+/**
+ * Whether a function's flushes may come from a crypto walk: it puts a page into a scatterlist,
+ * in a file that sets up cipher requests (the tree index asks this before it summarises flushes).
+ */
+export function mayFlushByWalk(fnText: string, file: FileText): boolean {
+  if (!SG_STORE_WORD.test(fnText)) return false;
+  let runs = runsCrypt.get(file);
+  if (runs === undefined) {
+    runs = CRYPT_WORD.test(file.text(0, Number.MAX_SAFE_INTEGER));
+    runsCrypt.set(file, runs);
+  }
+  return runs;
+}

@@ -257,7 +257,8 @@ export class FileSummaries extends FileContext {
         if (!arg) return false;
         const key = facts.canon(pageKey(arg) + path);
         // `return fill(folio);` runs nothing after the call: a flush further down is another path.
-        if (!returnsValueOf(e.node) && this.flushedOnEveryPathAfter(facts, e, key)) continue;
+        if (!returnsValueOf(e.node) && this.flushedOnEveryPathAfter(facts, e, key, byAddress))
+          continue;
         // Two or more levels up: the caller got the page from its own callers, who flush it, or
         // made it itself from a private allocation (`zero_fill_data` ← `btt_read_pg` ← flush).
         if (byAddress || !this.handedUp(other, facts, key, depth + 1)) return false;
@@ -344,7 +345,17 @@ export class FileSummaries extends FileContext {
    * flushes) does not cover it. When the caller marks the page up to date, only the paths that
    * do count: an error path that leaves it !uptodate publishes nothing to flush for.
    */
-  private flushedOnEveryPathAfter(facts: FunctionFacts, call: Event, key: string): boolean {
+  private flushedOnEveryPathAfter(
+    facts: FunctionFacts,
+    call: Event,
+    key: string,
+    /**
+     * The page comes back through an out-parameter: a path on which the caller never names it
+     * again (no unlock, no put, no use) is one on which the callee handed no page out.
+     */
+    handedOut = false,
+  ): boolean {
+    const names = handedOut ? new RegExp(`\\b${key.replace(/[^\w]/g, '\\$&')}\\b`) : undefined;
     const marks = (e: Event): boolean =>
       e.kind === 'call' &&
       MARK_UPTODATE.has(e.name) &&
@@ -354,15 +365,24 @@ export class FileSummaries extends FileContext {
     const failed = call.kind === 'call' ? resultOf(call.node) : undefined;
     const unflushed = findBadPath(facts, {
       initial: 0,
-      step: (s, e) =>
-        e === call
-          ? AFTER_CALL | (s & MARKED)
-          : s & AFTER_CALL && this.flushesPage(facts, e, key)
-            ? s & ~AFTER_CALL
-            : marks(e)
-              ? s | MARKED
-              : s,
-      bad: (s) => (s & AFTER_CALL) !== 0 && (!publishes || (s & MARKED) !== 0),
+      step: (s, e) => {
+        const next =
+          e === call
+            ? AFTER_CALL | (s & MARKED)
+            : s & AFTER_CALL && this.flushesPage(facts, e, key)
+              ? s & ~AFTER_CALL
+              : marks(e)
+                ? s | MARKED
+                : s;
+        // The statement holding the call (`status = begin(..., &folio)`) names it only to ask.
+        const around =
+          e.node.startIndex <= call.node.startIndex && e.node.endIndex >= call.node.endIndex;
+        return !around && next & AFTER_CALL && names?.test(e.node.text) ? next | NAMED : next;
+      },
+      bad: (s) =>
+        (s & AFTER_CALL) !== 0 &&
+        (!publishes || (s & MARKED) !== 0) &&
+        (!names || (s & NAMED) !== 0),
       // The callee failed (a negative errno, the kernel's convention): it left nothing to flush.
       onEdge: (s, edge) => (calleeFailed(edge, failed) ? s & ~AFTER_CALL : s),
     });
@@ -554,6 +574,8 @@ function calleeFailed(edge: Edge, result: string | undefined): boolean {
 
 const AFTER_CALL = 1;
 const MARKED = 2;
+/** An out-parameter's page was named again after the call (flushedOnEveryPathAfter). */
+const NAMED = 4;
 
 /** `&folio`: the variable an address-of argument names. */
 function addressee(arg: Node): Node | undefined {

@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lint } from '../../../../test/helpers';
+
+const RULE = 'missing-flush-dcache-page';
+
+/**
+ * A write_begin that fills an inline file's folio and hands it out through `*foliop`, unless the
+ * mapping went stale first: then it releases the folio itself and hands out nothing. The caller
+ * leaves the loop on a stale mapping without naming the folio again, and otherwise copies into
+ * it and flushes it in write_end.
+ */
+const WRITE_BEGIN = `static int wb_fill_inline(struct wb_iter *iter, struct folio *folio)
+{
+\tvoid *addr;
+
+\tif (folio_test_uptodate(folio))
+\t\treturn 0;
+\taddr = kmap_local_folio(folio, 0);
+\tmemcpy(addr, iter->inline_data, iter->inline_size);
+\tkunmap_local(addr);
+\tfolio_mark_uptodate(folio);
+\treturn 0;
+}
+
+static int wb_write_begin(struct wb_iter *iter, loff_t pos, struct folio **foliop)
+{
+\tstruct folio *folio;
+\tint status;
+
+\tfolio = __filemap_get_folio(iter->mapping, pos >> PAGE_SHIFT, FGP_WRITEBEGIN, GFP_NOFS);
+\tif (IS_ERR(folio))
+\t\treturn PTR_ERR(folio);
+\tif (!wb_map_valid(iter)) {
+\t\titer->flags |= WB_STALE;
+\t\tstatus = 0;
+\t\tgoto out_unlock;
+\t}
+\tstatus = wb_fill_inline(iter, folio);
+\tif (status)
+\t\tgoto out_unlock;
+\t*foliop = folio;
+\treturn 0;
+out_unlock:
+\tfolio_unlock(folio);
+\tfolio_put(folio);
+\treturn status;
+}
+
+static void wb_write_end(struct wb_iter *iter, struct folio *folio, size_t copied)
+{
+\tflush_dcache_folio(folio);
+\tfolio_unlock(folio);
+\tfolio_put(folio);
+}
+
+static ssize_t wb_write_iter(struct wb_iter *iter, struct iov_iter *i)
+{
+\tssize_t written = 0;
+\tlong status;
+
+\tdo {
+\t\tstruct folio *folio;
+\t\tsize_t copied;
+
+\t\tstatus = wb_write_begin(iter, iter->pos, &folio);
+\t\tif (unlikely(status))
+\t\t\tbreak;
+\t\tif (iter->flags & WB_STALE)
+\t\t\tbreak;
+\t\tcopied = copy_folio_from_iter_atomic(folio, 0, PAGE_SIZE, i);
+\t\twb_write_end(iter, folio, copied);
+\t\twritten += copied;
+\t} while (iov_iter_count(i));
+\treturn written ? written : status;
+}
+`;
+
+test(`${RULE}: a caller that never names the out-parameter's page again was handed none`, async () => {
+  const r = await lint(WRITE_BEGIN, [RULE]);
+  assert.deepEqual(
+    r.findings.map((f) => f.function),
+    [],
+    'noisy: the stale path hands no folio out, the other path flushes it in write_end',
+  );
+  // The caller takes the folio on the stale path too, and releases it without a flush.
+  const released = WRITE_BEGIN.replace(
+    '\t\tif (iter->flags & WB_STALE)\n\t\t\tbreak;',
+    '\t\tif (iter->flags & WB_STALE) {\n\t\t\tfolio_unlock(folio);\n\t\t\tfolio_put(folio);\n\t\t\tbreak;\n\t\t}',
+  );
+  assert.notEqual(released, WRITE_BEGIN);
+  assert.ok(
+    (await lint(released, [RULE])).findings.length > 0,
+    'missing: a folio the caller received and released unflushed',
+  );
+});
