@@ -110,6 +110,18 @@ export const OWNED_BY_SUBSYSTEM: readonly OwnedMemory[] = [
       'drivers/gpu/drm/vmwgfx/vmwgfx_mob.c:254 and :416 (6.1); drivers/gpu/drm/vmwgfx/vmwgfx_mob.c:255 and :419 (6.12)',
   },
   {
+    files: ['fs/btrfs/lzo.c', 'fs/btrfs/zlib.c', 'fs/btrfs/zstd.c'],
+    why: "btrfs's compressors write their own output pages (alloc_page, btrfs_alloc_compr_folio) and read file pages of a range under writeback, whose dirty bits compress_file_range cleared for I/O first (page_mkclean writes back and write-protects every user mapping); the page a decompressor fills in place is flushed by btrfs_decompress's callers",
+    source:
+      'fs/btrfs/lzo.c:153, fs/btrfs/zlib.c:124, fs/btrfs/inode.c:735 and :7250, fs/btrfs/reflink.c:119 (6.1); fs/btrfs/lzo.c:155, fs/btrfs/zlib.c:133, fs/btrfs/inode.c:963, fs/btrfs/reflink.c:124 (6.12)',
+  },
+  {
+    files: ['fs/btrfs/send.c'],
+    why: 'btrfs send reads only inodes of read-only subvolumes (the send root, its parent and every clone source must be read-only), which no one can open for writing, so no shared writable user mapping of their pages exists',
+    source:
+      'fs/btrfs/send.c:7948, :8084 and :8118 (6.1); fs/btrfs/send.c:8202, :8347 and :8381 (6.12)',
+  },
+  {
     implements: 'fsverity_operations',
     why: "a filesystem's fs-verity backend reads and writes the Merkle tree and descriptor, kept past i_size (ext4, f2fs) or in their own items (btrfs) of a read-only file: pages fully beyond i_size are not visible to user space, and a verity file cannot be opened for writing",
     source:
