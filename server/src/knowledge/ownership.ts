@@ -122,6 +122,12 @@ export const OWNED_BY_SUBSYSTEM: readonly OwnedMemory[] = [
       'fs/btrfs/send.c:7948, :8084 and :8118 (6.1); fs/btrfs/send.c:8202, :8347 and :8381 (6.12)',
   },
   {
+    files: ['fs/hugetlbfs/inode.c'],
+    why: "a hugetlbfs page is mapped for user space only at a huge-page-aligned address (hugetlbfs_file_mmap, hugetlb_get_unmapped_area), and the kernel's linear address of a huge page is aligned alike, so every byte's user and kernel aliases share a cache colour: there is nothing to make coherent",
+    source:
+      'fs/hugetlbfs/inode.c:155, :208 and :267 (6.1); fs/hugetlbfs/inode.c:127, :179 and :236 (6.12)',
+  },
+  {
     implements: 'fsverity_operations',
     why: "a filesystem's fs-verity backend reads and writes the Merkle tree and descriptor, kept past i_size (ext4, f2fs) or in their own items (btrfs) of a read-only file: pages fully beyond i_size are not visible to user space, and a verity file cannot be opened for writing",
     source:

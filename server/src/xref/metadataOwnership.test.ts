@@ -99,7 +99,7 @@ async function readFindings(root: string, rel: string): Promise<number> {
   return r.findings.length;
 }
 
-test('missing-flush-before-kernel-read: hidden xattr files, internal shmem files, read-only subvolumes, pages under writeback', async () => {
+test('missing-flush-before-kernel-read: hidden xattr files, internal shmem files, read-only subvolumes, pages under writeback, huge pages', async () => {
   for (const file of [
     'fs/reiserfs/xattr.c',
     'fs/xfs/scrub/xfile.c',
@@ -111,7 +111,12 @@ test('missing-flush-before-kernel-read: hidden xattr files, internal shmem files
       0,
       `noisy: ${file} reads pages no user maps`,
     );
-  for (const file of ['fs/reiserfs/file.c', 'fs/xfs/xfs_file.c', 'fs/btrfs/file.c'])
+  for (const file of [
+    'fs/reiserfs/file.c',
+    'fs/xfs/xfs_file.c',
+    'fs/btrfs/file.c',
+    'fs/ramfs/inode.c',
+  ])
     assert.equal(
       await readFindings(miniTree({ [file]: CACHE_READ }), file),
       1,
