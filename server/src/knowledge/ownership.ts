@@ -128,6 +128,12 @@ export const OWNED_BY_SUBSYSTEM: readonly OwnedMemory[] = [
       'fs/hugetlbfs/inode.c:155, :208 and :267 (6.1); fs/hugetlbfs/inode.c:127, :179 and :236 (6.12)',
   },
   {
+    files: ['fs/smb/client/smbdirect.c'],
+    why: "SMB Direct is a transport: it receives into the pages of the read its caller set up (cifs_readv_from_socket), which are cifs's own pages for an uncached read (cifs_read_allocate_pages) or page-cache pages that the read's completion flushes before they are marked up to date (cifs_readv_complete; netfs_unlock_read_folio in 6.12)",
+    source:
+      'fs/smb/client/connect.c:756, fs/smb/client/file.c:3862 and :4675 (6.1); fs/smb/client/connect.c:755, fs/netfs/read_collect.c:42 (6.12)',
+  },
+  {
     implements: 'fsverity_operations',
     why: "a filesystem's fs-verity backend reads and writes the Merkle tree and descriptor, kept past i_size (ext4, f2fs) or in their own items (btrfs) of a read-only file: pages fully beyond i_size are not visible to user space, and a verity file cannot be opened for writing",
     source:

@@ -56,6 +56,7 @@ const covered = [
   ['mm/swapfile.c', /swap-count continuation pages/],
   ['drivers/gpu/drm/vmwgfx/vmwgfx_mob.c', /memory-object page tables/],
   ['fs/btrfs/lzo.c', /btrfs's compressors write their own output pages/],
+  ['fs/smb/client/smbdirect.c', /SMB Direct is a transport/],
 ] as const;
 
 test('tree: metadata page caches and self-test objects are written without a user alias', async () => {
@@ -79,6 +80,7 @@ test('tree: metadata page caches and self-test objects are written without a use
     'drivers/gpu/drm/i915/gem/i915_gem_shmem.c',
     'arch/x86/kernel/crash_dump_64.c',
     'mm/swap_state.c',
+    'fs/smb/client/file.c',
     'drivers/gpu/drm/vmwgfx/vmwgfx_blit.c',
     'tools/testing/selftests/mm/gx_fill.c',
   ]) {
