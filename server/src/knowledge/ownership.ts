@@ -134,6 +134,12 @@ export const OWNED_BY_SUBSYSTEM: readonly OwnedMemory[] = [
       'fs/smb/client/connect.c:756, fs/smb/client/file.c:3862 and :4675 (6.1); fs/smb/client/connect.c:755, fs/netfs/read_collect.c:42 (6.12)',
   },
   {
+    files: ['fs/ext2/dir.c', 'fs/minix/dir.c', 'fs/sysv/dir.c', 'fs/ufs/dir.c', 'fs/nilfs2/dir.c'],
+    why: "the page-cache directory code of these filesystems reads and writes only pages of directory inodes: the directory's own mapping (its page getter) and a new directory's first page (make_empty); a directory has no mmap file operation",
+    source:
+      'fs/ext2/dir.c:203 and :629, fs/ufs/dir.c:192 and :543, fs/minix/dir.c:70, fs/sysv/dir.c:58, fs/nilfs2/dir.c:193 (6.1); fs/ext2/dir.c:193 and :617, fs/ufs/dir.c:189 and :533 (6.12)',
+  },
+  {
     implements: 'fsverity_operations',
     why: "a filesystem's fs-verity backend reads and writes the Merkle tree and descriptor, kept past i_size (ext4, f2fs) or in their own items (btrfs) of a read-only file: pages fully beyond i_size are not visible to user space, and a verity file cannot be opened for writing",
     source:

@@ -57,6 +57,7 @@ const covered = [
   ['drivers/gpu/drm/vmwgfx/vmwgfx_mob.c', /memory-object page tables/],
   ['fs/btrfs/lzo.c', /btrfs's compressors write their own output pages/],
   ['fs/smb/client/smbdirect.c', /SMB Direct is a transport/],
+  ['fs/ufs/dir.c', /pages of directory inodes/],
 ] as const;
 
 test('tree: metadata page caches and self-test objects are written without a user alias', async () => {
@@ -81,6 +82,7 @@ test('tree: metadata page caches and self-test objects are written without a use
     'arch/x86/kernel/crash_dump_64.c',
     'mm/swap_state.c',
     'fs/smb/client/file.c',
+    'fs/ufs/file.c',
     'drivers/gpu/drm/vmwgfx/vmwgfx_blit.c',
     'tools/testing/selftests/mm/gx_fill.c',
   ]) {
