@@ -94,3 +94,45 @@ test(`${RULE}: a caller that never names the out-parameter's page again was hand
     'missing: a folio the caller received and released unflushed',
   );
 });
+
+/**
+ * A stripe copy: the callee copies between a bio's page and the stripe's page `*page`, and may
+ * take the bio's page as the stripe page instead (`*page = bio_page`). The caller passes a field
+ * that already holds a page, so `&dev->page` is not an out-parameter only: that the caller never
+ * names `dev->page` again says nothing about what the callee wrote.
+ */
+const STRIPE_COPY = `static void sc_copy_data(int frombio, struct bio *bio, struct page **page, bool skip)
+{
+\tstruct bio_vec bvl;
+\tstruct bvec_iter iter;
+
+\tbio_for_each_segment(bvl, bio, iter) {
+\t\tstruct page *bio_page = bvl.bv_page;
+
+\t\tif (frombio && skip)
+\t\t\t*page = bio_page;
+\t\telse if (frombio)
+\t\t\tmemcpy_page(*page, 0, bio_page, bvl.bv_offset, bvl.bv_len);
+\t\telse
+\t\t\tmemcpy_page(bio_page, bvl.bv_offset, *page, 0, bvl.bv_len);
+\t}
+}
+
+static void sc_run_biofill(struct sc_stripe *sh, struct bio *rbi)
+{
+\tstruct sc_dev *dev = &sh->dev[0];
+
+\twhile (rbi) {
+\t\tsc_copy_data(0, rbi, &dev->page, false);
+\t\trbi = sc_next_bio(rbi);
+\t}
+}
+`;
+
+test(`${RULE}: a field passed by address is not a pure out-parameter`, async () => {
+  assert.deepEqual(
+    (await lint(STRIPE_COPY, [RULE])).findings.map((f) => f.function),
+    ['sc_copy_data'],
+    'missing: the bio page written in the read direction is never flushed',
+  );
+});

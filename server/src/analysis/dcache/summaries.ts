@@ -257,8 +257,13 @@ export class FileSummaries extends FileContext {
         if (!arg) return false;
         const key = facts.canon(pageKey(arg) + path);
         // `return fill(folio);` runs nothing after the call: a flush further down is another path.
-        if (!returnsValueOf(e.node) && this.flushedOnEveryPathAfter(facts, e, key, byAddress))
-          continue;
+        // Only a local the call alone fills (`&folio`) is a pure out-parameter: `&dev->page`
+        // also hands the callee the page already there.
+        const pure =
+          byAddress &&
+          /^\w+$/.test(key) &&
+          !facts.all.some((o) => o.kind === 'assign' && facts.canon(o.lhsKey) === key);
+        if (!returnsValueOf(e.node) && this.flushedOnEveryPathAfter(facts, e, key, pure)) continue;
         // Two or more levels up: the caller got the page from its own callers, who flush it, or
         // made it itself from a private allocation (`zero_fill_data` ← `btt_read_pg` ← flush).
         if (byAddress || !this.handedUp(other, facts, key, depth + 1)) return false;
