@@ -116,6 +116,12 @@ export const OWNED_BY_SUBSYSTEM: readonly OwnedMemory[] = [
       'fs/btrfs/lzo.c:153, fs/btrfs/zlib.c:124, fs/btrfs/inode.c:735 and :7250, fs/btrfs/reflink.c:119 (6.1); fs/btrfs/lzo.c:155, fs/btrfs/zlib.c:133, fs/btrfs/inode.c:963, fs/btrfs/reflink.c:124 (6.12)',
   },
   {
+    files: ['fs/btrfs/compression.c'],
+    why: "btrfs's compression core copies decompressed data into file pages with memcpy_to_page (which flushes), hands the page of an inline extent to a decompressor whose callers flush it, and reads file pages without a flush only to sample them for the compressibility heuristic, where stale bytes change a guess and never the data written",
+    source:
+      'fs/btrfs/compression.c:1329 and :1584, fs/btrfs/inode.c:7250 (6.1); fs/btrfs/compression.c:1196 and :1451, fs/btrfs/reflink.c:124 (6.12)',
+  },
+  {
     files: ['fs/btrfs/send.c'],
     why: 'btrfs send reads only inodes of read-only subvolumes (the send root, its parent and every clone source must be read-only), which no one can open for writing, so no shared writable user mapping of their pages exists',
     source:
