@@ -146,6 +146,12 @@ export const OWNED_BY_SUBSYSTEM: readonly OwnedMemory[] = [
       'fs/ext2/dir.c:203 and :629, fs/ufs/dir.c:192 and :543, fs/minix/dir.c:70, fs/sysv/dir.c:58, fs/nilfs2/dir.c:193 (6.1); fs/ext2/dir.c:193 and :617, fs/ufs/dir.c:189 and :533 (6.12)',
   },
   {
+    files: ['drivers/target/tcm_fc/tfc_io.c'],
+    why: "tcm_fc submits its commands without scatterlists of its own (target_submit_prep with no SGL), so the data pages it copies frames into and out of are the target core's own allocation (target_alloc_sgl), consumed by the backend",
+    source:
+      'drivers/target/tcm_fc/tfc_cmd.c:557, drivers/target/target_core_transport.c:2826 (6.1); drivers/target/tcm_fc/tfc_cmd.c:552, drivers/target/target_core_transport.c:2828 (6.12)',
+  },
+  {
     implements: 'fsverity_operations',
     why: "a filesystem's fs-verity backend reads and writes the Merkle tree and descriptor, kept past i_size (ext4, f2fs) or in their own items (btrfs) of a read-only file: pages fully beyond i_size are not visible to user space, and a verity file cannot be opened for writing",
     source:

@@ -58,6 +58,7 @@ const covered = [
   ['fs/btrfs/lzo.c', /btrfs's compressors write their own output pages/],
   ['fs/smb/client/smbdirect.c', /SMB Direct is a transport/],
   ['fs/ufs/dir.c', /pages of directory inodes/],
+  ['drivers/target/tcm_fc/tfc_io.c', /target core's own allocation/],
 ] as const;
 
 test('tree: metadata page caches and self-test objects are written without a user alias', async () => {
@@ -83,6 +84,7 @@ test('tree: metadata page caches and self-test objects are written without a use
     'mm/swap_state.c',
     'fs/smb/client/file.c',
     'fs/ufs/file.c',
+    'drivers/target/loopback/tcm_loop.c',
     'drivers/gpu/drm/vmwgfx/vmwgfx_blit.c',
     'tools/testing/selftests/mm/gx_fill.c',
   ]) {
