@@ -152,6 +152,16 @@ export const OWNED_BY_SUBSYSTEM: readonly OwnedMemory[] = [
       'drivers/target/tcm_fc/tfc_cmd.c:557, drivers/target/target_core_transport.c:2826 (6.1); drivers/target/tcm_fc/tfc_cmd.c:552, drivers/target/target_core_transport.c:2828 (6.12)',
   },
   {
+    files: ['crypto/af_alg.c'],
+    why: "AF_ALG copies a sender's data only into pages it allocates for the socket's transmit list (alloc_page) and merges later data only into the last of those: spliced or sent pages clear ctx->merge; the cipher reads the list through the kernel's own mapping",
+    source: 'crypto/af_alg.c:624, :892 and :920 (6.1); crypto/af_alg.c:1003 and :1030 (6.12)',
+  },
+  {
+    files: ['net/rds/message.c'],
+    why: "RDS copies user data into pages it allocates for the message (rds_page_remainder_alloc); a zerocopy send pins the user's pages into the message but never writes them",
+    source: 'net/rds/message.c:376 and :453 (6.1); net/rds/message.c:402 and :477 (6.12)',
+  },
+  {
     implements: 'fsverity_operations',
     why: "a filesystem's fs-verity backend reads and writes the Merkle tree and descriptor, kept past i_size (ext4, f2fs) or in their own items (btrfs) of a read-only file: pages fully beyond i_size are not visible to user space, and a verity file cannot be opened for writing",
     source:

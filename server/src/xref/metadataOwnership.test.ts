@@ -59,6 +59,8 @@ const covered = [
   ['fs/smb/client/smbdirect.c', /SMB Direct is a transport/],
   ['fs/ufs/dir.c', /pages of directory inodes/],
   ['drivers/target/tcm_fc/tfc_io.c', /target core's own allocation/],
+  ['crypto/af_alg.c', /AF_ALG copies a sender's data only into pages it allocates/],
+  ['net/rds/message.c', /RDS copies user data into pages it allocates/],
 ] as const;
 
 test('tree: metadata page caches and self-test objects are written without a user alias', async () => {
@@ -85,6 +87,8 @@ test('tree: metadata page caches and self-test objects are written without a use
     'fs/smb/client/file.c',
     'fs/ufs/file.c',
     'drivers/target/loopback/tcm_loop.c',
+    'crypto/algif_skcipher.c',
+    'net/rds/recv.c',
     'drivers/gpu/drm/vmwgfx/vmwgfx_blit.c',
     'tools/testing/selftests/mm/gx_fill.c',
   ]) {
