@@ -136,3 +136,16 @@ test(`${RULE}: a field passed by address is not a pure out-parameter`, async () 
     'missing: the bio page written in the read direction is never flushed',
   );
 });
+
+test(`${RULE}: a name derived from the handed-out folio does not make it an in-out argument`, async () => {
+  const derived = WRITE_BEGIN.replace(
+    '\t\tcopied = copy_folio_from_iter_atomic(folio, 0, PAGE_SIZE, i);',
+    '\t\tpage = folio_file_page(folio, iter->pos >> PAGE_SHIFT);\n\t\tcopied = copy_page_from_iter_atomic(page, 0, PAGE_SIZE, i);',
+  ).replace('\t\tsize_t copied;\n', '\t\tsize_t copied;\n\t\tstruct page *page;\n');
+  assert.notEqual(derived, WRITE_BEGIN);
+  assert.deepEqual(
+    (await lint(derived, [RULE])).findings.map((f) => f.function),
+    [],
+    'noisy: `page` names the folio the caller received; the stale path still received none',
+  );
+});

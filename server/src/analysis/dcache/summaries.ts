@@ -269,11 +269,12 @@ export class FileSummaries extends FileContext {
         const key = facts.canon(pageKey(arg) + path);
         // `return fill(folio);` runs nothing after the call: a flush further down is another path.
         // Only a local the call alone fills (`&folio`) is a pure out-parameter: `&dev->page`
-        // also hands the callee the page already there.
+        // also hands the callee the page already there. (Names derived from it, `page =
+        // folio_file_page(folio, i)`, share its canonical key but do not assign it.)
         const pure =
           byAddress &&
           /^\w+$/.test(key) &&
-          !facts.all.some((o) => o.kind === 'assign' && facts.canon(o.lhsKey) === key);
+          !facts.all.some((o) => o.kind === 'assign' && o.lhsKey === key);
         if (!returnsValueOf(e.node) && this.flushedOnEveryPathAfter(facts, e, key, pure)) continue;
         // Two or more levels up: the caller got the page from its own callers, who flush it, or
         // made it itself from a private allocation (`zero_fill_data` ← `btt_read_pg` ← flush).
