@@ -92,7 +92,11 @@ function readFindings(ctx: RuleContext): Finding[] {
     ctx.file.tree?.tree,
   );
   // Loads of a user-mapped ring's structures (analysis/dcache/ringReads.ts).
-  const ring = ringReads(ctx.facts, ctx.file.ringRoots(ctx.facts.cfg.node));
+  const ring = ringReads(
+    ctx.facts,
+    ctx.file.ringRoots(ctx.facts.cfg.node),
+    ctx.file.ringPageLookups(),
+  );
   const model =
     FLUSH_WORD.test(ctx.facts.cfg.node.text) || names.size > 0 || ring.reads.size > 0
       ? buildPageModel(ctx.facts, ctx.file)
