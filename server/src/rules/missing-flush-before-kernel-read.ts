@@ -22,7 +22,7 @@ import { wordTest } from '../knowledge/table';
 import { acrossVersions } from '../knowledge/versions';
 import { originStep } from '../analysis/core/origin';
 import { subsystemContract } from '../analysis/dcache/ownership';
-import { ioReadSide } from '../analysis/dcache/ioReadSide';
+import { callsSameFileFlusher, ioReadSide } from '../analysis/dcache/ioReadSide';
 import type { IoReadSide } from '../analysis/dcache/ioReadSide';
 import { ringReads } from '../analysis/dcache/ringReads';
 import { unflushedUserPageAccesses } from '../analysis/dcache/userPageAccess';
@@ -62,7 +62,7 @@ export const rule: Rule = {
     READ_WORDS.test(text) ||
     FLUSH_WORD.test(text) ||
     ACCESS_WORD.test(text) ||
-    (file?.mentionsRing(text) ?? false),
+    (file !== undefined && (file.mentionsRing(text) || callsSameFileFlusher(text, file))),
   // Without a page-cache lookup anywhere in the file no page is one (pageCacheNames), and
   // without a flush no page is one the file shows user-visible (ioReadSide): the file is not
   // worth parsing, whatever it reads (most of the tree memcpy()s).
@@ -97,7 +97,10 @@ function readFindings(ctx: RuleContext): Finding[] {
   // Loads of a user-mapped ring's structures (analysis/dcache/ringReads.ts).
   const ring = ringReads(ctx.facts, ctx.file.ringRoots(ctx.facts.cfg.node));
   const model =
-    FLUSH_WORD.test(ctx.facts.cfg.node.text) || names.size > 0 || ring.reads.size > 0
+    FLUSH_WORD.test(ctx.facts.cfg.node.text) ||
+    names.size > 0 ||
+    ring.reads.size > 0 ||
+    callsSameFileFlusher(ctx.facts.cfg.node.text, ctx.file)
       ? buildPageModel(ctx.facts, ctx.file)
       : undefined;
   const io = model && ioReadSide(ctx.facts, model, ctx.file, ctx.facts.cfg.node.text);

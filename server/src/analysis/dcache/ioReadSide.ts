@@ -39,7 +39,7 @@ export function ioReadSide(
   text: string,
 ): IoReadSide {
   const out: IoReadSide = { names: new Map(), reads: new Map(), writes: new Map() };
-  if (!FLUSH_WORD.test(text)) return out;
+  if (!FLUSH_WORD.test(text) && !callsSameFileFlusher(text, file)) return out;
   const written = new Map<string, Event[]>();
   const flushed = new Map<string, Node>();
   for (const [e, actions] of model.actions) {
@@ -92,7 +92,12 @@ function readPages(
     if (page !== undefined) out.push(page);
   }
   if (!file.isDefined(e.name) || e.name === facts.name || K.LOGS.test(e.name)) return out;
+  // A callee that flushes the page it is handed looks after its own read of it (pmem's
+  // pmem_do_write flushes, then write_pmem() reads: drivers/nvdimm/pmem.c:195, 6.12).
+  const flushes = file.flushedParams(e.name);
+  if (flushes === 'any') return out;
   e.args.forEach((a, i) => {
+    if (flushes?.some((p) => p.index === i && p.path === '')) return;
     const address = model.addressOf(a)?.page;
     if (address !== undefined) {
       if (readsParam(file, e.name, i, 0)) out.push(address);
@@ -101,6 +106,22 @@ function readPages(
     }
   });
   return out;
+}
+
+const CALLED = /\b([A-Za-z_]\w*)\s*\(/g;
+
+/**
+ * Whether the function calls a same-file function that flushes a page it is handed: its flush
+ * after that callee's write is the evidence, as the function's own flush would be
+ * (drivers/nvdimm/pmem.c pmem_submit_bio: pmem_do_read writes and flushes the bio page, 6.12).
+ */
+export function callsSameFileFlusher(text: string, file: FileSummaries): boolean {
+  for (const m of text.matchAll(CALLED)) {
+    const name = m[1]!;
+    if (file.isDefined(name) && !K.LOGS.test(name) && file.flushedParams(name) !== undefined)
+      return true;
+  }
+  return false;
 }
 
 const reading = new WeakMap<FileSummaries, Map<string, boolean>>();
