@@ -91,7 +91,7 @@ const RELIED = new WeakMap<FileSummaries, Map<string, Reliance>>();
  * helper of the file that flushes that parameter (directly or through its own callees). The
  * helper then owes the flush on every path that does not fail, as a table contract would
  * (fs/iomap/buffered-io.c, 6.12: iomap_write_iter copies into the folio and iomap_write_end
- * flushes it on each of its three branches, :906, :880, block_write_end). Computed once a file.
+ * flushes it on each of its three branches: :912, :882 and block_write_end). Computed once a file.
  */
 function reliedOn(file: FileSummaries): Map<string, Reliance> {
   const known = RELIED.get(file);
