@@ -50,7 +50,9 @@ export function flushContractBreach(
   facts: FunctionFacts,
   file: FileSummaries,
 ): ContractBreach | undefined {
-  const relied = K.FLUSH_CONTRACT.has(facts.name) ? undefined : reliedOn(file).get(facts.name);
+  const relied = K.FLUSH_CONTRACT.has(facts.name)
+    ? undefined
+    : file.reliedOnHelpers().get(facts.name);
   const contract = K.FLUSH_CONTRACT.get(facts.name) ?? relied;
   if (!contract) return undefined;
   const body = facts.cfg.node.childForFieldName('body');
@@ -77,71 +79,9 @@ export function flushContractBreach(
   return { param, witness, every: true, ...(relied ? { reliedBy: relied.caller } : {}) };
 }
 
-interface Reliance {
-  page: number;
-  every: true;
-  caller: string;
-}
-
-const RELIED = new WeakMap<FileSummaries, Map<string, Reliance>>();
-
-/**
- * The same-file helpers a caller leaves its flush to: the caller writes a page with an API that
- * does not flush (`copy_folio_from_iter_atomic`), never flushes it itself, and hands it to a
- * helper of the file that flushes that parameter (directly or through its own callees). The
- * helper then owes the flush on every path that does not fail, as a table contract would
- * (fs/iomap/buffered-io.c, 6.12: iomap_write_iter copies into the folio and iomap_write_end
- * flushes it on each of its three branches: :912, :882 and block_write_end). Computed once a file.
- */
-function reliedOn(file: FileSummaries): Map<string, Reliance> {
-  const known = RELIED.get(file);
-  if (known) return known;
-  const out = new Map<string, Reliance>();
-  RELIED.set(file, out);
-  const unflushedWord = new RegExp(`\\b(?:${[...K.UNFLUSHED_PAGE_WRITE.keys()].join('|')})\\s*\\(`);
-  for (const name of file.names()) {
-    for (const fn of file.definitions(name)) {
-      if (!unflushedWord.test(fn.text)) continue;
-      const facts = file.factsOf(fn);
-      // Where each page is written and flushed, in text order: the helper is relied on when
-      // a write comes before the call with no flush of the caller's own in between.
-      const written = new Map<string, number[]>();
-      const flushed = new Map<string, number[]>();
-      const note = (m: Map<string, number[]>, arg: Node | undefined, at: number): void => {
-        if (!arg) return;
-        const key = facts.canon(pageKey(arg));
-        m.set(key, [...(m.get(key) ?? []), at]);
-      };
-      for (const e of facts.all) {
-        if (e.kind !== 'call') continue;
-        const w = K.UNFLUSHED_PAGE_WRITE.get(e.name);
-        const f = K.FLUSH.get(e.name);
-        if (w !== undefined) note(written, e.args[w], e.node.startIndex);
-        if (f !== undefined) note(flushed, e.args[f], e.node.startIndex);
-      }
-      const reliesOn = (key: string, call: number): boolean =>
-        (written.get(key) ?? []).some(
-          (w) => w < call && !(flushed.get(key) ?? []).some((f) => f > w && f < call),
-        );
-      for (const e of facts.all) {
-        if (e.kind !== 'call' || e.name === name || !file.isDefined(e.name)) continue;
-        const places = file.flushedParams(e.name);
-        if (!places || places === 'any' || out.has(e.name)) continue;
-        const place = places.find((p) => {
-          const arg = e.args[p.index];
-          const key = arg ? facts.canon(pageKey(arg)) : '';
-          return p.path === '' && !p.when && reliesOn(key, e.node.startIndex);
-        });
-        if (place) out.set(e.name, { page: place.index, every: true, caller: name });
-      }
-    }
-  }
-  return out;
-}
-
-/** Whether `name` is a same-file helper a caller of the file leaves its flush to. */
+/** Whether `name` is a same-file helper a caller of the file leaves its flush to (reliedOn.ts). */
 export function reliedOnHelper(name: string, file: FileSummaries): boolean {
-  return reliedOn(file).has(name);
+  return file.reliedOnHelpers().has(name);
 }
 
 function failure(e: Event): boolean {

@@ -32,6 +32,8 @@ import type { FlushGuard } from './flushGuard';
 import { FixpointMemo } from '../core/fixpoint';
 import { scanParkedFields } from './earlierWrites';
 import type { ParkedFields } from './earlierWrites';
+import { scanReliedOn } from './reliedOn';
+import type { Reliance } from './reliedOn';
 
 /** The tree a file belongs to (issue 13): its index, and the file's path inside the tree. */
 export interface TreeContext {
@@ -294,6 +296,13 @@ export class FileSummaries extends FileContext {
           this.handedUp(name, facts, facts.canon(pageKey(v)), depth + 1),
       )
     );
+  }
+
+  private relied: Map<string, Reliance> | undefined;
+  /** Same-file helpers a caller of the file leaves its flush to (reliedOn.ts), found once. */
+  reliedOnHelpers(): Map<string, Reliance> {
+    this.relied ??= scanReliedOn(this);
+    return this.relied;
   }
 
   private parked: ParkedFields | null | undefined;
