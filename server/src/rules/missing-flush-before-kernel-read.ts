@@ -95,7 +95,11 @@ function readFindings(ctx: RuleContext): Finding[] {
   );
   for (const [k, v] of testedMappingPages(ctx.facts)) if (!names.has(k)) names.set(k, v);
   // Loads of a user-mapped ring's structures (analysis/dcache/ringReads.ts).
-  const ring = ringReads(ctx.facts, ctx.file.ringRoots(ctx.facts.cfg.node));
+  const ring = ringReads(
+    ctx.facts,
+    ctx.file.ringRoots(ctx.facts.cfg.node),
+    ctx.file.ringPageLookups(),
+  );
   const model =
     FLUSH_WORD.test(ctx.facts.cfg.node.text) ||
     names.size > 0 ||

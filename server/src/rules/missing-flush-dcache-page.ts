@@ -46,6 +46,7 @@ import {
 } from '../analysis/dcache/flushContract';
 import { mayEndParkedMapping } from '../analysis/dcache/earlierWrites';
 import type { Finding, Rule, RuleContext } from './types';
+import { ringPremise } from '../analysis/dcache/userRing';
 
 /** Words without which a function maps and writes no page: every mapping API of the table. */
 const RELEVANT = wordTest(
@@ -63,7 +64,10 @@ const RELEVANT = wordTest(
 /** The helpers the table says flush for their callers: their definitions keep the flush. */
 const CONTRACT = wordTest(acrossVersions(() => [...K.FLUSH_CONTRACT.keys()]));
 
-const RING_FILE = [wordTest(K.PUBLISH_PAGE), wordTest(['flush_dcache_page', 'flush_dcache_folio'])];
+const RING_FILE = [
+  wordTest(K.PUBLISH_PAGE),
+  wordTest(['flush_dcache_page', 'flush_dcache_folio', 'flush_kernel_vmap_range']),
+];
 
 export const rule: Rule = {
   meta: {
@@ -99,7 +103,12 @@ export const rule: Rule = {
     for (const page of writtenPages(model)) {
       const premise: { value?: Premise } = {};
       if (!needsFlush(page, model, ctx.facts, ctx.file, premise)) continue;
-      const finding = checkPage(page, model, ctx, premise.value);
+      const finding = checkPage(
+        page,
+        model,
+        ctx,
+        ringPremise(page, ctx.file, ctx.facts.cfg.node) ?? premise.value,
+      );
       if (finding) findings.push(finding);
     }
     return findings;

@@ -28,6 +28,8 @@ export type Premise =
   | { kind: 'flushed-here'; what: string; node: Node }
   /** A structure of a ring the file maps into user space and flushes by address. */
   | { kind: 'ring'; name: string; node: Node }
+  /** An address loaded from a field whose page the file inserts into a user VMA. */
+  | { kind: 'mapped-field'; name: string; node: Node }
   /** The finding is about the API itself (a removed name), not about a page. */
   | { kind: 'removed-api'; api: string; node: Node; since?: string };
 
@@ -80,6 +82,9 @@ export function originNote(p: Premise, evidence: readonly string[] = []): string
       break;
     case 'ring':
       note = `\`${p.name}\` points into a ring this file maps into user space and flushes by address: user space stores into it through its own mapping`;
+      break;
+    case 'mapped-field':
+      note = `\`${p.name}\` is loaded from a field whose page this file inserts into a user VMA (vm_insert_page): user space reads it through its own mapping`;
       break;
     case 'removed-api': {
       const src = API_BY_NAME.get(p.api)?.source;

@@ -26,7 +26,13 @@ import {
   WRITES_ARGUMENT,
 } from '../../knowledge/dcache';
 import type { TreeFacts } from '../../xref/types';
-import { ringTypes, structTypes } from './userRing';
+import {
+  mappedFieldRoots,
+  ringPageLookups,
+  ringTypes,
+  structTypes,
+  userMappedFields,
+} from './userRing';
 import { flushGuard, guardAllows } from './flushGuard';
 import type { FlushGuard } from './flushGuard';
 import { FixpointMemo } from '../core/fixpoint';
@@ -103,11 +109,34 @@ export class FileSummaries extends FileContext {
   }
 
   private rings: Set<string> | undefined;
-  /** Whether a function's text names a structure type the file keeps in user-mapped pages. */
+  private mappedFields: Set<string> | undefined;
+  private userFields(): Set<string> {
+    return (this.mappedFields ??= userMappedFields([...this.byName.values()].flat(), this.source));
+  }
+  /**
+   * Whether a function's text names a structure type the file keeps in user-mapped pages, or a
+   * field holding the address of a page the file maps into user space.
+   */
   mentionsRing(text: string): boolean {
     this.rings ??= ringTypes([...this.byName.values()].flat(), this.source);
     for (const t of this.rings) if (text.includes(t)) return true;
+    for (const f of this.userFields())
+      if (new RegExp(`(?:->|\\.)\\s*${f}\\b`).test(text)) return true;
     return false;
+  }
+
+  private lookups: Set<string> | undefined;
+  /** The file's own helpers looking up a user-mapped ring's page by address (userRing.ts). */
+  ringPageLookups(): Set<string> {
+    return (this.lookups ??= ringPageLookups([...this.byName.values()].flat(), this.source));
+  }
+
+  /** ringRoots, and the names given the address kept in a user-mapped field (userRing.ts). */
+  ringWriteRoots(fn: Node): Set<string> {
+    const fields = this.userFields();
+    const roots = this.ringRoots(fn);
+    if (fields.size === 0) return roots;
+    return new Set([...roots, ...mappedFieldRoots(fn, fields)]);
   }
 
   /** The names a function declares with a structure type the file keeps in user-mapped pages. */
