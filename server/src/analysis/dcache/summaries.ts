@@ -39,6 +39,8 @@ import { FixpointMemo } from '../core/fixpoint';
 import { scanParkedFields } from './earlierWrites';
 import { cryptDestination, pageInScatterlist } from './cryptoWalk';
 import type { ParkedFields } from './earlierWrites';
+import { scanReliedOn } from './reliedOn';
+import type { Reliance } from './reliedOn';
 
 /** The tree a file belongs to (issue 13): its index, and the file's path inside the tree. */
 export interface TreeContext {
@@ -53,6 +55,7 @@ export interface IndexNote {
   note: string;
 }
 
+const DIRECT_FLUSH = /\bflush_dcache_(?:page|folio)\s*\(/;
 const FLUSH_CALL = new RegExp(`\\b(?:${[...FLUSH.keys()].join('|')}|sg_miter_stop)\\s*\\(`);
 /**
  * Callers are followed further: a copy state handed down four levels (fuse's `cs`, 6.1
@@ -345,6 +348,28 @@ export class FileSummaries extends FileContext {
           this.handedUp(name, facts, facts.canon(pageKey(v)), depth + 1),
       )
     );
+  }
+
+  private flushers: Set<string> | undefined;
+  /**
+   * Whether the same-file function `name`'s own code calls flush_dcache_page()/_folio(): a flush
+   * the file's authors wrote, not one a generic helper (a `write_end`) does for every page. Asked
+   * per name, so the editor's cache keeps the functions that do not call a changed one.
+   */
+  flushesDirectly(name: string): boolean {
+    if (!this.flushers) {
+      this.flushers = new Set<string>();
+      for (const [fn, defs] of this.byName)
+        if (defs.some((d) => DIRECT_FLUSH.test(d.text))) this.flushers.add(fn);
+    }
+    return this.flushers.has(name);
+  }
+
+  private relied: Map<string, Reliance> | undefined;
+  /** Same-file helpers a caller of the file leaves its flush to (reliedOn.ts), found once. */
+  reliedOnHelpers(): Map<string, Reliance> {
+    this.relied ??= scanReliedOn(this);
+    return this.relied;
   }
 
   private parked: ParkedFields | null | undefined;
