@@ -389,6 +389,8 @@ export const APIS: readonly KernelApi[] = [
   { name: 'schedule_work', roles: [{ role: 'hands-off' }], source: 'include/linux/workqueue.h:574 (6.1)' },
   { name: 'tasklet_schedule', roles: [{ role: 'hands-off' }], source: 'include/linux/interrupt.h:709 (6.1)' },
   { name: 'sg_next', roles: [{ role: 'next-entry', arg: 0 }], source: 'lib/scatterlist.c:23 (6.1)' },
+  { name: 'list_next_entry', roles: [{ role: 'next-entry', arg: 0 }], source: 'include/linux/list.h:570 (6.1)' },
+  { name: 'list_prev_entry', roles: [{ role: 'next-entry', arg: 0 }], source: 'include/linux/list.h:591 (6.1)' },
   { name: 'in_atomic', roles: [{ role: 'tests-atomic-context' }], source: 'include/linux/preempt.h:186 (6.1)' },
   { name: 'ib_dma_map_single', roles: [{ role: 'dma', toward: 'device', direction: 3 }], source: 'include/rdma/ib_verbs.h:4014 (6.1)' },
   { name: 'ib_dma_map_page', roles: [{ role: 'dma', toward: 'device', direction: 4 }], source: 'include/rdma/ib_verbs.h:4046 (6.1)' },

@@ -9,9 +9,8 @@ import type { Node } from '../../parsing/parser';
 import { callArguments, calleeName, stripExpr } from '../../parsing/nodeText';
 import type { FunctionFacts } from '../core/facts';
 import { declaredTypes } from '../../xref/declarations';
+import { NEXT_ENTRY } from '../../knowledge/shared';
 
-/** One step along a list from an entry: `list_next_entry(pos, member)`. */
-const LIST_STEP = /^list_(?:next|prev)_entry$/;
 const PAGE_TYPE = 'page';
 
 /**
@@ -40,7 +39,8 @@ export function chainedOnPage(page: string, facts: FunctionFacts): string | unde
 /** `x` of `list_next_entry(x, lru)`, when `value` is such a step. */
 function stepFrom(value: Node): string | undefined {
   const v = stripExpr(value);
-  if (v.type !== 'call_expression' || !LIST_STEP.test(calleeName(v))) return undefined;
+  // A step along a list from an entry (`list_next_entry(pos, member)`); sg_next has no member.
+  if (v.type !== 'call_expression' || !NEXT_ENTRY.has(calleeName(v))) return undefined;
   const [pos, member] = callArguments(v);
   if (!pos || member?.text.trim() !== 'lru') return undefined;
   const p = stripExpr(pos);
