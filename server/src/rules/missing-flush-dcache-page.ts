@@ -41,6 +41,7 @@ import {
 } from '../analysis/core/steps';
 import { contractReport, flushContractBreach } from '../analysis/dcache/flushContract';
 import { mayEndParkedMapping } from '../analysis/dcache/earlierWrites';
+import { skipsSegmentLoopOverWritten } from '../analysis/dcache/segmentLoop';
 import type { Finding, Rule, RuleContext } from './types';
 
 /** Words without which a function maps and writes no page: every mapping API of the table. */
@@ -139,6 +140,7 @@ function checkPage(
       (!pageIsNull(edge, page, model, ctx) &&
         !nonAliasingBuild(edge) &&
         !skipsOwnPagesLoop(edge) &&
+        !skipsSegmentLoopOverWritten(edge, page, ctx.facts) &&
         !skipsLoopOverWritten(edge, page, behind)),
     // A copy that failed wrote nothing the function keeps: it drops or retries the page.
     onEdge: (s, edge) => conds.onEdge(model.failedOn(edge).includes(page) ? s & ~PENDING : s, edge),

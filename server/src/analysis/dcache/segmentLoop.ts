@@ -1,0 +1,33 @@
+/**
+ * A loop over a request's (or bio's) segments that flushes each segment's page, after a write
+ * of the request's first page (`kmap(bio_page(req->bio))`, 6.12 drivers/mtd/mtd_blkdevs.c:67):
+ * the request holds that page, so it has a segment, and the way out before the first iteration
+ * is never taken.
+ */
+import type { Edge } from '../../cfg/graph';
+import type { FunctionFacts } from '../core/facts';
+
+/** Walks over every segment of a request or bio (include/linux/blk-mq.h, include/linux/bio.h). */
+const SEGMENT_WALK =
+  /^(?:rq_for_each_segment|rq_for_each_bvec|bio_for_each_segment(?:_all)?|bio_for_each_bvec(?:_all)?)$/;
+
+export function skipsSegmentLoopOverWritten(
+  edge: Edge,
+  page: string,
+  facts: FunctionFacts,
+): boolean {
+  const loop = edge.via;
+  if (edge.kind !== 'loop-exit' || loop?.type !== 'while_statement') return false;
+  const macro = facts.iterators.get(loop.startIndex)?.macro;
+  if (!macro || !SEGMENT_WALK.test(macro)) return false;
+  const squash = (t: string): string => t.replace(/\s+/g, '');
+  const args = squash(loop.childForFieldName('condition')?.text ?? '')
+    .replace(/^\(|\)$/g, '')
+    .split(',');
+  const [bv, holder] = args;
+  if (!bv || !holder || !/^\w+$/.test(bv)) return false;
+  const owner = holder.replace(/->/g, '.');
+  if (page !== `bio_page(${owner}.bio)` && page !== `bio_page(${owner})`) return false;
+  const body = squash(loop.childForFieldName('body')?.text ?? '');
+  return body.includes(`flush_dcache_page(${bv}.bv_page)`);
+}
