@@ -42,6 +42,7 @@ import {
 import { contractReport, flushContractBreach } from '../analysis/dcache/flushContract';
 import { mayEndParkedMapping } from '../analysis/dcache/earlierWrites';
 import { skipsSegmentLoopOverWritten } from '../analysis/dcache/segmentLoop';
+import { callsTreePageWriterIn } from '../analysis/dcache/treeRelevance';
 import type { Finding, Rule, RuleContext } from './types';
 
 /** Words without which a function maps and writes no page: every mapping API of the table. */
@@ -79,6 +80,7 @@ export const rule: Rule = {
     (file
       ? file.mentionsRing(text) || callsPageWriter(text, file)
       : RING_FILE.every((w) => w.test(text))),
+  relevantInTree: callsTreePageWriterIn,
   check(ctx) {
     const findings: Finding[] = [];
     const breach = flushContractBreach(ctx.facts, ctx.file);

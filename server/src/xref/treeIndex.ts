@@ -219,6 +219,9 @@ export class TreeIndex implements TreeFacts {
     // private pages, so the table gives it no kmap write; the body's summary would.
     if (isKnownApi(name))
       return UNFLUSHED_PAGE_WRITE.get(name) === argIndex && KMAP_PAGE_WRITE.has(name);
+    // A name the tree defines nowhere writes nothing; not memoised per calling file (a file's
+    // pre-filter asks about every name it calls, pageWriters.ts).
+    if (!name.startsWith('->') && !this.defs.has(name)) return false;
     return this.writeMemo.get(`${name}\0${argIndex}\0${file ?? ''}`, () =>
       this.computeWrites(name, argIndex, file),
     );
