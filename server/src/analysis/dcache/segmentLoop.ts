@@ -6,10 +6,7 @@
  */
 import type { Edge } from '../../cfg/graph';
 import type { FunctionFacts } from '../core/facts';
-
-/** Walks over every segment of a request or bio (include/linux/blk-mq.h, include/linux/bio.h). */
-const SEGMENT_WALK =
-  /^(?:rq_for_each_segment|rq_for_each_bvec|bio_for_each_segment(?:_all)?|bio_for_each_bvec(?:_all)?)$/;
+import { SEGMENT_WALK } from '../../knowledge/dcache';
 
 export function skipsSegmentLoopOverWritten(
   edge: Edge,
@@ -19,12 +16,13 @@ export function skipsSegmentLoopOverWritten(
   const loop = edge.via;
   if (edge.kind !== 'loop-exit' || loop?.type !== 'while_statement') return false;
   const macro = facts.iterators.get(loop.startIndex)?.macro;
-  if (!macro || !SEGMENT_WALK.test(macro)) return false;
+  const at = macro === undefined ? undefined : SEGMENT_WALK.get(macro);
+  if (at === undefined) return false;
   const squash = (t: string): string => t.replace(/\s+/g, '');
   const args = squash(loop.childForFieldName('condition')?.text ?? '')
     .replace(/^\(|\)$/g, '')
     .split(',');
-  const [bv, holder] = args;
+  const [bv, holder] = [args[0], args[at]];
   if (!bv || !holder || !/^\w+$/.test(bv)) return false;
   const owner = holder.replace(/->/g, '.');
   if (page !== `bio_page(${owner}.bio)` && page !== `bio_page(${owner})`) return false;
