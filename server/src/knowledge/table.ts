@@ -4,7 +4,7 @@
  */
 import { APIS } from './apis';
 import type { KernelApi, Role, RoleName } from './types';
-import { apisAt, selectedKernelVersion } from './versions';
+import { selectedRoles } from './versions';
 
 /** Every entry, whatever its versions (hover, documentation, the table's own checks). */
 export const API_BY_NAME: ReadonlyMap<string, KernelApi> = new Map(APIS.map((a) => [a.name, a]));
@@ -13,10 +13,7 @@ type RoleOf<K extends RoleName> = Extract<Role, { role: K }>;
 
 /** Every (name, role) pair of kind `kind`, in table order. */
 export function withRole<K extends RoleName>(kind: K): [string, RoleOf<K>][] {
-  const out: [string, RoleOf<K>][] = [];
-  for (const { api, roles } of apisAt(selectedKernelVersion()))
-    for (const r of roles) if (r.role === kind) out.push([api.name, r as RoleOf<K>]);
-  return out;
+  return [...((selectedRoles().get(kind) ?? []) as [string, RoleOf<K>][])];
 }
 
 /** The names with a role of kind `kind` (that `keep` accepts). */

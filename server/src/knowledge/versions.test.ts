@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiAt, atKernelVersion, newestKnownKernelVersion } from './versions';
+import {
+  acrossVersions,
+  apiAt,
+  atKernelVersion,
+  newestKnownKernelVersion,
+  versionBoundaries,
+} from './versions';
+import { APIS } from './apis';
+import { namesWith } from './table';
 import { FLUSH, UNFLUSHED_PAGE_WRITE, DEPRECATED_FLUSH, MAP_BY_BVEC } from './dcache';
 import { ATTACH_ADDR, ATTACH_ADDR_FLUSHES } from './vmap';
 import type { Role } from './types';
@@ -62,4 +70,29 @@ test('the derived lists follow the selected version', () => {
     assert.ok(!DEPRECATED_FLUSH.has('flush_kernel_dcache_page'));
   });
   atKernelVersion(undefined, () => assert.ok(FLUSH.has('memcpy_to_folio')));
+});
+
+test('a list built across versions is the union of the lists of every version the table tells apart', () => {
+  const kinds = [...new Set(APIS.flatMap((a) => a.roles.map((r) => r.role)))];
+  const versions = [
+    undefined,
+    ...versionBoundaries().flatMap((b) => [
+      b,
+      b.minor > 0 ? v(b.major, b.minor - 1) : v(b.major - 1, 99),
+    ]),
+  ];
+  assert.ok(kinds.length > 10);
+  for (const kind of kinds) {
+    const union = new Set<string>();
+    for (const at of versions)
+      atKernelVersion(at, () => namesWith(kind).forEach((n) => union.add(n)));
+    atKernelVersion(undefined, () => undefined);
+    assert.deepEqual([...acrossVersions(() => namesWith(kind))].sort(), [...union].sort(), kind);
+  }
+  // And the derived lists are back at the version selected before.
+  atKernelVersion(v(6, 1), () => {
+    const before = [...FLUSH.entries()];
+    acrossVersions(() => DEPRECATED_FLUSH);
+    assert.deepEqual([...FLUSH.entries()], before);
+  });
 });

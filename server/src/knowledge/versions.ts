@@ -19,8 +19,13 @@ import {
 } from '../kernel/version';
 import type { KernelVersion } from '../kernel/version';
 
+const parsedVersions = new Map<string, KernelVersion | undefined>();
+
+/** The table's version strings, parsed once (each version switch tests every entry). */
 function parsed(v: string | undefined): KernelVersion | undefined {
-  return v === undefined ? undefined : parseKernelVersion(v);
+  if (v === undefined) return undefined;
+  if (!parsedVersions.has(v)) parsedVersions.set(v, parseKernelVersion(v));
+  return parsedVersions.get(v);
 }
 
 /** The newest release any entry or role of the table names: what applies outside a tree. */
@@ -79,6 +84,7 @@ function atVersion(api: KernelApi, version: KernelVersion | undefined): ApiAt | 
 }
 
 const atVersions = new Map<string, readonly ApiAt[]>();
+const byRole = new Map<string, ReadonlyMap<Role['role'], readonly [string, Role][]>>();
 
 /**
  * Every API of the table as it is in `version`; computed once per version (each derived list
@@ -91,14 +97,43 @@ export function apisAt(version: KernelVersion | undefined): readonly ApiAt[] {
   return at;
 }
 
+/**
+ * Every (name, role) pair of the table in `version`, grouped by kind and in table order: each
+ * derived list asks for one kind, and every version switch rebuilds them all.
+ */
+export function rolesAt(
+  version: KernelVersion | undefined,
+): ReadonlyMap<Role['role'], readonly [string, Role][]> {
+  const k = version ? formatKernelVersion(version) : '';
+  let at = byRole.get(k);
+  if (!at) {
+    const m = new Map<Role['role'], [string, Role][]>();
+    for (const { api, roles } of apisAt(version))
+      for (const r of roles) {
+        let l = m.get(r.role);
+        if (!l) m.set(r.role, (l = []));
+        l.push([api.name, r]);
+      }
+    byRole.set(k, (at = m));
+  }
+  return at;
+}
+
 /** "6.12", or "newest (6.16)" when no version is known. */
 export function describeVersion(version: KernelVersion | undefined): string {
   if (version) return formatKernelVersion(version);
   return NEWEST ? `newest (${formatKernelVersion(NEWEST)})` : 'newest';
 }
 
+let boundaries: KernelVersion[] | undefined;
+
 /** The versions at which some fact of the table changes: the ones worth a fixture tree. */
 export function versionBoundaries(): KernelVersion[] {
+  boundaries ??= computeBoundaries();
+  return [...boundaries];
+}
+
+function computeBoundaries(): KernelVersion[] {
   const seen = new Map<string, KernelVersion>();
   for (const x of APIS.flatMap((a) => [a, ...a.roles]))
     for (const b of [x.since, x.until]) {
@@ -133,15 +168,40 @@ export function atKernelVersion<T>(version: KernelVersion | undefined, fn: () =>
   return fn();
 }
 
+let everyVersion = false;
+let everyRole: ReadonlyMap<Role['role'], readonly [string, Role][]> | undefined;
+
+/**
+ * The roles the derived lists are built from: those of the selected version, or while
+ * `acrossVersions` runs, every role of every entry (each holds in some version).
+ */
+export function selectedRoles(): ReadonlyMap<Role['role'], readonly [string, Role][]> {
+  if (!everyVersion) return rolesAt(selected);
+  if (!everyRole) {
+    const m = new Map<Role['role'], [string, Role][]>();
+    for (const api of APIS)
+      for (const r of api.roles) {
+        let l = m.get(r.role);
+        if (!l) m.set(r.role, (l = []));
+        l.push([api.name, r]);
+      }
+    everyRole = m;
+  }
+  return everyRole;
+}
+
 /**
  * The union of what `build` gives in every version the table distinguishes: text pre-filters
- * are built once, and must let through a name any version knows.
+ * are built once, and must let through a name any version knows. The lists are derived once
+ * from every role at once (a name's roles in all versions), not once per version.
  */
 export function acrossVersions<T>(build: () => Iterable<T>): Set<T> {
-  const before = selected;
-  const out = new Set<T>();
-  const versions = [undefined, ...versionBoundaries().flatMap((v) => [older(v), v])];
-  for (const v of versions) atKernelVersion(v, () => [...build()].forEach((x) => out.add(x)));
-  atKernelVersion(before, () => undefined);
-  return out;
+  everyVersion = true;
+  try {
+    for (const rebuild of listeners) rebuild();
+    return new Set(build());
+  } finally {
+    everyVersion = false;
+    for (const rebuild of listeners) rebuild();
+  }
 }

@@ -260,6 +260,24 @@ test('an edit analyses again only the function it touched, quick or full', async
   }
 });
 
+test('the helper no longer writing its page makes the unchanged caller silent, and back', async () => {
+  const parser = await testParser();
+  const doc = new ParsedDocument();
+  const linter = new IncrementalLinter();
+  const callers = (text: string): string[] =>
+    linter
+      .lint(doc.parse(parser, text), RULE_IDS)
+      .findings.map((f) => f.function)
+      .filter((f) => f !== 'put_bytes');
+  // writer_c's finding rests on what put_bytes writes: an answer shared by the whole file, and
+  // recorded for writer_c so that a change of put_bytes alone is seen.
+  const reads = HELPERS.replace('memcpy(kaddr, src, len);', 'memcpy((void *)src, kaddr, len);');
+  assert.deepEqual(callers(HELPERS), ['writer_c']);
+  assert.deepEqual(callers(reads), []);
+  assert.deepEqual(callers(HELPERS), ['writer_c']);
+  doc.release();
+});
+
 test('a quick run asks no rule about another function; a full run asks again for every one', async () => {
   const parser = await testParser();
   const doc = new ParsedDocument();

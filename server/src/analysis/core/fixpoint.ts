@@ -24,6 +24,17 @@ interface Frame<V> {
 /** Rounds of a component's recomputation before its answers are taken as they stand. */
 const MAX_ROUNDS = 16;
 
+let provisional = 0;
+
+/**
+ * How many provisional answers (a question met again while it was computed) every memo has given
+ * so far. Something derived from answers (a callee's page model) is final when this did not move
+ * while it was derived: it leaned on no answer a later round could change.
+ */
+export function provisionalAnswers(): number {
+  return provisional;
+}
+
 export class FixpointMemo<V> {
   private readonly done = new Map<string, V>();
   private readonly open = new Map<string, Frame<V>>();
@@ -45,6 +56,7 @@ export class FixpointMemo<V> {
     if (this.done.has(key)) return this.done.get(key) as V;
     const open = this.open.get(key);
     if (open) {
+      provisional++;
       open.reentered = true;
       if (this.current) this.current.low = Math.min(this.current.low, open.index);
       return open.value;
@@ -74,15 +86,6 @@ export class FixpointMemo<V> {
     }
     if (parent) parent.low = Math.min(parent.low, frame.low);
     return frame.value;
-  }
-
-  /**
-   * Whether what the question being computed has seen so far is final: no other question is open
-   * under it and none leaned on its provisional answer. Something derived from those answers (a
-   * callee's page model) may be kept beyond this question only then.
-   */
-  get settled(): boolean {
-    return this.stack.length <= 1 && !this.current?.reentered;
   }
 
   /** `root` heads a component: recompute its members to a fixed point, then memoise them. */

@@ -13,7 +13,7 @@ import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
 import * as K from '../../knowledge/dcache';
 import type { PageCacheOrigin, PageRead } from './pageCache';
-import { buildPageModel } from './pageModel';
+import { calleeModel } from './pageModel';
 import type { PageModel } from './pageModel';
 import { needsFlush } from './pageOrigin';
 import type { FileSummaries } from './summaries';
@@ -124,7 +124,7 @@ function readsParam(file: FileSummaries, name: string, index: number, depth: num
       const param = facts.params[index];
       if (!param) return false;
       const page = facts.canon(param);
-      const model = MAPS_A_PAGE.test(fn.text) ? buildPageModel(facts, file) : undefined;
+      const model = MAPS_A_PAGE.test(fn.text) ? calleeModel(facts, file) : undefined;
       const named = (a: Node | undefined): boolean =>
         a !== undefined &&
         (rootName(a) === param || (model !== undefined && model.addressOf(a)?.page === page));

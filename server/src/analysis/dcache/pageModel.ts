@@ -18,13 +18,13 @@ import { otherBufferAt } from './addressDefs';
 import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
 import type { FileSummaries, IndexNote } from './summaries';
-import { callName } from './summaries';
+import { callName, computeParamWritesWith } from './summaries';
 import { PAGE_COUNT } from '../../knowledge/shared';
 import * as K from '../../knowledge/dcache';
 import { isKnownApi } from '../../knowledge/table';
 import { guardAllows } from './flushGuard';
 import { declaredTypes } from '../../xref/declarations';
-import { FixpointMemo } from '../core/fixpoint';
+import { FixpointMemo, provisionalAnswers } from '../core/fixpoint';
 
 /** `ring`: a structure the file keeps in pages it maps into user space (userRing.ts). */
 export type WriteVia = 'kmap' | 'linear' | 'bh' | 'miter' | 'page-write' | 'ring';
@@ -474,7 +474,7 @@ function eventActions(
       // `&bv` names a page only through a field the callee writes (`bv.bv_page`).
       const place = a.type === 'pointer_expression' && a.text.startsWith('&');
       const writes = local
-        ? writtenThroughParam(file, name, i)
+        ? file.writtenThroughParam(name, i)
         : file.tree?.tree.calleeWrites(name, i, file.tree.file) === true
           ? ['']
           : [];
@@ -639,8 +639,22 @@ function storeTarget(lhs: Node): Node | undefined {
 const MAPS_A_PAGE =
   /\bkmap|\bpage_address\b|\bfolio_address\b|\bmemcpy_to_(?:page|folio)\b|\bmemzero_page\b|\bmemset_page\b/;
 const writing = new WeakMap<FileSummaries, FixpointMemo<string[]>>();
-/** A callee's model, built once for all its parameters (the editor asks about four per call). */
+/** A callee's model, built once for all its parameters and callers. */
 const calleeModels = new WeakMap<FileSummaries, WeakMap<FunctionFacts, PageModel>>();
+
+/** The page model of a function another one calls, kept once it is final. */
+export function calleeModel(facts: FunctionFacts, file: FileSummaries): PageModel {
+  let models = calleeModels.get(file);
+  if (!models) calleeModels.set(file, (models = new WeakMap()));
+  let model = models.get(facts);
+  if (!model) {
+    const before = provisionalAnswers();
+    model = buildPageModel(facts, file);
+    // A model built on a call cycle's provisional answers is rebuilt in the next round.
+    if (provisionalAnswers() === before) models.set(facts, model);
+  }
+  return model;
+}
 
 const PAGE_ARGUMENT: ReadonlySet<string> = new Set([
   'identifier',
@@ -656,7 +670,7 @@ const PAGE_ARGUMENT: ReadonlySet<string> = new Set([
  * (pageOrigin.ts), which a callee cannot see for its caller's page.
  */
 export function writesPageParam(file: FileSummaries, name: string, index: number): boolean {
-  return writtenThroughParam(file, name, index).includes('');
+  return file.writtenThroughParam(name, index).includes('');
 }
 
 /**
@@ -664,37 +678,26 @@ export function writesPageParam(file: FileSummaries, name: string, index: number
  * itself, `.bv_page` for the page a structure it points to holds (`zram_bvec_read(zram, &bv)`
  * writes `bv.bv_page`). Memoised per file; a call cycle is settled to a fixed point.
  */
-export function writtenThroughParam(file: FileSummaries, name: string, index: number): string[] {
+function writtenThroughParam(file: FileSummaries, name: string, index: number): string[] {
   let memo = writing.get(file);
   if (!memo) writing.set(file, (memo = new FixpointMemo<string[]>([], samePaths)));
-  return memo.get(`${name}/${index}`, () => pathsWritten(file, name, index, memo));
+  return memo.get(`${name}/${index}`, () => pathsWritten(file, name, index));
 }
+computeParamWritesWith(writtenThroughParam);
 
 function samePaths(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((p) => b.includes(p));
 }
 
-function pathsWritten(
-  file: FileSummaries,
-  name: string,
-  index: number,
-  memo: FixpointMemo<string[]>,
-): string[] {
+function pathsWritten(file: FileSummaries, name: string, index: number): string[] {
   const paths = new Set<string>();
   for (const fn of file.definitions(name)) {
-    if (!mapsInFile(file, fn.text, 0)) continue;
+    if (!mapsInFile(file, fn, 0)) continue;
     const facts = file.factsOf(fn);
     const param = facts.params[index];
     if (!param) continue;
     const page = facts.canon(param);
-    let models = calleeModels.get(file);
-    if (!models) calleeModels.set(file, (models = new WeakMap()));
-    let model = models.get(facts);
-    if (!model) {
-      model = buildPageModel(facts, file);
-      // A model built on a call cycle's provisional answers is rebuilt in the next round.
-      if (memo.settled) models.set(facts, model);
-    }
+    const model = calleeModel(facts, file);
     for (const l of model.actions.values())
       for (const a of l) {
         if (a.kind !== 'write' || (a.via !== 'kmap' && a.via !== 'miter')) continue;
@@ -712,19 +715,35 @@ const FIELD_PATH = /^(?:\.\w+)+$/;
 
 const CALL = /\b([A-Za-z_]\w*)\s*\(/g;
 
+const mapping = new WeakMap<FileSummaries, Map<string, boolean>>();
+
 /**
- * A function text that maps a page, itself or through the same-file functions it calls (two
- * levels: `btt_read_pg()` hands the page to `zero_fill_data()`, which maps it).
+ * A function that maps a page, itself or through the same-file functions it calls (two levels:
+ * `btt_read_pg()` hands the page to `zero_fill_data()`, which maps it). Memoised per file: a
+ * large function's calls lead to the same callees again and again.
  */
-function mapsInFile(file: FileSummaries, text: string, depth: number): boolean {
-  if (MAPS_A_PAGE.test(text)) return true;
-  if (depth >= 2) return false;
-  for (const m of text.matchAll(CALL))
-    if (
-      file.definitions(m[1]!).some((fn) => fn.text !== text && mapsInFile(file, fn.text, depth + 1))
-    )
-      return true;
-  return false;
+function mapsInFile(file: FileSummaries, fn: Node, depth: number): boolean {
+  let memo = mapping.get(file);
+  if (!memo) mapping.set(file, (memo = new Map<string, boolean>()));
+  const key = `${depth}:${fn.startIndex}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const text = fn.text;
+  let maps = MAPS_A_PAGE.test(text);
+  if (!maps && depth < 2)
+    for (const name of new Set(Array.from(text.matchAll(CALL), (m) => m[1]!)))
+      if (
+        file
+          .definitions(name)
+          .some(
+            (callee) => callee.startIndex !== fn.startIndex && mapsInFile(file, callee, depth + 1),
+          )
+      ) {
+        maps = true;
+        break;
+      }
+  memo.set(key, maps);
+  return maps;
 }
 
 /** The function text calls a same-file or tree function that writes a page parameter. */
@@ -739,7 +758,7 @@ export function callsPageWriter(text: string, file: FileSummaries): boolean {
       continue;
     }
     if (file.isDefined(name)) {
-      if ([0, 1, 2, 3].some((i) => writtenThroughParam(file, name, i).length > 0)) return true;
+      if ([0, 1, 2, 3].some((i) => file.writtenThroughParam(name, i).length > 0)) return true;
     } else if (
       file.tree &&
       [0, 1, 2, 3].some((i) => file.tree!.tree.calleeWrites(name, i, file.tree!.file))

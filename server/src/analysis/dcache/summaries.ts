@@ -66,6 +66,17 @@ export interface FlushedPlace {
 /** An identifier followed by `(`: a call, or a macro use that reads like one. */
 const CALLED = /\b([A-Za-z_]\w*)\s*\(/g;
 
+/**
+ * What a same-file function writes through a parameter comes from its page model, and
+ * pageModel.ts builds models over this module: it hands the computation over when it loads.
+ */
+type ParamWrites = (file: FileSummaries, name: string, index: number) => string[];
+let paramWrites: ParamWrites | undefined;
+
+export function computeParamWritesWith(compute: ParamWrites): void {
+  paramWrites = compute;
+}
+
 /** The file context with the dcache family's summaries of same-file callers and callees. */
 export class FileSummaries extends FileContext {
   private readonly writes = new FixpointMemo<boolean>(false, (a, b) => a === b);
@@ -301,6 +312,16 @@ export class FileSummaries extends FileContext {
   parkedFields(): ParkedFields | null {
     if (this.parked === undefined) this.parked = scanParkedFields(this);
     return this.parked;
+  }
+
+  /**
+   * What the same-file function `name` writes through its parameter `index` ('' for the page
+   * itself, `.bv_page` for a page a structure it points to holds; pageModel.ts). A method, so that
+   * one memo serves every function of the file and the editor's reuse check records the answer.
+   */
+  writtenThroughParam(name: string, index: number): string[] {
+    if (!paramWrites) throw new Error('parameter writes are computed by pageModel.ts, not loaded');
+    return paramWrites(this, name, index);
   }
 
   /** The same-file functions whose text calls `name` (for a message), in file order. */
