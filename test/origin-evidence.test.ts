@@ -45,6 +45,16 @@ test('the premise names its source: a page-cache lookup, a parameter, an I/O cal
   assert.ok(
     notes.some((n) => /reaches the device: (?:attached to I\/O|I\/O started) by `\w+`/.test(n)),
   );
+  assert.ok(
+    notes.some((n) =>
+      /`st` is loaded from a field whose page this file inserts into a user VMA/.test(n),
+    ),
+    'user-mapped field',
+  );
+  assert.ok(
+    notes.some((n) => /`h` points into a ring this file maps into user space/.test(n)),
+    'user ring',
+  );
 });
 
 test('JSON, SARIF, text --verbose and the hover all show the origin step', async () => {

@@ -5,8 +5,6 @@
  */
 // First: the analysis thread starts while the rest of the server loads (prestart.ts).
 import './prestart';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { startServer } from './server';
 import { isXrefWorker, runXrefWorker } from '../xref/build';
 import { isAnalysisWorker, runAnalysisWorker } from './analysisWorker';
 
@@ -27,6 +25,9 @@ if (isXrefWorker()) {
   process.stderr.write('usage: flushguard-language-server --stdio | --node-ipc | --socket=PORT\n');
   process.exitCode = 2;
 } else {
-  const connection = createConnection(ProposedFeatures.all);
-  startServer(connection);
+  // Loaded here, not above: the worker threads run this entry too and need none of it.
+  void Promise.all([import('vscode-languageserver/node'), import('./server')]).then(
+    ([{ createConnection, ProposedFeatures }, { startServer }]) =>
+      startServer(createConnection(ProposedFeatures.all)),
+  );
 }

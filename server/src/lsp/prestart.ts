@@ -2,9 +2,13 @@
  * The analysis thread (analysisWorker.ts), started before the rest of the server's bundle is
  * evaluated: main.ts imports this module first, so the thread loads its own copy of the bundle
  * and its WASM parser while this thread loads the language server, and start-up costs the longer
- * of the two instead of their sum. Only node:* here: anything heavier would load first.
+ * of the two instead of their sum. In a worker thread of the server, the parser's WASM starts
+ * compiling here too, while the rest of the bundle is evaluated. Only node:* and the parser here:
+ * anything heavier would load first.
  */
 import { isMainThread, MessageChannel, Worker } from 'node:worker_threads';
+import { initParser } from '../parsing/parser';
+import { wasmSources } from '../host/wasmPaths';
 import type { MessagePort } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { AnalysisWorkerData } from './analysisWorker';
@@ -41,6 +45,9 @@ export function startAnalysisWorker(): StartedWorker {
 }
 
 const TRANSPORT = /^--(?:stdio|node-ipc|socket=|pipe=)/;
+
+// The analysis and index threads parse; their first job awaits this same start (initParser).
+if (!isMainThread) void initParser(wasmSources());
 
 let early: StartedWorker | undefined;
 let earlyDied = false;

@@ -96,12 +96,15 @@ function loadStandby(): Promise<void> {
   return loadingStandby;
 }
 
-/** Loads the runtime and the C grammar, and a standby instance, once per thread. */
+/**
+ * Loads the runtime and the C grammar once per thread; the standby instance (for after an
+ * abort) loads behind it, so that the first parse does not wait for it.
+ */
 export function initParser(from: WasmSources): Promise<void> {
   sources ??= from;
   initialising ??= (async () => {
     current = await startRuntime(from);
-    await loadStandby();
+    void loadStandby();
   })();
   return initialising;
 }

@@ -39,11 +39,16 @@ import {
   stepLine,
   stepsInWords,
 } from '../analysis/core/steps';
-import { contractReport, flushContractBreach } from '../analysis/dcache/flushContract';
+import {
+  contractReport,
+  flushContractBreach,
+  reliedOnHelper,
+} from '../analysis/dcache/flushContract';
 import { mayEndParkedMapping } from '../analysis/dcache/earlierWrites';
 import { skipsSegmentLoopOverWritten } from '../analysis/dcache/segmentLoop';
 import { callsTreePageWriterIn } from '../analysis/dcache/treeRelevance';
 import type { Finding, Rule, RuleContext } from './types';
+import { ringPremise } from '../analysis/dcache/userRing';
 
 /** Words without which a function maps and writes no page: every mapping API of the table. */
 const RELEVANT = wordTest(
@@ -61,7 +66,10 @@ const RELEVANT = wordTest(
 /** The helpers the table says flush for their callers: their definitions keep the flush. */
 const CONTRACT = wordTest(acrossVersions(() => [...K.FLUSH_CONTRACT.keys()]));
 
-const RING_FILE = [wordTest(K.PUBLISH_PAGE), wordTest(['flush_dcache_page', 'flush_dcache_folio'])];
+const RING_FILE = [
+  wordTest(K.PUBLISH_PAGE),
+  wordTest(['flush_dcache_page', 'flush_dcache_folio', 'flush_kernel_vmap_range']),
+];
 
 export const rule: Rule = {
   meta: {
@@ -76,6 +84,7 @@ export const rule: Rule = {
   relevant: (text, file) =>
     RELEVANT.test(text) ||
     CONTRACT.test(text) ||
+    (file !== undefined && reliedOnHelper(/(\w+)\s*\(/.exec(text)?.[1] ?? '', file)) ||
     (file !== undefined && mayEndParkedMapping(text, file)) ||
     (file
       ? file.mentionsRing(text) || callsPageWriter(text, file)
@@ -97,7 +106,12 @@ export const rule: Rule = {
     for (const page of writtenPages(model)) {
       const premise: { value?: Premise } = {};
       if (!needsFlush(page, model, ctx.facts, ctx.file, premise)) continue;
-      const finding = checkPage(page, model, ctx, premise.value);
+      const finding = checkPage(
+        page,
+        model,
+        ctx,
+        ringPremise(page, ctx.file, ctx.facts.cfg.node) ?? premise.value,
+      );
       if (finding) findings.push(finding);
     }
     return findings;

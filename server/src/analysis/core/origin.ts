@@ -28,6 +28,8 @@ export type Premise =
   | { kind: 'flushed-here'; what: string; node: Node }
   /** A structure of a ring the file maps into user space and flushes by address. */
   | { kind: 'ring'; name: string; node: Node }
+  /** An address loaded from a field whose page the file inserts into a user VMA. */
+  | { kind: 'mapped-field'; name: string; node: Node }
   /** The finding is about the API itself (a removed name), not about a page. */
   | { kind: 'removed-api'; api: string; node: Node; since?: string };
 
@@ -50,6 +52,8 @@ export function originNote(p: Premise, evidence: readonly string[] = []): string
         note = `${what} pinned by \`${p.api}\` at ${at(p.node)}: a user page, mapped by user space`;
       else if (roles.has('page-cache-lookup') || roles.has('returns-visible-page'))
         note = `${what} from \`${p.api}\` at ${at(p.node)}: a page-cache page user space may map shared`;
+      else if (roles.has('tests-writably-mapped'))
+        note = `${what} of the file \`${p.api}\` asks about at ${at(p.node)}: a page-cache page user space may have written through a shared mapping`;
       else if (roles.has('vmap-source') || roles.has('maybe-vmap-source'))
         note = `${what} from \`${p.api}\` at ${at(p.node)}: a vmap alias; I/O reaches its pages through the linear map`;
       else note = `${what} from \`${p.api}\` at ${at(p.node)}`;
@@ -78,6 +82,9 @@ export function originNote(p: Premise, evidence: readonly string[] = []): string
       break;
     case 'ring':
       note = `\`${p.name}\` points into a ring this file maps into user space and flushes by address: user space stores into it through its own mapping`;
+      break;
+    case 'mapped-field':
+      note = `\`${p.name}\` is loaded from a field whose page this file inserts into a user VMA (vm_insert_page): user space reads it through its own mapping`;
       break;
     case 'removed-api': {
       const src = API_BY_NAME.get(p.api)?.source;

@@ -21,6 +21,7 @@ import type { FileSummaries, IndexNote } from './summaries';
 import { callName, computeParamWritesWith } from './summaries';
 import { PAGE_COUNT } from '../../knowledge/shared';
 import * as K from '../../knowledge/dcache';
+import { FLUSH_VMAP } from '../../knowledge/vmap';
 import { isKnownApi } from '../../knowledge/table';
 import { guardAllows } from './flushGuard';
 import { declaredTypes } from '../../xref/declarations';
@@ -92,7 +93,7 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
   const bindings = new Map<string, Binding>();
   const pages = new Map<string, PageInfo>();
   const miters = new Map<string, boolean>(); // miter key → flushes at stop (SG_MITER_TO_SG)
-  const rings = file.ringRoots(facts.cfg.node);
+  const rings = file.ringWriteRoots(facts.cfg.node);
 
   /** `path`: a field of what the argument points to (`&bv` and `.bv_page` name `bv.bv_page`). */
   const notePage = (arg: Node, api: string, path = ''): string => {
@@ -145,7 +146,9 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
     }
     const miter = /^(.*)\.addr$/.exec(key);
     if (miter?.[1] && miters.has(miter[1])) return { page: `miter:${miter[1]}`, via: 'miter' };
-    const root = /^\w+/.exec(key)?.[0];
+    // `cpu->meta_page` itself, when `meta = cpu->meta_page` made it a ring name.
+    const same = [...rings].find((r) => facts.canon(r) === facts.canon(key));
+    const root = same ?? /^\w+/.exec(key)?.[0];
     if (root && rings.has(root)) {
       const page = `ring:${root}`;
       if (!pages.has(page)) pages.set(page, { display: root, folio: false });
@@ -390,6 +393,11 @@ function eventActions(
         name: pageKey(arg),
       });
   }
+  // flush_kernel_vmap_range() writes back the kernel's lines of the range it is given: the page
+  // of a tracked address is flushed (cachetlb.rst; a user-mapped field's page,
+  // kernel/trace/ring_buffer.c rb_update_meta_page, 6.12).
+  const vmapFlushed = name === FLUSH_VMAP ? addressOf(args[0]) : undefined;
+  if (vmapFlushed) out.push({ kind: 'flush', page: vmapFlushed.page, api: name, node });
   const pageWrite = K.UNFLUSHED_PAGE_WRITE.get(name);
   const result = K.copyFailsWhen(name) ? resultName(node) : undefined;
   if (pageWrite !== undefined && args[pageWrite]) {

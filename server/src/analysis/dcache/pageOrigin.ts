@@ -105,8 +105,13 @@ export function needsFlush(
     }
     // A whole-page helper (clear_highpage, copy_highpage: kmap_local_page, write, kunmap, no
     // flush; include/linux/highmem.h:237 and :320, 6.12) filling a page the function then marks
-    // up to date fills file data for readers through every mapping.
-    return origin === 'visible' || (vias.has('page-write') && publishes(model, page, facts.canon));
+    // up to date fills file data for readers through every mapping. So does a store through
+    // page_address() into a page the function takes out of the up-to-date state first: it was
+    // file data readers could map, and clearing the flag unmaps nothing (fs/ntfs3/inode.c
+    // inode_write_data, 6.1). Without that, a page_address() page marked up to date is often a
+    // directory's or an internal inode's (fs/f2fs/inline.c, fs/ext4/mballoc.c, 6.1).
+    const fills = vias.has('page-write') || (vias.has('linear') && unpublishes(model, page));
+    return origin === 'visible' || (fills && publishes(model, page, facts.canon));
   }
   // A page the caller passes in (a bio page it holds included) is the caller's to flush when
   // every same-file caller does so.
@@ -117,6 +122,13 @@ export function needsFlush(
   const out = outParameter(page, facts);
   if (out >= 0 && file.callerFlushes(facts.name, out, '', 0, true)) return false;
   return true;
+}
+
+/** Whether the function takes `page` out of the up-to-date state (ClearPageUptodate). */
+function unpublishes(model: PageModel, page: string): boolean {
+  for (const list of model.actions.values())
+    if (list.some((a) => a.kind === 'unpublish' && a.page === page)) return true;
+  return false;
 }
 
 /** Why every write of `page` is to a symlink's or directory's page (each under an S_ISLNK test). */

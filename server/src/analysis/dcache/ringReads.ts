@@ -33,8 +33,13 @@ function rootOf(n: Node): string {
  * Loads of the ring structures `rings` names (the function's variables of a ring type) and the
  * flushes that cover them: `flush_dcache_page(to_page(&h.h1->status))`.
  */
-export function ringReads(facts: FunctionFacts, rings: ReadonlySet<string>): RingReads {
+export function ringReads(
+  facts: FunctionFacts,
+  rings: ReadonlySet<string>,
+  lookups: ReadonlySet<string> = new Set(),
+): RingReads {
   const out: RingReads = { names: new Map(), reads: new Map() };
+  pageReads(facts, lookups, out);
   if (rings.size === 0) return out;
   let toPage = '';
   const loads: { e: Event; arg: Node; root: string }[] = [];
@@ -69,4 +74,34 @@ export function ringReads(facts: FunctionFacts, rings: ReadonlySet<string>): Rin
     out.reads.set(e, [{ group, text, folio: false }]);
   }
   return out;
+}
+
+/**
+ * Ring pages looked up by address (`page = pgv_to_page(data)`) and handed to a reader the table
+ * knows (`skb_fill_page_desc`): a TX ring's frame, stored by user space through its mapping,
+ * which the network stack then reads through the kernel's (net/packet/af_packet.c
+ * tpacket_fill_skb flushes each page before, 6.1 and 6.12).
+ */
+function pageReads(facts: FunctionFacts, lookups: ReadonlySet<string>, out: RingReads): void {
+  if (lookups.size === 0) return;
+  const groups = new Map<string, string>();
+  for (const e of facts.all) {
+    if (e.kind !== 'assign' || !e.rhs) continue;
+    const s = stripExpr(e.rhs);
+    if (s.type !== 'call_expression' || !lookups.has(calleeName(s))) continue;
+    const page = facts.canon(e.lhsKey);
+    const group = `ring:${e.lhsKey}`;
+    if (!/^\w+$/.test(e.lhsKey) || groups.has(page)) continue;
+    groups.set(page, group);
+    const origin = { api: calleeName(s), node: e.node, group };
+    out.names.set(page, origin);
+    out.names.set(group, origin);
+  }
+  if (groups.size === 0) return;
+  for (const e of facts.all) {
+    const at = e.kind === 'call' ? K.READS_PAGE.get(e.name) : undefined;
+    const arg = at === undefined || e.kind !== 'call' ? undefined : e.args[at];
+    const group = arg && groups.get(facts.canon(pageKey(arg)));
+    if (arg && group) out.reads.set(e, [{ group, text: stripExpr(arg).text, folio: false }]);
+  }
 }
