@@ -282,15 +282,24 @@ class Builder {
     return outer ? { continueTo: outer } : {};
   }
 
-  private loop(node: Node, condition: Node | null, body: Node | null, update: Node | null): void {
-    this.startBlock('next');
-    const head = this.current;
+  private loop(
+    node: Node,
+    condition: Node | null,
+    body: Node | null,
+    update: Node | null,
+    firstRuns = false,
+  ): void {
+    const entry = this.current;
+    const head = firstRuns ? this.newBlock() : this.startBlock('next');
+    this.current = head;
     const after = this.newBlock();
     const latch = this.newBlock();
     if (update) latch.items.push(update);
     connect(latch, head, 'loop', node);
     this.jumps.push({ breakTo: after, continueTo: latch });
     const start = this.newBlock();
+    // A loop known to run its body once is entered at the body; the test guards later rounds.
+    if (firstRuns) connect(entry, start, 'true', node);
     if (isAlwaysTrue(condition)) {
       if (condition) head.items.push(condition);
       connect(head, start, 'true', node);
@@ -316,11 +325,13 @@ class Builder {
   private forStatement(node: Node): void {
     const init = node.childForFieldName('initializer');
     if (init) this.current.items.push(init);
+    const condition = node.childForFieldName('condition');
     this.loop(
       node,
-      node.childForFieldName('condition'),
+      condition,
       node.childForFieldName('body'),
       node.childForFieldName('update'),
+      runsOverPage(init, condition),
     );
   }
 
@@ -387,6 +398,35 @@ class Builder {
   finish(): void {
     connect(this.current, this.exit, 'next');
   }
+}
+
+/**
+ * `for (i = 0; i < PAGE_SIZE / bsize; i++)`, `for (off = 0; off < PAGE_SIZE; off += n)`: a walk
+ * over the blocks of a page starts below a bound of at least one (a block is never larger than
+ * the page it divides), so its body runs at least once.
+ */
+function runsOverPage(init: Node | null, condition: Node | null): boolean {
+  const from = init?.type === 'declaration' ? init.namedChildren.at(-1) : init;
+  const start =
+    from?.type === 'init_declarator'
+      ? [from.childForFieldName('declarator'), from.childForFieldName('value')]
+      : from?.type === 'assignment_expression' && from.childForFieldName('operator')?.text === '='
+        ? [from.childForFieldName('left'), from.childForFieldName('right')]
+        : [];
+  const [name, value] = start;
+  if (name?.type !== 'identifier' || value?.text !== '0' || !condition) return false;
+  const test = stripExpr(condition);
+  if (test.type !== 'binary_expression' || test.childForFieldName('operator')?.text !== '<')
+    return false;
+  if (test.childForFieldName('left')?.text !== name.text) return false;
+  const bound = test.childForFieldName('right');
+  const b = bound && stripExpr(bound);
+  const dividend =
+    b?.type === 'binary_expression' &&
+    /^(?:\/|>>)$/.test(b.childForFieldName('operator')?.text ?? '')
+      ? b.childForFieldName('left')
+      : b;
+  return dividend?.text === 'PAGE_SIZE';
 }
 
 function isAlwaysTrue(condition: Node | null): boolean {

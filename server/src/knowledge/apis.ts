@@ -215,6 +215,7 @@ export const APIS: readonly KernelApi[] = [
   { name: 'dev_alloc_pages', roles: [{ role: 'allocates-private-page' }], source: 'include/linux/skbuff.h:3358 (6.1)' },
   { name: 'folio_alloc', roles: [{ role: 'allocates-private-page' }], source: 'include/linux/gfp.h:273 (6.1)' },
   { name: 'balloon_page_alloc', roles: [{ role: 'allocates-private-page' }], source: 'mm/balloon_compaction.c:119 (6.1)' },
+  { name: 'append_pipe', roles: [{ role: 'allocates-private-page' }], until: '6.12', source: 'lib/iov_iter.c:273 (6.1)', hover: 'Gives the ITER_PIPE copy a page to fill: a fresh anonymous pipe page (`push_anon()`), or the last buffer when it is one of those (`last_offset` is positive only after `push_anon()`). Never a spliced page-cache page.' },
   { name: 'page_pool_dev_alloc_pages', roles: [{ role: 'allocates-private-page' }], source: 'include/net/page_pool.h:214 (6.1)' },
   { name: 'page_pool_alloc_pages', roles: [{ role: 'allocates-private-page' }], source: 'net/core/page_pool.c:460 (6.1)' },
   { name: 'alloc_pages_exact', roles: [{ role: 'allocates-private-page' }], source: 'mm/page_alloc.c:5925 (6.1)' },

@@ -45,3 +45,37 @@ test(`${RULE}: a page the function did not look up is not reported`, async () =>
     0,
   );
 });
+
+// Folios from a helper of the filesystem's own (no lookup the table knows), in a function that
+// asks whether user space maps the file writably: the test makes them that file's page cache.
+const BATCH = [
+  'static ssize_t fsx_write_batch(struct address_space *mapping, struct fsx_folios *fs,',
+  '\t\t\t       size_t off, size_t len, struct iov_iter *iter)',
+  '{',
+  '\tstruct folio **fi, *f;',
+  '\tsize_t copied = 0;',
+  '',
+  '\tif (fsx_grab_folios(mapping, off, len, fs))',
+  '\t\treturn -ENOMEM;',
+  '\tif (mapping_writably_mapped(mapping))',
+  '\t\tfor (fi = fs->data; fi < fs->data + fs->nr; fi++)',
+  '\t\t\tflush_dcache_folio(*fi);',
+  '\tfor (fi = fs->data; fi < fs->data + fs->nr; fi++) {',
+  '\t\tf = *fi;',
+  '\t\tcopied += copy_folio_from_iter_atomic(f, off, len, iter);',
+  '\t\tflush_dcache_folio(f);',
+  '\t}',
+  '\treturn copied;',
+  '}',
+].join('\n');
+
+test(`${RULE}: folios of a mapping the function tests for writable mappings are page-cache folios`, async () => {
+  assert.equal((await lint(BATCH, [RULE])).findings.length, 0, 'noisy: the batch is flushed');
+  const unflushed = BATCH.replace('\t\t\tflush_dcache_folio(*fi);', '\t\t\t;');
+  const { findings } = await lint(unflushed, [RULE]);
+  assert.equal(findings.length, 1, 'missing: the guarded flush of the batch is gone');
+  assert.equal(findings[0]!.path.at(-1)!.line, 14);
+  assert.match(findings[0]!.path[0]!.note, /`mapping_writably_mapped` asks about at L9/);
+  const untested = unflushed.replace('\tif (mapping_writably_mapped(mapping))\n', '\tif (len)\n');
+  assert.equal((await lint(untested, [RULE])).findings.length, 0, 'noisy: nothing says page cache');
+});

@@ -14,6 +14,7 @@ import { uptodate, writablyMapped } from '../analysis/dcache/conditions';
 import { findBadPath } from '../analysis/core/pathSearch';
 import { Conditions } from '../analysis/core/conditions';
 import type { Event } from '../analysis/core/events';
+import type { Node } from '../parsing/parser';
 import { endOfFunctionStep, insertStatementFix, stepAt } from '../analysis/core/steps';
 import { replayWitness, witnessSteps } from '../analysis/core/witness';
 import * as K from '../knowledge/dcache';
@@ -21,11 +22,12 @@ import { wordTest } from '../knowledge/table';
 import { acrossVersions } from '../knowledge/versions';
 import { originStep } from '../analysis/core/origin';
 import { subsystemContract } from '../analysis/dcache/ownership';
-import { ioReadSide } from '../analysis/dcache/ioReadSide';
+import { callsSameFileFlusher, ioReadSide } from '../analysis/dcache/ioReadSide';
 import type { IoReadSide } from '../analysis/dcache/ioReadSide';
 import { ringReads } from '../analysis/dcache/ringReads';
 import { unflushedUserPageAccesses } from '../analysis/dcache/userPageAccess';
 import type { UserPageAccess } from '../analysis/dcache/userPageAccess';
+import { testedMappingPages } from '../analysis/dcache/testedMapping';
 import type { Finding, Rule, RuleContext } from './types';
 
 const FLUSHED = 1;
@@ -60,7 +62,7 @@ export const rule: Rule = {
     READ_WORDS.test(text) ||
     FLUSH_WORD.test(text) ||
     ACCESS_WORD.test(text) ||
-    (file?.mentionsRing(text) ?? false),
+    (file !== undefined && (file.mentionsRing(text) || callsSameFileFlusher(text, file))),
   // Without a page-cache lookup anywhere in the file no page is one (pageCacheNames), and
   // without a flush no page is one the file shows user-visible (ioReadSide): the file is not
   // worth parsing, whatever it reads (most of the tree memcpy()s).
@@ -91,6 +93,7 @@ function readFindings(ctx: RuleContext): Finding[] {
     (name) => fileLooksUp && ctx.file.isDefined(name) && ctx.file.returnOrigin(name) === 'visible',
     ctx.file.tree?.tree,
   );
+  for (const [k, v] of testedMappingPages(ctx.facts)) if (!names.has(k)) names.set(k, v);
   // Loads of a user-mapped ring's structures (analysis/dcache/ringReads.ts).
   const ring = ringReads(
     ctx.facts,
@@ -98,7 +101,10 @@ function readFindings(ctx: RuleContext): Finding[] {
     ctx.file.ringPageLookups(),
   );
   const model =
-    FLUSH_WORD.test(ctx.facts.cfg.node.text) || names.size > 0 || ring.reads.size > 0
+    FLUSH_WORD.test(ctx.facts.cfg.node.text) ||
+    names.size > 0 ||
+    ring.reads.size > 0 ||
+    callsSameFileFlusher(ctx.facts.cfg.node.text, ctx.file)
       ? buildPageModel(ctx.facts, ctx.file)
       : undefined;
   const io = model && ioReadSide(ctx.facts, model, ctx.file, ctx.facts.cfg.node.text);
@@ -179,6 +185,20 @@ function checkGroup(
   const vars = writablyMappedTests(facts);
   // A direction tested twice (`if (op == REQ_OP_WRITE)` to read, again to flush) is one path.
   const conds = new Conditions(facts, STATE_BITS);
+  const branchFlushes = (ifNode: Node, group: string): boolean => {
+    const body = ifNode.childForFieldName('consequence');
+    return (
+      body !== null &&
+      facts.all.some(
+        (e) =>
+          e.kind === 'call' &&
+          K.FLUSH.has(e.name) &&
+          e.node.startIndex >= body.startIndex &&
+          e.node.endIndex <= body.endIndex &&
+          flushOf(e, facts, names, addressOf) === group,
+      )
+    );
+  };
   const step = (before: number, e: Event): number => {
     const s = e.kind === 'assign' ? conds.onAssign(before, e.lhsKey) : before;
     const flushed = flushOf(e, facts, names, addressOf);
@@ -202,11 +222,14 @@ function checkGroup(
     bad: (s) => (s & READ_STALE) !== 0,
     // Not writably mapped, or not up to date (user space cannot map a folio that is not: the
     // fault reads it first, mm/filemap.c filemap_fault): no user stores to flush there.
-    onEdge: (s, edge) =>
-      conds.onEdge(
-        (writablyMapped(edge, vars) ?? uptodate(edge)) === false ? s | NOT_SHARED : s,
-        edge,
-      ),
+    onEdge: (s, edge) => {
+      const shared = writablyMapped(edge, vars);
+      if ((shared ?? uptodate(edge)) === false) s |= NOT_SHARED;
+      // `if (mapping_writably_mapped(m)) for each folio: flush(folio)`: the test's branch flushes
+      // the batch, even on a path that would run its loop zero times.
+      else if (shared === true && edge.via && branchFlushes(edge.via, group)) s |= FLUSHED;
+      return conds.onEdge(s, edge);
+    },
   });
   if (!witness) return undefined;
 

@@ -39,7 +39,11 @@ import {
   stepLine,
   stepsInWords,
 } from '../analysis/core/steps';
-import { contractReport, flushContractBreach } from '../analysis/dcache/flushContract';
+import {
+  contractReport,
+  flushContractBreach,
+  reliedOnHelper,
+} from '../analysis/dcache/flushContract';
 import { mayEndParkedMapping } from '../analysis/dcache/earlierWrites';
 import type { Finding, Rule, RuleContext } from './types';
 import { ringPremise } from '../analysis/dcache/userRing';
@@ -78,6 +82,7 @@ export const rule: Rule = {
   relevant: (text, file) =>
     RELEVANT.test(text) ||
     CONTRACT.test(text) ||
+    (file !== undefined && reliedOnHelper(/(\w+)\s*\(/.exec(text)?.[1] ?? '', file)) ||
     (file !== undefined && mayEndParkedMapping(text, file)) ||
     (file
       ? file.mentionsRing(text) || callsPageWriter(text, file)

@@ -76,13 +76,15 @@ export const RESERVED_INO = /^[A-Z][A-Z0-9_]*(?:_INO|_CNID|_INODE|_INUM)(?:\(.*\
  * - the page cache of a block device the kernel holds, reached through the block device or
  *   superblock that holds it (`bdev->bd_inode`, include/linux/blk_types.h:48 (6.1);
  *   `bdev->bd_mapping`, include/linux/blk_types.h:58 (6.12); `sb->s_bdev`,
- *   include/linux/fs.h:1341 (6.12), and `sb->s_bdev_file`, :1342): a filesystem's own metadata
+ *   include/linux/fs.h:1341 (6.12), and `sb->s_bdev_file`, :1342; a driver's `bdev_file` from
+ *   bdev_file_open_by_path(), include/linux/blkdev.h:1664 (6.12)): a filesystem's own metadata
  *   reads or an MTD emulation, not a file user space opened;
  * - an active quota file, reached through `sb_dqopt(sb)->files[type]`
  *   (include/linux/quotaops.h:17 (6.12)): quota code alone writes it while quota is on
  *   (vfs_setup_quota_inode marks it S_NOQUOTA, fs/quota/dquot.c:2419 (6.12)).
  */
-export const HELD_BDEV_MAPPING = /(?:->|\.)\s*(?:bd_inode|bd_mapping|s_bdev|s_bdev_file)\b/;
+export const HELD_BDEV_MAPPING =
+  /(?:->|\.)\s*(?:bd_inode|bd_mapping|s_bdev|s_bdev_file|bdev_file)\b/;
 export const QUOTA_FILE = /\bsb_dqopt\s*\(/;
 
 /**

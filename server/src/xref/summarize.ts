@@ -18,6 +18,7 @@ import {
 import { FileSummaries } from '../analysis/dcache/summaries';
 import { writesPageParam } from '../analysis/dcache/pageModel';
 import { constantTruth } from '../analysis/dcache/flushGuard';
+import { mayFlushByWalk } from '../analysis/dcache/cryptoWalk';
 import { declaredTypes, fieldKey, returnKey, structMembers } from './declarations';
 import { bufferWrites } from './bufferWrites';
 import { MAP_BY_PAGE } from '../knowledge/dcache';
@@ -313,7 +314,7 @@ function functionSummary(
   );
   let flushes: number[] | 'any' = [];
   const flushWhen: NonNullable<FunctionFactsSummary['flushWhen']> = [];
-  if (FLUSH_HINT.test(text)) {
+  if (FLUSH_HINT.test(text) || mayFlushByWalk(text, local)) {
     const places = local.flushedParams(name);
     const own =
       places === 'any' ? [] : (places ?? []).filter((p) => p.path === '' && pages.has(p.index));

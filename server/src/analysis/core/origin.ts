@@ -52,6 +52,8 @@ export function originNote(p: Premise, evidence: readonly string[] = []): string
         note = `${what} pinned by \`${p.api}\` at ${at(p.node)}: a user page, mapped by user space`;
       else if (roles.has('page-cache-lookup') || roles.has('returns-visible-page'))
         note = `${what} from \`${p.api}\` at ${at(p.node)}: a page-cache page user space may map shared`;
+      else if (roles.has('tests-writably-mapped'))
+        note = `${what} of the file \`${p.api}\` asks about at ${at(p.node)}: a page-cache page user space may have written through a shared mapping`;
       else if (roles.has('vmap-source') || roles.has('maybe-vmap-source'))
         note = `${what} from \`${p.api}\` at ${at(p.node)}: a vmap alias; I/O reaches its pages through the linear map`;
       else note = `${what} from \`${p.api}\` at ${at(p.node)}`;

@@ -24,6 +24,8 @@ import { describeEdge, endOfFunctionStep, insertStatementFix, stepAt } from '../
 import type { Fix, PathStep } from '../core/types';
 
 export interface ContractBreach {
+  /** A contract the file shows, not the table: the same-file caller that relies on it. */
+  reliedBy?: string;
   /** The parameter its callers wrote (absent: the page a walk holds). */
   param?: string;
   /** The unflushed path to the exit, for a contract that holds on every path. */
@@ -48,7 +50,10 @@ export function flushContractBreach(
   facts: FunctionFacts,
   file: FileSummaries,
 ): ContractBreach | undefined {
-  const contract = K.FLUSH_CONTRACT.get(facts.name);
+  const relied = K.FLUSH_CONTRACT.has(facts.name)
+    ? undefined
+    : file.reliedOnHelpers().get(facts.name);
+  const contract = K.FLUSH_CONTRACT.get(facts.name) ?? relied;
   if (!contract) return undefined;
   const body = facts.cfg.node.childForFieldName('body');
   // An empty body is the build without the feature (a `!CONFIG_...` stub): nothing to keep.
@@ -70,7 +75,13 @@ export function flushContractBreach(
     feasible: (s, edge) => s !== PENDING || !nonAliasingBuild(edge),
     bad: (s) => s === PENDING,
   });
-  return witness ? { param, witness, every: true } : undefined;
+  if (!witness) return undefined;
+  return { param, witness, every: true, ...(relied ? { reliedBy: relied.caller } : {}) };
+}
+
+/** Whether `name` is a same-file helper a caller of the file leaves its flush to (reliedOn.ts). */
+export function reliedOnHelper(name: string, file: FileSummaries): boolean {
+  return file.reliedOnHelpers().has(name);
 }
 
 function failure(e: Event): boolean {
@@ -156,7 +167,9 @@ export function contractReport(
     stepAt(
       at,
       'origin',
-      `origin: ${what}, which ${relying} write through a kernel mapping and leave to ${name}() to flush (the kernel-API table's contract for it)`,
+      breach.reliedBy
+        ? `origin: ${what}, which ${breach.reliedBy}() writes with a copy that does not flush and leaves to ${name}() to flush`
+        : `origin: ${what}, which ${relying} write through a kernel mapping and leave to ${name}() to flush (the kernel-API table's contract for it)`,
     ),
     stepAt(at, 'map', `a caller's kernel mapping of ${what}, before the call`),
     stepAt(at, 'write', `a caller's write through that mapping, before the call`),

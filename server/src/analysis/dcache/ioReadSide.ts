@@ -39,13 +39,18 @@ export function ioReadSide(
   text: string,
 ): IoReadSide {
   const out: IoReadSide = { names: new Map(), reads: new Map(), writes: new Map() };
-  if (!FLUSH_WORD.test(text)) return out;
+  const own = FLUSH_WORD.test(text);
+  if (!own && !callsSameFileFlusher(text, file)) return out;
   const written = new Map<string, Event[]>();
   const flushed = new Map<string, Node>();
+  // Without a flush of its own, only a same-file callee's own flush is evidence: the flush a
+  // generic helper does for every page (block_write_end) says nothing about this one.
+  const evidence = (e: Event): boolean =>
+    own || (e.kind === 'call' && file.flushesDirectly(e.name));
   for (const [e, actions] of model.actions) {
     for (const a of actions) {
       if (a.kind === 'write') written.set(a.page, [...(written.get(a.page) ?? []), e]);
-      if (a.kind === 'flush' && a.page !== null && !flushed.has(a.page))
+      if (a.kind === 'flush' && a.page !== null && !flushed.has(a.page) && evidence(e))
         flushed.set(a.page, a.node);
     }
   }
@@ -92,7 +97,12 @@ function readPages(
     if (page !== undefined) out.push(page);
   }
   if (!file.isDefined(e.name) || e.name === facts.name || K.LOGS.test(e.name)) return out;
+  // A callee that flushes the page it is handed looks after its own read of it (pmem's
+  // pmem_do_write flushes, then write_pmem() reads: drivers/nvdimm/pmem.c:195, 6.12).
+  const flushes = file.flushedParams(e.name);
+  if (flushes === 'any') return out;
   e.args.forEach((a, i) => {
+    if (flushes?.some((p) => p.index === i && p.path === '')) return;
     const address = model.addressOf(a)?.page;
     if (address !== undefined) {
       if (readsParam(file, e.name, i, 0)) out.push(address);
@@ -101,6 +111,18 @@ function readPages(
     }
   });
   return out;
+}
+
+const CALLED = /\b([A-Za-z_]\w*)\s*\(/g;
+
+/**
+ * Whether the function calls a same-file function whose own code flushes a page: its flush
+ * after that callee's write is the evidence, as the function's own flush would be
+ * (drivers/nvdimm/pmem.c pmem_submit_bio: pmem_do_read writes and flushes the bio page, 6.12).
+ */
+export function callsSameFileFlusher(text: string, file: FileSummaries): boolean {
+  for (const m of text.matchAll(CALLED)) if (file.flushesDirectly(m[1]!)) return true;
+  return false;
 }
 
 const reading = new WeakMap<FileSummaries, Map<string, boolean>>();

@@ -37,7 +37,10 @@ import { flushGuard, guardAllows } from './flushGuard';
 import type { FlushGuard } from './flushGuard';
 import { FixpointMemo } from '../core/fixpoint';
 import { scanParkedFields } from './earlierWrites';
+import { cryptDestination, pageInScatterlist } from './cryptoWalk';
 import type { ParkedFields } from './earlierWrites';
+import { scanReliedOn } from './reliedOn';
+import type { Reliance } from './reliedOn';
 
 /** The tree a file belongs to (issue 13): its index, and the file's path inside the tree. */
 export interface TreeContext {
@@ -52,6 +55,7 @@ export interface IndexNote {
   note: string;
 }
 
+const DIRECT_FLUSH = /\bflush_dcache_(?:page|folio)\s*\(/;
 const FLUSH_CALL = new RegExp(`\\b(?:${[...FLUSH.keys()].join('|')}|sg_miter_stop)\\s*\\(`);
 /**
  * Callers are followed further: a copy state handed down four levels (fuse's `cs`, 6.1
@@ -177,7 +181,7 @@ export class FileSummaries extends FileContext {
       for (const e of facts.all) {
         checkDeadline();
         if (e.kind !== 'call') continue;
-        const idx = FLUSH.get(e.name);
+        const idx = FLUSH.get(e.name) ?? cryptDestination(e, facts);
         let flushed: FlushedPlace[] | 'any' | undefined;
         if (idx !== undefined) flushed = [{ index: idx, path: '' }];
         else if (e.name === 'sg_miter_stop') flushed = 'any';
@@ -193,7 +197,10 @@ export class FileSummaries extends FileContext {
           // A helper told by a constant that the page is clean flushes nothing here.
           if (!guardAllows(place.when, e.args)) continue;
           const arg = e.args[place.index];
-          const key = arg ? facts.canon(pageKey(arg)) + place.path : '';
+          const named = arg ? facts.canon(pageKey(arg)) + place.path : '';
+          // A local scatterlist the function put one page into stands for that page.
+          const key =
+            (!facts.params.includes(rootOf(named)) && pageInScatterlist(named, facts)) || named;
           const root = rootOf(key);
           const index = facts.params.indexOf(root);
           const path = key.slice(root.length);
@@ -293,7 +300,14 @@ export class FileSummaries extends FileContext {
         if (!arg) return false;
         const key = facts.canon(pageKey(arg) + path);
         // `return fill(folio);` runs nothing after the call: a flush further down is another path.
-        if (!returnsValueOf(e.node) && this.flushedOnEveryPathAfter(facts, e, key)) continue;
+        // Only a local the call alone fills (`&folio`) is a pure out-parameter: `&dev->page`
+        // also hands the callee the page already there. (Names derived from it, `page =
+        // folio_file_page(folio, i)`, share its canonical key but do not assign it.)
+        const pure =
+          byAddress &&
+          /^\w+$/.test(key) &&
+          !facts.all.some((o) => o.kind === 'assign' && o.lhsKey === key);
+        if (!returnsValueOf(e.node) && this.flushedOnEveryPathAfter(facts, e, key, pure)) continue;
         // Two or more levels up: the caller got the page from its own callers, who flush it, or
         // made it itself from a private allocation (`zero_fill_data` ← `btt_read_pg` ← flush).
         if (byAddress || !this.handedUp(other, facts, key, depth + 1)) return false;
@@ -334,6 +348,28 @@ export class FileSummaries extends FileContext {
           this.handedUp(name, facts, facts.canon(pageKey(v)), depth + 1),
       )
     );
+  }
+
+  private flushers: Set<string> | undefined;
+  /**
+   * Whether the same-file function `name`'s own code calls flush_dcache_page()/_folio(): a flush
+   * the file's authors wrote, not one a generic helper (a `write_end`) does for every page. Asked
+   * per name, so the editor's cache keeps the functions that do not call a changed one.
+   */
+  flushesDirectly(name: string): boolean {
+    if (!this.flushers) {
+      this.flushers = new Set<string>();
+      for (const [fn, defs] of this.byName)
+        if (defs.some((d) => DIRECT_FLUSH.test(d.text))) this.flushers.add(fn);
+    }
+    return this.flushers.has(name);
+  }
+
+  private relied: Map<string, Reliance> | undefined;
+  /** Same-file helpers a caller of the file leaves its flush to (reliedOn.ts), found once. */
+  reliedOnHelpers(): Map<string, Reliance> {
+    this.relied ??= scanReliedOn(this);
+    return this.relied;
   }
 
   private parked: ParkedFields | null | undefined;
@@ -390,7 +426,17 @@ export class FileSummaries extends FileContext {
    * flushes) does not cover it. When the caller marks the page up to date, only the paths that
    * do count: an error path that leaves it !uptodate publishes nothing to flush for.
    */
-  private flushedOnEveryPathAfter(facts: FunctionFacts, call: Event, key: string): boolean {
+  private flushedOnEveryPathAfter(
+    facts: FunctionFacts,
+    call: Event,
+    key: string,
+    /**
+     * The page comes back through an out-parameter: a path on which the caller never names it
+     * again (no unlock, no put, no use) is one on which the callee handed no page out.
+     */
+    handedOut = false,
+  ): boolean {
+    const names = handedOut ? new RegExp(`\\b${key.replace(/[^\w]/g, '\\$&')}\\b`) : undefined;
     const marks = (e: Event): boolean =>
       e.kind === 'call' &&
       MARK_UPTODATE.has(e.name) &&
@@ -400,15 +446,24 @@ export class FileSummaries extends FileContext {
     const failed = call.kind === 'call' ? resultOf(call.node) : undefined;
     const unflushed = findBadPath(facts, {
       initial: 0,
-      step: (s, e) =>
-        e === call
-          ? AFTER_CALL | (s & MARKED)
-          : s & AFTER_CALL && this.flushesPage(facts, e, key)
-            ? s & ~AFTER_CALL
-            : marks(e)
-              ? s | MARKED
-              : s,
-      bad: (s) => (s & AFTER_CALL) !== 0 && (!publishes || (s & MARKED) !== 0),
+      step: (s, e) => {
+        const next =
+          e === call
+            ? AFTER_CALL | (s & MARKED)
+            : s & AFTER_CALL && this.flushesPage(facts, e, key)
+              ? s & ~AFTER_CALL
+              : marks(e)
+                ? s | MARKED
+                : s;
+        // The statement holding the call (`status = begin(..., &folio)`) names it only to ask.
+        const around =
+          e.node.startIndex <= call.node.startIndex && e.node.endIndex >= call.node.endIndex;
+        return !around && next & AFTER_CALL && names?.test(e.node.text) ? next | NAMED : next;
+      },
+      bad: (s) =>
+        (s & AFTER_CALL) !== 0 &&
+        (!publishes || (s & MARKED) !== 0) &&
+        (!names || (s & NAMED) !== 0),
       // The callee failed (a negative errno, the kernel's convention): it left nothing to flush.
       onEdge: (s, edge) => (calleeFailed(edge, failed) ? s & ~AFTER_CALL : s),
     });
@@ -600,6 +655,8 @@ function calleeFailed(edge: Edge, result: string | undefined): boolean {
 
 const AFTER_CALL = 1;
 const MARKED = 2;
+/** An out-parameter's page was named again after the call (flushedOnEveryPathAfter). */
+const NAMED = 4;
 
 /** `&folio`: the variable an address-of argument names. */
 function addressee(arg: Node): Node | undefined {
