@@ -24,8 +24,14 @@ const NODE = {
 const BROWSER = { platform: 'browser', format: 'iife', target: 'es2022' };
 const bundles = [
   { in: 'server/src/cli/main.ts', out: 'dist/cli.js', options: NODE },
-  { in: 'server/src/lsp/main.ts', out: 'dist/server.js', options: NODE },
-  { in: 'client/src/extension.ts', out: 'dist/client.js', options: { ...NODE, external: ['vscode'] } },
+  // The server's launcher (starts the analysis thread first) and the server's bundle.
+  { in: 'server/src/lsp/launch.ts', out: 'dist/server.js', options: NODE },
+  { in: 'server/src/lsp/main.ts', out: 'dist/server-main.js', options: NODE },
+  {
+    in: 'client/src/extension.ts',
+    out: 'dist/client.js',
+    options: { ...NODE, external: ['vscode'] },
+  },
   { in: 'simulator/src/webview/main.ts', out: 'dist/webview.js', options: BROWSER },
 ];
 const builds = bundles

@@ -48,6 +48,14 @@ export function relevantToFile(rule: Rule, source: string): boolean {
   return rule.fileRelevant ? rule.fileRelevant(source) : rule.relevant(source);
 }
 
+/** The file test, and when it fails inside a tree, the rule's test against the tree's index. */
+function relevantInFile(rule: Rule, source: string, options: LintOptions): boolean {
+  return (
+    relevantToFile(rule, source) ||
+    (options.tree !== undefined && rule.relevantInTree?.(source, options.tree) === true)
+  );
+}
+
 /** Each distinct file test once (the vmap rules share theirs), with a rule to call it on. */
 const FILE_TESTS = [
   // The methods are only compared here, by identity; each is called on its rule below.
@@ -86,7 +94,7 @@ function lintFunctions(parsed: ParsedSource, options: LintOptions): LintResult {
   const { source, pre, tree } = parsed;
   // Each rule's file-level pre-filter runs once; a function is offered only to the rules that
   // passed it (a vmap callback shape means nothing in a file without a vmap alias).
-  const fileRules = rules.filter((r) => relevantToFile(r, source));
+  const fileRules = rules.filter((r) => relevantInFile(r, source, options));
   if (fileRules.length === 0) return { findings, skipped };
   const functions = functionDefinitions(tree.rootNode);
   const file = new FileSummaries(functions, pre.iterators, source, options.tree);
@@ -116,7 +124,7 @@ function lintFunctions(parsed: ParsedSource, options: LintOptions): LintResult {
 
 /** Parses and lints `source`; the tree is deleted before returning. */
 export function lintSource(parser: Parser, source: string, options: LintOptions = {}): LintResult {
-  if (!selectRules(options.rules).some((r) => relevantToFile(r, source)))
+  if (!selectRules(options.rules).some((r) => relevantInFile(r, source, options)))
     return { findings: [], skipped: [] };
   let tree: Tree | undefined;
   try {

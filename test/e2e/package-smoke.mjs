@@ -27,6 +27,7 @@ const check = (ok, what) => {
 for (const f of [
   'extension/dist/client.js',
   'extension/dist/server.js',
+  'extension/dist/server-main.js',
   'extension/dist/webview.js',
   'extension/dist/web-tree-sitter.wasm',
   // the parser loads a fresh copy of it after a WASM abort

@@ -60,6 +60,7 @@ test('npm pack builds the package; the tarball holds the bundles, the wasm files
     'bin/flushguard-language-server.js',
     'dist/cli.js',
     'dist/server.js',
+    'dist/server-main.js',
     'dist/web-tree-sitter.wasm',
     'dist/web-tree-sitter.cjs',
     'dist/tree-sitter-c.wasm',

@@ -40,6 +40,9 @@ export let FLUSHES_WALKED_PAGES: Set<string>;
 /** Iterators over block-integrity (T10 PI) vectors: their pages are kmalloc'd protection buffers. */
 export let PRIVATE_BVEC_ITERATOR: Set<string>;
 
+/** Walks over every segment of a request or bio (`rq_for_each_segment`): the holder's argument. */
+export let SEGMENT_WALK: Map<string, number>;
+
 /** Deprecated or removed names, with what to write instead. */
 export let DEPRECATED: Map<string, string>;
 
@@ -169,6 +172,7 @@ derivedFromTable(() => {
   );
   FLUSHES_WALKED_PAGES = namesWith('flushes-walked-pages');
   PRIVATE_BVEC_ITERATOR = namesWith('private-bvec-iterator');
+  SEGMENT_WALK = indexBy('segment-walk', (r) => r.holder);
   DEPRECATED = new Map(withRole('deprecated').map(([n, r]) => [n, r.use]));
   DEPRECATED_FLUSH = new Map([...DEPRECATED].filter(([, use]) => FLUSH.has(use)));
   UNFLUSHED_PAGE_WRITE = indexBy('writes-page', (r) => r.page);

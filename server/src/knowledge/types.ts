@@ -65,6 +65,8 @@ export type Role =
   | { role: 'announces-user-page-access'; page: number }
   /** An iterator macro over private (kmalloc'd) bio_vec pages. */
   | { role: 'private-bvec-iterator' }
+  /** Walks every segment of the request or bio in argument `holder`, one bio_vec at a time. */
+  | { role: 'segment-walk'; holder: number }
   /** Returns a page that user space may map (page cache, pinned user pages). */
   | { role: 'returns-visible-page' }
   /** Returns a page the caller owns until it publishes it. */

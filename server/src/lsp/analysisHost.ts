@@ -8,7 +8,7 @@
  * memory and stops inside the analysis loops), the tree index's answers, and a new worker when
  * one dies (its running job fails with the reason; the next job gets the new worker).
  *
- * The worker runs this same entry script (the bundle dist/server.js, or main.ts under tsx), which
+ * The worker runs this same entry script (the bundle dist/server-main.js, or main.ts under tsx), which
  * recognises its workerData, as the tree index's workers do (xref/build.ts): esbuild needs no
  * second bundle.
  */

@@ -1,7 +1,7 @@
 /**
- * Entry of `flushguard-language-server` (dist/server.js). The transport comes from the command
- * line, as vscode-languageserver reads it: `--stdio`, `--node-ipc` (the VS Code client) or
- * `--socket=PORT`.
+ * The language server: dist/server-main.js, which the launcher dist/server.js (launch.ts) loads.
+ * The transport comes from the command line, as vscode-languageserver reads it: `--stdio`,
+ * `--node-ipc` (the VS Code client) or `--socket=PORT`.
  */
 // First: the analysis thread starts while the rest of the server loads (prestart.ts).
 import './prestart';

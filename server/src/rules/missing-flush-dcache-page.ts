@@ -45,6 +45,8 @@ import {
   reliedOnHelper,
 } from '../analysis/dcache/flushContract';
 import { mayEndParkedMapping } from '../analysis/dcache/earlierWrites';
+import { skipsSegmentLoopOverWritten } from '../analysis/dcache/segmentLoop';
+import { callsTreePageWriterIn } from '../analysis/dcache/treeRelevance';
 import type { Finding, Rule, RuleContext } from './types';
 import { ringPremise } from '../analysis/dcache/userRing';
 
@@ -87,6 +89,7 @@ export const rule: Rule = {
     (file
       ? file.mentionsRing(text) || callsPageWriter(text, file)
       : RING_FILE.every((w) => w.test(text))),
+  relevantInTree: callsTreePageWriterIn,
   check(ctx) {
     const findings: Finding[] = [];
     const breach = flushContractBreach(ctx.facts, ctx.file);
@@ -153,6 +156,7 @@ function checkPage(
       (!pageIsNull(edge, page, model, ctx) &&
         !nonAliasingBuild(edge) &&
         !skipsOwnPagesLoop(edge) &&
+        !skipsSegmentLoopOverWritten(edge, page, ctx.facts) &&
         !skipsLoopOverWritten(edge, page, behind)),
     // A copy that failed wrote nothing the function keeps: it drops or retries the page.
     onEdge: (s, edge) => conds.onEdge(model.failedOn(edge).includes(page) ? s & ~PENDING : s, edge),

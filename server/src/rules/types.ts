@@ -1,6 +1,6 @@
 /** The contract between rules, the linter and the front ends. Offsets are UTF-16 string offsets. */
 import type { FunctionFacts } from '../analysis/core/facts';
-import type { FileSummaries } from '../analysis/dcache/summaries';
+import type { FileSummaries, TreeContext } from '../analysis/dcache/summaries';
 import type { KernelVersion } from '../kernel/version';
 
 export type { Finding, Fix, PathStep, Severity, StepKind, TextEdit } from '../analysis/core/types';
@@ -31,5 +31,10 @@ export interface Rule {
    * needs somewhere in the file, not in each function): whether the file is worth parsing.
    */
   fileRelevant?(fileText: string): boolean;
+  /**
+   * When the file test fails: whether the tree's index says the file can still give a finding
+   * (it calls a function of the tree that writes a page it is handed).
+   */
+  relevantInTree?(fileText: string, tree: TreeContext): boolean;
   check(ctx: RuleContext): Finding[];
 }

@@ -83,3 +83,56 @@ test('xref: a flush only on the direction the callback does not read: flagged', 
   const r = await lintBoth(root, 'drivers/pio/sector.c');
   assert.equal(r.indexed, 1, 'missing: on a READ (do_write false) nothing flushes the page');
 });
+
+/** `core` with the method static, registered by the file that defines it. */
+const STATIC_CORE = PIO_CORE.replace(
+  'unsigned int pio_data_xfer',
+  'static unsigned int pio_data_xfer',
+).replace('EXPORT_SYMBOL_GPL(pio_data_xfer);\n', '');
+
+/** Another driver's static function of the same name, registered for another field: reads only. */
+const OTHER = `struct pio_cmd;
+
+struct pio_other_operations {
+\tunsigned int (*send)(struct pio_cmd *cmd, unsigned char *buf, unsigned int len, int rw);
+};
+
+static unsigned int pio_data_xfer(struct pio_cmd *cmd, unsigned char *buf, unsigned int len, int rw)
+{
+\tiowrite16_rep(cmd->port, buf, len >> 1);
+\treturn len;
+}
+
+const struct pio_other_operations pio_other_ops = {
+\t.send = pio_data_xfer,
+};
+`;
+
+test('xref: a static callback registered in its own file reads into the page: flagged', async () => {
+  const root = miniTree({
+    'drivers/pio/core.c': STATIC_CORE,
+    'drivers/pio/sector.c': SECTOR(CALL.replace('do_write', 'READ'), ''),
+  });
+  const r = await lintBoth(root, 'drivers/pio/sector.c');
+  assert.equal(r.indexed, 1, 'missing: the static ->data_xfer of core.c reads into the page');
+});
+
+test('xref: a same-named static function of another file is not the callback: silent', async () => {
+  const root = miniTree({
+    'drivers/pio/core.c': STATIC_CORE.replace(
+      'ioread16_rep(port, buf',
+      'ioread16_rep(port, cmd->scratch',
+    ),
+    'drivers/pio/other.c': OTHER.replace(
+      'iowrite16_rep(cmd->port, buf',
+      'ioread16_rep(cmd->port, buf',
+    ),
+    'drivers/pio/sector.c': SECTOR(CALL.replace('do_write', 'READ'), ''),
+  });
+  const r = await lintBoth(root, 'drivers/pio/sector.c');
+  assert.equal(
+    r.indexed,
+    0,
+    'noisy: other.c registers its pio_data_xfer for ->send, not ->data_xfer',
+  );
+});

@@ -35,6 +35,8 @@ import { fileKernelVersion } from '../kernel/fromTree';
 import { cachePath, readCache, writeCache, XREF_FORMAT } from './cache';
 import type { CachedFile, CachedTree } from './cache';
 import type { FileFacts } from './types';
+import { TreeIndex } from './treeIndex';
+import { calledNames, callsTreePageWriter } from './pageWriters';
 
 /** Largest file the index reads: what the parser takes (a longer text is not summarised). */
 const MAX_INDEX_BYTES = MAX_PARSE_CHARS;
@@ -88,6 +90,8 @@ export interface FileResult {
   hash?: string;
   /** Asked for (BuildOptions.lintable): the file is clean UTF-8 and no lint rule can flag it. */
   quiet?: true;
+  /** For a quiet file, the names it calls: one that writes a page makes it worth linting. */
+  calls?: string[];
 }
 
 /**
@@ -299,7 +303,7 @@ export async function buildTreeFacts(root: string, options: BuildOptions): Promi
       todo.map((t) => (lintable ? { rel: t.rel, lintable } : { rel: t.rel })),
       options.onProgress,
     );
-    const quiet = new Set(todo.flatMap((t, i) => (first[i]!.quiet ? [t.rel] : [])));
+    const quiet = new Map(todo.flatMap((t, i) => (first[i]!.quiet ? [[t.rel, first[i]!]] : [])));
     todo.forEach((t, i) => {
       next.files[t.rel] = { size: t.size, mtimeMs: t.mtimeMs, ...entryOf(first[i]!) };
     });
@@ -343,7 +347,7 @@ export async function buildTreeFacts(root: string, options: BuildOptions): Promi
     };
     if (path) stats.cacheFile = path;
     if (skipped.length > 0) stats.skipped = skipped;
-    return { facts, digest: digestOf(kept, next), stats, stamps, quiet };
+    return { facts, digest: digestOf(kept, next), stats, stamps, quiet: stillQuiet(quiet, facts) };
   } finally {
     await pool.close();
   }
@@ -389,6 +393,19 @@ export function callbackFields(files: Iterable<CachedFile>): Set<string> {
 function addressFields(files: Iterable<CachedFile>): Set<string> {
   const out = new Set<string>();
   for (const f of files) for (const field of f.facts?.addressCalls ?? []) out.add(field);
+  return out;
+}
+
+/**
+ * The quiet files that stay quiet once the whole tree is known: a file that calls a function of
+ * the tree writing a page it is handed can hold a missing flush without any mapping word of its
+ * own (pageWriters.ts), and the linter's own pre-filter lets it through for the same reason.
+ */
+function stillQuiet(quiet: Map<string, FileResult>, facts: FileFacts[]): Set<string> {
+  if (![...quiet.values()].some((r) => r.calls && r.calls.length > 0)) return new Set(quiet.keys());
+  const index = new TreeIndex(facts);
+  const out = new Set<string>();
+  for (const [rel, r] of quiet) if (!callsTreePageWriter(r.calls ?? [], index, rel)) out.add(rel);
   return out;
 }
 
@@ -526,7 +543,10 @@ function summarizeJob(
   // drops a byte-order mark, so the test sees the text without one.
   if (job.lintable && lintable && read.ok && isUtf8(read.bytes) && !text.includes('\0')) {
     const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    if (!lintable(body)) result.quiet = true;
+    if (!lintable(body)) {
+      result.quiet = true;
+      result.calls = calledNames(body);
+    }
   }
   return result;
 }

@@ -63,3 +63,30 @@ test('blankExcept keeps offsets and lines, and blanks every other character', ()
     assert.equal(out[i], kept || c === '\n' ? c : ' ', `offset ${i}`);
   }
 });
+
+test('a function whose head ends with a comment is still a function, and so are the ones after it', () => {
+  const src = [
+    'static int f(struct page *page) // a note',
+    '{',
+    '\treturn 0;',
+    '}',
+    'static int g(void) /* another */',
+    '{',
+    '\treturn 1;',
+    '}',
+    'static int h(void)',
+    '{',
+    '\treturn 2;',
+    '}',
+    '',
+  ].join('\n');
+  const items = topLevelItems(src)!;
+  assert.deepEqual(
+    items.map((i) => [i.names, i.isFunction]),
+    [
+      [['f'], true],
+      [['g'], true],
+      [['h'], true],
+    ],
+  );
+});

@@ -115,7 +115,16 @@ function followsParen(src: string, at: number, floor: number): boolean {
       const open = src.lastIndexOf('/*', i - 2);
       if (open < floor) return false;
       i = open - 1;
-    } else return c === 41;
+    } else {
+      // `) // comment` on the head's line, then `{` on the next one.
+      const line = Math.max(floor, src.lastIndexOf('\n', i) + 1);
+      const comment = src.indexOf('//', line);
+      if (comment >= 0 && comment < i) {
+        i = comment - 1;
+        continue;
+      }
+      return c === 41;
+    }
   }
   return false;
 }

@@ -34,6 +34,8 @@ export class TreeIndex implements TreeFacts {
   private readonly defs = new Map<string, Def[]>();
   private readonly fields = new Map<string, { file: string; source: FieldSource }[]>();
   private readonly callbacks = new Map<string, Set<string>>();
+  /** Operations-table field → implementation → the files that register it. */
+  private readonly registeredIn = new Map<string, Map<string, Set<string>>>();
   private readonly flushMemo = new FixpointMemo<Flushed>(undefined, sameFlushed);
   private readonly writeMemo = new FixpointMemo<boolean>(false, (a, b) => a === b);
   private readonly originMemo = new Map<string, Evidence<FieldOrigin>>();
@@ -58,8 +60,13 @@ export class TreeIndex implements TreeFacts {
       }
       for (const [field, names] of Object.entries(f.callbacks)) {
         const set = this.callbacks.get(field) ?? new Set<string>();
-        for (const n of names) set.add(n);
+        const where = this.registeredIn.get(field) ?? new Map<string, Set<string>>();
+        for (const n of names) {
+          set.add(n);
+          where.set(n, (where.get(n) ?? new Set<string>()).add(f.file));
+        }
         this.callbacks.set(field, set);
+        this.registeredIn.set(field, where);
       }
     }
   }
@@ -99,6 +106,19 @@ export class TreeIndex implements TreeFacts {
 
   callbackImplementations(opsField: string): readonly string[] {
     return [...(this.callbacks.get(opsField) ?? [])];
+  }
+
+  /**
+   * The definitions registered for `field`, each resolved where it is registered: a file's
+   * `.readsect = ftl_readsect` names its own static function (6.12 drivers/mtd/ftl.c:1050), and a
+   * static function of the same name in another file is not that implementation.
+   */
+  private registeredDefinitions(field: string): Def[] {
+    const out: Def[] = [];
+    for (const [name, files] of this.registeredIn.get(field) ?? [])
+      for (const file of files)
+        for (const d of this.definitions(name, file)) if (!out.includes(d)) out.push(d);
+    return out;
   }
 
   calleeFlushes(name: string, file?: string): Evidence<TreeFlushedPlace[] | 'any'> | undefined {
@@ -199,6 +219,9 @@ export class TreeIndex implements TreeFacts {
     // private pages, so the table gives it no kmap write; the body's summary would.
     if (isKnownApi(name))
       return UNFLUSHED_PAGE_WRITE.get(name) === argIndex && KMAP_PAGE_WRITE.has(name);
+    // A name the tree defines nowhere writes nothing; not memoised per calling file (a file's
+    // pre-filter asks about every name it calls, pageWriters.ts).
+    if (!name.startsWith('->') && !this.defs.has(name)) return false;
     return this.writeMemo.get(`${name}\0${argIndex}\0${file ?? ''}`, () =>
       this.computeWrites(name, argIndex, file),
     );
@@ -238,10 +261,9 @@ export class TreeIndex implements TreeFacts {
     if (!name.startsWith('->')) return undefined;
     const impls = this.callbackImplementations(name.slice(2));
     if (impls.length > MAX_IMPLEMENTATIONS) return undefined;
-    // As for pages: exported implementations only (a static one's name may be another file's).
-    const writes = impls
-      .flatMap((n) => this.definitions(n))
-      .flatMap((d) => d.fn.bufferWrites?.filter((w) => w.index === argIndex) ?? []);
+    const writes = this.registeredDefinitions(name.slice(2)).flatMap(
+      (d) => d.fn.bufferWrites?.filter((w) => w.index === argIndex) ?? [],
+    );
     const first = writes[0];
     if (!first) return undefined;
     // Any implementation may run: one that writes unguarded, or two flags, write always.

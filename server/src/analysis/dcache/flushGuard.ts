@@ -99,3 +99,10 @@ function testedParam(test: Node, facts: FunctionFacts, exclude: number): number 
   }
   return undefined;
 }
+
+/** A parameter (`index`, and `path` inside it) that a function flushes, under `when`. */
+export interface FlushedPlace {
+  index: number;
+  path: string;
+  when?: FlushGuard;
+}

@@ -287,7 +287,8 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
     const negative = negativeTest(edge);
     if (negative) return calleeWrites.get(negative) ?? [];
     const test = zeroTest(edge);
-    // `err = fill(page); if (err) goto out;`: 0 or a negative errno, so non-zero failed too.
+    // `err = fill(page); if (err) goto out;`: 0 or a negative errno, so non-zero failed too;
+    // the same for the call tested in place (`if (tr->readsect(dev, block, buf)) return ...;`).
     if (test && !test.zero && calleeWrites.has(test.name)) return calleeWrites.get(test.name)!;
     if (results.size === 0 || !test) return [];
     const pages = results.get(test.name) ?? [];
@@ -308,7 +309,10 @@ export function buildPageModel(facts: FunctionFacts, file: FileSummaries): PageM
 function zeroTest(edge: Edge): { name: string; zero: boolean } | undefined {
   if (edge.via?.type !== 'if_statement') return undefined;
   const t = testOf(edge);
-  if (!t || t.compare || t.subject.type !== 'identifier') return undefined;
+  if (!t || t.compare) return undefined;
+  if (t.subject.type === 'call_expression')
+    return { name: `${t.subject.startIndex}`, zero: !t.holds };
+  if (t.subject.type !== 'identifier') return undefined;
   return { name: t.subject.text, zero: !t.holds };
 }
 

@@ -164,7 +164,7 @@ function originOf(
     why.push(filled);
     return 'private';
   }
-  if (/(?:^|\.)bv_page\b|^sg_page\(|^miter:|(?:^|\.)b_page$/.test(page)) {
+  if (/(?:^|\.)bv_page\b|^(?:sg|bio)_page\(|^miter:|(?:^|\.)b_page$/.test(page)) {
     premise.value = /b_page$/.test(page)
       ? { kind: 'field', expr: page, node: fn }
       : { kind: 'bio', node: fn, what: `\`${page}\`` };

@@ -12,7 +12,7 @@ import type { Node } from '../../parsing/parser';
 import { pageKey } from '../core/facts';
 import type { FileContext } from '../core/fileContext';
 import * as K from '../../knowledge/dcache';
-import type { FlushedPlace } from './summaries';
+import type { FlushedPlace } from './flushGuard';
 
 export interface Reliance {
   /** The parameter the helper must flush. */

@@ -34,7 +34,7 @@ import {
   userMappedFields,
 } from './userRing';
 import { flushGuard, guardAllows } from './flushGuard';
-import type { FlushGuard } from './flushGuard';
+import type { FlushGuard, FlushedPlace } from './flushGuard';
 import { FixpointMemo } from '../core/fixpoint';
 import { scanParkedFields } from './earlierWrites';
 import { cryptDestination, pageInScatterlist } from './cryptoWalk';
@@ -67,11 +67,7 @@ const CALLER_DEPTH = 5;
  * A page a callee flushes, named from its parameter `index`: `path` is '' or `.field...`;
  * `when`: only when a flag parameter has that truthiness (flushGuard.ts).
  */
-export interface FlushedPlace {
-  index: number;
-  path: string;
-  when?: FlushGuard;
-}
+export type { FlushedPlace } from './flushGuard';
 
 /** An identifier followed by `(`: a call, or a macro use that reads like one. */
 const CALLED = /\b([A-Za-z_]\w*)\s*\(/g;

@@ -1,0 +1,31 @@
+/**
+ * A loop over a request's (or bio's) segments that flushes each segment's page, after a write
+ * of the request's first page (`kmap(bio_page(req->bio))`, 6.12 drivers/mtd/mtd_blkdevs.c:67):
+ * the request holds that page, so it has a segment, and the way out before the first iteration
+ * is never taken.
+ */
+import type { Edge } from '../../cfg/graph';
+import type { FunctionFacts } from '../core/facts';
+import { SEGMENT_WALK } from '../../knowledge/dcache';
+
+export function skipsSegmentLoopOverWritten(
+  edge: Edge,
+  page: string,
+  facts: FunctionFacts,
+): boolean {
+  const loop = edge.via;
+  if (edge.kind !== 'loop-exit' || loop?.type !== 'while_statement') return false;
+  const macro = facts.iterators.get(loop.startIndex)?.macro;
+  const at = macro === undefined ? undefined : SEGMENT_WALK.get(macro);
+  if (at === undefined) return false;
+  const squash = (t: string): string => t.replace(/\s+/g, '');
+  const args = squash(loop.childForFieldName('condition')?.text ?? '')
+    .replace(/^\(|\)$/g, '')
+    .split(',');
+  const [bv, holder] = [args[0], args[at]];
+  if (!bv || !holder || !/^\w+$/.test(bv)) return false;
+  const owner = holder.replace(/->/g, '.');
+  if (page !== `bio_page(${owner}.bio)` && page !== `bio_page(${owner})`) return false;
+  const body = squash(loop.childForFieldName('body')?.text ?? '');
+  return body.includes(`flush_dcache_page(${bv}.bv_page)`);
+}
