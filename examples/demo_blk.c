@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A small block-style driver written for the FlushGuard demo: it copies data into the pages of a
- * request, the way RAM-disk and PIO drivers do. Two functions forget the flush on some path;
- * the others are right and stay silent.
+ * request, the way RAM-disk and PIO drivers do. Two functions forget the flush on some path; on
+ * writes, demo_do_bvec() reads the page with no flush before it (a note: the reading side).
  */
 #include <linux/blkdev.h>
 #include <linux/highmem.h>
@@ -30,7 +30,7 @@ static int demo_read_page(struct demo_dev *dev, struct page *page, unsigned int 
 	return err;
 }
 
-/* Write: the page is only read, so no flush is needed. */
+/* Write: the page is only read here; a flush before the read is the caller's (brd does one). */
 static void demo_write_page(struct demo_dev *dev, struct page *page, unsigned int off,
 			    unsigned int len, sector_t sector)
 {
