@@ -83,39 +83,45 @@ function atVersion(api: KernelApi, version: KernelVersion | undefined): ApiAt | 
   return roles.length > 0 ? { api, roles } : undefined;
 }
 
+/** A version's key in the memos below ('' for the newest behaviour). */
+const key = (v: KernelVersion | undefined): string => (v ? formatKernelVersion(v) : '');
+
 const atVersions = new Map<string, readonly ApiAt[]>();
-const byRole = new Map<string, ReadonlyMap<Role['role'], readonly [string, Role][]>>();
+const byRole = new Map<string, RolesByKind>();
 
 /**
  * Every API of the table as it is in `version`; computed once per version (each derived list
  * asks again, and every version switch rebuilds them all).
  */
 export function apisAt(version: KernelVersion | undefined): readonly ApiAt[] {
-  const k = version ? formatKernelVersion(version) : '';
+  const k = key(version);
   let at = atVersions.get(k);
   if (!at) atVersions.set(k, (at = APIS.flatMap((a) => atVersion(a, version) ?? [])));
   return at;
+}
+
+type RolesByKind = ReadonlyMap<Role['role'], readonly [string, Role][]>;
+
+/** (name, role) pairs of `apis`, grouped by kind, in table order. */
+function byKind(apis: readonly { api: KernelApi; roles: readonly Role[] }[]): RolesByKind {
+  const m = new Map<Role['role'], [string, Role][]>();
+  for (const { api, roles } of apis)
+    for (const r of roles) {
+      let l = m.get(r.role);
+      if (!l) m.set(r.role, (l = []));
+      l.push([api.name, r]);
+    }
+  return m;
 }
 
 /**
  * Every (name, role) pair of the table in `version`, grouped by kind and in table order: each
  * derived list asks for one kind, and every version switch rebuilds them all.
  */
-export function rolesAt(
-  version: KernelVersion | undefined,
-): ReadonlyMap<Role['role'], readonly [string, Role][]> {
-  const k = version ? formatKernelVersion(version) : '';
+export function rolesAt(version: KernelVersion | undefined): RolesByKind {
+  const k = key(version);
   let at = byRole.get(k);
-  if (!at) {
-    const m = new Map<Role['role'], [string, Role][]>();
-    for (const { api, roles } of apisAt(version))
-      for (const r of roles) {
-        let l = m.get(r.role);
-        if (!l) m.set(r.role, (l = []));
-        l.push([api.name, r]);
-      }
-    byRole.set(k, (at = m));
-  }
+  if (!at) byRole.set(k, (at = byKind(apisAt(version))));
   return at;
 }
 
@@ -157,8 +163,6 @@ export function derivedFromTable(rebuild: () => void): void {
   rebuild();
 }
 
-const key = (v: KernelVersion | undefined): string => (v ? formatKernelVersion(v) : '');
-
 /** Runs `fn` with the table's facts for `version` (undefined: the newest known). */
 export function atKernelVersion<T>(version: KernelVersion | undefined, fn: () => T): T {
   if (key(version) !== key(selected)) {
@@ -169,24 +173,15 @@ export function atKernelVersion<T>(version: KernelVersion | undefined, fn: () =>
 }
 
 let everyVersion = false;
-let everyRole: ReadonlyMap<Role['role'], readonly [string, Role][]> | undefined;
+let everyRole: RolesByKind | undefined;
 
 /**
  * The roles the derived lists are built from: those of the selected version, or while
  * `acrossVersions` runs, every role of every entry (each holds in some version).
  */
-export function selectedRoles(): ReadonlyMap<Role['role'], readonly [string, Role][]> {
+export function selectedRoles(): RolesByKind {
   if (!everyVersion) return rolesAt(selected);
-  if (!everyRole) {
-    const m = new Map<Role['role'], [string, Role][]>();
-    for (const api of APIS)
-      for (const r of api.roles) {
-        let l = m.get(r.role);
-        if (!l) m.set(r.role, (l = []));
-        l.push([api.name, r]);
-      }
-    everyRole = m;
-  }
+  everyRole ??= byKind(APIS.map((api) => ({ api, roles: api.roles })));
   return everyRole;
 }
 
