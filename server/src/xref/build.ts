@@ -36,7 +36,8 @@ import { cachePath, readCache, writeCache, XREF_FORMAT } from './cache';
 import type { CachedFile, CachedTree } from './cache';
 import type { FileFacts } from './types';
 import { TreeIndex } from './treeIndex';
-import { calledNames, callsTreePageWriter } from './pageWriters';
+import { KMAP_PAGE_WRITE } from '../knowledge/dcache';
+import { calledNameHashes, hashedCallsTreePageWriter, namesByHash } from './pageWriters';
 
 /** Largest file the index reads: what the parser takes (a longer text is not summarised). */
 const MAX_INDEX_BYTES = MAX_PARSE_CHARS;
@@ -90,8 +91,11 @@ export interface FileResult {
   hash?: string;
   /** Asked for (BuildOptions.lintable): the file is clean UTF-8 and no lint rule can flag it. */
   quiet?: true;
-  /** For a quiet file, the names it calls: one that writes a page makes it worth linting. */
-  calls?: string[];
+  /**
+   * For a quiet file, the hashes of the names it calls (pageWriters.ts, calledNameHashes): one
+   * that writes a page makes it worth linting.
+   */
+  calls?: Uint32Array;
 }
 
 /**
@@ -404,8 +408,15 @@ function addressFields(files: Iterable<CachedFile>): Set<string> {
 function stillQuiet(quiet: Map<string, FileResult>, facts: FileFacts[]): Set<string> {
   if (![...quiet.values()].some((r) => r.calls && r.calls.length > 0)) return new Set(quiet.keys());
   const index = new TreeIndex(facts);
+  // The names a page writer can have: the tree's functions and the table's kmap writers
+  // (TreeIndex.calleeWrites answers every other name no).
+  const defined = namesByHash([
+    ...facts.flatMap((f) => f.functions.map((fn) => fn.name)),
+    ...KMAP_PAGE_WRITE,
+  ]);
   const out = new Set<string>();
-  for (const [rel, r] of quiet) if (!callsTreePageWriter(r.calls ?? [], index, rel)) out.add(rel);
+  for (const [rel, r] of quiet)
+    if (!hashedCallsTreePageWriter(r.calls ?? new Uint32Array(), defined, index, rel)) out.add(rel);
   return out;
 }
 
@@ -545,7 +556,7 @@ function summarizeJob(
     const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     if (!lintable(body)) {
       result.quiet = true;
-      result.calls = calledNames(body);
+      result.calls = calledNameHashes(body);
     }
   }
   return result;

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { lintBoth, miniTree } from '../../../test/xref/miniTree';
 import { buildTreeFacts } from './build';
 import { mayReport } from '../linter';
+import { TreeIndex } from './treeIndex';
+import { calledNameHashes, hashedCallsTreePageWriter, nameHash, namesByHash } from './pageWriters';
 
 /** A decompressor in another file that fills the page it is handed through a kmap. */
 const CODEC = `int zx_decompress(const u8 *src, struct page *dest, size_t len)
@@ -62,4 +64,34 @@ test('xref: the index build keeps quiet only files that call no page writer of t
   const built = await buildTreeFacts(root, { jobs: 1, noCache: true, lintable: mayReport });
   assert.ok(built.quiet.has('fs/zx/super.c'), 'a file calling no page writer stays quiet');
   assert.ok(!built.quiet.has('fs/zx/clone.c'), 'missing: clone.c calls zx_decompress()');
+});
+
+test('pageWriters: a quiet file known by the hashes of its calls is matched on every name of a hash', () => {
+  const index = new TreeIndex([
+    {
+      file: 'fs/zx/codec.c',
+      fields: {},
+      callbacks: {},
+      functions: [
+        { name: 'zx_decompress', isStatic: false, line: 1, flushes: [], writes: [1], calls: [] },
+      ],
+    },
+  ]);
+  const calls = calledNameHashes(
+    'int f(void) { if (x) return zx_decompress(s, p) + zx_decompress(s, q); }',
+  );
+  assert.deepEqual(
+    [...calls],
+    [nameHash('f'), nameHash('zx_decompress')],
+    'each name once, keywords left out',
+  );
+  // Two names under one hash (a collision): the writer must not hide behind the other.
+  const collided = new Map([[nameHash('zx_decompress'), ['zx_other', 'zx_decompress']]]);
+  assert.equal(hashedCallsTreePageWriter(calls, collided, index, 'fs/zx/clone.c'), true);
+  const none = calledNameHashes('int f(void) { return zx_setup(s); }');
+  assert.equal(hashedCallsTreePageWriter(none, collided, index, 'fs/zx/super.c'), false);
+  assert.equal(
+    hashedCallsTreePageWriter(calls, namesByHash(['zx_decompress']), index, 'fs/zx/clone.c'),
+    true,
+  );
 });
