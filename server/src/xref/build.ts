@@ -36,7 +36,6 @@ import { cachePath, readCache, writeCache, XREF_FORMAT } from './cache';
 import type { CachedFile, CachedTree } from './cache';
 import type { FileFacts } from './types';
 import { TreeIndex } from './treeIndex';
-import { KMAP_PAGE_WRITE } from '../knowledge/dcache';
 import { calledNameHashes, hashedCallsTreePageWriter, namesByHash } from './pageWriters';
 
 /** Largest file the index reads: what the parser takes (a longer text is not summarised). */
@@ -408,12 +407,7 @@ function addressFields(files: Iterable<CachedFile>): Set<string> {
 function stillQuiet(quiet: Map<string, FileResult>, facts: FileFacts[]): Set<string> {
   if (![...quiet.values()].some((r) => r.calls && r.calls.length > 0)) return new Set(quiet.keys());
   const index = new TreeIndex(facts);
-  // The names a page writer can have: the tree's functions and the table's kmap writers
-  // (TreeIndex.calleeWrites answers every other name no).
-  const defined = namesByHash([
-    ...facts.flatMap((f) => f.functions.map((fn) => fn.name)),
-    ...KMAP_PAGE_WRITE,
-  ]);
+  const defined = namesByHash(index.writerNames());
   const out = new Set<string>();
   for (const [rel, r] of quiet)
     if (!hashedCallsTreePageWriter(r.calls ?? new Uint32Array(), defined, index, rel)) out.add(rel);

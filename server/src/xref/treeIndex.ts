@@ -214,6 +214,11 @@ export class TreeIndex implements TreeFacts {
     );
   }
 
+  /** Every name (no `->field`) calleeWrites can say yes for: the tree's functions, the table's kmap writers. */
+  writerNames(): string[] {
+    return [...this.defs.keys(), ...KMAP_PAGE_WRITE];
+  }
+
   calleeWrites(name: string, argIndex: number, file?: string): boolean {
     // A table API writes what the table says: `copy_highpage` maps and copies, but mostly into
     // private pages, so the table gives it no kmap write; the body's summary would.
