@@ -43,6 +43,8 @@ function main(): void {
     const lint = (): ReturnType<typeof timeIt> => {
       const run = timeIt(process.execPath, ['--require', join(__dirname, 'rss-preload.cjs'), 'bin/flushguard.js', 'lint', '--format', 'json', '--jobs', String(jobs), '--no-progress', tree], env);
       if (run.status !== 0 && run.status !== 1) throw new Error(`flushguard failed (${run.status}): ${run.stderr.slice(0, 2000)}`);
+      // getrusage's ru_maxrss of the lint process: worker threads share its address space, so
+      // this is the whole process (the figure `/usr/bin/time -v` prints for the same run).
       rss.push(Number(/FLUSHGUARD_MAXRSS_KB=(\d+)/.exec(run.stderr)?.[1] ?? 0) / 1024);
       return run;
     };

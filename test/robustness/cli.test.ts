@@ -150,6 +150,21 @@ for (const how of ['throw', 'exit']) {
   });
 }
 
+test('cli robustness: a worker out of its capped heap: the file is linted again uncapped, exit 1', () => {
+  const dir = manyBadFiles();
+  const r = cli(['--format', 'json', '--jobs', '2', dir], {
+    FLUSHGUARD_TEST_CRASH_ON: 'crash_me',
+    FLUSHGUARD_TEST_CRASH_HOW: 'heap',
+  });
+  assert.equal(r.code, 1, r.err);
+  assert.doesNotMatch(r.err, /skipped/);
+  const json = JSON.parse(r.out) as Run['json'];
+  assert.equal(json.filesScanned, 72);
+  const files = json.findings.map((f) => f.file.replace(/^.*[\\/]/, ''));
+  assert.equal(files.length, 72);
+  assert.ok(files.includes('crash_me.c'), 'missing: the retried file lost its finding');
+});
+
 test('cli robustness: the crash hook is a worker-only hook (no effect in the main thread)', () => {
   const dir = dirWith({ 'crash_me.c': BAD.replace('bad', 'doomed') });
   const r = cli(['--format', 'json', '--jobs', '2', dir], { FLUSHGUARD_TEST_CRASH_ON: 'crash_me' });

@@ -10,7 +10,8 @@
  * (some 35-100 MB: its copy of the tree's facts, its index and one file's analysis), but V8 sizes
  * the room it lets garbage take by the cap: uncapped (a quarter of the machine's memory) a worker
  * let its heap grow to four times what it kept, about 230 MB each on a whole tree, and the lint
- * phase's peak passed 1 GB. Capped it grows by about half.
+ * phase's peak passed 1 GB. Capped it grows by about half. A file that does need more than the
+ * cap is linted again on a worker without one.
  */
 import { Worker } from 'node:worker_threads';
 import type { InputFile } from './files';
@@ -22,6 +23,8 @@ import type { FileOutcome, LintFileOptions } from './lintFiles';
  * about 1.5 while staying far from what any file needs.
  */
 export const WORKER_HEAP_MB = 768;
+
+const OUT_OF_MEMORY = 'ERR_WORKER_OUT_OF_MEMORY';
 
 export interface WorkerRequest {
   index: number;
@@ -51,11 +54,12 @@ export async function lintInWorkers(
     ? `require('tsx/cjs'); require(${JSON.stringify(entry)});`
     : undefined;
   const workerData = { flushguardWorker: true, options };
-  const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB };
-  const start = (): Worker =>
-    source
-      ? new Worker(source, { eval: true, workerData, resourceLimits })
-      : new Worker(entry, { workerData, resourceLimits });
+  const start = (capped: boolean): Worker => {
+    const limits = capped ? { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } } : {};
+    return source
+      ? new Worker(source, { eval: true, workerData, ...limits })
+      : new Worker(entry, { workerData, ...limits });
+  };
 
   const record = (index: number, outcome: FileOutcome): void => {
     results[index] = outcome;
@@ -65,14 +69,16 @@ export async function lintInWorkers(
   /** One slot: a worker at a time, replaced when it dies in the middle of a file. */
   const run = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const spawn = (): void => {
-        const worker = start();
+      /** `retry`: a file whose worker ran out of its capped heap, linted first and uncapped. */
+      const spawn = (capped: boolean, retry?: number): void => {
+        const worker = start(capped);
         let current: number | undefined;
         let finished = false;
-        let failure: Error | undefined;
+        let failure: NodeJS.ErrnoException | undefined;
         const feed = (): void => {
-          if (next < files.length) {
-            current = next++;
+          if (retry !== undefined || next < files.length) {
+            current = retry ?? next++;
+            retry = undefined;
             worker.postMessage({ index: current, file: files[current]! } satisfies WorkerRequest);
           } else {
             finished = true;
@@ -93,6 +99,13 @@ export async function lintInWorkers(
             reject(failure ?? new Error(`lint worker exited with code ${code}`));
             return;
           }
+          // Out of the capped heap: the file again on a worker without the cap (this slot's
+          // from now on), so the cap never changes what a run reports.
+          const oom = failure?.code === OUT_OF_MEMORY;
+          if (oom && capped) {
+            spawn(false, current);
+            return;
+          }
           const why = failure ? failure.message : `exited with code ${code}`;
           record(current, {
             display: files[current]!.display,
@@ -102,11 +115,11 @@ export async function lintInWorkers(
             skippedFunctions: [],
             unusedSuppressions: [],
           });
-          spawn();
+          spawn(capped);
         });
         worker.on('online', feed);
       };
-      spawn();
+      spawn(true);
     });
   await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, run));
   return results;

@@ -1,9 +1,10 @@
 /** The worker side of the pool: one parser, files in, outcomes out. */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, resourceLimits, workerData } from 'node:worker_threads';
 import { createParser, initParser, parserReady } from '../parsing/parser';
 import { wasmSources } from '../host/wasmPaths';
 import { lintFile } from './lintFiles';
 import type { LintFileOptions } from './lintFiles';
+import { WORKER_HEAP_MB } from './pool';
 import type { WorkerReply, WorkerRequest } from './pool';
 
 export function isLintWorker(): boolean {
@@ -27,11 +28,20 @@ export async function runLintWorker(): Promise<void> {
 /**
  * Test hook, honoured only here in the worker (test/robustness/cli.test.ts): the worker dies on
  * a file whose path contains FLUSHGUARD_TEST_CRASH_ON, by an uncaught exception, or by
- * process.exit when FLUSHGUARD_TEST_CRASH_HOW=exit. It proves that the pool survives a worker.
+ * process.exit when FLUSHGUARD_TEST_CRASH_HOW=exit, by running out of its heap when =heap (only
+ * in a worker with a capped heap: the pool's retry has none). It proves that the pool survives a
+ * worker.
  */
 function crashForTest(path: string): void {
   const on = process.env['FLUSHGUARD_TEST_CRASH_ON'];
   if (on === undefined || on === '' || !path.includes(on)) return;
-  if (process.env['FLUSHGUARD_TEST_CRASH_HOW'] === 'exit') process.exit(70);
+  const how = process.env['FLUSHGUARD_TEST_CRASH_HOW'];
+  if (how === 'exit') process.exit(70);
+  if (how === 'heap') {
+    // An uncapped worker reports V8's default limit here, not 0.
+    if (resourceLimits.maxOldGenerationSizeMb !== WORKER_HEAP_MB) return;
+    const hoard: number[][] = [];
+    for (;;) hoard.push(new Array<number>(1 << 20).fill(hoard.length));
+  }
   throw new Error(`test crash on ${path}`);
 }
