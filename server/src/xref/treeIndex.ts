@@ -5,7 +5,7 @@
  * order the questions came in. A call through an operations-table field (`->write_end`) stands
  * for every function registered for that field anywhere in the tree.
  */
-import { KMAP_PAGE_WRITE, UNFLUSHED_PAGE_WRITE } from '../knowledge/dcache';
+import { GET_BLOCK_CALLER, KMAP_PAGE_WRITE, UNFLUSHED_PAGE_WRITE } from '../knowledge/dcache';
 import { isKnownApi } from '../knowledge/table';
 import { FixpointMemo } from '../analysis/core/fixpoint';
 import type {
@@ -248,9 +248,34 @@ export class TreeIndex implements TreeFacts {
     return defs.some(
       ({ file: f, fn }) =>
         fn.writes.includes(argIndex) ||
-        fn.calls.some((c) =>
-          c.args.some((p, i) => p === argIndex && this.calleeWrites(c.callee, i, f)),
+        fn.calls.some(
+          (c) =>
+            c.args.some((p, i) => p === argIndex && this.calleeWrites(c.callee, i, f)) ||
+            this.getBlockWrites(c, argIndex, f),
         ),
+    );
+  }
+
+  /** A `get_block` run on the page's buffer heads that writes `bh->b_page` (bufferHeads.ts). */
+  private getBlockWrites(c: FunctionFactsSummary['calls'][number], page: number, file: string) {
+    const api = GET_BLOCK_CALLER.get(c.callee);
+    const cb = api && c.args[api.page] === page ? c.funcs?.[api.callback] : undefined;
+    return cb !== undefined && this.headWrites(cb, api!.head, file);
+  }
+
+  /** Whether `name` writes the page of its buffer-head argument `argIndex`, callees included. */
+  private headWrites(name: string, argIndex: number, file?: string): boolean {
+    if (!this.defs.has(name)) return false;
+    return this.writeMemo.get(`${name}\0b_page${argIndex}\0${file ?? ''}`, () =>
+      this.definitions(name, file).some(
+        ({ file: f, fn }) =>
+          (fn.headWrites ?? []).includes(argIndex) ||
+          fn.calls.some((c) =>
+            Object.entries(c.heads ?? {}).some(
+              ([i, p]) => p === argIndex && this.headWrites(c.callee, Number(i), f),
+            ),
+          ),
+      ),
     );
   }
 

@@ -78,7 +78,13 @@ export interface FunctionFactsSummary {
     passes?: Record<number, number>;
     /** The call sits in a case of a `switch`: the switch's and the case's offsets. */
     arm?: [number, number];
+    /** Arguments that are the function's buffer-head parameters, by position (bufferHeads.ts). */
+    heads?: Record<number, number>;
+    /** Arguments that name a function (a `get_block` callback), by position. */
+    funcs?: Record<number, string>;
   }[];
+  /** Buffer-head parameters whose page (`bh->b_page`) the function writes through a kmap. */
+  headWrites?: number[];
   /** The function only returns `x->f->i_mapping`: the key of the inode field (`T.f`). */
   returnsMappingOf?: string;
   /** Byte-buffer parameters written through (bufferWrites.ts), each under its flag if any. */
