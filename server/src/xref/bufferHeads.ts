@@ -9,6 +9,7 @@
 import type { Node } from '../parsing/parser';
 import { parameterIndirections, stripExpr } from '../parsing/nodeText';
 import type { FileSummaries } from '../analysis/dcache/summaries';
+import { calleeModel } from '../analysis/dcache/pageModel';
 
 export const HEAD_BUFFER = /\bbuffer_head\b/;
 /** Only a function that names `b_page` is asked about its buffer heads (prefilter.ts too). */
@@ -29,13 +30,40 @@ export function bufferHeadParams(
   return out;
 }
 
-/** The buffer-head parameters whose page (`bh->b_page`) the function writes through a kmap. */
+/**
+ * The buffer-head parameters whose page (`bh->b_page`) the function writes through a kmap: its
+ * own write, a same-file callee's, or a write through a local given the parameter
+ * (`up_to_date_bh = unbh; ... kmap_atomic(up_to_date_bh->b_page)`, fs/reiserfs/tail_conversion.c
+ * direct2indirect, 6.1).
+ */
 export function bufferHeadPageWrites(
   local: FileSummaries,
+  fn: Node,
   name: string,
   heads: ReadonlySet<number>,
+  values: ReadonlyMap<string, Node[]>,
 ): number[] {
-  return [...heads].filter((i) => local.writtenThroughParam(name, i).includes('.b_page'));
+  const out = [...heads].filter((i) => local.writtenThroughParam(name, i).includes('.b_page'));
+  const rest = [...heads].filter((i) => !out.includes(i));
+  if (rest.length === 0) return out;
+  const facts = local.factsOf(fn);
+  const written = new Set<string>();
+  for (const actions of calleeModel(facts, local).actions.values())
+    for (const a of actions)
+      if (
+        a.kind === 'write' &&
+        (a.via === 'kmap' || a.via === 'miter') &&
+        a.page.endsWith('.b_page')
+      )
+        written.add(a.page.slice(0, -'.b_page'.length));
+  for (const i of rest) {
+    const param = facts.params[i];
+    const given = [...values].filter(([, vs]) =>
+      vs.some((v) => stripExpr(v).type === 'identifier' && stripExpr(v).text === param),
+    );
+    if ([...given.map(([k]) => k)].some((k) => written.has(k))) out.push(i);
+  }
+  return out.sort((a, b) => a - b);
 }
 
 /**

@@ -7,8 +7,11 @@ const BUFFER = `int __block_write_begin(struct page *page, loff_t pos, unsigned 
 {
 \tstruct buffer_head *bh = page_buffers(page);
 \tstruct inode *inode = page->mapping->host;
+\tint err = get_block(inode, pos >> inode->i_blkbits, bh, 1);
 
-\treturn get_block(inode, pos >> inode->i_blkbits, bh, 1);
+\tif (!err && buffer_new(bh))
+\t\tzero_user_segments(page, 0, pos, pos + len, PAGE_SIZE);
+\treturn err;
 }
 `;
 

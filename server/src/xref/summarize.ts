@@ -387,7 +387,9 @@ function functionSummary(
   if (mapping) summary.returnsMappingOf = mapping;
   if (flushWhen.length > 0) summary.flushWhen = flushWhen;
   if (buffers.length > 0) summary.bufferWrites = buffers;
-  const headWrites = WRITE_HINT.test(text) ? bufferHeadPageWrites(local, name, heads) : [];
+  const headWrites = WRITE_HINT.test(text)
+    ? bufferHeadPageWrites(local, fn, name, heads, ctx.values)
+    : [];
   if (headWrites.length > 0) summary.headWrites = headWrites;
   return summary;
 }

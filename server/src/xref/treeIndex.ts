@@ -174,7 +174,10 @@ export class TreeIndex implements TreeFacts {
     const alternatives = unflushedArms(fn, (c) => this.flushes(c.callee, file));
     for (const call of fn.calls) {
       const r = this.flushes(call.callee, file);
-      if (!r) continue;
+      // __block_write_begin flushes only the new buffers it zeroes after get_block (fs/buffer.c:
+      // 1998-2008, 6.1), not what a get_block wrote into a buffer already there.
+      const page = call.args[GET_BLOCK_CALLER.get(call.callee)?.page ?? -1] ?? -1;
+      if (!r || (page >= 0 && this.getBlockWrites(call, page, file))) continue;
       const via: [number, Guard][] =
         r.places === 'any' ? call.args.map((_, i) => [i, undefined]) : [...r.places];
       for (const [i, when] of via) {
