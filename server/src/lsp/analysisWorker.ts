@@ -107,6 +107,7 @@ const TREE_METHODS = [
   'calleeFlushes',
   'calleeWrites',
   'calleeWritesBuffer',
+  'calleeReadsBuffer',
   'callbackImplementations',
   'internalInode',
   'mappingReturnedBy',

@@ -21,6 +21,7 @@ import { constantTruth } from '../analysis/dcache/flushGuard';
 import { mayFlushByWalk } from '../analysis/dcache/cryptoWalk';
 import { declaredTypes, fieldKey, returnKey, structMembers } from './declarations';
 import { bufferWrites } from './bufferWrites';
+import { bufferReads } from './bufferReads';
 import { bufferHeadArgument, bufferHeadPageWrites, bufferHeadParams } from './bufferHeads';
 import { GET_BLOCK_CALLER, MAP_BY_PAGE, SAME_PAGE } from '../knowledge/dcache';
 import {
@@ -316,8 +317,13 @@ function functionSummary(
     pages.size === 0 && registered.has(name)
       ? bufferWrites(fn, name, local, ctx.params, ctx.types)
       : [];
+  const reads =
+    pages.size === 0 && registered.has(name)
+      ? bufferReads(fn, name, local, ctx.params, ctx.types)
+      : [];
   const heads = bufferHeadParams(fn, ctx.params, ctx.types);
-  if (pages.size === 0 && heads.size === 0 && !mapping && buffers.length === 0) return undefined;
+  if (pages.size === 0 && heads.size === 0 && !mapping && buffers.length + reads.length === 0)
+    return undefined;
   const text = fn.text;
   const isStatic = fn.namedChildren.some(
     (c) => c.type === 'storage_class_specifier' && c.text === 'static',
@@ -387,6 +393,7 @@ function functionSummary(
   if (mapping) summary.returnsMappingOf = mapping;
   if (flushWhen.length > 0) summary.flushWhen = flushWhen;
   if (buffers.length > 0) summary.bufferWrites = buffers;
+  if (reads.length > 0) summary.bufferReads = reads;
   const headWrites = WRITE_HINT.test(text)
     ? bufferHeadPageWrites(local, fn, name, heads, ctx.values)
     : [];

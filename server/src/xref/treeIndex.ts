@@ -282,6 +282,14 @@ export class TreeIndex implements TreeFacts {
     );
   }
 
+  calleeReadsBuffer(name: string, argIndex: number): boolean {
+    if (!name.startsWith('->')) return false;
+    if (this.callbackImplementations(name.slice(2)).length > MAX_IMPLEMENTATIONS) return false;
+    return this.registeredDefinitions(name.slice(2)).some((d) =>
+      (d.fn.bufferReads ?? []).includes(argIndex),
+    );
+  }
+
   calleeWritesBuffer(
     name: string,
     argIndex: number,

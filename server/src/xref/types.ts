@@ -40,6 +40,8 @@ export interface TreeFacts {
     name: string,
     argIndex: number,
   ): { when?: { flag: number; value: boolean } } | undefined;
+  /** Whether `->field` (any implementation) reads the byte buffer it is given as `argIndex`. */
+  calleeReadsBuffer?(name: string, argIndex: number): boolean;
   /** The functions registered for an operations-table field (`write_end`). */
   callbackImplementations(opsField: string): readonly string[];
   /** A field (`hfsplus_sb_info.alloc_file`) holding an inode user space cannot open or mmap. */
@@ -89,6 +91,8 @@ export interface FunctionFactsSummary {
   returnsMappingOf?: string;
   /** Byte-buffer parameters written through (bufferWrites.ts), each under its flag if any. */
   bufferWrites?: { index: number; when?: { flag: number; value: boolean } }[];
+  /** Byte-buffer parameters read through (bufferReads.ts). */
+  bufferReads?: number[];
 }
 
 /** Everything one file contributes to the tree index; plain data (cached as JSON, crosses threads). */
