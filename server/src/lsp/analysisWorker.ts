@@ -108,6 +108,7 @@ const TREE_METHODS = [
   'calleeWrites',
   'calleeWritesBuffer',
   'calleeReadsBuffer',
+  'headWrites',
   'callbackImplementations',
   'internalInode',
   'mappingReturnedBy',

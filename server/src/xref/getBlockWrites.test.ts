@@ -94,3 +94,36 @@ test('xref: a get_block that only maps blocks writes nothing into the page', asy
   const r = await lintBoth(tree('\tqfs_map_block(th, bh_result, block);\n', ''), 'fs/qfs/ioctl.c');
   assert.equal(r.indexed, 0, 'noisy: qfs_get_block() never touches bh->b_page');
 });
+
+/** The conversion's caller in the helper's own file: the same-file summary must see it too. */
+const HOLE = (tail: string): string => `
+static int qfs_convert_tail(struct inode *inode, loff_t tail_offset)
+{
+\tstruct page *tail_page = grab_cache_page(inode->i_mapping, tail_offset >> PAGE_SHIFT);
+\tint ret;
+
+\tif (!tail_page)
+\t\treturn -ENOMEM;
+\tret = qfs_prepare_page(tail_page, 1, 0);
+\tif (!ret) {
+${tail}\t\tret = qfs_commit_write(tail_page);
+\t}
+\tunlock_page(tail_page);
+\tput_page(tail_page);
+\treturn ret;
+}
+`;
+
+const sameFile = (tail: string): string =>
+  miniTree({
+    'fs/buffer.c': BUFFER,
+    'fs/qfs/stree.c': ITEM,
+    'fs/qfs/inode.c': GET_BLOCK(CONVERTS) + HOLE(tail),
+  });
+
+test('xref: a same-file helper running the converting get_block writes the page for its caller', async () => {
+  const r = await lintBoth(sameFile(''), 'fs/qfs/inode.c');
+  assert.equal(r.indexed, 1, 'missing: qfs_prepare_page() has the tail copied into tail_page');
+  const flushed = await lintBoth(sameFile('\t\tflush_dcache_page(tail_page);\n'), 'fs/qfs/inode.c');
+  assert.equal(flushed.indexed, 0, 'noisy: the caller flushes after the conversion');
+});

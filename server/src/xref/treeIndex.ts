@@ -267,7 +267,7 @@ export class TreeIndex implements TreeFacts {
   }
 
   /** Whether `name` writes the page of its buffer-head argument `argIndex`, callees included. */
-  private headWrites(name: string, argIndex: number, file?: string): boolean {
+  headWrites(name: string, argIndex: number, file?: string): boolean {
     if (!this.defs.has(name)) return false;
     return this.writeMemo.get(`${name}\0b_page${argIndex}\0${file ?? ''}`, () =>
       this.definitions(name, file).some(

@@ -40,6 +40,8 @@ export interface TreeFacts {
     name: string,
     argIndex: number,
   ): { when?: { flag: number; value: boolean } } | undefined;
+  /** Whether `name` writes the page of its buffer-head argument `argIndex` (`bh->b_page`). */
+  headWrites?(name: string, argIndex: number, file?: string): boolean;
   /** Whether `->field` (any implementation) reads the byte buffer it is given as `argIndex`. */
   calleeReadsBuffer?(name: string, argIndex: number): boolean;
   /** The functions registered for an operations-table field (`write_end`). */
