@@ -43,6 +43,8 @@ export function roleInWords(r: VersionedRole): string {
       return `announces a kernel access to the user page in ${ARG(r.page)}; maintains an anonymous page only (pair it with flush_dcache_page)`;
     case 'private-bvec-iterator':
       return 'iterates private (integrity) bio_vec pages';
+    case 'calls-get-block':
+      return `runs the get_block in ${ARG(r.callback)} on the buffer heads of the page in ${ARG(r.page)}`;
     case 'segment-walk':
       return `walks every segment of the request or bio in ${ARG(r.holder)}`;
     case 'returns-visible-page':

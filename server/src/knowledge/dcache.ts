@@ -100,6 +100,9 @@ export let MARK_UPTODATE: Set<string>;
 /** An error path that leaves the page unpublished needs no flush (fs/cramfs/inode.c err:). */
 export let MARK_NOT_UPTODATE: Set<string>;
 
+/** Calls that run a `get_block` callback on a page's buffer heads: name → the arguments. */
+export let GET_BLOCK_CALLER: Map<string, { page: number; callback: number; head: number }>;
+
 /** Expressions that name the same page as their argument: `page_folio(p)` is p's folio. */
 export let SAME_PAGE: Map<string, number>;
 
@@ -190,6 +193,12 @@ derivedFromTable(() => {
   MARK_UPTODATE = namesWith('marks-uptodate');
   MARK_NOT_UPTODATE = namesWith('marks-not-uptodate');
   SAME_PAGE = indexBy('same-page', (r) => r.arg);
+  GET_BLOCK_CALLER = new Map(
+    withRole('calls-get-block').map(([n, r]) => [
+      n,
+      { page: r.page, callback: r.callback, head: r.head },
+    ]),
+  );
   SG_MITER_START = miterStep('start');
   SG_MITER_NEXT = miterStep('next');
   SG_MITER_STOP = miterStep('stop');

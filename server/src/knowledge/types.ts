@@ -25,6 +25,12 @@ export type Role =
    * and nothing flushed (cachetlb.rst, flush_dcache_page case (b)).
    */
   | { role: 'reads'; page: number }
+  /**
+   * Calls the filesystem's `get_block` in argument `callback` on the buffer heads of the page (or
+   * folio) in argument `page`, the buffer head as the callback's argument `head`: what the
+   * callback writes through `bh->b_page` it writes into that page.
+   */
+  | { role: 'calls-get-block'; page: number; callback: number; head: number }
   /** Reads the memory its pointer arguments `args` point to (`memcpy` reads argument 1). */
   | { role: 'reads-memory'; args: number[] }
   /**

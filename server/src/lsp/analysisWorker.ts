@@ -107,6 +107,8 @@ const TREE_METHODS = [
   'calleeFlushes',
   'calleeWrites',
   'calleeWritesBuffer',
+  'calleeReadsBuffer',
+  'headWrites',
   'callbackImplementations',
   'internalInode',
   'mappingReturnedBy',

@@ -28,6 +28,7 @@ import { ringReads } from '../analysis/dcache/ringReads';
 import { unflushedUserPageAccesses } from '../analysis/dcache/userPageAccess';
 import type { UserPageAccess } from '../analysis/dcache/userPageAccess';
 import { testedMappingPages } from '../analysis/dcache/testedMapping';
+import { skipsSegmentLoopOverWritten } from '../analysis/dcache/segmentLoop';
 import type { Finding, Rule, RuleContext } from './types';
 
 const FLUSHED = 1;
@@ -220,6 +221,8 @@ function checkGroup(
     initial: 0,
     step,
     bad: (s) => (s & READ_STALE) !== 0,
+    // A request holding the page has a segment: its flush loop runs at least once.
+    feasible: (_s, edge) => !skipsSegmentLoopOverWritten(edge, group, facts),
     // Not writably mapped, or not up to date (user space cannot map a folio that is not: the
     // fault reads it first, mm/filemap.c filemap_fault): no user stores to flush there.
     onEdge: (s, edge) => {

@@ -30,6 +30,7 @@ import {
   SG_FIELD,
 } from './sources';
 import { PAGE_FIELD } from './summarize';
+import { BUFFER_PAGE, HEAD_BUFFER } from './bufferHeads';
 
 const HEAD_PAGE = /\b(?:page|folio)\b/;
 const CALLED = /\b([A-Za-z_]\w*)\s*\(/g;
@@ -96,6 +97,7 @@ function functionMatters(src: string, item: Item): boolean {
   const text = src.slice(item.start, item.end);
   if (STRUCT_WITH_STRUCT_MEMBER.test(text)) return true;
   if (HEAD_PAGE.test(src.slice(item.start, item.body)) || text.includes('i_mapping')) return true;
+  if (HEAD_BUFFER.test(src.slice(item.start, item.body)) && BUFFER_PAGE.test(text)) return true;
   for (const m of text.matchAll(CALLED)) if (isSource(m[1]!)) return true;
   for (const m of text.matchAll(READ_FIELD)) if (REQUEST_PAGE_FIELD.test(m[1]!)) return true;
   const types = new Map<string, boolean>();

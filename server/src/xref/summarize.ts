@@ -21,7 +21,9 @@ import { constantTruth } from '../analysis/dcache/flushGuard';
 import { mayFlushByWalk } from '../analysis/dcache/cryptoWalk';
 import { declaredTypes, fieldKey, returnKey, structMembers } from './declarations';
 import { bufferWrites } from './bufferWrites';
-import { MAP_BY_PAGE } from '../knowledge/dcache';
+import { bufferReads } from './bufferReads';
+import { bufferHeadArgument, bufferHeadPageWrites, bufferHeadParams } from './bufferHeads';
+import { GET_BLOCK_CALLER, MAP_BY_PAGE, SAME_PAGE } from '../knowledge/dcache';
 import {
   ADDS_TO_CACHE,
   ADDRESS_TO_PAGE,
@@ -292,6 +294,14 @@ function pageParams(ctx: Ctx): Set<number> {
 
 const PAGE_TYPE = new Set(['page', 'folio']);
 
+/** `page_folio(page)` handed on is the page itself (knowledge: same-page). */
+function unwrapFolio(n: Node): Node {
+  const fn = n.type === 'call_expression' ? n.childForFieldName('function') : null;
+  const at = fn?.type === 'identifier' ? SAME_PAGE.get(fn.text) : undefined;
+  const arg = at === undefined ? undefined : callArguments(n)[at];
+  return arg ? stripExpr(arg) : n;
+}
+
 function functionSummary(
   fn: Node,
   ctx: Ctx,
@@ -307,7 +317,13 @@ function functionSummary(
     pages.size === 0 && registered.has(name)
       ? bufferWrites(fn, name, local, ctx.params, ctx.types)
       : [];
-  if (pages.size === 0 && !mapping && buffers.length === 0) return undefined;
+  const reads =
+    pages.size === 0 && registered.has(name)
+      ? bufferReads(fn, name, local, ctx.params, ctx.types)
+      : [];
+  const heads = bufferHeadParams(fn, ctx.params, ctx.types);
+  if (pages.size === 0 && heads.size === 0 && !mapping && buffers.length + reads.length === 0)
+    return undefined;
   const text = fn.text;
   const isStatic = fn.namedChildren.some(
     (c) => c.type === 'storage_class_specifier' && c.text === 'static',
@@ -339,13 +355,22 @@ function functionSummary(
     if (!callee || callee === '->') continue;
     const given = callArguments(n);
     const args = given.map((a) => {
-      const s = stripExpr(a);
+      const s = unwrapFolio(stripExpr(a));
       const i = s.type === 'identifier' ? ctx.params.indexOf(s.text) : -1;
       return pages.has(i) ? i : -1;
     });
-    if (!args.some((i) => i >= 0)) continue;
+    const headArgs = given.map((a) => bufferHeadArgument(a, ctx.params, heads, ctx.values));
+    if (!args.some((i) => i >= 0) && !headArgs.some((i) => i >= 0)) continue;
     // Constant flags, for callees that flush only when told the page is dirty (flushGuard.ts).
     const call: FunctionFactsSummary['calls'][number] = { callee, args };
+    headArgs.forEach((h, i) => {
+      if (h >= 0) (call.heads ??= {})[i] = h;
+    });
+    // The `get_block` an API calls on the page's buffer heads (knowledge: calls-get-block).
+    const getBlock = GET_BLOCK_CALLER.get(callee);
+    const cb = getBlock && given[getBlock.callback] && stripExpr(given[getBlock.callback]!);
+    if (cb?.type === 'identifier' && !ctx.params.includes(cb.text) && !ctx.types.has(cb.text))
+      call.funcs = { [getBlock!.callback]: cb.text };
     given.forEach((a, i) => {
       const truth = constantTruth(a);
       if (truth !== undefined) (call.consts ??= {})[i] = truth;
@@ -368,6 +393,11 @@ function functionSummary(
   if (mapping) summary.returnsMappingOf = mapping;
   if (flushWhen.length > 0) summary.flushWhen = flushWhen;
   if (buffers.length > 0) summary.bufferWrites = buffers;
+  if (reads.length > 0) summary.bufferReads = reads;
+  const headWrites = WRITE_HINT.test(text)
+    ? bufferHeadPageWrites(local, fn, name, heads, ctx.values)
+    : [];
+  if (headWrites.length > 0) summary.headWrites = headWrites;
   return summary;
 }
 

@@ -5,7 +5,7 @@
  * order the questions came in. A call through an operations-table field (`->write_end`) stands
  * for every function registered for that field anywhere in the tree.
  */
-import { KMAP_PAGE_WRITE, UNFLUSHED_PAGE_WRITE } from '../knowledge/dcache';
+import { GET_BLOCK_CALLER, KMAP_PAGE_WRITE, UNFLUSHED_PAGE_WRITE } from '../knowledge/dcache';
 import { isKnownApi } from '../knowledge/table';
 import { FixpointMemo } from '../analysis/core/fixpoint';
 import type {
@@ -174,7 +174,10 @@ export class TreeIndex implements TreeFacts {
     const alternatives = unflushedArms(fn, (c) => this.flushes(c.callee, file));
     for (const call of fn.calls) {
       const r = this.flushes(call.callee, file);
-      if (!r) continue;
+      // __block_write_begin flushes only the new buffers it zeroes after get_block (fs/buffer.c:
+      // 1998-2008, 6.1), not what a get_block wrote into a buffer already there.
+      const page = call.args[GET_BLOCK_CALLER.get(call.callee)?.page ?? -1] ?? -1;
+      if (!r || (page >= 0 && this.getBlockWrites(call, page, file))) continue;
       const via: [number, Guard][] =
         r.places === 'any' ? call.args.map((_, i) => [i, undefined]) : [...r.places];
       for (const [i, when] of via) {
@@ -253,9 +256,42 @@ export class TreeIndex implements TreeFacts {
     return defs.some(
       ({ file: f, fn }) =>
         fn.writes.includes(argIndex) ||
-        fn.calls.some((c) =>
-          c.args.some((p, i) => p === argIndex && this.calleeWrites(c.callee, i, f)),
+        fn.calls.some(
+          (c) =>
+            c.args.some((p, i) => p === argIndex && this.calleeWrites(c.callee, i, f)) ||
+            this.getBlockWrites(c, argIndex, f),
         ),
+    );
+  }
+
+  /** A `get_block` run on the page's buffer heads that writes `bh->b_page` (bufferHeads.ts). */
+  private getBlockWrites(c: FunctionFactsSummary['calls'][number], page: number, file: string) {
+    const api = GET_BLOCK_CALLER.get(c.callee);
+    const cb = api && c.args[api.page] === page ? c.funcs?.[api.callback] : undefined;
+    return cb !== undefined && this.headWrites(cb, api!.head, file);
+  }
+
+  /** Whether `name` writes the page of its buffer-head argument `argIndex`, callees included. */
+  headWrites(name: string, argIndex: number, file?: string): boolean {
+    if (!this.defs.has(name)) return false;
+    return this.writeMemo.get(`${name}\0b_page${argIndex}\0${file ?? ''}`, () =>
+      this.definitions(name, file).some(
+        ({ file: f, fn }) =>
+          (fn.headWrites ?? []).includes(argIndex) ||
+          fn.calls.some((c) =>
+            Object.entries(c.heads ?? {}).some(
+              ([i, p]) => p === argIndex && this.headWrites(c.callee, Number(i), f),
+            ),
+          ),
+      ),
+    );
+  }
+
+  calleeReadsBuffer(name: string, argIndex: number): boolean {
+    if (!name.startsWith('->')) return false;
+    if (this.callbackImplementations(name.slice(2)).length > MAX_IMPLEMENTATIONS) return false;
+    return this.registeredDefinitions(name.slice(2)).some((d) =>
+      (d.fn.bufferReads ?? []).includes(argIndex),
     );
   }
 

@@ -40,6 +40,10 @@ export interface TreeFacts {
     name: string,
     argIndex: number,
   ): { when?: { flag: number; value: boolean } } | undefined;
+  /** Whether `name` writes the page of its buffer-head argument `argIndex` (`bh->b_page`). */
+  headWrites?(name: string, argIndex: number, file?: string): boolean;
+  /** Whether `->field` (any implementation) reads the byte buffer it is given as `argIndex`. */
+  calleeReadsBuffer?(name: string, argIndex: number): boolean;
   /** The functions registered for an operations-table field (`write_end`). */
   callbackImplementations(opsField: string): readonly string[];
   /** A field (`hfsplus_sb_info.alloc_file`) holding an inode user space cannot open or mmap. */
@@ -78,11 +82,19 @@ export interface FunctionFactsSummary {
     passes?: Record<number, number>;
     /** The call sits in a case of a `switch`: the switch's and the case's offsets. */
     arm?: [number, number];
+    /** Arguments that are the function's buffer-head parameters, by position (bufferHeads.ts). */
+    heads?: Record<number, number>;
+    /** Arguments that name a function (a `get_block` callback), by position. */
+    funcs?: Record<number, string>;
   }[];
+  /** Buffer-head parameters whose page (`bh->b_page`) the function writes through a kmap. */
+  headWrites?: number[];
   /** The function only returns `x->f->i_mapping`: the key of the inode field (`T.f`). */
   returnsMappingOf?: string;
   /** Byte-buffer parameters written through (bufferWrites.ts), each under its flag if any. */
   bufferWrites?: { index: number; when?: { flag: number; value: boolean } }[];
+  /** Byte-buffer parameters read through (bufferReads.ts). */
+  bufferReads?: number[];
 }
 
 /** Everything one file contributes to the tree index; plain data (cached as JSON, crosses threads). */

@@ -16,7 +16,9 @@ import type { PageCacheOrigin, PageRead } from './pageCache';
 import { calleeModel } from './pageModel';
 import type { PageModel } from './pageModel';
 import { needsFlush } from './pageOrigin';
+import { callName } from './summaries';
 import type { FileSummaries } from './summaries';
+import { segmentLoopPages } from './segmentLoop';
 
 export interface IoReadSide {
   /** Canonical page → where the function shows it is user-visible (its own flush). */
@@ -58,7 +60,15 @@ export function ioReadSide(
   // `bv.bv_page`) stands for the one page the function writes, as the dcache rule reads it.
   const only = written.size === 1 ? [...written.keys()][0]! : undefined;
   for (const [flush, node] of flushed) {
-    const page = written.has(flush) ? flush : only !== undefined && !PLAIN.test(flush) ? only : '';
+    // A flush of each segment's page in a walk over the request whose first page was written.
+    const segment = segmentLoopPages(node, facts).find((p) => written.has(p));
+    const page = written.has(flush)
+      ? flush
+      : segment !== undefined
+        ? segment
+        : only !== undefined && !PLAIN.test(flush)
+          ? only
+          : '';
     const events = written.get(page);
     if (!events || !model.pages.has(page) || !needsFlush(page, model, facts, file)) continue;
     out.names.set(page, { api: 'flush_dcache_page', node, group: page });
@@ -96,6 +106,14 @@ function readPages(
     const page = model.addressOf(e.args[i])?.page;
     if (page !== undefined) out.push(page);
   }
+  // `tr->writesect(dev, block, buf)`: implementations that copy from the buffer read the page.
+  const field = e.name ? '' : callName(e);
+  const tree = file.tree?.tree;
+  if (field && tree?.calleeReadsBuffer)
+    e.args.forEach((a, i) => {
+      const page = model.addressOf(a)?.page;
+      if (page !== undefined && tree.calleeReadsBuffer!(field, i)) out.push(page);
+    });
   if (!file.isDefined(e.name) || e.name === facts.name || K.LOGS.test(e.name)) return out;
   // A callee that flushes the page it is handed looks after its own read of it (pmem's
   // pmem_do_write flushes, then write_pmem() reads: drivers/nvdimm/pmem.c:195, 6.12).

@@ -24,6 +24,7 @@ import * as K from '../../knowledge/dcache';
 import { FLUSH_VMAP } from '../../knowledge/vmap';
 import { isKnownApi } from '../../knowledge/table';
 import { guardAllows } from './flushGuard';
+import { GET_BLOCK_CALL, getBlockWrittenPage } from './getBlock';
 import { declaredTypes } from '../../xref/declarations';
 import { FixpointMemo, provisionalAnswers } from '../core/fixpoint';
 
@@ -438,6 +439,15 @@ function eventActions(
   if (K.FLUSHES_WALKED_PAGES.has(name)) out.push({ kind: 'flush', page: null, api: name, node });
   if (flushIdx === undefined && K.ARCH_FLUSH.test(name))
     out.push({ kind: 'flush', page: null, api: name, node });
+  const blockPage = name ? getBlockWrittenPage(e, file.tree) : undefined;
+  if (blockPage)
+    out.push({
+      kind: 'write',
+      page: notePage(blockPage, name),
+      via: 'kmap',
+      node,
+      mappedBy: { node, api: name },
+    });
   const known =
     K.WRITES_ARGUMENT.has(name) ||
     K.FLUSH.has(name) ||
@@ -700,7 +710,7 @@ function samePaths(a: string[], b: string[]): boolean {
 function pathsWritten(file: FileSummaries, name: string, index: number): string[] {
   const paths = new Set<string>();
   for (const fn of file.definitions(name)) {
-    if (!mapsInFile(file, fn, 0)) continue;
+    if (!mapsInFile(file, fn, 0) && !(file.tree && GET_BLOCK_CALL().test(fn.text))) continue;
     const facts = file.factsOf(fn);
     const param = facts.params[index];
     if (!param) continue;

@@ -5,6 +5,7 @@
  * is never taken.
  */
 import type { Edge } from '../../cfg/graph';
+import type { Node } from '../../parsing/parser';
 import type { FunctionFacts } from '../core/facts';
 import { SEGMENT_WALK } from '../../knowledge/dcache';
 
@@ -28,4 +29,28 @@ export function skipsSegmentLoopOverWritten(
   if (page !== `bio_page(${owner}.bio)` && page !== `bio_page(${owner})`) return false;
   const body = squash(loop.childForFieldName('body')?.text ?? '');
   return body.includes(`flush_dcache_page(${bv}.bv_page)`);
+}
+
+/**
+ * The request's pages a flush inside such a loop stands for (`rq_for_each_segment(bvec, req,
+ * iter) flush_dcache_page(bvec.bv_page)` flushes `bio_page(req->bio)` among the others): the
+ * written page the flush covers, as the dcache rule reads the same loop above.
+ */
+export function segmentLoopPages(flush: Node, facts: FunctionFacts): string[] {
+  for (let n = flush.parent; n && n.id !== facts.cfg.node.id; n = n.parent) {
+    if (n.type !== 'while_statement') continue;
+    const macro = facts.iterators.get(n.startIndex)?.macro;
+    const at = macro === undefined ? undefined : SEGMENT_WALK.get(macro);
+    if (at === undefined) continue;
+    const args = (n.childForFieldName('condition')?.text ?? '')
+      .replace(/\s+/g, '')
+      .replace(/^\(|\)$/g, '')
+      .split(',');
+    const [bv, holder] = [args[0], args[at]];
+    if (!bv || !holder || flush.text.replace(/\s+/g, '') !== `flush_dcache_page(${bv}.bv_page)`)
+      return [];
+    const owner = holder.replace(/->/g, '.');
+    return [`bio_page(${owner}.bio)`, `bio_page(${owner})`];
+  }
+  return [];
 }

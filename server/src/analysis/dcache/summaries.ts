@@ -25,6 +25,7 @@ import {
   VISIBLE_PAGE_SOURCE,
   WRITES_ARGUMENT,
 } from '../../knowledge/dcache';
+import { getBlockWrittenPage } from './getBlock';
 import type { TreeFacts } from '../../xref/types';
 import {
   mappedFieldRoots,
@@ -182,6 +183,7 @@ export class FileSummaries extends FileContext {
         if (idx !== undefined) flushed = [{ index: idx, path: '' }];
         else if (e.name === 'sg_miter_stop') flushed = 'any';
         else if (e.name !== name && this.byName.has(e.name)) flushed = this.flushedParams(e.name);
+        else if (getBlockWrittenPage(e, this.tree)) continue;
         else if (this.tree && e.name !== name) flushed = this.flushedParams(callName(e));
         if (flushed === undefined) continue;
         seen = true;
