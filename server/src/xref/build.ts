@@ -310,32 +310,40 @@ export async function buildTreeFacts(root: string, options: BuildOptions): Promi
     todo.forEach((t, i) => {
       next.files[t.rel] = { size: t.size, mtimeMs: t.mtimeMs, ...entryOf(first[i]!) };
     });
-    // Second round: items registering callbacks for the fields that matter (prefilter.ts).
-    const fields = callbackFields(Object.values(next.files));
-    const bodies = addressFields(Object.values(next.files));
-    const again = Object.entries(next.files).flatMap(([rel, f]) => {
-      const registered = Object.keys(f.registrations ?? {});
-      // `+field`: the implementations registered for it are parsed too (bufferWrites.ts).
-      const triggers = [
-        ...registered.filter((k) => fields.has(k)),
-        ...registered.filter((k) => bodies.has(k)).map((k) => `+${k}`),
-      ].sort();
-      return triggers.join() === (f.triggers ?? []).join() ? [] : [{ rel, triggers }];
-    });
-    const second = await pool.run(
-      again.map((a) => ({
-        rel: a.rel,
-        fields: a.triggers.filter((t) => !t.startsWith('+')),
-        bodies: a.triggers.flatMap((t) => (t.startsWith('+') ? [t.slice(1)] : [])),
-      })),
-    );
-    again.forEach((a, i) => {
-      const prev = next.files[a.rel]!;
-      const r = second[i]!;
-      next.files[a.rel] = { size: prev.size, mtimeMs: prev.mtimeMs, ...entryOf(r) };
-      if (a.triggers.length > 0) next.files[a.rel]!.triggers = a.triggers;
-    });
-    const changed = todo.length + touched.length + again.length > 0;
+    // Further rounds: items registering callbacks for the fields that matter (prefilter.ts).
+    // Implementations parsed in one round can make more fields matter (a registration naming a
+    // function that now has a summary), so the rounds go on until no file's triggers change:
+    // a warm run then finds the same triggers and the same digest as the cold run that built it.
+    let reparsed = 0;
+    for (let round = 0; round < MAX_CALLBACK_ROUNDS; round++) {
+      const fields = callbackFields(Object.values(next.files));
+      const bodies = addressFields(Object.values(next.files));
+      const again = Object.entries(next.files).flatMap(([rel, f]) => {
+        const registered = Object.keys(f.registrations ?? {});
+        // `+field`: the implementations registered for it are parsed too (bufferWrites.ts).
+        const triggers = [
+          ...registered.filter((k) => fields.has(k)),
+          ...registered.filter((k) => bodies.has(k)).map((k) => `+${k}`),
+        ].sort();
+        return triggers.join() === (f.triggers ?? []).join() ? [] : [{ rel, triggers }];
+      });
+      if (again.length === 0) break;
+      reparsed += again.length;
+      const second = await pool.run(
+        again.map((a) => ({
+          rel: a.rel,
+          fields: a.triggers.filter((t) => !t.startsWith('+')),
+          bodies: a.triggers.flatMap((t) => (t.startsWith('+') ? [t.slice(1)] : [])),
+        })),
+      );
+      again.forEach((a, i) => {
+        const prev = next.files[a.rel]!;
+        const r = second[i]!;
+        next.files[a.rel] = { size: prev.size, mtimeMs: prev.mtimeMs, ...entryOf(r) };
+        if (a.triggers.length > 0) next.files[a.rel]!.triggers = a.triggers;
+      });
+    }
+    const changed = todo.length + touched.length + reparsed > 0;
     if (path && (changed || !old)) writeCache(path, next);
     const kept = Object.keys(next.files).sort();
     const facts = kept.flatMap((rel) => {
@@ -344,7 +352,7 @@ export async function buildTreeFacts(root: string, options: BuildOptions): Promi
     });
     const stats: BuildStats = {
       files: kept.length,
-      parsed: todo.length + again.length,
+      parsed: todo.length + reparsed,
       reused: kept.length - todo.length,
       ms: Math.round(performance.now() - start),
     };
@@ -355,6 +363,9 @@ export async function buildTreeFacts(root: string, options: BuildOptions): Promi
     await pool.close();
   }
 }
+
+/** Rounds of callback implementations at most (a tree needs two or three). */
+const MAX_CALLBACK_ROUNDS = 8;
 
 interface Todo {
   rel: string;

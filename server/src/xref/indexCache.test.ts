@@ -174,3 +174,27 @@ test('index prefilter: pruned parses give the facts whole parses give (repositor
   parser.delete();
   assert.ok(compared > 10, `compared ${compared} files`);
 });
+
+test('index cache: callback rounds run to a fixed point, so a warm run parses nothing and keeps the digest', async () => {
+  // Round 2 parses b_xfer (registered for `xfer`, which a.c calls with a mapped page); only then
+  // is b_xfer a summarised function, which makes c.c's registration of it for `other` matter.
+  const root = miniTree({
+    'drivers/x/a.c':
+      'void x_fill(struct page *page, struct x_dev *d)\n{\n\tvoid *k = kmap_local_page(page);\n\n\td->ops->xfer(d, k, 16);\n\tkunmap_local(k);\n}\n',
+    'drivers/x/b.c':
+      'void b_hold(struct page *page)\n{\n\tget_page(page);\n}\n\nvoid b_xfer(struct x_dev *d, void *buf, int n)\n{\n\tmemcpy(buf, d->data, n);\n}\n\nstatic const struct x_ops b_ops = {\n\t.xfer = b_xfer,\n};\n',
+    'drivers/x/c.c':
+      'void c_hold(struct page *page)\n{\n\tget_page(page);\n}\n\nstatic const struct y_ops c_ops = {\n\t.other = b_xfer,\n};\n',
+  });
+  const home = mkdtempSync(join(tmpdir(), 'fg-home-'));
+  const cold = await buildTreeFacts(root, { jobs: 1, cacheHome: home });
+  const warm = await buildTreeFacts(root, { jobs: 1, cacheHome: home });
+  assert.equal(warm.stats.parsed, 0, 'the warm run parsed files again: the cold run stopped early');
+  assert.equal(warm.digest, cold.digest);
+  const c = cold.facts.find((f) => f.file === 'drivers/x/c.c');
+  assert.deepEqual(
+    c?.callbacks['other'],
+    ['b_xfer'],
+    'c.c registers a summarised function for `other`: its registration is in the facts',
+  );
+});
