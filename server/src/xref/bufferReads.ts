@@ -7,12 +7,12 @@
  * of bufferWrites.ts; a read needs no flag, since a stale read is wrong on either path.
  */
 import type { Node } from '../parsing/parser';
-import { callArguments, exprKey, parameterIndirections } from '../parsing/nodeText';
-import { normKey, pointerBase } from '../analysis/core/events';
+import { callArguments, parameterIndirections } from '../parsing/nodeText';
 import type { FunctionFacts } from '../analysis/core/facts';
 import { FixpointMemo } from '../analysis/core/fixpoint';
 import type { FileSummaries } from '../analysis/dcache/summaries';
 import { READS_MEMORY } from '../knowledge/dcache';
+import { bufferAliases, pointsInto } from './bufferWrites';
 
 /** Element types a byte buffer is declared with (a struct pointer's loads are its fields). */
 const SCALAR_TYPE = /^(?:char|void|(?:__)?(?:[us](?:8|16|32|64)|le(?:16|32|64)|be(?:16|32|64)))$/;
@@ -46,13 +46,8 @@ function read(local: FileSummaries, name: string, index: number): boolean {
 function definitionReads(local: FileSummaries, facts: FunctionFacts, index: number): boolean {
   const param = facts.params[index];
   if (!param) return false;
-  // Names that point into the buffer: `p = buf + off`.
-  const aliases = new Set([param]);
-  for (const e of facts.all)
-    if (e.kind === 'assign' && e.rhs && aliases.has(rootOf(normKey(exprKey(pointerBase(e.rhs))))))
-      aliases.add(e.lhsKey);
-  const through = (n: Node | undefined): boolean =>
-    n !== undefined && aliases.has(rootOf(normKey(exprKey(pointerBase(n)))));
+  const aliases = bufferAliases(facts, param);
+  const through = (n: Node | undefined): boolean => pointsInto(aliases, n);
   return facts.all.some((e) => {
     if (e.kind !== 'call') return false;
     if ((READS_MEMORY.get(e.name) ?? []).some((i) => through(e.args[i]))) return true;
@@ -60,8 +55,4 @@ function definitionReads(local: FileSummaries, facts: FunctionFacts, index: numb
     // A same-file helper handed the buffer (`return do_cached_write(mtdblk, pos, 512, buf)`).
     return callArguments(e.node).some((arg, i) => through(arg) && read(local, e.name, i));
   });
-}
-
-function rootOf(key: string): string {
-  return /^[A-Za-z_]\w*/.exec(key)?.[0] ?? key;
 }

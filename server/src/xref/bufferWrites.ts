@@ -67,11 +67,7 @@ function written(local: FileSummaries, name: string, index: number): Written {
 function definitionWritten(local: FileSummaries, facts: FunctionFacts, index: number): Written {
   const param = facts.params[index];
   if (!param) return false;
-  // Names that point into the buffer: `p = buf + off`, `buf += n` keeps `buf`.
-  const aliases = new Set([param]);
-  for (const e of facts.all)
-    if (e.kind === 'assign' && e.rhs && aliases.has(rootOf(normKey(exprKey(pointerBase(e.rhs))))))
-      aliases.add(e.lhsKey);
+  const aliases = bufferAliases(facts, param);
   let result: Written = false;
   for (const e of facts.all) {
     const w = eventWrite(local, facts, e, aliases, index);
@@ -88,8 +84,7 @@ function eventWrite(
   aliases: ReadonlySet<string>,
   index: number,
 ): Written {
-  const through = (n: Node | undefined): boolean =>
-    n !== undefined && aliases.has(rootOf(normKey(exprKey(pointerBase(n)))));
+  const through = (n: Node | undefined): boolean => pointsInto(aliases, n);
   const own = (): Written => guardOf(e.node, facts, index) ?? 'always';
   if (e.kind === 'store') return aliases.has(e.baseKey) ? own() : false;
   if (e.kind !== 'call') return false;
@@ -143,6 +138,19 @@ function join(a: Written, b: Written): Written {
 function sameWritten(a: Written, b: Written): boolean {
   if (!a || !b || a === 'always' || b === 'always') return a === b;
   return a.flag === b.flag && a.value === b.value;
+}
+
+/** The names that point into the buffer parameter `param`: `p = buf + off`; `buf += n` keeps `buf`. */
+export function bufferAliases(facts: FunctionFacts, param: string): Set<string> {
+  const aliases = new Set([param]);
+  for (const e of facts.all)
+    if (e.kind === 'assign' && e.rhs && pointsInto(aliases, e.rhs)) aliases.add(e.lhsKey);
+  return aliases;
+}
+
+/** Whether expression `n` points into the buffer these aliases name. */
+export function pointsInto(aliases: ReadonlySet<string>, n: Node | undefined): boolean {
+  return n !== undefined && aliases.has(rootOf(normKey(exprKey(pointerBase(n)))));
 }
 
 function rootOf(key: string): string {
