@@ -1,7 +1,7 @@
 /**
  * A page handed to a helper that marks it up to date. Marking a page-cache folio up to date is
- * what lets readers in: `filemap_fault()` maps an up-to-date folio into user space without
- * waiting for the read (mm/filemap.c:3367 (6.12), :3136 (6.1)), so the bytes the kernel wrote
+ * what lets readers in: `filemap_fault()` maps a folio into user space once it finds it up to
+ * date (mm/filemap.c:3384 (6.12), :3291 (6.1)), so the bytes the kernel wrote
  * into it through its own mapping must reach memory first (Documentation/core-api/cachetlb.rst,
  * flush_dcache_page). Read completions that the CPU fills often leave both the mark and the
  * flush to one helper, told whether the CPU wrote the page (`erofs_onlinefolio_end(folio, err,
