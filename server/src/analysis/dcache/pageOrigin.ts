@@ -75,8 +75,8 @@ export function needsFlush(
   // Written through a kernel mapping, then handed to a helper that marks it up to date: file
   // data for readers (uptodateHandOff.ts). A linear-map store is left to the checks below.
   const handed =
-    (origin === 'unknown' || origin === 'param') && mappedWrite(page, model)
-      ? uptodateHandOff(page, facts, file)
+    origin === 'unknown' || origin === 'param'
+      ? uptodateHandOff(page, model, facts, file)
       : undefined;
   if (handed) {
     origin = 'visible';
@@ -138,18 +138,6 @@ export function needsFlush(
   const out = outParameter(page, facts);
   if (out >= 0 && file.callerFlushes(facts.name, out, '', 0, true)) return false;
   return true;
-}
-
-/** Whether the function writes `page` through a kmap-style mapping (not the linear map alone). */
-function mappedWrite(page: string, model: PageModel): boolean {
-  for (const list of model.actions.values())
-    if (
-      list.some(
-        (a) => a.kind === 'write' && a.page === page && (a.via === 'kmap' || a.via === 'miter'),
-      )
-    )
-      return true;
-  return false;
 }
 
 /** Whether the function takes `page` out of the up-to-date state (ClearPageUptodate). */

@@ -13,6 +13,7 @@ import { stripExpr } from '../../parsing/nodeText';
 import { pageKey } from '../core/facts';
 import type { FunctionFacts } from '../core/facts';
 import type { FileSummaries } from './summaries';
+import type { PageModel } from './pageModel';
 import * as K from '../../knowledge/dcache';
 
 /** How far same-file helpers are followed (`end(page)` → `unlock_and_mark(page)`). */
@@ -63,14 +64,17 @@ function marksUptodate(
 }
 
 /**
- * The call that hands `page` to a function marking it up to date: a same-file helper, or with
- * the tree's index a function of another file. Undefined when the function does no such thing.
+ * The call that hands `page`, written through a kernel mapping, to a function marking it up to
+ * date: a same-file helper, or with the tree's index a function of another file. A store through
+ * the linear map alone does not count (directory and internal-inode pages are filled that way).
  */
 export function uptodateHandOff(
   page: string,
+  model: PageModel,
   facts: FunctionFacts,
   file: FileSummaries,
 ): { callee: string; node: Node } | undefined {
+  if (!mappedWrite(page, model)) return undefined;
   const tree = file.tree;
   for (const e of facts.all) {
     if (e.kind !== 'call' || e.name === facts.name || K.MARK_UPTODATE.has(e.name)) continue;
@@ -84,4 +88,12 @@ export function uptodateHandOff(
     if (marks) return { callee: e.name, node: e.node };
   }
   return undefined;
+}
+
+function mappedWrite(page: string, model: PageModel): boolean {
+  for (const list of model.actions.values())
+    for (const a of list)
+      if (a.kind === 'write' && a.page === page && (a.via === 'kmap' || a.via === 'miter'))
+        return true;
+  return false;
 }
