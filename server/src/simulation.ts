@@ -7,6 +7,7 @@ import type { Parser } from './parsing/parser';
 import { parseC } from './parsing/parser';
 import { functionDefinitions, functionName } from './parsing/nodeText';
 import { lintParsed } from './linter';
+import type { LintOptions } from './linter';
 import type { Finding } from './rules/types';
 import { LineMap } from './lineMap';
 import type { SimulationPayload } from './protocol/simulate';
@@ -139,11 +140,16 @@ export function simulateFindingAtLine(
   line: number,
   preset: string,
   deadline?: number,
+  judged: Pick<LintOptions, 'tree' | 'kernelVersion'> = {},
 ): SimulateOutcome {
   // The lint's time budget holds here too: simulate is lint plus one finding's run.
   const parsed = parseC(parser, source, undefined, deadline);
   try {
-    const all = lintParsed(parsed, deadline === undefined ? {} : { deadline }).findings;
+    // Judged as lint judges the file (its tree's index, its kernel version): the same findings.
+    const all = lintParsed(parsed, {
+      ...judged,
+      ...(deadline === undefined ? {} : { deadline }),
+    }).findings;
     const findings = all.filter(simulates);
     const functions = functionDefinitions(parsed.tree.rootNode).map((fn) => ({
       name: functionName(fn),

@@ -147,5 +147,7 @@ simulate options:
   --preset ID               the simulated CPU (default: arm1176-32k; \`flushguard presets\`)
   --format text|json        output format (default: text)
   --budget MS               time budget for analysing FILE.c (default: 20000), as for lint
+  --kernel-version X.Y      judge FILE.c as kernel X.Y, as for lint; inside a kernel tree the
+                            file is judged with the tree's index (--no-cache, --jobs as for lint)
 
 exit codes: 0 no findings, 1 findings, 2 usage error, unreadable input or no C file to lint`;

@@ -163,7 +163,7 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
   }
   const reach = new ReachService({ home, engine: engineId() });
   const findings = outcomes.flatMap((o, i) =>
-    applyReach(o.findings, (f) => reach.reachOf(f), {
+    applyReach(o.findings, (file, line) => reach.reachAt(file, line), {
       contractOnlySeverity: inputs[i]!.config.settings.contractOnlySeverity ?? 'info',
       aliasingOnly: args.options.has('--aliasing-only'),
     }),

@@ -33,17 +33,18 @@ export interface ReportedReach {
 }
 
 /**
- * Marks each finding with its file's reach. Contract-only findings (code that cannot run on a
+ * Marks each finding with the reach of its line: its file's, narrowed by the `#if` conditions
+ * around it (tree/ppGuards.ts). Contract-only findings (code that cannot run on a
  * CPU with an aliasing D-cache) take `contractOnlySeverity`; `off` or `aliasingOnly` drops them.
  */
 export function applyReach(
   findings: ReportedFinding[],
-  reachOf: (file: string) => ReportedReach | undefined,
+  reachOf: (file: string, line: number) => ReportedReach | undefined,
   options: { contractOnlySeverity: Severity | 'off'; aliasingOnly: boolean },
 ): ReportedFinding[] {
   const out: ReportedFinding[] = [];
   for (const f of findings) {
-    const reach = reachOf(f.file);
+    const reach = reachOf(f.file, f.line);
     if (!reach) {
       out.push(f);
     } else if (reach.aliasing) {

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { miniTree } from '../../../test/xref/miniTree';
 
 const MAIN = join(__dirname, 'main.ts');
 const ROOT = join(__dirname, '../../..');
@@ -184,4 +185,41 @@ test('presets --format json lists the nine presets with their geometry', () => {
   }
   const text = run('presets');
   assert.match(text.out, /arm1176-32k \(default\)/);
+});
+
+test('simulate judges a file in a kernel tree as lint does: a finding that needs the tree index simulates', () => {
+  // The page is written by a callee in another file: only the tree's index shows the write.
+  const codec =
+    'int zx_decompress(const u8 *src, struct page *dest, size_t len)\n{\n\tu8 *kaddr = kmap_local_page(dest);\n\n\tmemcpy(kaddr, src, len);\n\tkunmap_local(kaddr);\n\treturn 0;\n}\n';
+  const clone =
+    'static int zx_clone(struct address_space *mapping, const u8 *src, size_t len)\n{\n\tstruct page *page = find_or_create_page(mapping, 0, GFP_NOFS);\n\n\tif (!page)\n\t\treturn -ENOMEM;\n\tzx_decompress(src, page, len);\n\tSetPageUptodate(page);\n\tunlock_page(page);\n\tput_page(page);\n\treturn 0;\n}\n';
+  const root = miniTree({ 'fs/zx/codec.c': codec, 'fs/zx/clone.c': clone });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      MAIN,
+      'simulate',
+      join(root, 'fs/zx/clone.c'),
+      '--line',
+      '7',
+      '--format',
+      'json',
+    ],
+    {
+      encoding: 'utf8',
+      cwd: ROOT,
+      env: { ...process.env, FLUSHGUARD_CACHE_DIR: mkdtempSync(join(tmpdir(), 'fg-sim-home-')) },
+    },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as {
+    source: { line: number; rule: string };
+    asWritten: { corrupted: boolean };
+    withFix: { corrupted: boolean };
+  };
+  assert.equal(out.source.rule, 'missing-flush-dcache-page');
+  assert.equal(out.asWritten.corrupted, true);
+  assert.equal(out.withFix.corrupted, false);
 });

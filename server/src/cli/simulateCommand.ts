@@ -17,7 +17,7 @@ import type { Outcome } from '../../../simulator/src/index';
 import { BudgetExceeded, createParser, initParser } from '../parsing/parser';
 import { wasmSources } from '../host/wasmPaths';
 import { simulateFindingAtLine } from '../simulation';
-import { choice, InputError, one, positiveInt, UsageError } from './args';
+import { choice, InputError, kernelVersionOption, one, positiveInt, UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { MAX_SMALL_FILE_BYTES, readSource } from './files';
 import { readBounded } from '../host/boundedRead';
@@ -25,6 +25,50 @@ import { Configs } from './lintConfig';
 import { escapeControls } from '../sanitise';
 import { problemMessage } from '../config/settings';
 import type { Io } from './lintCommand';
+import { availableParallelism } from 'node:os';
+import { relative, resolve, sep } from 'node:path';
+import { fileKernelVersion } from '../kernel/fromTree';
+import type { KernelVersion } from '../kernel/version';
+import { buildTreeFacts, findKernelRoot } from '../xref/build';
+import { TreeIndex } from '../xref/treeIndex';
+import type { TreeContext } from '../analysis/dcache/summaries';
+import { mayReport } from '../linter';
+
+/** Files to summarise before a note says that the tree is being indexed (lint says it too). */
+const INDEX_NOTE_FILES = 64;
+
+/**
+ * How `lint` judges `file`: as the kernel version `--kernel-version`, `kernelVersion` or its
+ * tree's Makefile gives, and inside a kernel tree with the tree's index (built or refreshed
+ * first, from the same cache), so that `simulate` finds the findings `lint` reported.
+ */
+async function judgedAs(
+  file: string,
+  args: ParsedArgs,
+  io: Io,
+): Promise<{ tree?: TreeContext; kernelVersion?: KernelVersion }> {
+  const configs = new Configs(one(args, '--config'));
+  const kernelVersion =
+    kernelVersionOption(args) ??
+    configs.of(file).settings.kernelVersion ??
+    fileKernelVersion(file).version;
+  const versioned = kernelVersion ? { kernelVersion } : {};
+  const root = findKernelRoot(file);
+  if (!root) return versioned;
+  const built = await buildTreeFacts(root, {
+    jobs: positiveInt(args, '--jobs', Math.max(1, availableParallelism())),
+    noCache: args.options.has('--no-cache'),
+    lintable: mayReport,
+    onStart: (n) => {
+      if (n >= INDEX_NOTE_FILES)
+        io.err(
+          `flushguard: indexing ${n} files of the kernel tree at ${root} (kept in the cache for later runs)\n`,
+        );
+    },
+  });
+  const rel = relative(root, resolve(file)).split(sep).join('/');
+  return { ...versioned, tree: { tree: new TreeIndex(built.facts), file: rel } };
+}
 
 function presetOption(args: ParsedArgs): string | undefined {
   const id = one(args, '--preset');
@@ -88,6 +132,7 @@ export async function simulateCommand(args: ParsedArgs, rawIo: Io): Promise<numb
 
   const read = readSource(file);
   if (!read.ok) throw new InputError(`${file}: ${inWords(read.reason)}`);
+  const judged = await judgedAs(file, args, io);
   await initParser(wasmSources());
   const parser = createParser();
   let result;
@@ -100,6 +145,7 @@ export async function simulateCommand(args: ParsedArgs, rawIo: Io): Promise<numb
       line,
       preset ?? DEFAULT_PRESET_ID,
       deadline,
+      judged,
     );
   } catch (e) {
     if (e instanceof BudgetExceeded)

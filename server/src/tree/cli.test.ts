@@ -167,3 +167,60 @@ test('cli reach: contractOnlySeverity in .flushguard.json; SARIF carries reach; 
   assert.equal(gfx?.properties?.reach?.aliasing, false);
   assert.equal(existsSync(join(home, 'trees')), false, '--no-cache left the cache alone');
 });
+
+test('cli reach: code inside #ifdef CONFIG_X86, or a symbol that depends on X86, is contract-only', () => {
+  const root = kernelTree();
+  const fn = (name: string): string => BAD.replace('bad', name);
+  const files: Record<string, string> = {
+    'drivers/Kconfig':
+      'config GFX\n\ttristate "graphics"\n\tdepends on X86 && PCI\n\nconfig BLK\n\ttristate "block"\n\nconfig BLK_WC\n\tdef_bool y\n\tdepends on X86\n',
+    'drivers/blk/Makefile': 'obj-$(CONFIG_BLK) += blk.o glue.o\n',
+    'drivers/blk/glue.c': [
+      '#ifdef CONFIG_X86',
+      fn('x86_only'),
+      '#endif',
+      '#if defined(CONFIG_BLK_WC) && IS_ENABLED(CONFIG_PCI)',
+      fn('write_combined'),
+      '#else',
+      fn('elsewhere'),
+      '#endif',
+      '#ifndef CONFIG_X86',
+      fn('not_x86'),
+      '#endif /* !CONFIG_X86 */',
+      '#if IS_ENABLED(CONFIG_X86) || LINUX_VERSION_CODE > 5',
+      fn('unknown'),
+      '#endif',
+      '',
+    ].join('\n'),
+  };
+  for (const [rel, text] of Object.entries(files)) {
+    writeFileSync(join(root, rel), text);
+    utimesSync(join(root, rel), OLD, OLD);
+  }
+  const home = mkdtempSync(join(tmpdir(), 'fg-home-'));
+  const r = run(root, home, '--format', 'json');
+  const glue = (
+    JSON.parse(r.out) as { findings: (JsonFinding & { function: string })[] }
+  ).findings.filter((f) => f.file.endsWith('glue.c'));
+  assert.deepEqual(
+    Object.fromEntries(
+      glue.map((f) => [f.function, [f.severity, f.reach?.aliasing, f.reach?.why]]),
+    ),
+    {
+      x86_only: [
+        'info',
+        false,
+        'drivers/blk/glue.c:1: #ifdef CONFIG_X86 (X86 exists only for x86)',
+      ],
+      write_combined: ['info', false, 'drivers/Kconfig:10: depends on X86'],
+      elsewhere: ['warning', true, 'can be built for arm'],
+      not_x86: ['warning', true, 'can be built for arm'],
+      unknown: ['warning', true, 'can be built for arm'],
+    },
+  );
+  const text = run(root, home).out;
+  assert.match(
+    text,
+    /glue\.c:\d+:\d+: note: .*\(cannot run on a CPU with an aliasing D-cache: inside #if defined\(CONFIG_BLK_WC\) && IS_ENABLED\(CONFIG_PCI\): depends on X86\)/,
+  );
+});

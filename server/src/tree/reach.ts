@@ -62,6 +62,15 @@ export class ReachIndex {
     return this.judge(alts);
   }
 
+  /**
+   * The reach of code in `rel` that preprocessor conditions confine further (ppGuards.ts):
+   * every way to build the file, with those conditions added.
+   */
+  reachUnder(rel: string, guards: readonly Clause[]): Reach {
+    const alts = this.fileAlts(rel);
+    return this.judge(guards.length === 0 ? alts : alts.map((alt) => [...guards, ...alt]));
+  }
+
   private judge(alts: Alt[]): Reach {
     const value = (alt: Alt, ev: KconfigEval): 'y' | 'n' | '?' => {
       let v: 'y' | 'n' | '?' = 'y';
@@ -119,6 +128,13 @@ export class ReachIndex {
       };
     }
     const b = explain(c, this.evals);
+    // A preprocessor condition in the source file itself, or the Kconfig line behind it.
+    if (/\.[ch]$/.test(c.file) && b.file === c.file) {
+      const only = onlyDefinedFor(b.part, this.evals);
+      const on = only.length > 0 ? ` (${b.part} exists only for ${only.join(', ')})` : '';
+      return { ...b, text: b.text + on, short: `inside ${c.text}` };
+    }
+    if (/\.[ch]$/.test(c.file)) return { ...b, short: `inside ${c.text}: ${b.text}` };
     if (!/(^|\/)(Makefile|Kbuild)$/.test(b.file))
       return { ...b, short: `${b.text.startsWith('if ') ? 'inside if' : 'depends on'} ${b.part}` };
     const only = onlyDefinedFor(b.part, this.evals);

@@ -3,11 +3,12 @@
  * it from the cache when none of its Kconfig files changed) and answers per file, keeping the
  * answers in the cache while no Kconfig file and no Makefile they were computed from changed.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readKconfig } from './kconfig';
 import type { KconfigDb } from './kconfig';
 import { ReachIndex } from './reach';
+import { conditionRanges, guardsAt } from './ppGuards';
 import type { Reach } from './reach';
 import { TreeFinder, readTreeFile, treeRelative } from './kernelTree';
 import type { KernelTree } from './kernelTree';
@@ -80,6 +81,40 @@ export class ReachService {
     state.entries[rel] = reach;
     state.dirty = true;
     return reach;
+  }
+
+  /**
+   * The reach of line `line` (1-based) of a file: its file's, narrowed by the preprocessor
+   * conditions around the line (`#ifdef CONFIG_X86`, or a symbol that depends on it).
+   */
+  reachAt(path: string, line: number): Reach | undefined {
+    const whole = this.reachOf(path);
+    if (!whole?.aliasing) return whole;
+    const ranges = this.rangesOf(path);
+    const guards = guardsAt(ranges, line);
+    if (guards.length === 0) return whole;
+    const tree = this.finder.find(path)!;
+    const state = this.state(tree);
+    const index = (state.index ??= this.buildIndex(state));
+    return index.reachUnder(treeRelative(tree, path), guards);
+  }
+
+  private readonly ranges = new Map<string, ReturnType<typeof conditionRanges>>();
+
+  private rangesOf(path: string): ReturnType<typeof conditionRanges> {
+    let r = this.ranges.get(path);
+    if (!r) {
+      let source = '';
+      try {
+        source = readFileSync(path, 'utf8');
+      } catch {
+        // Unreadable now: no condition narrows the file's reach.
+      }
+      const tree = this.finder.find(path);
+      r = conditionRanges(source, tree ? treeRelative(tree, path) : path);
+      this.ranges.set(path, r);
+    }
+    return r;
   }
 
   /** Writes the answers computed in this run, with what they depend on. */
