@@ -242,6 +242,7 @@ export const APIS: readonly KernelApi[] = [
   { name: 'insert_page', roles: [{ role: 'publishes-page' }], source: 'mm/memory.c:1880 (6.1)' },
   { name: 'SetPageUptodate', roles: [{ role: 'marks-uptodate' }], source: 'include/linux/page-flags.h:761 (6.1)' },
   { name: 'folio_mark_uptodate', roles: [{ role: 'marks-uptodate' }], source: 'include/linux/page-flags.h:745 (6.1)' },
+  { name: 'folio_end_read', roles: [{ role: 'marks-uptodate' }], since: '6.12', source: 'mm/filemap.c:1532 (6.12)', hover: 'Ends a read of a locked folio: marks it up to date when `success` is true, then unlocks it and wakes waiters; a fault then maps it into user space. What the CPU wrote into it needs `flush_dcache_folio()` first.', doc: 'cachetlb' },
   { name: 'SetPageUptodate_nolock', roles: [{ role: 'marks-uptodate' }], until: '6.1', source: 'not in 6.1 or 6.12 (removed earlier)' },
   { name: 'ClearPageUptodate', roles: [{ role: 'marks-not-uptodate' }], source: 'include/linux/page-flags.h:766 (6.1)' },
   { name: 'SetPageError', roles: [{ role: 'marks-not-uptodate' }], source: 'include/linux/page-flags.h:475 (6.1)' },

@@ -9,7 +9,7 @@ import { isRecord, readCacheFile, treeCacheDir, writeCacheFile } from '../tree/s
 import type { FileFacts } from './types';
 
 /** Bumped whenever FileFacts or the way it is computed changes: old caches are then ignored. */
-export const XREF_FORMAT = 19;
+export const XREF_FORMAT = 20;
 
 export interface CachedFile {
   size: number;

@@ -19,11 +19,13 @@ import { FileSummaries } from '../analysis/dcache/summaries';
 import { writesPageParam } from '../analysis/dcache/pageModel';
 import { constantTruth } from '../analysis/dcache/flushGuard';
 import { mayFlushByWalk } from '../analysis/dcache/cryptoWalk';
+import { marksParamUptodate } from '../analysis/dcache/uptodateHandOff';
 import { declaredTypes, fieldKey, returnKey, structMembers } from './declarations';
 import { bufferWrites } from './bufferWrites';
 import { bufferReads } from './bufferReads';
 import { bufferHeadArgument, bufferHeadPageWrites, bufferHeadParams } from './bufferHeads';
-import { GET_BLOCK_CALLER, MAP_BY_PAGE, SAME_PAGE } from '../knowledge/dcache';
+import { GET_BLOCK_CALLER, MAP_BY_PAGE, MARK_UPTODATE, SAME_PAGE } from '../knowledge/dcache';
+import { wordTest } from '../knowledge/table';
 import {
   ADDS_TO_CACHE,
   ADDRESS_TO_PAGE,
@@ -78,6 +80,7 @@ export function summarizeFile(
   // Operations tables (`static const struct address_space_operations x = {...}`) and others.
   for (const n of tree.rootNode.descendantsOfType('initializer_pair')) registerPair(n, facts);
   const registered = new Set(Object.values(facts.callbacks).flat());
+  const marksAny = wordTest([...MARK_UPTODATE]).test(source);
   for (const fn of functions) {
     checkDeadline();
     const nodes = fn.descendantsOfType([
@@ -94,7 +97,7 @@ export function summarizeFile(
       const s = value && sourceOf(value, ctx, r.startIndex, 0);
       if (returned && s) addField(returned, s, r);
     }
-    const summary = functionSummary(fn, ctx, local, nodes, registered);
+    const summary = functionSummary(fn, ctx, local, nodes, registered, marksAny);
     if (summary) facts.functions.push(summary);
   }
   const structs = structMembers(tree.rootNode);
@@ -308,6 +311,8 @@ function functionSummary(
   local: FileSummaries,
   nodes: Node[],
   registered: ReadonlySet<string>,
+  /** The file names a call that marks a page up to date: its functions may, or their helpers. */
+  marksAny: boolean,
 ): FunctionFactsSummary | undefined {
   const mapping = returnedInodeField(fn, ctx);
   const pages = pageParams(ctx);
@@ -342,6 +347,7 @@ function functionSummary(
   // `set_page_private(page, v)` store into the struct page, which no other alias reads as data.
   if (WRITE_HINT.test(text))
     for (const i of pages) if (writesPageParam(local, name, i)) writes.push(i);
+  const uptodate = marksAny ? [...pages].filter((i) => marksParamUptodate(local, name, i)) : [];
   const calls: FunctionFactsSummary['calls'] = [];
   for (const n of nodes) {
     if (n.type !== 'call_expression') continue;
@@ -392,6 +398,7 @@ function functionSummary(
   };
   if (mapping) summary.returnsMappingOf = mapping;
   if (flushWhen.length > 0) summary.flushWhen = flushWhen;
+  if (uptodate.length > 0) summary.uptodate = uptodate;
   if (buffers.length > 0) summary.bufferWrites = buffers;
   if (reads.length > 0) summary.bufferReads = reads;
   const headWrites = WRITE_HINT.test(text)

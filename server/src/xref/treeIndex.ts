@@ -295,6 +295,19 @@ export class TreeIndex implements TreeFacts {
     );
   }
 
+  calleeMarksUptodate(name: string, argIndex: number, file?: string, depth = 0): boolean {
+    if (name.startsWith('->') || isKnownApi(name) || depth > 2) return false;
+    return this.definitions(name, file).some(
+      ({ file: f, fn }) =>
+        fn.uptodate?.includes(argIndex) === true ||
+        fn.calls.some((c) =>
+          c.args.some(
+            (p, i) => p === argIndex && this.calleeMarksUptodate(c.callee, i, f, depth + 1),
+          ),
+        ),
+    );
+  }
+
   calleeWritesBuffer(
     name: string,
     argIndex: number,

@@ -50,6 +50,11 @@ export interface TreeFacts {
   internalInode(key: string): Evidence<true> | undefined;
   /** For a function that returns `x->f->i_mapping`, the inode field key (`T.f`). */
   mappingReturnedBy(name: string): string | undefined;
+  /**
+   * Whether `name` marks the page in its argument `argIndex` up to date (itself or through a
+   * same-file helper): whoever wrote that page was filling file data for readers.
+   */
+  calleeMarksUptodate?(name: string, argIndex: number, file?: string): boolean;
   /** A function of the tree that hands a page to `name`, as `caller() (file:line)`, for a message. */
   callerOf?(name: string): string | undefined;
 }
@@ -91,6 +96,8 @@ export interface FunctionFactsSummary {
   headWrites?: number[];
   /** The function only returns `x->f->i_mapping`: the key of the inode field (`T.f`). */
   returnsMappingOf?: string;
+  /** Page parameters marked up to date (uptodateHandOff.ts), same-file helpers included. */
+  uptodate?: number[];
   /** Byte-buffer parameters written through (bufferWrites.ts), each under its flag if any. */
   bufferWrites?: { index: number; when?: { flag: number; value: boolean } }[];
   /** Byte-buffer parameters read through (bufferReads.ts). */

@@ -18,6 +18,7 @@ import type { PageModel } from './pageModel';
 import { outParameter } from './summaries';
 import { publishes } from './pageState';
 import { publishesParam } from './publication';
+import { uptodateHandOff } from './uptodateHandOff';
 import type { FileSummaries } from './summaries';
 import type { Premise } from '../core/origin';
 import { deviceConsumer } from './deviceOnly';
@@ -70,6 +71,21 @@ export function needsFlush(
       note: `${page} only goes to the device: ${device}`,
     });
     return false;
+  }
+  // Written through a kernel mapping, then handed to a helper that marks it up to date: file
+  // data for readers (uptodateHandOff.ts). A linear-map store is left to the checks below.
+  const handed =
+    origin === 'unknown' || origin === 'param'
+      ? uptodateHandOff(page, model, facts, file)
+      : undefined;
+  if (handed) {
+    origin = 'visible';
+    premise.value = {
+      kind: 'published',
+      api: handed.callee,
+      node: handed.node,
+      what: `\`${page}\``,
+    };
   }
   if (
     (origin === 'unknown' || origin === 'param') &&
