@@ -89,13 +89,7 @@ export async function lintCommand(args: ParsedArgs, rawIo: Io): Promise<number> 
   const root = inputs.length > 0 ? kernelRootOf(args.positional) : undefined;
   let walked: (WalkedTree & { quiet: ReadonlySet<string> }) | undefined;
   if (root) {
-    // A cold index of a whole tree takes minutes: say so rather than sit silent.
-    const onStart = (n: number): void => {
-      if (n >= WORKER_THRESHOLD && !quiet)
-        io.err(
-          `flushguard: indexing ${n} files of the kernel tree at ${root} (kept in the cache for later runs)\n`,
-        );
-    };
+    const onStart = quiet ? undefined : announceIndexing(io, root);
     const built = await buildTreeFacts(root, {
       jobs,
       noCache: args.options.has('--no-cache'),
@@ -347,6 +341,16 @@ async function lintAll(
 }
 
 /** The one kernel tree holding every PATH argument, if there is one. */
+/** A cold index of a whole tree takes minutes: `buildTreeFacts`'s onStart says so on stderr. */
+export function announceIndexing(io: Io, root: string): (files: number) => void {
+  return (n) => {
+    if (n >= WORKER_THRESHOLD)
+      io.err(
+        `flushguard: indexing ${n} files of the kernel tree at ${root} (kept in the cache for later runs)\n`,
+      );
+  };
+}
+
 function kernelRootOf(paths: string[]): string | undefined {
   // Standard input (`-`) is judged alone: it has no place in a tree.
   if (paths.includes('-')) return undefined;

@@ -24,6 +24,7 @@ import { readBounded } from '../host/boundedRead';
 import { Configs } from './lintConfig';
 import { escapeControls } from '../sanitise';
 import { problemMessage } from '../config/settings';
+import { announceIndexing } from './lintCommand';
 import type { Io } from './lintCommand';
 import { availableParallelism } from 'node:os';
 import { relative, resolve, sep } from 'node:path';
@@ -33,9 +34,6 @@ import { buildTreeFacts, findKernelRoot } from '../xref/build';
 import { TreeIndex } from '../xref/treeIndex';
 import type { TreeContext } from '../analysis/dcache/summaries';
 import { mayReport } from '../linter';
-
-/** Files to summarise before a note says that the tree is being indexed (lint says it too). */
-const INDEX_NOTE_FILES = 64;
 
 /**
  * How `lint` judges `file`: as the kernel version `--kernel-version`, `kernelVersion` or its
@@ -59,12 +57,7 @@ async function judgedAs(
     jobs: positiveInt(args, '--jobs', Math.max(1, availableParallelism())),
     noCache: args.options.has('--no-cache'),
     lintable: mayReport,
-    onStart: (n) => {
-      if (n >= INDEX_NOTE_FILES)
-        io.err(
-          `flushguard: indexing ${n} files of the kernel tree at ${root} (kept in the cache for later runs)\n`,
-        );
-    },
+    onStart: announceIndexing(io, root),
   });
   const rel = relative(root, resolve(file)).split(sep).join('/');
   return { ...versioned, tree: { tree: new TreeIndex(built.facts), file: rel } };

@@ -52,7 +52,6 @@ export function parseCondition(text: string): Expr {
   const tokens: string[] = [];
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) tokens.push(m[1]!);
-  if (text.slice(TOKEN.lastIndex).trim() !== '' && tokens.length === 0) return unknown(text);
   let i = 0;
   const peek = (): string | undefined => tokens[i];
   const take = (t: string): boolean => (tokens[i] === t ? (i++, true) : false);
@@ -100,7 +99,7 @@ export function parseCondition(text: string): Expr {
     if (/^[A-Za-z_]\w*$/.test(t)) {
       // Another function-like macro: its value is not modelled.
       if (take('(')) skipToClose();
-      return t.startsWith('CONFIG_') ? configSymbol(t) : unknown(t);
+      return configSymbol(t);
     }
     throw new Error(`not modelled: ${t}`);
   }
